@@ -1,0 +1,17 @@
+package org.cohort.core.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import java.util.Collection;
+
+/** Kryo's collection serializer, except that it checks the declared size before presizing anything. */
+@SuppressWarnings({"rawtypes", "unchecked"})
+final class BoundedCollectionSerializer extends CollectionSerializer<Collection> {
+
+    @Override
+    protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
+        InputBounds.require(input, size, 1, "collection");
+        return super.create(kryo, input, type, size);
+    }
+}

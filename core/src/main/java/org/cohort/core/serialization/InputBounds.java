@@ -1,0 +1,27 @@
+package org.cohort.core.serialization;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.io.Input;
+
+/**
+ * Checks a length read from hostile bytes against the bytes actually left, before anything of that
+ * length is allocated. Every element takes at least one byte on the wire, so a count larger than the
+ * bytes left can only be a lie.
+ */
+final class InputBounds {
+
+    private InputBounds() {
+    }
+
+    /**
+     * Fails unless {@code count} elements of at least {@code minBytesEach} bytes can still be read.
+     *
+     * @throws KryoException if they cannot
+     */
+    static void require(Input input, long count, int minBytesEach, String what) {
+        long left = (long) input.limit() - input.position();
+        if (count < 0 || count * minBytesEach > left) {
+            throw new KryoException("declared " + what + " length " + count + " exceeds the " + left + " bytes left");
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package org.cohort.core.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.ByteBufferOutput;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
+import com.esotericsoftware.kryo.util.Pool;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.serialization.SerializationException;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Kryo runtime of a node: the shared type registry, the pool of configured Kryo instances,
+ * and the encode/decode operations every bundle's view of the serialization service uses.
+ *
+ * <p>Kryo instances are not thread-safe and are costly to build, so they are pooled. Each is built
+ * from one registry generation; when registrations change, instances of older generations are dropped
+ * rather than reused, so a stopped bundle's classes are not kept reachable from the pool.
+ */
+public class KryoSerialization {
+
+    /** Deepest object nesting accepted; deeper input is refused instead of overflowing the stack. */
+    static final int MAX_DEPTH = 64;
+    /** Largest payload {@link #serialize(Object)} produces. */
+    static final int DEFAULT_MAX_SERIALIZED_BYTES = 64 * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KryoSerialization.class);
+    private static final int INITIAL_OUTPUT_BYTES = 256;
+    private static final int RETAINED_OUTPUT_BYTES = 64 * 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final int maxSerializedBytes;
+    private final TypeRegistry registry;
+    private final SortedMap<Integer, String> coreTypes;
+    private final Pool<KryoContext> pool;
+
+    public KryoSerialization() {
+        this(DEFAULT_MAX_SERIALIZED_BYTES);
+    }
+
+    KryoSerialization(int maxSerializedBytes) {
+        this.maxSerializedBytes = maxSerializedBytes;
+        Kryo probe = newKryo(new TypeRegistry.Snapshot(0, java.util.List.of()));
+        this.coreTypes = CoreTypes.describe(probe);
+        Set<String> reserved = new HashSet<>(coreTypes.values());
+        this.registry = new TypeRegistry(reserved);
+        this.pool = new Pool<>(true, false, 4 * Runtime.getRuntime().availableProcessors()) {
+            @Override
+            protected KryoContext create() {
+                return new KryoContext(registry.snapshot());
+            }
+        };
+    }
+
+    TypeRegistry.Entry register(Object owner, int typeId, Class<?> type) {
+        TypeRegistry.Entry entry = registry.register(owner, typeId, type);
+        try {
+            // Build once now so that a type Kryo cannot handle is refused here, not on first send.
+            newKryo(registry.snapshot());
+        } catch (RuntimeException e) {
+            registry.unregister(entry);
+            throw new IllegalArgumentException("Kryo cannot serialize " + type.getName() + ": " + e.getMessage(), e);
+        } finally {
+            pool.clear();
+        }
+        LOG.debug("Registered {} as type {} for {}", type.getName(), typeId, owner);
+        return entry;
+    }
+
+    void unregister(TypeRegistry.Entry entry) {
+        if (registry.unregister(entry)) {
+            pool.clear();
+            LOG.debug("Unregistered {} (type {}) of {}", entry.type().getName(), entry.typeId(), entry.owner());
+        }
+    }
+
+    int unregisterAll(Object owner) {
+        int removed = registry.unregisterAll(owner);
+        if (removed > 0) {
+            pool.clear();
+            LOG.info("Removed {} type registration(s) of {}", removed, owner);
+        }
+        return removed;
+    }
+
+    /** Drops every pooled instance, e.g. when the component stops. */
+    void clearPool() {
+        pool.clear();
+    }
+
+    SortedMap<Integer, String> registeredTypes() {
+        SortedMap<Integer, String> all = new TreeMap<>(coreTypes);
+        for (TypeRegistry.Entry entry : registry.snapshot().entries()) {
+            all.put(entry.typeId(), entry.type().getName());
+        }
+        return Collections.unmodifiableSortedMap(all);
+    }
+
+    byte[] serialize(Object object) {
+        KryoContext context = obtain();
+        boolean healthy = false;
+        try {
+            Output output = context.output;
+            output.reset();
+            context.kryo.writeClassAndObject(output, object);
+            byte[] bytes = output.toBytes();
+            if (output.getBuffer().length > RETAINED_OUTPUT_BYTES) {
+                output.setBuffer(new byte[INITIAL_OUTPUT_BYTES], maxSerializedBytes);
+            }
+            healthy = true;
+            return bytes;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot serialize " + typeName(object) + ": " + e.getMessage(), e);
+        } finally {
+            release(context, healthy);
+        }
+    }
+
+    <T> T deserialize(byte[] bytes, Class<T> expectedType) {
+        if (bytes == null) {
+            throw new SerializationException("cannot deserialize null bytes");
+        }
+        KryoContext context = obtain();
+        boolean healthy = false;
+        try {
+            BoundedInput input = context.input;
+            input.setBuffer(ByteBuffer.wrap(bytes));
+            Object object = context.kryo.readClassAndObject(input);
+            requireFullyRead(input.position(), bytes.length);
+            if (object != null && !expectedType.isInstance(object)) {
+                throw new SerializationException("expected " + expectedType.getName() + " but the bytes hold "
+                        + object.getClass().getName());
+            }
+            healthy = true;
+            return expectedType.cast(object);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot deserialize " + bytes.length + " bytes as "
+                    + expectedType.getName() + ": " + e.getMessage(), e);
+        } finally {
+            context.input.setBuffer(EMPTY);
+            release(context, healthy);
+        }
+    }
+
+    int maxEncodedLength(ClusterMessage message) {
+        return ClusterMessageSerializer.maxEncodedLength(message);
+    }
+
+    void encode(ClusterMessage message, ByteBuffer target) {
+        KryoContext context = obtain();
+        boolean healthy = false;
+        try {
+            // A slice caps Kryo at the target's remaining bytes: it fails instead of growing a buffer.
+            ByteBuffer window = target.slice();
+            ByteBufferOutput output = context.envelopeOutput;
+            output.setBuffer(window, window.capacity());
+            context.kryo.writeObject(output, message);
+            target.position(target.position() + output.position());
+            healthy = true;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot encode " + message + " into " + target.remaining()
+                    + " bytes: " + e.getMessage(), e);
+        } finally {
+            context.envelopeOutput.setBuffer(EMPTY, 0);
+            release(context, healthy);
+        }
+    }
+
+    ClusterMessage decode(ByteBuffer source) {
+        KryoContext context = obtain();
+        boolean healthy = false;
+        int length = source.remaining();
+        try {
+            BoundedInput input = context.input;
+            input.setBuffer(source);
+            ClusterMessage message = context.kryo.readObject(input, ClusterMessage.class);
+            requireFullyRead(input.position(), source.limit());
+            source.position(source.limit());
+            healthy = true;
+            return message;
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot decode a " + length + "-byte message envelope: "
+                    + e.getMessage(), e);
+        } finally {
+            context.input.setBuffer(EMPTY);
+            release(context, healthy);
+        }
+    }
+
+    private static void requireFullyRead(int position, int limit) {
+        if (position != limit) {
+            throw new SerializationException((limit - position) + " unexpected bytes after the object");
+        }
+    }
+
+    private static String typeName(Object object) {
+        return object == null ? "null" : object.getClass().getName();
+    }
+
+    private KryoContext obtain() {
+        KryoContext context = pool.obtain();
+        long current = registry.snapshot().generation();
+        return context.generation == current ? context : new KryoContext(registry.snapshot());
+    }
+
+    /** Returns a context to the pool unless it failed midway or registrations changed meanwhile. */
+    private void release(KryoContext context, boolean healthy) {
+        if (healthy && context.generation == registry.snapshot().generation()) {
+            pool.free(context);
+        }
+    }
+
+    private static Kryo newKryo(TypeRegistry.Snapshot snapshot) {
+        // No reference resolver: object graphs with back references are not part of the protocol.
+        Kryo kryo = new Kryo(new NameRefusingClassResolver(), null);
+        kryo.setRegistrationRequired(true);
+        kryo.setMaxDepth(MAX_DEPTH);
+        kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        CoreTypes.registerOn(kryo);
+        for (TypeRegistry.Entry entry : snapshot.entries()) {
+            kryo.register(entry.type(), BoundedSerializers.forType(kryo, entry.type()), entry.typeId());
+        }
+        return kryo;
+    }
+
+    /** A Kryo with the buffers used around it, all from one registry generation. */
+    private final class KryoContext {
+        final long generation;
+        final Kryo kryo;
+        final BoundedInput input = new BoundedInput();
+        final ByteBufferOutput envelopeOutput = new ByteBufferOutput();
+        final Output output = new Output(INITIAL_OUTPUT_BYTES, maxSerializedBytes);
+
+        KryoContext(TypeRegistry.Snapshot snapshot) {
+            this.generation = snapshot.generation();
+            this.kryo = newKryo(snapshot);
+        }
+    }
+}
