@@ -94,7 +94,9 @@ final class BoundedInput extends ByteBufferInput {
         }
         if (readVarIntFlag()) {
             int charCountPlusOne = readVarIntFlag(true);
-            InputBounds.require(this, charCountPlusOne - 1L, 1, "string");
+            if (charCountPlusOne != 0) { // 0 is a null string, which declares no length
+                InputBounds.require(this, charCountPlusOne - 1L, 1, "string");
+            }
         }
         setPosition(start);
     }

@@ -15,7 +15,9 @@ final class BoundedObjectArraySerializer extends ObjectArraySerializer {
     public Object[] read(Kryo kryo, Input input, @SuppressWarnings("rawtypes") Class type) {
         int start = input.position();
         int lengthPlusOne = input.readVarInt(true);
-        InputBounds.require(input, lengthPlusOne - 1L, 1, "object array");
+        if (lengthPlusOne != Kryo.NULL) { // a null array declares no length
+            InputBounds.require(input, lengthPlusOne - 1L, 1, "object array");
+        }
         input.setPosition(start);
         return super.read(kryo, input, type);
     }

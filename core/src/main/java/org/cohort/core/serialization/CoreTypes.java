@@ -1,6 +1,7 @@
 package org.cohort.core.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers.UUIDSerializer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -37,7 +38,7 @@ final class CoreTypes {
         kryo.register(byte[].class, 20);
         kryo.register(int[].class, 21);
         kryo.register(long[].class, 22);
-        kryo.register(boolean[].class, 23);
+        kryo.register(boolean[].class, new BoundedBooleanArraySerializer(), 23);
         kryo.register(double[].class, 24);
         kryo.register(String[].class, new BoundedObjectArraySerializer(kryo, String[].class), 25);
         kryo.register(Object[].class, new BoundedObjectArraySerializer(kryo, Object[].class), 26);
@@ -48,7 +49,9 @@ final class CoreTypes {
         kryo.register(LinkedHashSet.class, new BoundedCollectionSerializer(), 33);
         kryo.register(HashMap.class, new BoundedMapSerializer(), 34);
         kryo.register(LinkedHashMap.class, new BoundedMapSerializer(), 35);
-        kryo.register(UUID.class, 36);
+        // Explicit serializer: Kryo's default for UUID is a FieldSerializer, which reflects into
+        // java.util's private fields and fails on Java 17 unless java.base opens java.util.
+        kryo.register(UUID.class, new UUIDSerializer(), 36);
     }
 
     /** Returns the ids and class names of every type a fresh Kryo knows, Kryo's own included. */

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.ByteBufferOutput;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import com.esotericsoftware.kryo.util.Util;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.HashSet;
@@ -51,6 +52,10 @@ public class KryoSerialization {
         Kryo probe = newKryo(new TypeRegistry.Snapshot(0, java.util.List.of()));
         this.coreTypes = CoreTypes.describe(probe);
         Set<String> reserved = new HashSet<>(coreTypes.values());
+        // Kryo writes a primitive wrapper (Integer, Long, ...) under its primitive's id: core types too.
+        for (int id : coreTypes.keySet()) {
+            reserved.add(Util.getWrapperClass(probe.getRegistration(id).getType()).getName());
+        }
         this.registry = new TypeRegistry(reserved);
         this.pool = new Pool<>(true, false, 4 * Runtime.getRuntime().availableProcessors()) {
             @Override
@@ -106,21 +111,18 @@ public class KryoSerialization {
 
     byte[] serialize(Object object) {
         KryoContext context = obtain();
-        boolean healthy = false;
         try {
             Output output = context.output;
             output.reset();
             context.kryo.writeClassAndObject(output, object);
-            byte[] bytes = output.toBytes();
-            if (output.getBuffer().length > RETAINED_OUTPUT_BYTES) {
-                output.setBuffer(new byte[INITIAL_OUTPUT_BYTES], maxSerializedBytes);
-            }
-            healthy = true;
-            return bytes;
+            return output.toBytes();
         } catch (RuntimeException e) {
             throw new SerializationException("cannot serialize " + typeName(object) + ": " + e.getMessage(), e);
         } finally {
-            release(context, healthy);
+            if (context.output.getBuffer().length > RETAINED_OUTPUT_BYTES) {
+                context.output.setBuffer(new byte[INITIAL_OUTPUT_BYTES], maxSerializedBytes);
+            }
+            release(context);
         }
     }
 
@@ -129,7 +131,6 @@ public class KryoSerialization {
             throw new SerializationException("cannot deserialize null bytes");
         }
         KryoContext context = obtain();
-        boolean healthy = false;
         try {
             BoundedInput input = context.input;
             input.setBuffer(ByteBuffer.wrap(bytes));
@@ -139,7 +140,6 @@ public class KryoSerialization {
                 throw new SerializationException("expected " + expectedType.getName() + " but the bytes hold "
                         + object.getClass().getName());
             }
-            healthy = true;
             return expectedType.cast(object);
         } catch (SerializationException e) {
             throw e;
@@ -148,7 +148,7 @@ public class KryoSerialization {
                     + expectedType.getName() + ": " + e.getMessage(), e);
         } finally {
             context.input.setBuffer(EMPTY);
-            release(context, healthy);
+            release(context);
         }
     }
 
@@ -158,7 +158,6 @@ public class KryoSerialization {
 
     void encode(ClusterMessage message, ByteBuffer target) {
         KryoContext context = obtain();
-        boolean healthy = false;
         try {
             // A slice caps Kryo at the target's remaining bytes: it fails instead of growing a buffer.
             ByteBuffer window = target.slice();
@@ -166,27 +165,26 @@ public class KryoSerialization {
             output.setBuffer(window, window.capacity());
             context.kryo.writeObject(output, message);
             target.position(target.position() + output.position());
-            healthy = true;
         } catch (RuntimeException e) {
             throw new SerializationException("cannot encode " + message + " into " + target.remaining()
                     + " bytes: " + e.getMessage(), e);
         } finally {
             context.envelopeOutput.setBuffer(EMPTY, 0);
-            release(context, healthy);
+            release(context);
         }
     }
 
     ClusterMessage decode(ByteBuffer source) {
         KryoContext context = obtain();
-        boolean healthy = false;
         int length = source.remaining();
         try {
+            // A duplicate: Kryo may compact or move the buffer it reads when input runs short.
+            ByteBuffer window = source.duplicate();
             BoundedInput input = context.input;
-            input.setBuffer(source);
+            input.setBuffer(window);
             ClusterMessage message = context.kryo.readObject(input, ClusterMessage.class);
             requireFullyRead(input.position(), source.limit());
             source.position(source.limit());
-            healthy = true;
             return message;
         } catch (SerializationException e) {
             throw e;
@@ -195,7 +193,7 @@ public class KryoSerialization {
                     + e.getMessage(), e);
         } finally {
             context.input.setBuffer(EMPTY);
-            release(context, healthy);
+            release(context);
         }
     }
 
@@ -215,9 +213,13 @@ public class KryoSerialization {
         return context.generation == current ? context : new KryoContext(registry.snapshot());
     }
 
-    /** Returns a context to the pool unless it failed midway or registrations changed meanwhile. */
-    private void release(KryoContext context, boolean healthy) {
-        if (healthy && context.generation == registry.snapshot().generation()) {
+    /**
+     * Returns a context to the pool unless registrations changed meanwhile. A context that saw bad input
+     * goes back too: Kryo resets its per-operation state in finally blocks, and rebuilding one per
+     * refused input would make garbage cheap for a peer and costly for us.
+     */
+    private void release(KryoContext context) {
+        if (context.generation == registry.snapshot().generation()) {
             pool.free(context);
         }
     }

@@ -70,9 +70,11 @@ final class TypeRegistry {
     }
 
     synchronized boolean unregister(Entry entry) {
-        if (!byId.remove(entry.typeId(), entry)) {
+        // By identity: an equal entry registered later (same id, type and owner) is another registration.
+        if (byId.get(entry.typeId()) != entry) {
             return false;
         }
+        byId.remove(entry.typeId());
         publish();
         return true;
     }
