@@ -1,0 +1,105 @@
+package org.cohort.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.vmOptions;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+
+/** Pax Exam options shared by every container: which Karaf, where Maven artifacts come from, ports. */
+final class CohortKarafOptions {
+
+    static final String COHORT_VERSION = required("cohort.version");
+    static final String KARAF_VERSION = required("karaf.version");
+    static final String FEATURES_URL = "mvn:org.cohort/cohort-features/" + COHORT_VERSION + "/xml/features";
+
+    private CohortKarafOptions() {
+    }
+
+    /** Stock Apache Karaf, as a user downloads it; Cohort is not in it. */
+    static MavenArtifactUrlReference stockKaraf() {
+        return maven("org.apache.karaf", "apache-karaf").type("tar.gz").version(KARAF_VERSION);
+    }
+
+    /** Cohort's own distribution, which boots with the cohort feature. */
+    static MavenArtifactUrlReference cohortAssembly() {
+        return maven("org.cohort", "cohort-karaf-assembly").type("tar.gz").version(COHORT_VERSION);
+    }
+
+    static Option[] container(MavenArtifactUrlReference distribution, String name) {
+        String localRepository = required("maven.repo.local");
+        return new Option[] {
+            karafDistributionConfiguration()
+                    .frameworkUrl(distribution)
+                    .karafVersion(KARAF_VERSION)
+                    .name(name)
+                    .unpackDirectory(new File(required("exam.folder")))
+                    .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            keepRuntimeFolder(),
+            logLevel(LogLevel.INFO),
+            // Resolve from the build's own repository first, then Maven Central only (no snapshot repos).
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.localRepository", localRepository),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                    "org.ops4j.pax.url.mvn.repositories", "https://repo1.maven.org/maven2@id=central"),
+            // A free SSH port on loopback, so a running cluster or a parallel build never collides.
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            systemProperty("cohort.version").value(COHORT_VERSION),
+            systemProperty("maven.repo.local").value(localRepository),
+            // The module flags bin/karaf passes on Java 9+, without which karaf.log fills with errors.
+            vmOptions(
+                    "-Xmx512m",
+                    "--add-reads=java.xml=java.logging",
+                    "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
+                    "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + KARAF_VERSION + ".jar",
+                    "--patch-module", "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + KARAF_VERSION + ".jar",
+                    "--add-opens", "java.base/java.security=ALL-UNNAMED",
+                    "--add-opens", "java.base/java.net=ALL-UNNAMED",
+                    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens", "java.base/java.util=ALL-UNNAMED",
+                    "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
+                    "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.protocol.ftp=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
+                    "--add-exports=java.base/sun.net.www.content.text=ALL-UNNAMED",
+                    "--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED",
+                    "--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-exports=java.security.sasl/com.sun.security.sasl=ALL-UNNAMED",
+                    "--add-exports=java.naming/com.sun.jndi.ldap=ALL-UNNAMED"),
+        };
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("system property " + property + " is not set (run through Maven failsafe)");
+        }
+        return value;
+    }
+}
