@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+#
+# Stops Karaf JVMs that tests or scripts started under this checkout and left behind: it reads each
+# karaf.pid below a target/ folder and stops that pid only if the process is a Karaf of that very
+# folder. It never matches processes by name.
+#
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+is_karaf_of() { # pid home
+    local cmdline
+    cmdline=$(tr '\0' '\n' 2>/dev/null < "/proc/$1/cmdline") || return 1
+    grep -qxF -e "-Dkaraf.home=$2" -e "-Dkaraf.base=$2" <<< "$cmdline"
+}
+
+stopped=0
+while IFS= read -r pidfile; do
+    home=$(cd "$(dirname "$pidfile")" && pwd)
+    pid=$(tr -dc '0-9' < "$pidfile")
+    [ -n "$pid" ] || continue
+    is_karaf_of "$pid" "$home" || continue
+    echo "Stopping Karaf pid $pid left behind in $home"
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid" 2>/dev/null
+    fi
+    stopped=$((stopped + 1))
+done < <(find "$root" -path '*/target/*' -name karaf.pid -type f 2>/dev/null)
+
+echo "Stopped $stopped leftover Karaf process(es)."
