@@ -1,0 +1,89 @@
+package org.cohort.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * What a user gets when unpacking the distribution, before any test harness edits it: SSH and JMX on
+ * loopback, the documented login, Cohort booting. (The Pax Exam tests override ports, so they cannot
+ * see these.)
+ */
+public class AssemblyLayoutIT {
+
+    private static final Map<String, byte[]> ETC = new HashMap<>();
+    private static final List<String> WANTED = List.of("org.apache.karaf.shell.cfg", "org.apache.karaf.management.cfg",
+            "users.properties", "org.apache.karaf.features.cfg");
+
+    @BeforeClass
+    public static void readEtcFromTarball() throws IOException {
+        String version = System.getProperty("cohort.version");
+        Path tarball = Path.of(System.getProperty("maven.repo.local"), "org", "cohort", "cohort-karaf-assembly",
+                version, "cohort-karaf-assembly-" + version + ".tar.gz");
+        assertTrue(tarball + " exists", Files.isRegularFile(tarball));
+        try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(tarball)));
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                String[] parts = entry.getName().split("/");
+                if (parts.length == 3 && parts[1].equals("etc") && WANTED.contains(parts[2])) {
+                    ETC.put(parts[2], tar.readAllBytes());
+                }
+            }
+        }
+        assertEquals("etc files found in " + tarball, WANTED.size(), ETC.size());
+    }
+
+    private static Properties etc(String file) throws IOException {
+        Properties properties = new Properties();
+        properties.load(new ByteArrayInputStream(ETC.get(file)));
+        return properties;
+    }
+
+    @Test
+    public void sshListensOnLoopbackPort8101() throws IOException {
+        Properties shell = etc("org.apache.karaf.shell.cfg");
+        assertEquals("127.0.0.1", shell.getProperty("sshHost"));
+        assertEquals("8101", shell.getProperty("sshPort"));
+    }
+
+    @Test
+    public void jmxListensOnLoopback() throws IOException {
+        Properties management = etc("org.apache.karaf.management.cfg");
+        assertEquals("127.0.0.1", management.getProperty("rmiRegistryHost"));
+        assertEquals("127.0.0.1", management.getProperty("rmiServerHost"));
+    }
+
+    @Test
+    public void theDocumentedKarafLoginExistsWithAdminRights() throws IOException {
+        Properties users = etc("users.properties");
+        String karaf = users.getProperty("karaf");
+        assertNotNull("user karaf is defined", karaf);
+        assertTrue(karaf, karaf.startsWith("karaf,") && karaf.contains("_g_:admingroup"));
+        assertTrue(users.getProperty("_g_:admingroup"), users.getProperty("_g_:admingroup").contains("admin"));
+        String text = new String(ETC.get("users.properties"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue("the file warns to change the password", text.contains("change this password"));
+    }
+
+    @Test
+    public void cohortIsABootFeature() throws IOException {
+        String boot = etc("org.apache.karaf.features.cfg").getProperty("featuresBoot");
+        assertTrue(boot, boot.matches("(?s).*\\bcohort/.*"));
+        assertTrue(boot, boot.matches("(?s).*\\bscr/.*"));
+    }
+}
