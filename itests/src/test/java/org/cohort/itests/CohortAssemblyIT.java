@@ -1,5 +1,6 @@
 package org.cohort.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
@@ -115,8 +116,9 @@ public class CohortAssemblyIT {
             assertEquals("cycle " + cycle + ": registered while the sibling runs", name,
                     serialization.registeredTypes().get(id));
             sibling.stop();
-            ContainerChecks.awaitTrue("cycle " + ": the sibling's type leaves with the bundle",
-                    ContainerChecks.DEADLINE, () -> !serialization.registeredTypes().containsKey(id));
+            int stopped = cycle;
+            await("cycle " + stopped + ": the sibling's type leaves with the bundle").atMost(ContainerChecks.DEADLINE)
+                    .until(() -> !serialization.registeredTypes().containsKey(id));
         }
     }
 }

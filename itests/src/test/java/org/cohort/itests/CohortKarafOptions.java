@@ -1,6 +1,7 @@
 package org.cohort.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.vmOptions;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
@@ -58,6 +59,9 @@ final class CohortKarafOptions {
             // A free SSH port on loopback, so a running cluster or a parallel build never collides.
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            // Awaitility, for polling with a deadline inside the container as the unit tests do outside.
+            mavenBundle("org.hamcrest", "hamcrest", required("hamcrest.version")),
+            mavenBundle("org.awaitility", "awaitility", required("awaitility.version")),
             systemProperty("cohort.version").value(COHORT_VERSION),
             systemProperty("maven.repo.local").value(localRepository),
             // The module flags bin/karaf passes on Java 9+, without which karaf.log fills with errors.

@@ -5,7 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.function.BooleanSupplier;
 import javax.security.auth.Subject;
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Dependency;
@@ -44,17 +43,6 @@ final class ContainerChecks {
     private static final int PROBE_TYPE_ID = 1500;
 
     private ContainerChecks() {
-    }
-
-    /** Polls until the condition holds, failing with {@code what} at the deadline. */
-    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + timeout + ": " + what);
-            }
-            Thread.sleep(50); // poll interval, bounded by the deadline above
-        }
     }
 
     /** Waits for a service the way a sibling bundle would get it, through its own context. */
@@ -121,8 +109,17 @@ final class ContainerChecks {
         }
     }
 
-    /** Every DS component in a Cohort bundle is enabled and satisfied (or already active). */
+    /**
+     * Every DS component in a Cohort bundle is enabled and satisfied (or already active), within the
+     * deadline: after feature:install, Karaf's file installer takes a moment to hand over etc/ config.
+     */
     static void assertCohortComponentsSatisfied(BundleContext context, ServiceComponentRuntime scr) {
+        await("Cohort components satisfied").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertEquals("Cohort components not satisfied", List.of(),
+                        componentProblems(context, scr)));
+    }
+
+    private static List<String> componentProblems(BundleContext context, ServiceComponentRuntime scr) {
         List<String> components = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
@@ -147,8 +144,10 @@ final class ContainerChecks {
                 }
             }
         }
-        assertTrue("Cohort has DS components: " + components, components.size() >= 2);
-        assertEquals("Cohort components not satisfied", List.of(), problems);
+        if (components.size() < 2) {
+            problems.add("Cohort has too few DS components: " + components);
+        }
+        return problems;
     }
 
     /** The probe, as a sibling bundle, registers its own type and round-trips it. */

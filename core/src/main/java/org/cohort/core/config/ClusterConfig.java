@@ -1,0 +1,246 @@
+package org.cohort.core.config;
+
+import org.cohort.api.cluster.NodeId;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The metatype of ConfigAdmin PID {@value #PID}: what the keys mean, their units, defaults and ranges,
+ * for the Karaf shell and web console.
+ *
+ * <p>This interface only <em>describes</em> the configuration. Nothing reads the configuration through
+ * it: Declarative Services would convert the raw properties to these method types and silently turn an
+ * unparseable number into 0. {@link ClusterSettingsParser} reads the raw properties instead, using the
+ * key names, defaults and bounds declared here, so the description, the defaults and the checks cannot
+ * drift apart. Method names map to the keys by OSGi name mangling ({@code io_workers()} is
+ * {@code io.workers}).
+ */
+@ObjectClassDefinition(
+        id = ClusterConfig.PID,
+        name = "Cohort cluster",
+        description = "The members of this node's Cohort cluster and the tuning of its cluster streams."
+                + " Every node of a cluster must carry the same cluster.name and members; each its own"
+                + " node.id. An invalid configuration is refused as a whole: the first configuration"
+                + " then starts nothing, an invalid edit keeps the running configuration.")
+public @interface ClusterConfig {
+
+    /** The ConfigAdmin PID. */
+    String PID = "org.cohort.cluster";
+
+    /** Key of the cluster name. */
+    String CLUSTER_NAME = "cluster.name";
+    /** Key of this node's id. */
+    String NODE_ID = "node.id";
+    /** Key of the member list. */
+    String MEMBERS = "members";
+    /** Key of the IO worker thread count. */
+    String IO_WORKERS = "io.workers";
+    /** Key of the custodian interval. */
+    String CUSTODIAN_INTERVAL_MS = "custodian.interval.ms";
+    /** Key of the connect timeout. */
+    String CONNECT_TIMEOUT_MS = "connect.timeout.ms";
+    /** Key of the longest reconnect backoff. */
+    String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
+    /** Key of the hello timeout. */
+    String HELLO_TIMEOUT_MS = "hello.timeout.ms";
+    /** Key of the largest frame. */
+    String FRAME_MAX_BYTES = "frame.max.bytes";
+    /** Key of the per-stream outbound queue limit. */
+    String OUTBOUND_QUEUE_MAX_BYTES = "outbound.queue.max.bytes";
+
+    /** Default cluster name. */
+    String DEFAULT_CLUSTER_NAME = "cohort";
+    /** Longest cluster name, in characters. */
+    int CLUSTER_NAME_MAX_LENGTH = 64;
+
+    /** Default node id: the only member of the default one-node cluster. */
+    String DEFAULT_NODE_ID = "node-1";
+
+    /** Default member list: this node alone, on loopback. */
+    String DEFAULT_MEMBERS = "node-1@127.0.0.1:9876";
+
+    /** Default IO worker thread count. */
+    int DEFAULT_IO_WORKERS = 3;
+    /** Fewest IO worker threads. */
+    int MIN_IO_WORKERS = 1;
+    /** Most IO worker threads. */
+    int MAX_IO_WORKERS = 64;
+
+    /** Default custodian interval, in milliseconds. */
+    int DEFAULT_CUSTODIAN_INTERVAL_MS = 250;
+    /** Shortest custodian interval, in milliseconds. */
+    int MIN_CUSTODIAN_INTERVAL_MS = 10;
+    /** Longest custodian interval, in milliseconds. */
+    int MAX_CUSTODIAN_INTERVAL_MS = 60_000;
+
+    /** Default connect timeout, in milliseconds. */
+    int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+    /** Shortest connect timeout, in milliseconds. */
+    int MIN_CONNECT_TIMEOUT_MS = 10;
+    /** Longest connect timeout, in milliseconds. */
+    int MAX_CONNECT_TIMEOUT_MS = 60_000;
+
+    /** Default longest reconnect backoff, in milliseconds. */
+    int DEFAULT_RECONNECT_BACKOFF_MAX_MS = 1000;
+    /** Lower bound of the longest reconnect backoff, in milliseconds. */
+    int MIN_RECONNECT_BACKOFF_MAX_MS = 10;
+    /** Upper bound of the longest reconnect backoff, in milliseconds. */
+    int MAX_RECONNECT_BACKOFF_MAX_MS = 300_000;
+
+    /** Default hello timeout, in milliseconds. */
+    int DEFAULT_HELLO_TIMEOUT_MS = 2000;
+    /** Shortest hello timeout, in milliseconds. */
+    int MIN_HELLO_TIMEOUT_MS = 100;
+    /** Longest hello timeout, in milliseconds. */
+    int MAX_HELLO_TIMEOUT_MS = 60_000;
+
+    /** Default largest frame, in bytes (16 MiB). */
+    int DEFAULT_FRAME_MAX_BYTES = 16_777_216;
+    /** Lower bound of the largest frame, in bytes (4 KiB). */
+    int MIN_FRAME_MAX_BYTES = 4096;
+    /** Upper bound of the largest frame, in bytes (256 MiB). */
+    int MAX_FRAME_MAX_BYTES = 268_435_456;
+
+    /** Default outbound queue limit per stream, in bytes (64 MiB). */
+    long DEFAULT_OUTBOUND_QUEUE_MAX_BYTES = 67_108_864L;
+    /** Lower bound of the outbound queue limit, in bytes (64 KiB). */
+    long MIN_OUTBOUND_QUEUE_MAX_BYTES = 65_536L;
+    /** Upper bound of the outbound queue limit, in bytes (4 GiB). */
+    long MAX_OUTBOUND_QUEUE_MAX_BYTES = 4_294_967_296L;
+
+    /**
+     * {@value #CLUSTER_NAME}.
+     *
+     * @return the cluster name
+     */
+    @AttributeDefinition(
+            name = "Cluster name",
+            description = "The name of the cluster; a peer whose hello carries another name is refused."
+                    + " 1 to " + CLUSTER_NAME_MAX_LENGTH + " characters of letters, digits, '.', '_'"
+                    + " and '-'. Default: " + DEFAULT_CLUSTER_NAME + ".")
+    String cluster_name() default DEFAULT_CLUSTER_NAME;
+
+    /**
+     * {@value #NODE_ID}.
+     *
+     * @return this node's id
+     */
+    @AttributeDefinition(
+            name = "Node id",
+            description = "This node's id; it must be the id of one of the members. 1 to "
+                    + NodeId.MAX_LENGTH + " characters of letters, digits, '.', '_', ':' and '-'."
+                    + " Default: " + DEFAULT_NODE_ID + ".")
+    String node_id() default DEFAULT_NODE_ID;
+
+    /**
+     * {@value #MEMBERS}.
+     *
+     * @return the member list
+     */
+    @AttributeDefinition(
+            name = "Members",
+            description = "Every member of the cluster, this node included, comma-separated, each as"
+                    + " id@address:port, an IPv6 address in brackets (node-2@[fd00::2]:9876). The address"
+                    + " must be an IP address (host names are not resolved), neither a wildcard nor a"
+                    + " multicast address; port 1 to 65535. Ids and address:port pairs must be unique."
+                    + " Default: " + DEFAULT_MEMBERS + " (a one-node cluster on loopback).")
+    String members() default DEFAULT_MEMBERS;
+
+    /**
+     * {@value #IO_WORKERS}.
+     *
+     * @return the IO worker thread count
+     */
+    @AttributeDefinition(
+            name = "IO workers",
+            description = "How many IO worker threads serve the cluster streams. Threads, "
+                    + MIN_IO_WORKERS + " to " + MAX_IO_WORKERS + ". Default: " + DEFAULT_IO_WORKERS + ".",
+            min = "" + MIN_IO_WORKERS,
+            max = "" + MAX_IO_WORKERS)
+    int io_workers() default DEFAULT_IO_WORKERS;
+
+    /**
+     * {@value #CUSTODIAN_INTERVAL_MS}.
+     *
+     * @return the custodian interval in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Custodian interval (ms)",
+            description = "How often the custodian looks for members without a stream and dials them."
+                    + " Milliseconds, " + MIN_CUSTODIAN_INTERVAL_MS + " to " + MAX_CUSTODIAN_INTERVAL_MS
+                    + ". Default: " + DEFAULT_CUSTODIAN_INTERVAL_MS + ".",
+            min = "" + MIN_CUSTODIAN_INTERVAL_MS,
+            max = "" + MAX_CUSTODIAN_INTERVAL_MS)
+    int custodian_interval_ms() default DEFAULT_CUSTODIAN_INTERVAL_MS;
+
+    /**
+     * {@value #CONNECT_TIMEOUT_MS}.
+     *
+     * @return the connect timeout in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Connect timeout (ms)",
+            description = "How long one dial to a member may take before it is abandoned. Milliseconds, "
+                    + MIN_CONNECT_TIMEOUT_MS + " to " + MAX_CONNECT_TIMEOUT_MS + ". Default: "
+                    + DEFAULT_CONNECT_TIMEOUT_MS + ".",
+            min = "" + MIN_CONNECT_TIMEOUT_MS,
+            max = "" + MAX_CONNECT_TIMEOUT_MS)
+    int connect_timeout_ms() default DEFAULT_CONNECT_TIMEOUT_MS;
+
+    /**
+     * {@value #RECONNECT_BACKOFF_MAX_MS}.
+     *
+     * @return the longest reconnect backoff in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Longest reconnect backoff (ms)",
+            description = "The longest wait before redialing a member whose dials keep failing."
+                    + " Milliseconds, " + MIN_RECONNECT_BACKOFF_MAX_MS + " to "
+                    + MAX_RECONNECT_BACKOFF_MAX_MS + ". Default: " + DEFAULT_RECONNECT_BACKOFF_MAX_MS + ".",
+            min = "" + MIN_RECONNECT_BACKOFF_MAX_MS,
+            max = "" + MAX_RECONNECT_BACKOFF_MAX_MS)
+    int reconnect_backoff_max_ms() default DEFAULT_RECONNECT_BACKOFF_MAX_MS;
+
+    /**
+     * {@value #HELLO_TIMEOUT_MS}.
+     *
+     * @return the hello timeout in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Hello timeout (ms)",
+            description = "How long a new stream may take to complete its hello before it is closed."
+                    + " Milliseconds, " + MIN_HELLO_TIMEOUT_MS + " to " + MAX_HELLO_TIMEOUT_MS
+                    + ". Default: " + DEFAULT_HELLO_TIMEOUT_MS + ".",
+            min = "" + MIN_HELLO_TIMEOUT_MS,
+            max = "" + MAX_HELLO_TIMEOUT_MS)
+    int hello_timeout_ms() default DEFAULT_HELLO_TIMEOUT_MS;
+
+    /**
+     * {@value #FRAME_MAX_BYTES}.
+     *
+     * @return the largest frame in bytes
+     */
+    @AttributeDefinition(
+            name = "Largest frame (bytes)",
+            description = "The largest frame this node sends or accepts; a peer sending a larger one is"
+                    + " disconnected. Bytes, " + MIN_FRAME_MAX_BYTES + " (4 KiB) to " + MAX_FRAME_MAX_BYTES
+                    + " (256 MiB). Default: " + DEFAULT_FRAME_MAX_BYTES + " (16 MiB).",
+            min = "" + MIN_FRAME_MAX_BYTES,
+            max = "" + MAX_FRAME_MAX_BYTES)
+    int frame_max_bytes() default DEFAULT_FRAME_MAX_BYTES;
+
+    /**
+     * {@value #OUTBOUND_QUEUE_MAX_BYTES}.
+     *
+     * @return the outbound queue limit per stream in bytes
+     */
+    @AttributeDefinition(
+            name = "Outbound queue limit (bytes)",
+            description = "How many bytes may wait unsent on one stream before further sends on it are"
+                    + " refused. Bytes, " + MIN_OUTBOUND_QUEUE_MAX_BYTES + " (64 KiB) to "
+                    + MAX_OUTBOUND_QUEUE_MAX_BYTES + " (4 GiB). Default: " + DEFAULT_OUTBOUND_QUEUE_MAX_BYTES
+                    + " (64 MiB).",
+            min = "" + MIN_OUTBOUND_QUEUE_MAX_BYTES,
+            max = "" + MAX_OUTBOUND_QUEUE_MAX_BYTES)
+    long outbound_queue_max_bytes() default DEFAULT_OUTBOUND_QUEUE_MAX_BYTES;
+}

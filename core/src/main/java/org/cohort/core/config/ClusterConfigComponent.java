@@ -1,0 +1,119 @@
+package org.cohort.core.config;
+
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads ConfigAdmin PID {@value ClusterConfig#PID} and publishes it, once validated, as the
+ * {@link ClusterSettings} service every other Cohort component references. An invalid configuration is
+ * logged in one line and publishes nothing, so nothing downstream half-starts; an invalid edit keeps the
+ * running configuration; a valid change replaces the service, which restarts the components bound to it.
+ *
+ * <p>The raw properties are parsed by {@link ClusterSettingsParser}, not converted by Declarative
+ * Services (which would turn an unparseable number into 0); {@link ClusterConfig} only describes them.
+ * The decisions are {@link SettingsHolder}'s; this class only carries them out.
+ *
+ * <p>The service is registered by hand, so bnd does not declare it the way it declares a DS service;
+ * the {@link Capability} does, for the components' {@code @Reference ClusterSettings} requirements:
+ * Karaf's feature resolver refuses a bundle whose {@code osgi.service} requirements nothing provides.
+ */
+@Capability(
+        namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"org.cohort.core.config.ClusterSettings\"",
+        uses = ClusterSettings.class)
+@Component(
+        service = {},
+        immediate = true,
+        configurationPid = ClusterConfig.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = ClusterConfig.class)
+public class ClusterConfigComponent {
+
+    /** Service property of the {@link ClusterSettings} service: this node's id. */
+    public static final String NODE_ID_PROPERTY = "cohort.node.id";
+
+    /** Service property of the {@link ClusterSettings} service: the cluster name. */
+    public static final String CLUSTER_NAME_PROPERTY = "cohort.cluster.name";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConfigComponent.class);
+
+    private final BundleContext context;
+    private final SettingsHolder holder = new SettingsHolder();
+    private ServiceRegistration<ClusterSettings> registration;
+
+    @Activate
+    public ClusterConfigComponent(BundleContext context, Map<String, Object> properties) {
+        this.context = context;
+        synchronized (this) {
+            carryOut(holder.configure(properties));
+        }
+    }
+
+    @Modified
+    synchronized void modified(Map<String, Object> properties) {
+        carryOut(holder.configure(properties));
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        carryOut(holder.clear());
+    }
+
+    private void carryOut(SettingsHolder.Decision decision) {
+        if (decision instanceof SettingsHolder.Publish publish) {
+            register(publish.settings());
+            LOG.info("Cluster configuration in force: {}", describe(publish.settings()));
+        } else if (decision instanceof SettingsHolder.Replace replace) {
+            unregister();
+            register(replace.next());
+            LOG.info("Cluster configuration changed, now in force: {}", describe(replace.next()));
+        } else if (decision instanceof SettingsHolder.Withdraw) {
+            unregister();
+        } else if (decision instanceof SettingsHolder.Refuse refuse) {
+            LOG.error(refuse.logLine());
+        } else {
+            LOG.debug("Cluster configuration unchanged");
+        }
+    }
+
+    private void register(ClusterSettings settings) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(NODE_ID_PROPERTY, settings.localNodeId().id());
+        properties.put(CLUSTER_NAME_PROPERTY, settings.clusterName());
+        registration = context.registerService(ClusterSettings.class, settings, properties);
+    }
+
+    private void unregister() {
+        ServiceRegistration<ClusterSettings> current = registration;
+        registration = null;
+        if (current != null) {
+            try {
+                current.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the framework already unregistered it: the bundle is stopping
+            }
+        }
+    }
+
+    private static String describe(ClusterSettings settings) {
+        return "cluster " + settings.clusterName() + ", node " + settings.localNodeId() + ", members "
+                + settings.members() + ", " + settings.ioWorkers() + " IO workers, custodian every "
+                + settings.custodianInterval().toMillis() + " ms, connect timeout "
+                + settings.connectTimeout().toMillis() + " ms, reconnect backoff up to "
+                + settings.reconnectBackoffMax().toMillis() + " ms, hello timeout "
+                + settings.helloTimeout().toMillis() + " ms, frames up to " + settings.maxFrameBytes()
+                + " bytes, outbound queue up to " + settings.outboundQueueBytes() + " bytes";
+    }
+}

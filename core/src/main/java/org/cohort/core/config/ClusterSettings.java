@@ -1,0 +1,80 @@
+package org.cohort.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.cohort.api.cluster.ControllerNode;
+import org.cohort.api.cluster.NodeId;
+
+/**
+ * One validated, immutable snapshot of the cluster configuration (PID {@code org.cohort.cluster}).
+ * Every component reads its settings from here, never from raw config properties.
+ *
+ * @param clusterName the name every member's hello must carry
+ * @param localNodeId this node's id; always one of {@code members}
+ * @param members every member, this node included, sorted by id
+ * @param ioWorkers how many IO worker threads serve the streams
+ * @param custodianInterval how often the custodian looks for members without a stream
+ * @param connectTimeout how long one dial may take
+ * @param reconnectBackoffMax the longest wait before redialing a failing member
+ * @param helloTimeout how long a new stream may take to complete its hello
+ * @param maxFrameBytes the largest frame accepted or sent
+ * @param outboundQueueBytes how many bytes may wait unsent on one stream before sends are refused
+ */
+public record ClusterSettings(
+        String clusterName,
+        NodeId localNodeId,
+        List<ControllerNode> members,
+        int ioWorkers,
+        Duration custodianInterval,
+        Duration connectTimeout,
+        Duration reconnectBackoffMax,
+        Duration helloTimeout,
+        int maxFrameBytes,
+        long outboundQueueBytes) {
+
+    public ClusterSettings {
+        Objects.requireNonNull(clusterName, "clusterName");
+        Objects.requireNonNull(localNodeId, "localNodeId");
+        members = List.copyOf(members);
+        Objects.requireNonNull(custodianInterval, "custodianInterval");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
+        Objects.requireNonNull(helloTimeout, "helloTimeout");
+        NodeId local = localNodeId;
+        if (members.stream().noneMatch(member -> member.id().equals(local))) {
+            throw new IllegalArgumentException("local node " + localNodeId + " is not a member");
+        }
+    }
+
+    /**
+     * Returns the settings of an empty configuration: every key at its {@link ClusterConfig} default, a
+     * one-node cluster {@code node-1@127.0.0.1:9876}.
+     *
+     * @return the default settings
+     */
+    public static ClusterSettings defaults() {
+        try {
+            return ClusterSettingsParser.parse(Map.of());
+        } catch (InvalidConfigurationException e) {
+            throw new IllegalStateException("the built-in defaults are invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the member with the given id, if it is one. */
+    public Optional<ControllerNode> member(NodeId id) {
+        for (ControllerNode member : members) {
+            if (member.id().equals(id)) {
+                return Optional.of(member);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Returns this node as a member. */
+    public ControllerNode localNode() {
+        return member(localNodeId).orElseThrow();
+    }
+}

@@ -1,0 +1,69 @@
+package org.cohort.core.messaging;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link CommunicationsDelegate}: hands incoming messages to a {@link SubjectDispatcher},
+ * keeps the sender the connection manager hands over, and publishes both to core as
+ * {@link ClusterMessaging}. It starts no thread: handlers run on their subscribers' executors.
+ */
+@Component(
+        service = {CommunicationsDelegate.class, ClusterMessaging.class},
+        property = "cohort.delegate=core")
+public class CommunicationsComponent implements CommunicationsDelegate, ClusterMessaging {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommunicationsComponent.class);
+
+    private final SubjectDispatcher dispatcher;
+    private volatile MessageSender sender;
+
+    public CommunicationsComponent() {
+        this(new SubjectDispatcher());
+    }
+
+    CommunicationsComponent(SubjectDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Deactivate
+    void deactivate() {
+        sender = null;
+        dispatcher.unsubscribeAll();
+    }
+
+    @Override
+    public void setSender(MessageSender sender) {
+        this.sender = sender;
+        LOG.debug(sender == null ? "Message sender withdrawn" : "Message sender ready");
+    }
+
+    @Override
+    public Optional<MessageSender> sender() {
+        return Optional.ofNullable(sender);
+    }
+
+    @Override
+    public void dispatch(ClusterMessage message) {
+        dispatcher.dispatch(message);
+    }
+
+    @Override
+    public Subscription subscribe(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor) {
+        return dispatcher.subscribe(subject, handler, executor);
+    }
+
+    @Override
+    public DispatchCounters counters() {
+        return dispatcher.counters();
+    }
+}

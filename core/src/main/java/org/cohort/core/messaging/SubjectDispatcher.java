@@ -1,0 +1,189 @@
+package org.cohort.core.messaging;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each incoming message to the one handler subscribed to its subject, on that handler's
+ * executor. Thread-safe; {@link #dispatch} never runs a handler on the calling thread and never throws
+ * because of a handler or its executor, as its caller is an IO worker.
+ *
+ * <p>Messages of one subject are handed to its executor in the order {@link #dispatch} is called; a
+ * single-thread executor therefore runs them in that order.
+ */
+public final class SubjectDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubjectDispatcher.class);
+
+    /** The shortest time between two warnings about one subject's executor refusing messages. */
+    static final long REJECTION_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final LongSupplier nanoTime;
+    private final ConcurrentHashMap<MessageSubject, Handler> handlers = new ConcurrentHashMap<>();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder noHandler = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder handlerFailed = new LongAdder();
+
+    /** Creates a dispatcher that reads time from {@link System#nanoTime()}. */
+    public SubjectDispatcher() {
+        this(System::nanoTime);
+    }
+
+    /**
+     * Creates a dispatcher.
+     *
+     * @param nanoTime a monotonic time source in nanoseconds, like {@link System#nanoTime()}; it paces
+     *     the warnings about refused messages
+     */
+    public SubjectDispatcher(LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /**
+     * Subscribes a handler to a subject; see {@link ClusterMessaging#subscribe}.
+     *
+     * @param subject the subject
+     * @param handler handles each message
+     * @param executor runs the handler; it stays the caller's to shut down
+     * @return the subscription; close it to unsubscribe
+     * @throws IllegalStateException if the subject already has a handler
+     */
+    public Subscription subscribe(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor) {
+        Handler added = new Handler(
+                Objects.requireNonNull(subject, "subject"),
+                Objects.requireNonNull(handler, "handler"),
+                Objects.requireNonNull(executor, "executor"),
+                new LogThrottle(REJECTION_WARNING_INTERVAL_NANOS, nanoTime.getAsLong()));
+        Handler existing = handlers.putIfAbsent(subject, added);
+        if (existing != null) {
+            throw new IllegalStateException("message subject " + subject + " already has a handler ("
+                    + existing.handler + "); close its subscription first");
+        }
+        LOG.debug("Subscribed {} to message subject {}", handler, subject);
+        return added;
+    }
+
+    /**
+     * Hands one message to the handler of its subject, on the handler's executor.
+     *
+     * @param message the message
+     */
+    public void dispatch(ClusterMessage message) {
+        Objects.requireNonNull(message, "message");
+        Handler handler = handlers.get(message.subject());
+        if (handler == null) {
+            countNoHandler(message);
+            return;
+        }
+        try {
+            handler.executor.execute(() -> handler.run(message));
+        } catch (RuntimeException e) {
+            rejected.increment();
+            handler.warnRejected(message, e);
+        }
+    }
+
+    /** Closes every subscription; later messages count as having no handler. */
+    public void unsubscribeAll() {
+        for (Handler handler : List.copyOf(handlers.values())) {
+            handler.close();
+        }
+    }
+
+    /**
+     * Returns a snapshot of the counters.
+     *
+     * @return the counters
+     */
+    public DispatchCounters counters() {
+        return new DispatchCounters(delivered.sum(), noHandler.sum(), rejected.sum(), handlerFailed.sum());
+    }
+
+    private void countNoHandler(ClusterMessage message) {
+        noHandler.increment();
+        LOG.debug("Dropped a message on subject {} from {}: no handler", message.subject(), message.sender());
+    }
+
+    private final class Handler implements Subscription {
+
+        final MessageSubject subject;
+        final Consumer<ClusterMessage> handler;
+        final Executor executor;
+        private final LogThrottle rejectionWarnings;
+        private volatile boolean open = true;
+
+        Handler(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
+                LogThrottle rejectionWarnings) {
+            this.subject = subject;
+            this.handler = handler;
+            this.executor = executor;
+            this.rejectionWarnings = rejectionWarnings;
+        }
+
+        /** Runs on the executor. */
+        void run(ClusterMessage message) {
+            if (!open) {
+                countNoHandler(message);
+                return;
+            }
+            try {
+                handler.accept(message);
+                delivered.increment();
+            } catch (RuntimeException | Error e) {
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                handlerFailed.increment();
+                LOG.warn("Handler for message subject {} failed on a message from {}",
+                        subject, message.sender(), e);
+            }
+        }
+
+        void warnRejected(ClusterMessage message, RuntimeException e) {
+            long heldBack = rejectionWarnings.tryAcquire(nanoTime.getAsLong());
+            if (heldBack == LogThrottle.SUPPRESSED) {
+                return;
+            }
+            String more = heldBack == 0 ? "" : " (" + heldBack + " more refused since the last warning)";
+            if (e instanceof RejectedExecutionException) {
+                LOG.warn("Dropped a message on subject {} from {}: the handler's executor refused it{}; "
+                        + "this warning repeats at most once a minute", subject, message.sender(), more);
+            } else {
+                LOG.warn("Dropped a message on subject {} from {}: the handler's executor failed{}; "
+                        + "this warning repeats at most once a minute", subject, message.sender(), more, e);
+            }
+        }
+
+        @Override
+        public MessageSubject subject() {
+            return subject;
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                if (handlers.remove(subject, this)) {
+                    LOG.debug("Unsubscribed {} from message subject {}", handler, subject);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Subscription{subject=" + subject + ", handler=" + handler + (open ? "" : ", closed") + "}";
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package org.cohort.core.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.cohort.api.cluster.ClusterNodesDelegate;
+import org.cohort.api.cluster.ControllerNode;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.serialization.SerializationService;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Direction;
+import org.cohort.core.handshake.Hello;
+import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.handshake.HelloException;
+import org.cohort.core.handshake.HelloValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one TCP stream to every other member of the cluster and sends messages over them by node id.
+ *
+ * <p>A listener accepts peers; a custodian dials the members without a stream; a pool of IO workers
+ * serves the streams, each new one going to the least-loaded worker. Both sides open with a hello that
+ * names the node. Node events go to the cluster-nodes delegate in order, on their own thread; incoming
+ * messages go to the communications delegate, on the stream's worker, in arrival order.
+ *
+ * <p>Threads it starts, all named {@code cohort-*} and all stopped by {@link #stop()}: the IO workers,
+ * the listener, the custodian and the node-event thread.
+ */
+public final class ConnectionManager implements MessageSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
+    private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("cohort.admitted");
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    private static final long SHUTDOWN_QUIET_MS = 0;
+    private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
+
+    private final ClusterSettings settings;
+    private final ClusterNodesDelegate nodesDelegate;
+    private final CommunicationsDelegate commsDelegate;
+    private final SerializationService serialization;
+    private final long incarnation;
+    private final ControllerNode localNode;
+    private final Map<NodeId, ControllerNode> members;
+    private final TransportCounters counters = new TransportCounters();
+    private final StreamTable table;
+    private final HelloValidator validator;
+    private final Hello localHello;
+    private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
+    private final MessageFrameEncoder encoder;
+    private final MessageFrameDecoder decoder;
+    private final StreamErrorHandler errorHandler;
+
+    private EventLoopGroup workers;
+    private EventLoopGroup listenerGroup;
+    private Channel listener;
+    private ExecutorService nodeEvents;
+    private Custodian custodian;
+    private volatile boolean running;
+
+    /**
+     * @param incarnation this start of the node; must differ from every earlier start
+     */
+    public ConnectionManager(ClusterSettings settings, ClusterNodesDelegate nodesDelegate,
+            CommunicationsDelegate commsDelegate, SerializationService serialization, long incarnation) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nodesDelegate = Objects.requireNonNull(nodesDelegate, "nodesDelegate");
+        this.commsDelegate = Objects.requireNonNull(commsDelegate, "commsDelegate");
+        this.serialization = Objects.requireNonNull(serialization, "serialization");
+        this.incarnation = incarnation;
+        this.localNode = settings.localNode();
+        this.members = settings.members().stream()
+                .collect(java.util.stream.Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
+        this.table = new StreamTable(localNode.id());
+        this.validator = new HelloValidator(settings);
+        this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
+                localNode.tcpPort(), incarnation, Map.of());
+        this.encoder = new MessageFrameEncoder(serialization);
+        this.decoder = new MessageFrameDecoder(serialization);
+        this.errorHandler = new StreamErrorHandler(counters);
+    }
+
+    /**
+     * Starts the workers, binds the listener and starts dialing.
+     *
+     * @throws IllegalStateException if the listener cannot bind; everything started is stopped again
+     */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        try {
+            workers = new MultiThreadIoEventLoopGroup(settings.ioWorkers(),
+                    new ThreadPerTaskExecutor(new DefaultThreadFactory("cohort-io")), chooser,
+                    NioIoHandler.newFactory());
+            listenerGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cohort-listener"),
+                    NioIoHandler.newFactory());
+            nodeEvents = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-node-events"));
+            InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
+            ChannelFuture bound = new ServerBootstrap()
+                    .group(listenerGroup, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new StreamInitializer(this, Direction.INBOUND, null))
+                    .bind(bindAddress)
+                    .awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                throw new IllegalStateException("cannot listen on " + bindAddress + ": " + bound.cause(), bound.cause());
+            }
+            listener = bound.channel();
+            running = true;
+            commsDelegate.setSender(this);
+            ScheduledExecutorService custodianThread = Executors.newSingleThreadScheduledExecutor(
+                    new DefaultThreadFactory("cohort-custodian"));
+            custodian = new Custodian(this, custodianThread);
+            custodian.start();
+            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers",
+                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers());
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Closes every stream and the listener and stops every thread this manager started. */
+    public synchronized void stop() {
+        boolean wasRunning = running;
+        running = false;
+        if (custodian != null) {
+            custodian.stop();
+            custodian = null;
+        }
+        if (wasRunning) {
+            commsDelegate.setSender(null);
+        }
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+            listener = null;
+        }
+        for (Stream stream : table.all()) {
+            stream.channel().close().awaitUninterruptibly();
+        }
+        shutdown(listenerGroup);
+        shutdown(workers);
+        listenerGroup = null;
+        workers = null;
+        if (nodeEvents != null) {
+            nodeEvents.shutdown();
+            try {
+                if (!nodeEvents.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("Node-event thread did not finish within {} ms; interrupting it", SHUTDOWN_TIMEOUT_MS);
+                    nodeEvents.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                nodeEvents.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+            nodeEvents = null;
+        }
+        if (wasRunning) {
+            LOG.info("Cluster I/O stopped: node {}", localNode.id());
+        }
+    }
+
+    private static void shutdown(EventLoopGroup group) {
+        if (group != null) {
+            group.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
+        }
+    }
+
+    @Override
+    public boolean send(NodeId nodeId, ClusterMessage message) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(message, "message");
+        if (nodeId.equals(localNode.id())) {
+            counters.sentLocally.increment();
+            commsDelegate.dispatch(message);
+            return true;
+        }
+        if (!members.containsKey(nodeId)) {
+            counters.sendRefusedUnknownNode.increment();
+            return false;
+        }
+        Stream stream = table.get(nodeId);
+        if (stream == null || !running) {
+            counters.sendRefusedNoStream.increment();
+            return false;
+        }
+        long frameBytes = (long) Frames.TYPE_BYTES + serialization.maxEncodedLength(message);
+        if (frameBytes > settings.maxFrameBytes()) {
+            counters.sendRefusedTooLarge.increment();
+            return false;
+        }
+        return stream.offer(message);
+    }
+
+    /** This start of the node, as its hello announces it. */
+    public long incarnation() {
+        return incarnation;
+    }
+
+    /** The settings this manager runs with. */
+    public ClusterSettings settings() {
+        return settings;
+    }
+
+    /** Every counter by name. */
+    public Map<String, Long> counters() {
+        return counters.snapshot();
+    }
+
+    /** How many streams each IO worker serves. */
+    public int[] workerLoads() {
+        return chooser.loads();
+    }
+
+    /** The peers that have a live stream now. */
+    public List<NodeId> connectedPeers() {
+        return table.all().stream().map(Stream::peer).sorted().toList();
+    }
+
+    /** The local and remote socket addresses of the live stream to a peer, or an empty list without one. */
+    public List<java.net.SocketAddress> streamAddresses(NodeId peer) {
+        Stream stream = table.get(peer);
+        return stream == null ? List.of() : List.of(stream.channel().localAddress(), stream.channel().remoteAddress());
+    }
+
+    /** The incarnation the live stream to a peer announced, or -1 without a stream. */
+    public long peerIncarnation(NodeId peer) {
+        Stream stream = table.get(peer);
+        return stream == null ? -1 : stream.incarnation();
+    }
+
+    // ---- used by the stream pipeline and the custodian ----
+
+    boolean isRunning() {
+        return running;
+    }
+
+    ControllerNode localNode() {
+        return localNode;
+    }
+
+    TransportCounters transportCounters() {
+        return counters;
+    }
+
+    HelloValidator validator() {
+        return validator;
+    }
+
+    Hello localHello() {
+        return localHello;
+    }
+
+    MessageFrameEncoder encoder() {
+        return encoder;
+    }
+
+    MessageFrameDecoder decoder() {
+        return decoder;
+    }
+
+    StreamErrorHandler errorHandler() {
+        return errorHandler;
+    }
+
+    LeastLoadedChooserFactory chooser() {
+        return chooser;
+    }
+
+    CommunicationsDelegate commsDelegate() {
+        return commsDelegate;
+    }
+
+    StreamTable table() {
+        return table;
+    }
+
+    /**
+     * Dials a member unless it has a stream or a dial under way; returns at once, the outcome arrives
+     * on the channel's futures.
+     */
+    void dial(ControllerNode member, Runnable onFailure) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(workers)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(new StreamInitializer(this, Direction.OUTBOUND, member.id()));
+        ChannelFuture registered = bootstrap.register();
+        Channel channel = registered.channel();
+        // The dial is pending before a byte leaves, and atomically with the check that there is no stream:
+        // a crossing dial from the peer then always sees it, and the tie-break holds on both sides.
+        if (!table.tryStartDial(member.id(), channel)) {
+            channel.close();
+            return;
+        }
+        counters.dials.increment();
+        channel.closeFuture().addListener(closed -> {
+            table.dialEnded(member.id(), channel);
+            if (!Boolean.TRUE.equals(channel.attr(ADMITTED).get())) {
+                counters.dialFailures.increment();
+                onFailure.run();
+            }
+        });
+        registered.addListener(done -> {
+            if (!done.isSuccess()) {
+                channel.close();
+                return;
+            }
+            // Bind to our own member address first: on 127/8 the kernel would otherwise pick 127.0.0.1.
+            channel.connect(new InetSocketAddress(member.ip(), member.tcpPort()),
+                    new InetSocketAddress(localNode.ip(), 0)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        });
+    }
+
+    /** Called from the hello handler on the channel's event loop: admit the stream or refuse it. */
+    Runnable admit(Channel channel, Direction direction, Hello peer) throws HelloException {
+        if (!running) {
+            throw HelloException.routine("node is stopping");
+        }
+        ControllerNode member = members.get(peer.nodeId());
+        Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
+                settings.outboundQueueBytes(), counters);
+        StreamTable.Admission admission = table.admit(stream, member);
+        channel.attr(ADMITTED).set(Boolean.TRUE);
+        counters.streamsOpened.increment();
+        deliver(admission.events());
+        if (admission.replaced() != null) {
+            LOG.info("Replacing {} with {}", admission.replaced(), stream);
+            admission.replaced().channel().close();
+        }
+        if (admission.cancelledDial() != null) {
+            admission.cancelledDial().close();
+        }
+        channel.closeFuture().addListener(closed -> streamClosed(stream));
+        if (custodian != null) {
+            custodian.connected(peer.nodeId());
+        }
+        LOG.debug("Opened {}", stream);
+        return () -> StreamInitializer.installMessagePipeline(this, channel, stream);
+    }
+
+    private void streamClosed(Stream stream) {
+        counters.streamsClosed.increment();
+        stream.discardQueued();
+        List<NodeEvent> events = table.closed(stream);
+        if (!events.isEmpty()) {
+            LOG.info("Lost {}", stream);
+            deliver(events);
+            Custodian current = custodian;
+            if (current != null && running) {
+                current.disconnected(stream.peer());
+            }
+        }
+    }
+
+    private void deliver(List<NodeEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        ExecutorService executor = nodeEvents;
+        if (executor == null || executor.isShutdown()) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                for (NodeEvent event : events) {
+                    try {
+                        if (event instanceof NodeEvent.Detected detected) {
+                            nodesDelegate.nodeDetected(detected.node(), detected.incarnation());
+                        } else if (event instanceof NodeEvent.Vanished vanished) {
+                            nodesDelegate.nodeVanished(vanished.nodeId());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn("Cluster-nodes delegate failed on {}: {}", event, e.toString());
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Node events {} dropped: stopping", events);
+        }
+    }
+}

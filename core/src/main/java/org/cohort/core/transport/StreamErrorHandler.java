@@ -1,0 +1,38 @@
+package org.cohort.core.transport;
+
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every stream: whatever failed on the way in (garbage, a frame over the limit, an
+ * envelope that does not decode) closes that stream with one log line and a count. The worker thread and
+ * every other stream carry on.
+ */
+@Sharable
+final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamErrorHandler.class);
+
+    private final TransportCounters counters;
+
+    StreamErrorHandler(TransportCounters counters) {
+        this.counters = counters;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("Stream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            counters.badFrames.increment();
+            Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+            LOG.warn("Closing stream {}: bad input: {}", ctx.channel().remoteAddress(), reason.toString());
+        }
+        ctx.close();
+    }
+}

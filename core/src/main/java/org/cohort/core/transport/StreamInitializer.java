@@ -1,0 +1,93 @@
+package org.cohort.core.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Direction;
+import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.handshake.HelloHandler;
+
+/**
+ * Builds a stream's pipeline. Until the hello completes: framing capped at the hello's size, the hello
+ * handler, the error handler. After: framing at the configured maximum, message decoding and dispatch.
+ * Outbound, messages are framed by the encoder throughout.
+ */
+final class StreamInitializer extends ChannelInitializer<Channel> {
+
+    static final String LOAD = "load";
+    static final String FRAMES = "frames";
+    static final String ENCODER = "encoder";
+    static final String HELLO = "hello";
+    static final String MESSAGES = "messages";
+    static final String INBOUND = "inbound";
+    static final String DRAIN = "drain";
+    static final String ERRORS = "errors";
+
+    private final ConnectionManager manager;
+    private final Direction direction;
+    private final NodeId expectedPeer;
+
+    StreamInitializer(ConnectionManager manager, Direction direction, NodeId expectedPeer) {
+        this.manager = manager;
+        this.direction = direction;
+        this.expectedPeer = expectedPeer;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        TransportCounters counters = manager.transportCounters();
+        channel.pipeline()
+                .addLast(LOAD, new LoadReleaser(manager.chooser()))
+                .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
+                .addLast(ENCODER, manager.encoder())
+                .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),
+                        manager.settings().helloTimeout(), manager::admit, counters.handshakesRefused::increment))
+                .addLast(ERRORS, manager.errorHandler());
+    }
+
+    /** Called once the hello is done, on the channel's event loop, before any message frame is read. */
+    static void installMessagePipeline(ConnectionManager manager, Channel channel, Stream stream) {
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.replace(FRAMES, FRAMES, Frames.decoder(manager.settings().maxFrameBytes()));
+        pipeline.addBefore(ERRORS, MESSAGES, manager.decoder());
+        pipeline.addBefore(ERRORS, INBOUND,
+                new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters()));
+        pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
+    }
+
+    /** Gives the stream's worker slot back when the channel leaves its event loop. */
+    private static final class LoadReleaser extends ChannelInboundHandlerAdapter {
+        private final LeastLoadedChooserFactory chooser;
+
+        LoadReleaser(LeastLoadedChooserFactory chooser) {
+            this.chooser = chooser;
+        }
+
+        @Override
+        public void channelUnregistered(ChannelHandlerContext ctx) {
+            chooser.release(ctx.channel().eventLoop());
+            ctx.fireChannelUnregistered();
+        }
+    }
+
+    /** Resumes draining a stream's queue once a slow peer has caught up. */
+    private static final class DrainWhenWritable extends ChannelInboundHandlerAdapter {
+        private final Stream stream;
+
+        DrainWhenWritable(Stream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                stream.scheduleDrain();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+    }
+}

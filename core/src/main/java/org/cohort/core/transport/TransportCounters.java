@@ -1,0 +1,49 @@
+package org.cohort.core.transport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the transport counts, so that no refusal or drop is silent: a shell command and JMX read these
+ * later.
+ */
+public final class TransportCounters {
+
+    final LongAdder sent = new LongAdder();
+    final LongAdder sentLocally = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder sendRefusedUnknownNode = new LongAdder();
+    final LongAdder sendRefusedNoStream = new LongAdder();
+    final LongAdder sendRefusedQueueFull = new LongAdder();
+    final LongAdder sendRefusedTooLarge = new LongAdder();
+    final LongAdder droppedOnClose = new LongAdder();
+    final LongAdder streamsOpened = new LongAdder();
+    final LongAdder streamsClosed = new LongAdder();
+    final LongAdder handshakesRefused = new LongAdder();
+    final LongAdder badFrames = new LongAdder();
+    final LongAdder dispatchFailures = new LongAdder();
+    final LongAdder dials = new LongAdder();
+    final LongAdder dialFailures = new LongAdder();
+
+    /** Returns every counter by name, in a stable order. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        values.put("sent", sent.sum());
+        values.put("sentLocally", sentLocally.sum());
+        values.put("received", received.sum());
+        values.put("sendRefusedUnknownNode", sendRefusedUnknownNode.sum());
+        values.put("sendRefusedNoStream", sendRefusedNoStream.sum());
+        values.put("sendRefusedQueueFull", sendRefusedQueueFull.sum());
+        values.put("sendRefusedTooLarge", sendRefusedTooLarge.sum());
+        values.put("droppedOnClose", droppedOnClose.sum());
+        values.put("streamsOpened", streamsOpened.sum());
+        values.put("streamsClosed", streamsClosed.sum());
+        values.put("handshakesRefused", handshakesRefused.sum());
+        values.put("badFrames", badFrames.sum());
+        values.put("dispatchFailures", dispatchFailures.sum());
+        values.put("dials", dials.sum());
+        values.put("dialFailures", dialFailures.sum());
+        return values;
+    }
+}

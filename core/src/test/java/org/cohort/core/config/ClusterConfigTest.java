@@ -1,0 +1,84 @@
+package org.cohort.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The metatype, the parser and the shipped .cfg file describe the same keys with the same defaults. */
+class ClusterConfigTest {
+
+    private static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
+            "custodian.interval.ms", "connect.timeout.ms", "reconnect.backoff.max.ms", "hello.timeout.ms",
+            "frame.max.bytes", "outbound.queue.max.bytes");
+
+    /** OSGi name mangling of a method name to a property key, for the names this interface uses. */
+    private static String key(Method method) {
+        return method.getName().replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+    }
+
+    /** The attribute methods; their metatype annotations have CLASS retention, bnd reads them, reflection cannot. */
+    private static List<Method> attributes() {
+        return Arrays.stream(ClusterConfig.class.getDeclaredMethods()).filter(method -> !method.isSynthetic()).toList();
+    }
+
+    @Test
+    void theMetatypeDeclaresExactlyTheKeys() {
+        assertThat(attributes()).extracting(ClusterConfigTest::key).containsExactlyInAnyOrderElementsOf(KEYS);
+        assertThat(attributes()).extracting(Method::getName).allSatisfy(name -> assertThat(name).doesNotContain("$"));
+    }
+
+    @Test
+    void theMetatypeKeyConstantsAreTheMangledMethodNames() throws Exception {
+        for (Method method : attributes()) {
+            String constant = method.getName().toUpperCase();
+            assertThat(ClusterConfig.class.getField(constant).get(null)).as(constant).isEqualTo(key(method));
+        }
+    }
+
+    @Test
+    void theMetatypeDefaultsAreTheParsersDefaults() throws Exception {
+        Map<String, Object> annotationDefaults = new HashMap<>();
+        for (Method method : attributes()) {
+            annotationDefaults.put(key(method), method.getDefaultValue());
+        }
+        assertThat(annotationDefaults.get("io.workers")).isInstanceOf(Integer.class);
+        assertThat(annotationDefaults.get("outbound.queue.max.bytes")).isInstanceOf(Long.class);
+
+        assertThat(ClusterSettingsParser.parse(annotationDefaults)).isEqualTo(ClusterSettings.defaults());
+        Map<String, Object> asText = annotationDefaults.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> String.valueOf(entry.getValue())));
+        assertThat(ClusterSettingsParser.parse(asText)).isEqualTo(ClusterSettings.defaults());
+    }
+
+    @Test
+    void theShippedCfgFileListsEveryKeyAtItsDefault() throws IOException, InvalidConfigurationException {
+        Path cfg = Path.of(System.getProperty("basedir", "."))
+                .resolve("../features/src/main/cfg/org.cohort.cluster.cfg").normalize();
+        assertThat(cfg).isRegularFile();
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(cfg, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, Object> values = new HashMap<>();
+        properties.forEach((key, value) -> values.put((String) key, value));
+
+        assertThat(new TreeSet<>(values.keySet())).isEqualTo(new TreeSet<>(KEYS));
+        assertThat(values).containsEntry("cluster.name", "cohort").containsEntry("node.id", "node-1")
+                .containsEntry("members", "node-1@127.0.0.1:9876");
+        assertThat(ClusterSettingsParser.parse(values)).isEqualTo(ClusterSettings.defaults());
+    }
+}

@@ -1,0 +1,79 @@
+package org.cohort.core.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cohort.core.membership.MembershipTableTest.N1;
+import static org.cohort.core.membership.MembershipTableTest.N2;
+import static org.cohort.core.membership.MembershipTableTest.node;
+import static org.cohort.core.membership.MembershipTableTest.settings;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.core.membership.MemberState.State;
+import org.junit.jupiter.api.Test;
+
+class MembershipComponentTest {
+
+    private final StepClock clock = new StepClock(MembershipTableTest.T0);
+    private final MembershipComponent component = new MembershipComponent(settings("n1", N1, N2), clock);
+
+    @Test
+    void startsWithTheLocalNodeActiveAtIncarnationZero() {
+        assertThat(component.members()).containsExactly(
+                new MemberState(N1, State.ACTIVE, MembershipComponent.UNKNOWN_LOCAL_INCARNATION, clock.instant()),
+                new MemberState(N2, State.INACTIVE, 0L, clock.instant()));
+    }
+
+    @Test
+    void forwardsNodeEventsStampedWithTheClock() {
+        clock.advance(Duration.ofSeconds(5));
+        component.nodeDetected(N2, 123L);
+        Instant detectedAt = clock.instant();
+        assertThat(component.member(N2.id())).contains(new MemberState(N2, State.ACTIVE, 123L, detectedAt));
+
+        clock.advance(Duration.ofSeconds(5));
+        component.nodeVanished(N2.id());
+        assertThat(component.member(N2.id()))
+                .contains(new MemberState(N2, State.INACTIVE, 123L, clock.instant()));
+    }
+
+    @Test
+    void ignoresNonMembers() {
+        component.nodeDetected(node("stranger", 9009), 1L);
+        component.nodeVanished(NodeId.of("stranger"));
+
+        assertThat(component.members()).extracting(MemberState::id).containsExactly(N1.id(), N2.id());
+    }
+
+    /** A clock that moves only when told. */
+    static final class StepClock extends Clock {
+
+        private volatile Instant now;
+
+        StepClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration step) {
+            now = now.plus(step);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package org.cohort.core.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+class SubjectDispatcherTest {
+
+    static final NodeId SENDER = NodeId.of("n2");
+    static final MessageSubject PING = MessageSubject.of("test.ping");
+    static final MessageSubject PONG = MessageSubject.of("test.pong");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final SubjectDispatcher dispatcher = new SubjectDispatcher(nanos::get);
+    private final ExecutorService executor =
+            Executors.newSingleThreadExecutor(task -> new Thread(task, "test-handler"));
+
+    @AfterEach
+    void shutDown() throws InterruptedException {
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void runsTheHandlerOnItsExecutorNotOnTheCallingThread() {
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        dispatcher.subscribe(PING, message -> threads.add(Thread.currentThread().getName()), executor);
+
+        dispatcher.dispatch(message(PING, 1));
+
+        await().atMost(WAIT).until(() -> dispatcher.counters().delivered() == 1);
+        assertThat(threads).containsExactly("test-handler");
+        assertThat(Thread.currentThread().getName()).isNotEqualTo("test-handler");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = ThreadMode.SEPARATE_THREAD)
+    void keepsTheOrderOfOneSubjectOnASingleThreadExecutor() {
+        int count = 10_000;
+        List<Integer> received = Collections.synchronizedList(new ArrayList<>(count));
+        dispatcher.subscribe(PING, message -> received.add(sequence(message)), executor);
+
+        for (int i = 0; i < count; i++) {
+            dispatcher.dispatch(message(PING, i));
+        }
+
+        await().atMost(WAIT).until(() -> dispatcher.counters().delivered() == count);
+        List<Integer> expected = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            expected.add(i);
+        }
+        assertThat(received).isEqualTo(expected);
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(count, 0, 0, 0));
+    }
+
+    @Test
+    void countsMessagesWithoutAHandler() {
+        dispatcher.subscribe(PING, message -> { }, executor);
+
+        dispatcher.dispatch(message(PONG, 1));
+        dispatcher.dispatch(message(PONG, 2));
+
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 2, 0, 0));
+    }
+
+    @Test
+    void countsMessagesTheExecutorRejectsWithoutThrowingToTheCaller() {
+        ExecutorService stopped = Executors.newSingleThreadExecutor();
+        stopped.shutdown();
+        List<ClusterMessage> handled = new ArrayList<>();
+        dispatcher.subscribe(PING, handled::add, stopped);
+
+        for (int i = 0; i < 3; i++) {
+            dispatcher.dispatch(message(PING, i));
+        }
+        nanos.addAndGet(TimeUnit.MINUTES.toNanos(2));
+        dispatcher.dispatch(message(PING, 3));
+
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 0, 4, 0));
+        assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void countsAnExecutorThatFailsOtherwiseAsRejected() {
+        dispatcher.subscribe(PING, message -> { }, task -> {
+            throw new IllegalStateException("broken executor");
+        });
+
+        dispatcher.dispatch(message(PING, 1));
+
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 0, 1, 0));
+    }
+
+    @Test
+    void countsAFailingHandlerAndKeepsDelivering() {
+        List<Integer> received = Collections.synchronizedList(new ArrayList<>());
+        dispatcher.subscribe(PING, message -> {
+            int sequence = sequence(message);
+            if (sequence == 1) {
+                throw new IllegalArgumentException("handler bug on message " + sequence);
+            }
+            if (sequence == 2) {
+                throw new NoClassDefFoundError("org/example/GoneAfterRefresh");
+            }
+            received.add(sequence);
+        }, executor);
+
+        for (int i = 0; i < 5; i++) {
+            dispatcher.dispatch(message(PING, i));
+        }
+
+        await().atMost(WAIT).until(() -> dispatcher.counters().total() == 5);
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(3, 0, 0, 2));
+        assertThat(received).containsExactly(0, 3, 4);
+    }
+
+    @Test
+    void refusesASecondHandlerForTheSameSubject() {
+        dispatcher.subscribe(PING, message -> { }, executor);
+
+        assertThatThrownBy(() -> dispatcher.subscribe(PING, message -> { }, executor))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("test.ping");
+        dispatcher.subscribe(PONG, message -> { }, executor);
+    }
+
+    @Test
+    void closingUnsubscribes() {
+        List<ClusterMessage> handled = new ArrayList<>();
+        QueueExecutor queue = new QueueExecutor();
+        Subscription subscription = dispatcher.subscribe(PING, handled::add, queue);
+        assertThat(subscription.subject()).isEqualTo(PING);
+
+        subscription.close();
+        dispatcher.dispatch(message(PING, 1));
+
+        assertThat(queue.pending()).isZero();
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 1, 0, 0));
+        assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void closingTwiceDoesNotRemoveALaterSubscription() {
+        List<ClusterMessage> later = new ArrayList<>();
+        QueueExecutor queue = new QueueExecutor();
+        Subscription first = dispatcher.subscribe(PING, message -> { }, queue);
+        first.close();
+        dispatcher.subscribe(PING, later::add, queue);
+
+        first.close();
+        dispatcher.dispatch(message(PING, 1));
+        queue.runAll();
+
+        assertThat(later).hasSize(1);
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(1, 0, 0, 0));
+    }
+
+    @Test
+    void messagesQueuedBeforeCloseAreDroppedNotRun() {
+        List<ClusterMessage> handled = new ArrayList<>();
+        QueueExecutor queue = new QueueExecutor();
+        Subscription subscription = dispatcher.subscribe(PING, handled::add, queue);
+        dispatcher.dispatch(message(PING, 1));
+        dispatcher.dispatch(message(PING, 2));
+
+        subscription.close();
+        queue.runAll();
+
+        assertThat(handled).isEmpty();
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 2, 0, 0));
+    }
+
+    @Test
+    void unsubscribeAllClosesEverySubscription() {
+        QueueExecutor queue = new QueueExecutor();
+        dispatcher.subscribe(PING, message -> { }, queue);
+        dispatcher.subscribe(PONG, message -> { }, queue);
+
+        dispatcher.unsubscribeAll();
+        dispatcher.dispatch(message(PING, 1));
+        dispatcher.dispatch(message(PONG, 2));
+
+        assertThat(queue.pending()).isZero();
+        assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(0, 2, 0, 0));
+        dispatcher.subscribe(PING, message -> { }, queue);
+    }
+
+    static ClusterMessage message(MessageSubject subject, int sequence) {
+        return new ClusterMessage(SENDER, subject, new byte[] {
+            (byte) (sequence >>> 24), (byte) (sequence >>> 16), (byte) (sequence >>> 8), (byte) sequence});
+    }
+
+    static int sequence(ClusterMessage message) {
+        byte[] p = message.payload();
+        return (p[0] & 0xff) << 24 | (p[1] & 0xff) << 16 | (p[2] & 0xff) << 8 | p[3] & 0xff;
+    }
+
+    /** Holds tasks until the test runs them, on the test's thread. */
+    static final class QueueExecutor implements java.util.concurrent.Executor {
+
+        private final Queue<Runnable> tasks = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        int pending() {
+            return tasks.size();
+        }
+
+        void runAll() {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                task.run();
+            }
+        }
+    }
+}
