@@ -27,6 +27,7 @@ import org.junit.Test;
  */
 public class AssemblyLayoutIT {
 
+    private static final String CLUSTER_CFG = "org.cohort.cluster.cfg";
     private static final Map<String, byte[]> ETC = new HashMap<>();
     private static final List<String> WANTED = List.of("org.apache.karaf.shell.cfg", "org.apache.karaf.management.cfg",
             "users.properties", "org.apache.karaf.features.cfg");
@@ -43,10 +44,20 @@ public class AssemblyLayoutIT {
                 String[] parts = entry.getName().split("/");
                 if (parts.length == 3 && parts[1].equals("etc") && WANTED.contains(parts[2])) {
                     ETC.put(parts[2], tar.readAllBytes());
+                } else if (entry.getName().endsWith("/cohort-features-" + version + "-cluster.cfg")) {
+                    // Installed into etc/ by the cohort feature at first boot.
+                    ETC.put(CLUSTER_CFG, tar.readAllBytes());
                 }
             }
         }
-        assertEquals("etc files found in " + tarball, WANTED.size(), ETC.size());
+        assertEquals("etc files found in " + tarball, WANTED.size() + 1, ETC.size());
+    }
+
+    @Test
+    public void aFreshUnpackIsAOneNodeClusterOnLoopback() throws IOException {
+        Properties cluster = etc(CLUSTER_CFG);
+        assertEquals("node-1", cluster.getProperty("node.id"));
+        assertEquals("node-1@127.0.0.1:9876", cluster.getProperty("members"));
     }
 
     private static Properties etc(String file) throws IOException {

@@ -2,19 +2,22 @@ package org.cohort.itests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Arrays;
-import java.util.Properties;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.serialization.SerializationService;
 import org.cohort.itests.sibling.SiblingActivator;
 import org.cohort.itests.sibling.SiblingPayload;
@@ -48,6 +51,9 @@ public class CohortAssemblyIT {
     @Inject
     private SerializationService serialization;
 
+    @Inject
+    private MessageSender messageSender;
+
     @Configuration
     public Option[] configuration() {
         Option sibling = streamBundle(siblingBundle()).startLevel(90).start(false);
@@ -75,17 +81,15 @@ public class CohortAssemblyIT {
     }
 
     @Test
-    public void aFreshUnpackCarriesTheOneNodeClusterConfiguration() throws IOException {
-        Path file = Path.of(System.getProperty("karaf.etc"), "org.cohort.cluster.cfg");
-        assertTrue(file + " exists", Files.isRegularFile(file));
-        Properties config = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            config.load(in);
+    public void theConnectionManagerListensAndPublishesMessageSender() throws Exception {
+        int port = Integer.parseInt(System.getProperty(CohortKarafOptions.CLUSTER_PORT_PROPERTY));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+            assertTrue("the cluster listener accepts on 127.0.0.1:" + port, socket.isConnected());
         }
-        String nodeId = config.getProperty("node.id");
-        assertNotNull("node.id is set", nodeId);
-        assertEquals("the only member is this node on loopback", nodeId + "@127.0.0.1:9876",
-                config.getProperty("members"));
+        ClusterMessage toSelf = new ClusterMessage(NodeId.of("node-1"), MessageSubject.of("itest.self"), new byte[] {1});
+        assertTrue("a message to this node is delivered locally", messageSender.send(NodeId.of("node-1"), toSelf));
+        assertFalse("a node that is not a member is refused", messageSender.send(NodeId.of("stranger"), toSelf));
     }
 
     @Test

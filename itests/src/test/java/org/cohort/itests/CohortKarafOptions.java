@@ -25,6 +25,8 @@ final class CohortKarafOptions {
     static final String COHORT_VERSION = required("cohort.version");
     static final String KARAF_VERSION = required("karaf.version");
     static final String FEATURES_URL = "mvn:org.cohort/cohort-features/" + COHORT_VERSION + "/xml/features";
+    /** The cluster port each container's one-node cluster listens on; free, never the default 9876. */
+    static final String CLUSTER_PORT_PROPERTY = "cohort.itest.cluster.port";
 
     private CohortKarafOptions() {
     }
@@ -41,6 +43,7 @@ final class CohortKarafOptions {
 
     static Option[] container(MavenArtifactUrlReference distribution, String name) {
         String localRepository = required("maven.repo.local");
+        int clusterPort = freePort();
         return new Option[] {
             karafDistributionConfiguration()
                     .frameworkUrl(distribution)
@@ -59,6 +62,9 @@ final class CohortKarafOptions {
             // A free SSH port on loopback, so a running cluster or a parallel build never collides.
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshHost", "127.0.0.1"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort())),
+            // The feature's default config is never copied over an existing file, so this one stays.
+            editConfigurationFilePut("etc/org.cohort.cluster.cfg", "members", "node-1@127.0.0.1:" + clusterPort),
+            systemProperty(CLUSTER_PORT_PROPERTY).value(String.valueOf(clusterPort)),
             // Awaitility, for polling with a deadline inside the container as the unit tests do outside.
             mavenBundle("org.hamcrest", "hamcrest", required("hamcrest.version")),
             mavenBundle("org.awaitility", "awaitility", required("awaitility.version")),

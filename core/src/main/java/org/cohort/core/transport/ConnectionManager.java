@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -310,8 +311,12 @@ public final class ConnectionManager implements MessageSender {
      * on the channel's futures.
      */
     void dial(ControllerNode member, Runnable onFailure) {
+        if (table.busy(member.id())) {
+            return;
+        }
+        EventLoop worker = (EventLoop) chooser.reserve();
         Bootstrap bootstrap = new Bootstrap()
-                .group(workers)
+                .group(worker)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -320,6 +325,7 @@ public final class ConnectionManager implements MessageSender {
                 .handler(new StreamInitializer(this, Direction.OUTBOUND, member.id()));
         ChannelFuture registered = bootstrap.register();
         Channel channel = registered.channel();
+        channel.closeFuture().addListener(closed -> chooser.release(worker));
         // The dial is pending before a byte leaves, and atomically with the check that there is no stream:
         // a crossing dial from the peer then always sees it, and the tie-break holds on both sides.
         if (!table.tryStartDial(member.id(), channel)) {

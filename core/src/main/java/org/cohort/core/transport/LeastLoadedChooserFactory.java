@@ -9,7 +9,8 @@ import java.util.Map;
  * Gives every new stream, accepted or dialed, to the IO worker serving the fewest streams (the lowest
  * index on a tie), as the seed's worker finder did. Netty asks the chooser once per channel
  * registration, so counting there reserves the slot at once: streams opened back to back do not all
- * land on the same worker. {@link #release} gives the slot back when the channel is deregistered.
+ * land on the same worker. Dials take their worker through {@link #reserve()} instead, so that the slot
+ * can be given back on the dial's close even if it never registered. {@link #release} gives a slot back.
  */
 final class LeastLoadedChooserFactory implements EventExecutorChooserFactory {
 
@@ -25,6 +26,11 @@ final class LeastLoadedChooserFactory implements EventExecutorChooserFactory {
             indexes.put(children[i], i);
         }
         return this::next;
+    }
+
+    /** Picks the least-loaded worker for a new stream and counts the stream on it. */
+    synchronized EventExecutor reserve() {
+        return next();
     }
 
     private synchronized EventExecutor next() {

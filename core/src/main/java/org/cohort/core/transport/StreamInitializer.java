@@ -40,8 +40,11 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         TransportCounters counters = manager.transportCounters();
+        if (direction == Direction.INBOUND) {
+            // Accepted streams took their worker through the group's chooser; dials release their own.
+            channel.pipeline().addLast(LOAD, new LoadReleaser(manager.chooser()));
+        }
         channel.pipeline()
-                .addLast(LOAD, new LoadReleaser(manager.chooser()))
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
                 .addLast(ENCODER, manager.encoder())
                 .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),

@@ -1,0 +1,76 @@
+package org.cohort.core.transport;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.cohort.api.cluster.ClusterNodesDelegate;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.serialization.SerializationService;
+import org.cohort.core.config.ClusterConfig;
+import org.cohort.core.config.ClusterSettings;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the connection manager and publishes it as the {@link MessageSender}.
+ *
+ * <p>The delegates it binds are core's own by default ({@code cohort.delegate=core}), so that no bundle
+ * can capture the cluster's traffic by registering a delegate of its own; an operator who means to
+ * replace one sets {@code nodesDelegate.target} or {@code commsDelegate.target} in
+ * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
+ * {@link ClusterSettings}.
+ */
+@Component(immediate = true, service = MessageSender.class, configurationPid = ClusterConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public class ConnectionManagerComponent implements MessageSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
+
+    private final ConnectionManager manager;
+
+    @Activate
+    public ConnectionManagerComponent(
+            @Reference(name = "settings") ClusterSettings settings,
+            @Reference(name = "nodesDelegate", target = "(cohort.delegate=core)") ClusterNodesDelegate nodesDelegate,
+            @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
+            @Reference(name = "serialization") SerializationService serialization) {
+        // New at every start, and later than any earlier start's: peers tell a restart by it.
+        long incarnation = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, serialization, incarnation);
+        try {
+            manager.start();
+        } catch (RuntimeException e) {
+            LOG.error("Cluster I/O not started: {}", e.getMessage());
+            throw e;
+        }
+    }
+
+    /** Keys other than the reference targets arrive through ClusterSettings; nothing to do here. */
+    @Modified
+    void modified() {
+        // Present so that a config edit does not restart the component twice.
+    }
+
+    @Deactivate
+    void deactivate() {
+        manager.stop();
+    }
+
+    @Override
+    public boolean send(NodeId nodeId, ClusterMessage message) {
+        return manager.send(nodeId, message);
+    }
+
+    /** The running manager, for the shell and JMX. */
+    ConnectionManager manager() {
+        return manager;
+    }
+}
