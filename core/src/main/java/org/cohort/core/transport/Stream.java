@@ -108,6 +108,7 @@ final class Stream {
         }
         if (written > 0) {
             counters.sent.add(written);
+            counters.flushes.increment();
             channel.flush();
         }
     }

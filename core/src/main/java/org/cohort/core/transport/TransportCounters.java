@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TransportCounters {
 
     final LongAdder sent = new LongAdder();
+    final LongAdder flushes = new LongAdder();
     final LongAdder sentLocally = new LongAdder();
     final LongAdder received = new LongAdder();
     final LongAdder sendRefusedUnknownNode = new LongAdder();
@@ -30,6 +31,7 @@ public final class TransportCounters {
     public Map<String, Long> snapshot() {
         Map<String, Long> values = new LinkedHashMap<>();
         values.put("sent", sent.sum());
+        values.put("flushes", flushes.sum());
         values.put("sentLocally", sentLocally.sum());
         values.put("received", received.sum());
         values.put("sendRefusedUnknownNode", sendRefusedUnknownNode.sum());

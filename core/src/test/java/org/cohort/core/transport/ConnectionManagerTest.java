@@ -118,6 +118,10 @@ class ConnectionManagerTest {
             assertThat(message).as("message %d", i).isNotNull();
             assertThat(ByteBuffer.wrap(message.payload()).getInt()).isEqualTo(i);
         }
+        // Write batching: under load a flush (one syscall) carries many messages, not one.
+        Map<String, Long> counters = sender.manager.counters();
+        assertThat(counters.get("sent")).isEqualTo(count);
+        assertThat(counters.get("flushes")).as("flushes for %d messages", count).isLessThan(count / 10);
     }
 
     @Test

@@ -77,8 +77,12 @@ final class TestCluster implements AutoCloseable {
     }
 
     ClusterSettings settings(int k, Duration reconnectBackoffMax) {
+        return settings(k, reconnectBackoffMax, 64L * 1024 * 1024);
+    }
+
+    ClusterSettings settings(int k, Duration reconnectBackoffMax, long outboundQueueBytes) {
         return new ClusterSettings(CLUSTER_NAME, id(k), members, ioWorkers, Duration.ofMillis(50),
-                Duration.ofMillis(500), reconnectBackoffMax, Duration.ofSeconds(2), 1024 * 1024, 64L * 1024 * 1024);
+                Duration.ofMillis(500), reconnectBackoffMax, Duration.ofSeconds(2), 1024 * 1024, outboundQueueBytes);
     }
 
     ControllerNode member(int k) {

@@ -1,0 +1,110 @@
+package org.cohort.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import org.cohort.api.cluster.ControllerNode;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.serialization.SerializationService;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Hello;
+import org.cohort.core.handshake.HelloCodec;
+
+/**
+ * A hand-driven peer on a plain socket: it completes a real handshake as a configured member, then
+ * sends whatever bytes a test wants, hostile ones included.
+ */
+final class FakePeer implements AutoCloseable {
+
+    private final Socket socket = new Socket();
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    /** Dials {@code target} from {@code self}'s address and completes the hello as {@code self}. */
+    FakePeer(ControllerNode self, ControllerNode target, long incarnation) throws IOException {
+        socket.bind(new InetSocketAddress(self.ip(), 0));
+        socket.connect(new InetSocketAddress(target.ip(), target.tcpPort()), 2000);
+        socket.setSoTimeout(5000);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+        Hello hello = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
+                incarnation, Map.of());
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeInt(0);
+        frame.writeByte(Frames.HELLO);
+        HelloCodec.encode(hello, frame);
+        Frames.finish(frame, 0);
+        sendRaw(frame);
+        int length = in.readInt();
+        byte[] reply = new byte[length];
+        in.readFully(reply);
+        assertThat(reply[0]).as("the node answers with its hello").isEqualTo(Frames.HELLO);
+    }
+
+    void sendRaw(ByteBuf bytes) throws IOException {
+        byte[] array = new byte[bytes.readableBytes()];
+        bytes.readBytes(array);
+        bytes.release();
+        out.write(array);
+        out.flush();
+    }
+
+    void sendFrame(byte type, byte[] body) throws IOException {
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeInt(Frames.TYPE_BYTES + body.length);
+        frame.writeByte(type);
+        frame.writeBytes(body);
+        sendRaw(frame);
+    }
+
+    void sendMessage(SerializationService serialization, ClusterMessage message) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(serialization.maxEncodedLength(message));
+        serialization.encode(message, body);
+        byte[] bytes = new byte[body.position()];
+        body.flip().get(bytes);
+        sendFrame(Frames.MESSAGE, bytes);
+    }
+
+    /** Reads one frame body (type byte first) sent by the node. */
+    byte[] readFrame() throws IOException {
+        int length = in.readInt();
+        byte[] frame = new byte[length];
+        in.readFully(frame);
+        return frame;
+    }
+
+    /** True once the node has closed this connection (end of stream or reset), within the read timeout. */
+    boolean closedByNode() throws IOException {
+        try {
+            while (true) {
+                if (in.read() == -1) {
+                    return true;
+                }
+            }
+        } catch (SocketException reset) {
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        }
+    }
+
+    /** Stops reading, so the node's writes back up. */
+    void setReceiveBuffer(int bytes) throws SocketException {
+        socket.setReceiveBufferSize(bytes);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,157 @@
+package org.cohort.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.serialization.KryoSerialization;
+import org.cohort.core.serialization.OwnedSerializationService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A peer that passes the hello and then misbehaves: each kind of bad input closes that stream alone,
+ * with a count, while the node keeps serving its other streams.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HostilePeerTest {
+
+    private static final MessageSubject SUBJECT = MessageSubject.of("hostile.test");
+    private final OwnedSerializationService serialization =
+            new OwnedSerializationService(new KryoSerialization(), "fake peer", getClass().getClassLoader()::loadClass);
+    private TestCluster cluster;
+    private long incarnation = 1;
+
+    @BeforeEach
+    void startTwoRealNodes() {
+        // n1 and n3 are real; n2 is played by the fake peer.
+        cluster = new TestCluster(3);
+        cluster.start(1);
+        cluster.start(3);
+        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    private FakePeer handshakeAsN2() throws Exception {
+        FakePeer peer = new FakePeer(cluster.member(2), cluster.member(1), incarnation++);
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> cluster.node(1).manager.connectedPeers().contains(TestCluster.id(2)));
+        return peer;
+    }
+
+    private void assertClosedCountedAndNodeHealthy(FakePeer peer, long badFramesBefore) throws Exception {
+        assertThat(peer.closedByNode()).as("node closed the misbehaving stream").isTrue();
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(cluster.node(1).manager.counters().get("badFrames")).isEqualTo(badFramesBefore + 1));
+        ClusterMessage message = new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {42});
+        assertThat(cluster.node(3).manager.send(TestCluster.id(1), message)).isTrue();
+        assertThat(cluster.node(1).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
+        assertThat(cluster.node(1).manager.connectedPeers()).contains(TestCluster.id(3));
+    }
+
+    @Test
+    void aValidMessageFromTheFakePeerIsDelivered() throws Exception {
+        try (FakePeer peer = handshakeAsN2()) {
+            ClusterMessage message = new ClusterMessage(TestCluster.id(2), SUBJECT, new byte[] {7, 7});
+            peer.sendMessage(serialization, message);
+            assertThat(cluster.node(1).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
+        }
+    }
+
+    @Test
+    void aFrameOverTheMaximumClosesTheStream() throws Exception {
+        long before = cluster.node(1).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN2()) {
+            io.netty.buffer.ByteBuf header = io.netty.buffer.Unpooled.buffer();
+            header.writeInt(cluster.settings(1).maxFrameBytes() + 1); // declared, never sent
+            header.writeByte(Frames.MESSAGE);
+            peer.sendRaw(header);
+            assertClosedCountedAndNodeHealthy(peer, before);
+        }
+    }
+
+    @Test
+    void anEnvelopeThatDoesNotDecodeClosesTheStream() throws Exception {
+        long before = cluster.node(1).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN2()) {
+            byte[] garbage = new byte[200];
+            new Random(7).nextBytes(garbage);
+            garbage[0] = (byte) 0xff; // not a valid string header for the sender id
+            peer.sendFrame(Frames.MESSAGE, garbage);
+            assertClosedCountedAndNodeHealthy(peer, before);
+        }
+    }
+
+    @Test
+    void aMessageClaimingAnotherSenderClosesTheStream() throws Exception {
+        long before = cluster.node(1).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN2()) {
+            peer.sendMessage(serialization, new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {1}));
+            assertClosedCountedAndNodeHealthy(peer, before);
+            assertThat(cluster.node(1).commsDelegate.messages).isEmpty(); // the spoofed one was not dispatched
+        }
+    }
+
+    @Test
+    void anUnknownFrameTypeClosesTheStream() throws Exception {
+        long before = cluster.node(1).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN2()) {
+            peer.sendFrame((byte) 99, new byte[] {1, 2, 3});
+            assertClosedCountedAndNodeHealthy(peer, before);
+        }
+    }
+
+    @Test
+    void aPeerThatSendsNoHelloIsClosedAfterTheHelloTimeout() throws Exception {
+        long before = cluster.node(1).manager.counters().get("handshakesRefused");
+        try (Socket silent = new Socket()) {
+            silent.connect(new InetSocketAddress(cluster.member(1).ip(), cluster.member(1).tcpPort()), 2000);
+            silent.setSoTimeout(5000); // the hello timeout is 2 s in the test cluster
+            long start = System.nanoTime();
+            InputStream in = silent.getInputStream();
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
+        }
+        assertThat(cluster.node(1).manager.counters().get("handshakesRefused")).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theOutboundQueueIsBoundedInBytesWhenThePeerStopsReading() throws Exception {
+        cluster.node(1).manager.stop();
+        long queueBytes = 1024 * 1024;
+        TestCluster.Node node = cluster.create(cluster.settings(1, Duration.ofMillis(200), queueBytes));
+        node.manager.start();
+        try (FakePeer peer = handshakeAsN2()) {
+            peer.setReceiveBuffer(4096);
+            byte[] payload = new byte[16 * 1024];
+            long accepted = 0;
+            boolean refused = false;
+            for (int i = 0; i < 100_000 && !refused; i++) {
+                if (node.manager.send(TestCluster.id(2), new ClusterMessage(TestCluster.id(1), SUBJECT, payload))) {
+                    accepted += payload.length;
+                } else {
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("sends are refused once the queue is full").isTrue();
+            assertThat(node.manager.counters().get("sendRefusedQueueFull")).isPositive();
+            // The queue (1 MiB), Netty's high water mark (1 MiB) and the kernel's socket buffers: no more.
+            assertThat(accepted).isLessThan(queueBytes + 8L * 1024 * 1024);
+            assertThat(accepted).isGreaterThanOrEqualTo(queueBytes / 2);
+        }
+    }
+}
