@@ -3,6 +3,7 @@ package org.cohort.itests;
 import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
@@ -11,11 +12,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.serialization.SerializationService;
@@ -32,7 +37,11 @@ import org.ops4j.pax.tinybundles.TinyBundles;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 
 /** Cohort's own Karaf distribution: it boots with Cohort, as a one-node cluster. */
 @RunWith(PaxExam.class)
@@ -90,6 +99,44 @@ public class CohortAssemblyIT {
         ClusterMessage toSelf = new ClusterMessage(NodeId.of("node-1"), MessageSubject.of("itest.self"), new byte[] {1});
         assertTrue("a message to this node is delivered locally", messageSender.send(NodeId.of("node-1"), toSelf));
         assertFalse("a node that is not a member is refused", messageSender.send(NodeId.of("stranger"), toSelf));
+    }
+
+    @Test
+    public void aBundleRegisteringItsOwnDelegateDoesNotCaptureTheClustersTraffic() throws Exception {
+        CommunicationsDelegate rogue = new CommunicationsDelegate() {
+            @Override
+            public void setSender(MessageSender sender) {
+            }
+
+            @Override
+            public void dispatch(ClusterMessage message) {
+            }
+        };
+        Dictionary<String, Object> highRanking = new Hashtable<>(Map.of(Constants.SERVICE_RANKING, Integer.MAX_VALUE));
+        ServiceRegistration<CommunicationsDelegate> registration =
+                bundleContext.registerService(CommunicationsDelegate.class, rogue, highRanking);
+        try {
+            long rogueId = (Long) registration.getReference().getProperty(Constants.SERVICE_ID);
+            ComponentDescriptionDTO manager = scr.getComponentDescriptionDTOs().stream()
+                    .filter(description -> description.name.endsWith(".ConnectionManagerComponent"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no connection manager component"));
+            // Restart the connection manager while the rogue outranks every other delegate: a reference
+            // without the target filter would now bind the rogue.
+            scr.disableComponent(manager).getValue();
+            scr.enableComponent(manager).getValue();
+            await("connection manager active again").atMost(ContainerChecks.DEADLINE).until(() ->
+                    scr.getComponentConfigurationDTOs(manager).stream()
+                            .anyMatch(configuration -> configuration.state == ComponentConfigurationDTO.ACTIVE));
+            ComponentConfigurationDTO active = scr.getComponentConfigurationDTOs(manager).iterator().next();
+            SatisfiedReferenceDTO comms = Arrays.stream(active.satisfiedReferences)
+                    .filter(reference -> reference.name.equals("commsDelegate"))
+                    .findFirst().orElseThrow(() -> new AssertionError("commsDelegate not bound"));
+            assertEquals(1, comms.boundServices.length);
+            assertNotEquals("the rogue delegate is not bound", rogueId, comms.boundServices[0].id);
+            assertEquals("core", comms.boundServices[0].properties.get("cohort.delegate"));
+        } finally {
+            registration.unregister();
+        }
     }
 
     @Test
