@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.streamBundle;
 
@@ -11,6 +12,8 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
@@ -62,6 +66,9 @@ public class CohortAssemblyIT {
 
     @Inject
     private MessageSender messageSender;
+
+    @Inject
+    private SessionFactory sessionFactory;
 
     @Configuration
     public Option[] configuration() {
@@ -137,6 +144,51 @@ public class CohortAssemblyIT {
         } finally {
             registration.unregister();
         }
+    }
+
+    @Test
+    public void clusterNodesShowsThisNodeActiveAsATableAndAsJson() throws Exception {
+        String table = ContainerChecks.executeCommand(sessionFactory, "cluster:nodes");
+        assertTrue(table, table.contains("node-1") && table.contains("ACTIVE") && table.contains("INCARNATION"));
+        String json = ContainerChecks.executeCommand(sessionFactory, "cluster:nodes --json").trim();
+        assertTrue(json, json.startsWith("[{") && json.endsWith("}]"));
+        for (String field : new String[] {"\"id\":\"node-1\"", "\"state\":\"ACTIVE\"", "\"local\":true",
+            "\"address\":\"127.0.0.1:", "\"since\":", "\"incarnation\":"}) {
+            assertTrue(field + " in " + json, json.contains(field));
+        }
+    }
+
+    @Test
+    public void clusterSendOnTheDiagnosticSubjectIsLoggedByTheReceiver() throws Exception {
+        String marker = "itest-" + System.nanoTime();
+        String out = ContainerChecks.executeCommand(sessionFactory, "cluster:send node-1 cohort.diag hello " + marker);
+        assertTrue(out, out.contains("Sent"));
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        await("the diagnostic message in " + log).atMost(ContainerChecks.DEADLINE).until(() ->
+                Files.readString(log).contains("Diagnostic message from node-1: hello " + marker));
+    }
+
+    @Test
+    public void aWrongNodeIdIsOneClearLine() throws Exception {
+        Exception refused = assertThrows(Exception.class,
+                () -> ContainerChecks.executeCommand(sessionFactory, "cluster:send node-9 cohort.diag hello"));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("node-9 is not a member"));
+        assertFalse(refused.getMessage(), refused.getMessage().contains("\n"));
+        Exception malformed = assertThrows(Exception.class,
+                () -> ContainerChecks.executeCommand(sessionFactory, "cluster:stats no/such"));
+        assertTrue(malformed.getMessage(), malformed.getMessage().contains("is not a node id"));
+    }
+
+    @Test
+    public void clusterStatsAsJsonHoldsTheDocumentedFigures() throws Exception {
+        String json = ContainerChecks.executeCommand(sessionFactory, "cluster:stats --json").trim();
+        for (String field : new String[] {"\"node\":{", "\"connectionsAccepted\":", "\"handshakesRefused\":",
+            "\"handshakesRefusedByReason\":{", "\"decodeErrors\":", "\"sendsRefused\":",
+            "\"sendsRefusedByReason\":{", "\"peers\":{"}) {
+            assertTrue(field + " in " + json, json.contains(field));
+        }
+        String table = ContainerChecks.executeCommand(sessionFactory, "cluster:stats");
+        assertTrue(table, table.contains("connectionsAccepted") && table.contains("PEER"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.cohort.core.handshake;
 
 import java.net.InetAddress;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -25,7 +26,9 @@ public record Hello(int version, String clusterName, NodeId nodeId, InetAddress 
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(address, "address");
-        extensions = Map.copyOf(new TreeMap<>(extensions));
+        // Sorted by name, so that the wire form is the same on every run (Map.copyOf alone iterates in an
+        // order that changes from one JVM to the next); copyOf still refuses null names and values.
+        extensions = Collections.unmodifiableSortedMap(new TreeMap<>(Map.copyOf(extensions)));
     }
 
     @Override

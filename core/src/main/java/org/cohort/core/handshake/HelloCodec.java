@@ -66,7 +66,7 @@ public final class HelloCodec {
             }
             int version = in.readUnsignedShort();
             if (version != VERSION) {
-                throw new HelloException("unsupported protocol version " + version + " (this node speaks " + VERSION + ")");
+                throw new HelloException(HelloException.Reason.UNSUPPORTED_VERSION, "unsupported protocol version " + version + " (this node speaks " + VERSION + ")");
             }
             String clusterName = new String(readShortString(in, MAX_CLUSTER_NAME_BYTES), StandardCharsets.UTF_8);
             NodeId nodeId = NodeId.of(new String(readShortString(in, NodeId.MAX_LENGTH), StandardCharsets.US_ASCII));

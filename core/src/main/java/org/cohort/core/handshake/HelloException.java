@@ -5,24 +5,58 @@ public final class HelloException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    private final boolean routine;
+    /** Why a handshake failed, as counted and shown by {@code cluster:stats}. */
+    public enum Reason {
+        /** Not a well-formed hello: garbage, truncated, bad magic, or another frame first. */
+        MALFORMED("malformed"),
+        /** A protocol version this node does not speak. */
+        UNSUPPORTED_VERSION("unsupportedVersion"),
+        /** Another cluster's name. */
+        WRONG_CLUSTER("wrongCluster"),
+        /** A node id that is not a member, or this node's own. */
+        UNKNOWN_NODE("unknownNode"),
+        /** An address or port other than the member's configured one. */
+        ADDRESS_MISMATCH("addressMismatch"),
+        /** No hello within the timeout. */
+        TIMEOUT("timeout"),
+        /** Normal operation: a duplicate stream, a lost tie-break, a stopping node. Not counted. */
+        ROUTINE("routine");
 
-    public HelloException(String message) {
-        this(message, false);
+        private final String key;
+
+        Reason(String key) {
+            this.key = key;
+        }
+
+        /** The name counters and JSON use. */
+        public String key() {
+            return key;
+        }
     }
 
-    private HelloException(String message, boolean routine) {
+    private final Reason reason;
+
+    /** A malformed hello. */
+    public HelloException(String message) {
+        this(Reason.MALFORMED, message);
+    }
+
+    public HelloException(Reason reason, String message) {
         super(message, null, false, false);
-        this.routine = routine;
+        this.reason = reason;
     }
 
     /** A refusal that is part of normal operation, such as the losing side of a simultaneous connect. */
     public static HelloException routine(String message) {
-        return new HelloException(message, true);
+        return new HelloException(Reason.ROUTINE, message);
+    }
+
+    public Reason reason() {
+        return reason;
     }
 
     /** Whether this refusal is normal operation (logged quietly) rather than a misconfigured or hostile peer. */
     public boolean isRoutine() {
-        return routine;
+        return reason == Reason.ROUTINE;
     }
 }

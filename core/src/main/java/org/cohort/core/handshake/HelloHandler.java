@@ -8,8 +8,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.frame.Frames;
+import org.cohort.core.util.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
     private final HelloValidator validator;
     private final Duration timeout;
     private final HandshakeListener listener;
-    private final Runnable onRefused;
+    private final Consumer<HelloException.Reason> onRefused;
     private ScheduledFuture<?> deadline;
     private boolean done;
 
@@ -41,10 +43,10 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
      * @param validator checks the peer's hello against the configuration
      * @param timeout how long the peer has to complete its hello
      * @param listener decides on a valid hello
-     * @param onRefused counts a refused or failed handshake
+     * @param onRefused counts a refused or failed handshake by reason (routine refusals are not counted)
      */
     public HelloHandler(Direction direction, NodeId expectedPeer, Hello localHello, HelloValidator validator,
-            Duration timeout, HandshakeListener listener, Runnable onRefused) {
+            Duration timeout, HandshakeListener listener, Consumer<HelloException.Reason> onRefused) {
         this.direction = direction;
         this.expectedPeer = expectedPeer;
         this.localHello = localHello;
@@ -73,7 +75,8 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         }
         deadline = ctx.executor().schedule(() -> {
             if (!done) {
-                refuse(ctx, "no hello within " + timeout.toMillis() + " ms", false);
+                refuse(ctx, null, new HelloException(HelloException.Reason.TIMEOUT,
+                        "no hello within " + timeout.toMillis() + " ms"));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (direction == Direction.OUTBOUND) {
@@ -84,15 +87,16 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        Hello peer = null;
         try {
             if (done) {
                 return; // the stream is being closed; ignore what is still buffered
             }
             if (frame.readableBytes() < Frames.TYPE_BYTES || frame.readByte() != Frames.HELLO) {
-                refuse(ctx, "first frame is not a hello", false);
+                refuse(ctx, null, new HelloException("first frame is not a hello"));
                 return;
             }
-            Hello peer = HelloCodec.decode(frame);
+            peer = HelloCodec.decode(frame);
             validator.validate(direction, expectedPeer, ctx.channel().remoteAddress(), peer);
             Runnable installMessagePipeline = listener.admit(ctx.channel(), direction, peer);
             done = true;
@@ -103,7 +107,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
             installMessagePipeline.run();
             ctx.pipeline().remove(this);
         } catch (HelloException e) {
-            refuse(ctx, e.getMessage(), e.isRoutine());
+            refuse(ctx, peer, e);
         } finally {
             ReferenceCountUtil.release(frame);
         }
@@ -117,18 +121,20 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    private void refuse(ChannelHandlerContext ctx, String reason, boolean routine) {
+    private void refuse(ChannelHandlerContext ctx, Hello peer, HelloException reason) {
         done = true;
         if (deadline != null) {
             deadline.cancel(false);
         }
         String side = direction == Direction.INBOUND ? "accepted" : "dialed";
-        Object peer = expectedPeer == null ? "unknown peer" : expectedPeer;
-        if (routine) {
-            LOG.debug("Closing {} stream {} ({}): {}", side, ctx.channel().remoteAddress(), peer, reason);
+        Object who = peer != null ? peer.nodeId() : expectedPeer != null ? expectedPeer : "unknown peer";
+        // The reason may quote the peer's own words (its cluster name, say): escape them.
+        String why = LogText.escape(reason.getMessage());
+        if (reason.isRoutine()) {
+            LOG.debug("Closing {} stream {} ({}): {}", side, ctx.channel().remoteAddress(), who, why);
         } else {
-            onRefused.run();
-            LOG.warn("Refused {} stream {} ({}): {}", side, ctx.channel().remoteAddress(), peer, reason);
+            onRefused.accept(reason.reason());
+            LOG.warn("Refused {} stream {} ({}): {}", side, ctx.channel().remoteAddress(), who, why);
         }
         ctx.close();
     }

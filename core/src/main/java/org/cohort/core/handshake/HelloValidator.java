@@ -27,24 +27,25 @@ public final class HelloValidator {
     public ControllerNode validate(Direction direction, NodeId expectedPeer, SocketAddress remote, Hello hello)
             throws HelloException {
         if (!settings.clusterName().equals(hello.clusterName())) {
-            throw new HelloException("cluster name '" + hello.clusterName() + "' is not '" + settings.clusterName() + "'");
+            throw new HelloException(HelloException.Reason.WRONG_CLUSTER, "cluster name '" + hello.clusterName() + "' is not '" + settings.clusterName() + "'");
         }
         if (hello.nodeId().equals(settings.localNodeId())) {
-            throw new HelloException("peer claims to be this node (" + hello.nodeId() + ")");
+            throw new HelloException(HelloException.Reason.UNKNOWN_NODE, "peer claims to be this node (" + hello.nodeId() + ")");
         }
         ControllerNode member = settings.member(hello.nodeId())
-                .orElseThrow(() -> new HelloException("node " + hello.nodeId() + " is not a member"));
+                .orElseThrow(() -> new HelloException(HelloException.Reason.UNKNOWN_NODE,
+                        "node " + hello.nodeId() + " is not a member"));
         if (direction == Direction.OUTBOUND && !member.id().equals(expectedPeer)) {
-            throw new HelloException("dialed " + expectedPeer + " but " + hello.nodeId() + " answered");
+            throw new HelloException(HelloException.Reason.UNKNOWN_NODE, "dialed " + expectedPeer + " but " + hello.nodeId() + " answered");
         }
         if (!member.ip().equals(hello.address()) || member.tcpPort() != hello.port()) {
-            throw new HelloException("node " + member.id() + " announces " + hello.address().getHostAddress() + ":"
+            throw new HelloException(HelloException.Reason.ADDRESS_MISMATCH, "node " + member.id() + " announces " + hello.address().getHostAddress() + ":"
                     + hello.port() + " but is configured at " + member.ip().getHostAddress() + ":" + member.tcpPort());
         }
         if (direction == Direction.INBOUND) {
             InetAddress source = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress() : null;
             if (!member.ip().equals(source)) {
-                throw new HelloException("node " + member.id() + " connects from "
+                throw new HelloException(HelloException.Reason.ADDRESS_MISMATCH, "node " + member.id() + " connects from "
                         + (source == null ? remote : source.getHostAddress()) + ", not from its configured address "
                         + member.ip().getHostAddress());
             }

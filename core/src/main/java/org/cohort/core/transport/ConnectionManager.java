@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads it starts, all named {@code cohort-*} and all stopped by {@link #stop()}: the IO workers,
  * the listener, the custodian and the node-event thread.
  */
-public final class ConnectionManager implements MessageSender {
+public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
     private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("cohort.admitted");
@@ -68,6 +70,7 @@ public final class ConnectionManager implements MessageSender {
     private final ControllerNode localNode;
     private final Map<NodeId, ControllerNode> members;
     private final TransportCounters counters = new TransportCounters();
+    private final SortedMap<NodeId, PeerCounters> peerCounters = new TreeMap<>();
     private final StreamTable table;
     private final HelloValidator validator;
     private final Hello localHello;
@@ -97,6 +100,11 @@ public final class ConnectionManager implements MessageSender {
         this.members = settings.members().stream()
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
         this.table = new StreamTable(localNode.id());
+        for (ControllerNode member : settings.members()) {
+            if (!member.id().equals(localNode.id())) {
+                peerCounters.put(member.id(), new PeerCounters());
+            }
+        }
         this.validator = new HelloValidator(settings);
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
@@ -223,19 +231,34 @@ public final class ConnectionManager implements MessageSender {
         return stream.offer(message);
     }
 
-    /** This start of the node, as its hello announces it. */
+    @Override
     public long incarnation() {
         return incarnation;
     }
 
-    /** The settings this manager runs with. */
+    @Override
     public ClusterSettings settings() {
         return settings;
     }
 
-    /** Every counter by name. */
+    @Override
     public Map<String, Long> counters() {
         return counters.snapshot();
+    }
+
+    @Override
+    public Map<String, Long> handshakesRefusedByReason() {
+        return counters.handshakesRefusedByReason();
+    }
+
+    @Override
+    public SortedMap<NodeId, PeerStats> peers() {
+        SortedMap<NodeId, PeerStats> peers = new TreeMap<>();
+        peerCounters.forEach((peer, traffic) -> {
+            Stream stream = table.get(peer);
+            peers.put(peer, traffic.snapshot(stream == null ? 0 : stream.queuedBytes(), stream != null));
+        });
+        return peers;
     }
 
     /** How many streams each IO worker serves. */
@@ -357,11 +380,13 @@ public final class ConnectionManager implements MessageSender {
             throw HelloException.routine("node is stopping");
         }
         ControllerNode member = members.get(peer.nodeId());
+        PeerCounters peerTraffic = peerCounters.get(peer.nodeId());
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
-                settings.outboundQueueBytes(), counters);
+                settings.outboundQueueBytes(), counters, peerTraffic);
         StreamTable.Admission admission = table.admit(stream, member);
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();
+        peerTraffic.streamsOpened.increment();
         deliver(admission.events());
         if (admission.replaced() != null) {
             LOG.info("Replacing {} with {}", admission.replaced(), stream);

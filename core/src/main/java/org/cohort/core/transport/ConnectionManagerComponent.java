@@ -2,6 +2,8 @@ package org.cohort.core.transport;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.SortedMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
@@ -28,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
  * {@link ClusterSettings}.
  */
-@Component(immediate = true, service = MessageSender.class, configurationPid = ClusterConfig.PID,
+@Component(immediate = true, service = {MessageSender.class, ClusterStatus.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public class ConnectionManagerComponent implements MessageSender {
+public class ConnectionManagerComponent implements MessageSender, ClusterStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
@@ -69,8 +71,28 @@ public class ConnectionManagerComponent implements MessageSender {
         return manager.send(nodeId, message);
     }
 
-    /** The running manager, for the shell and JMX. */
-    ConnectionManager manager() {
-        return manager;
+    @Override
+    public long incarnation() {
+        return manager.incarnation();
+    }
+
+    @Override
+    public ClusterSettings settings() {
+        return manager.settings();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return manager.counters();
+    }
+
+    @Override
+    public Map<String, Long> handshakesRefusedByReason() {
+        return manager.handshakesRefusedByReason();
+    }
+
+    @Override
+    public SortedMap<NodeId, PeerStats> peers() {
+        return manager.peers();
     }
 }

@@ -20,12 +20,15 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<ClusterMes
     private final NodeId peer;
     private final CommunicationsDelegate delegate;
     private final TransportCounters counters;
+    private final PeerCounters peerCounters;
 
-    InboundMessageHandler(NodeId peer, CommunicationsDelegate delegate, TransportCounters counters) {
+    InboundMessageHandler(NodeId peer, CommunicationsDelegate delegate, TransportCounters counters,
+            PeerCounters peerCounters) {
         super(ClusterMessage.class);
         this.peer = peer;
         this.delegate = delegate;
         this.counters = counters;
+        this.peerCounters = peerCounters;
     }
 
     @Override
@@ -34,6 +37,7 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<ClusterMes
             throw new CorruptedFrameException("message from " + peer + " claims sender " + message.sender());
         }
         counters.received.increment();
+        peerCounters.messagesIn.increment();
         try {
             delegate.dispatch(message);
         } catch (RuntimeException e) {

@@ -28,19 +28,25 @@ final class Stream {
     private final Direction direction;
     private final long maxQueuedBytes;
     private final TransportCounters counters;
+    private final PeerCounters peerCounters;
     private final Queue<ClusterMessage> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
     Stream(Channel channel, NodeId peer, long incarnation, Direction direction, long maxQueuedBytes,
-            TransportCounters counters) {
+            TransportCounters counters, PeerCounters peerCounters) {
         this.channel = channel;
         this.peer = peer;
         this.incarnation = incarnation;
         this.direction = direction;
         this.maxQueuedBytes = maxQueuedBytes;
         this.counters = counters;
+        this.peerCounters = peerCounters;
+    }
+
+    PeerCounters peerCounters() {
+        return peerCounters;
     }
 
     Channel channel() {
@@ -108,6 +114,7 @@ final class Stream {
         }
         if (written > 0) {
             counters.sent.add(written);
+            peerCounters.messagesOut.add(written);
             counters.flushes.increment();
             channel.flush();
         }

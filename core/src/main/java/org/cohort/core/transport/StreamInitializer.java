@@ -19,6 +19,7 @@ import org.cohort.core.handshake.HelloHandler;
 final class StreamInitializer extends ChannelInitializer<Channel> {
 
     static final String LOAD = "load";
+    static final String BYTES = "bytes";
     static final String FRAMES = "frames";
     static final String ENCODER = "encoder";
     static final String HELLO = "hello";
@@ -41,6 +42,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         TransportCounters counters = manager.transportCounters();
         if (direction == Direction.INBOUND) {
+            counters.connectionsAccepted.increment();
             // Accepted streams took their worker through the group's chooser; dials release their own.
             channel.pipeline().addLast(LOAD, new LoadReleaser(manager.chooser()));
         }
@@ -48,17 +50,19 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
                 .addLast(ENCODER, manager.encoder())
                 .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),
-                        manager.settings().helloTimeout(), manager::admit, counters.handshakesRefused::increment))
+                        manager.settings().helloTimeout(), manager::admit, counters::handshakeRefused))
                 .addLast(ERRORS, manager.errorHandler());
     }
 
     /** Called once the hello is done, on the channel's event loop, before any message frame is read. */
     static void installMessagePipeline(ConnectionManager manager, Channel channel, Stream stream) {
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
         pipeline.replace(FRAMES, FRAMES, Frames.decoder(manager.settings().maxFrameBytes()));
         pipeline.addBefore(ERRORS, MESSAGES, manager.decoder());
         pipeline.addBefore(ERRORS, INBOUND,
-                new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters()));
+                new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters(),
+                        stream.peerCounters()));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
     }
 

@@ -17,7 +17,10 @@ import org.cohort.core.handshake.HelloException;
  *
  * <ul>
  *   <li>Simultaneous connects: when a peer's dial arrives while this node's own dial to it is pending,
- *       the dial of the node with the smaller id wins, on both sides alike.
+ *       the dial of the node with the smaller id wins, on both sides alike. (Giving way to the peer while
+ *       our dial is still in TCP connect was tried: the dial can turn active on its own event loop between
+ *       the check and its close, and both ends then flap. Under a one-way cut the peers still meet, in a
+ *       gap between our dials' timeouts and backoffs.)
  *   <li>A peer that already has a live stream gets no second one: with the same incarnation the newcomer
  *       is refused (the first established stream stays, on both sides); with a different incarnation the
  *       peer restarted, so its old stream is stale and the new one replaces it (vanished, then detected

@@ -1,8 +1,10 @@
 package org.cohort.core.transport;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.cohort.core.handshake.HelloException;
 
 /**
  * What the transport counts, so that no refusal or drop is silent: a shell command and JMX read these
@@ -21,7 +23,30 @@ public final class TransportCounters {
     final LongAdder droppedOnClose = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
-    final LongAdder handshakesRefused = new LongAdder();
+    final LongAdder connectionsAccepted = new LongAdder();
+    private final Map<HelloException.Reason, LongAdder> handshakesRefused = new EnumMap<>(HelloException.Reason.class);
+
+    TransportCounters() {
+        for (HelloException.Reason reason : HelloException.Reason.values()) {
+            if (reason != HelloException.Reason.ROUTINE) {
+                handshakesRefused.put(reason, new LongAdder());
+            }
+        }
+    }
+
+    void handshakeRefused(HelloException.Reason reason) {
+        LongAdder counter = handshakesRefused.get(reason);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+
+    /** Handshakes refused, by reason key, every reason listed. */
+    Map<String, Long> handshakesRefusedByReason() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        handshakesRefused.forEach((reason, counter) -> values.put(reason.key(), counter.sum()));
+        return values;
+    }
     final LongAdder badFrames = new LongAdder();
     final LongAdder dispatchFailures = new LongAdder();
     final LongAdder dials = new LongAdder();
@@ -41,7 +66,8 @@ public final class TransportCounters {
         values.put("droppedOnClose", droppedOnClose.sum());
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());
-        values.put("handshakesRefused", handshakesRefused.sum());
+        values.put("connectionsAccepted", connectionsAccepted.sum());
+        values.put("handshakesRefused", handshakesRefused.values().stream().mapToLong(LongAdder::sum).sum());
         values.put("badFrames", badFrames.sum());
         values.put("dispatchFailures", dispatchFailures.sum());
         values.put("dials", dials.sum());

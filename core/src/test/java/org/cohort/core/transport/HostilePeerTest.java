@@ -34,11 +34,12 @@ class HostilePeerTest {
 
     @BeforeEach
     void startTwoRealNodes() {
-        // n1 and n3 are real; n2 is played by the fake peer.
+        // n2 and n3 are real; n1 is played by the fake peer. n1 has the smallest id, so n2 never refuses the
+        // fake's stream in favour of a dial of its own to n1, where nothing listens.
         cluster = new TestCluster(3);
-        cluster.start(1);
+        cluster.start(2);
         cluster.start(3);
-        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.node(2).manager.connectedPeers().size() == 1);
     }
 
     @AfterEach
@@ -46,38 +47,38 @@ class HostilePeerTest {
         cluster.close();
     }
 
-    private FakePeer handshakeAsN2() throws Exception {
-        FakePeer peer = new FakePeer(cluster.member(2), cluster.member(1), incarnation++);
+    private FakePeer handshakeAsN1() throws Exception {
+        FakePeer peer = new FakePeer(cluster.member(1), cluster.member(2), incarnation++);
         await().atMost(Duration.ofSeconds(2))
-                .until(() -> cluster.node(1).manager.connectedPeers().contains(TestCluster.id(2)));
+                .until(() -> cluster.node(2).manager.connectedPeers().contains(TestCluster.id(1)));
         return peer;
     }
 
     private void assertClosedCountedAndNodeHealthy(FakePeer peer, long badFramesBefore) throws Exception {
         assertThat(peer.closedByNode()).as("node closed the misbehaving stream").isTrue();
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
-                assertThat(cluster.node(1).manager.counters().get("badFrames")).isEqualTo(badFramesBefore + 1));
+                assertThat(cluster.node(2).manager.counters().get("badFrames")).isEqualTo(badFramesBefore + 1));
         ClusterMessage message = new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {42});
-        assertThat(cluster.node(3).manager.send(TestCluster.id(1), message)).isTrue();
-        assertThat(cluster.node(1).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
-        assertThat(cluster.node(1).manager.connectedPeers()).contains(TestCluster.id(3));
+        assertThat(cluster.node(3).manager.send(TestCluster.id(2), message)).isTrue();
+        assertThat(cluster.node(2).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
+        assertThat(cluster.node(2).manager.connectedPeers()).contains(TestCluster.id(3));
     }
 
     @Test
     void aValidMessageFromTheFakePeerIsDelivered() throws Exception {
-        try (FakePeer peer = handshakeAsN2()) {
-            ClusterMessage message = new ClusterMessage(TestCluster.id(2), SUBJECT, new byte[] {7, 7});
+        try (FakePeer peer = handshakeAsN1()) {
+            ClusterMessage message = new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[] {7, 7});
             peer.sendMessage(serialization, message);
-            assertThat(cluster.node(1).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
+            assertThat(cluster.node(2).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
         }
     }
 
     @Test
     void aFrameOverTheMaximumClosesTheStream() throws Exception {
-        long before = cluster.node(1).manager.counters().get("badFrames");
-        try (FakePeer peer = handshakeAsN2()) {
+        long before = cluster.node(2).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN1()) {
             io.netty.buffer.ByteBuf header = io.netty.buffer.Unpooled.buffer();
-            header.writeInt(cluster.settings(1).maxFrameBytes() + 1); // declared, never sent
+            header.writeInt(cluster.settings(2).maxFrameBytes() + 1); // declared, never sent
             header.writeByte(Frames.MESSAGE);
             peer.sendRaw(header);
             assertClosedCountedAndNodeHealthy(peer, before);
@@ -86,8 +87,8 @@ class HostilePeerTest {
 
     @Test
     void anEnvelopeThatDoesNotDecodeClosesTheStream() throws Exception {
-        long before = cluster.node(1).manager.counters().get("badFrames");
-        try (FakePeer peer = handshakeAsN2()) {
+        long before = cluster.node(2).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN1()) {
             byte[] garbage = new byte[200];
             new Random(7).nextBytes(garbage);
             garbage[0] = (byte) 0xff; // not a valid string header for the sender id
@@ -98,18 +99,18 @@ class HostilePeerTest {
 
     @Test
     void aMessageClaimingAnotherSenderClosesTheStream() throws Exception {
-        long before = cluster.node(1).manager.counters().get("badFrames");
-        try (FakePeer peer = handshakeAsN2()) {
+        long before = cluster.node(2).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN1()) {
             peer.sendMessage(serialization, new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {1}));
             assertClosedCountedAndNodeHealthy(peer, before);
-            assertThat(cluster.node(1).commsDelegate.messages).isEmpty(); // the spoofed one was not dispatched
+            assertThat(cluster.node(2).commsDelegate.messages).isEmpty(); // the spoofed one was not dispatched
         }
     }
 
     @Test
     void anUnknownFrameTypeClosesTheStream() throws Exception {
-        long before = cluster.node(1).manager.counters().get("badFrames");
-        try (FakePeer peer = handshakeAsN2()) {
+        long before = cluster.node(2).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN1()) {
             peer.sendFrame((byte) 99, new byte[] {1, 2, 3});
             assertClosedCountedAndNodeHealthy(peer, before);
         }
@@ -117,31 +118,31 @@ class HostilePeerTest {
 
     @Test
     void aPeerThatSendsNoHelloIsClosedAfterTheHelloTimeout() throws Exception {
-        long before = cluster.node(1).manager.counters().get("handshakesRefused");
+        long before = cluster.node(2).manager.counters().get("handshakesRefused");
         try (Socket silent = new Socket()) {
-            silent.connect(new InetSocketAddress(cluster.member(1).ip(), cluster.member(1).tcpPort()), 2000);
+            silent.connect(new InetSocketAddress(cluster.member(2).ip(), cluster.member(2).tcpPort()), 2000);
             silent.setSoTimeout(5000); // the hello timeout is 2 s in the test cluster
             long start = System.nanoTime();
             InputStream in = silent.getInputStream();
             assertThat(in.read()).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
         }
-        assertThat(cluster.node(1).manager.counters().get("handshakesRefused")).isEqualTo(before + 1);
+        assertThat(cluster.node(2).manager.counters().get("handshakesRefused")).isEqualTo(before + 1);
     }
 
     @Test
     void theOutboundQueueIsBoundedInBytesWhenThePeerStopsReading() throws Exception {
-        cluster.node(1).manager.stop();
+        cluster.node(2).manager.stop();
         long queueBytes = 1024 * 1024;
-        TestCluster.Node node = cluster.create(cluster.settings(1, Duration.ofMillis(200), queueBytes));
+        TestCluster.Node node = cluster.create(cluster.settings(2, Duration.ofMillis(200), queueBytes));
         node.manager.start();
-        try (FakePeer peer = handshakeAsN2()) {
+        try (FakePeer peer = handshakeAsN1()) {
             peer.setReceiveBuffer(4096);
             byte[] payload = new byte[16 * 1024];
             long accepted = 0;
             boolean refused = false;
             for (int i = 0; i < 100_000 && !refused; i++) {
-                if (node.manager.send(TestCluster.id(2), new ClusterMessage(TestCluster.id(1), SUBJECT, payload))) {
+                if (node.manager.send(TestCluster.id(1), new ClusterMessage(TestCluster.id(2), SUBJECT, payload))) {
                     accepted += payload.length;
                 } else {
                     refused = true;

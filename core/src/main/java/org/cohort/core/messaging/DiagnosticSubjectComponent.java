@@ -1,0 +1,56 @@
+package org.cohort.core.messaging;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.util.LogText;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs every message on the diagnostic subject {@value #SUBJECT} at INFO, with its sender and text, so
+ * that an operator can check a path end to end: {@code cluster:send node-2 cohort.diag hello}.
+ */
+@Component(immediate = true)
+public class DiagnosticSubjectComponent {
+
+    /** The diagnostic subject. */
+    public static final String SUBJECT = "cohort.diag";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiagnosticSubjectComponent.class);
+
+    private final ExecutorService executor;
+    private final Subscription subscription;
+
+    @Activate
+    public DiagnosticSubjectComponent(@Reference(name = "messaging") ClusterMessaging messaging) {
+        executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-diag"));
+        subscription = messaging.subscribe(MessageSubject.of(SUBJECT), DiagnosticSubjectComponent::log, executor);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        subscription.close();
+        executor.shutdown();
+        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+            executor.shutdownNow();
+        }
+    }
+
+    static void log(ClusterMessage message) {
+        LOG.info("Diagnostic message from {}: {}", message.sender(), printable(message.payload()));
+    }
+
+    /** The text as one safe log line. */
+    static String printable(byte[] payload) {
+        return LogText.escape(new String(payload, StandardCharsets.UTF_8));
+    }
+}

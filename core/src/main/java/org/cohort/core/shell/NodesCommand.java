@@ -1,0 +1,61 @@
+package org.cohort.core.shell;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.cohort.core.membership.MemberState;
+import org.cohort.core.membership.MembershipView;
+
+/** {@code cluster:nodes}: every member, its address and state; this node marked and always ACTIVE. */
+@Service
+@Command(scope = "cluster", name = "nodes", description = "Lists the cluster's members and their state")
+public class NodesCommand extends ClusterAction {
+
+    @Reference
+    MembershipView membership;
+
+    private List<Map<String, Object>> rows() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (MemberState member : membership.members()) {
+            boolean local = member.node().id().equals(status.settings().localNodeId());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", member.node().id().id());
+            row.put("address", member.node().ip().getHostAddress() + ":" + member.node().tcpPort());
+            row.put("state", local ? "ACTIVE" : member.state().name());
+            row.put("local", local);
+            row.put("since", member.since().toEpochMilli());
+            row.put("incarnation", local ? status.incarnation() : member.incarnation());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @Override
+    Object toJson() {
+        return rows();
+    }
+
+    @Override
+    void printTable(PrintStream out) {
+        ShellTable table = new ShellTable();
+        table.column("");
+        table.column("ID");
+        table.column("ADDRESS");
+        table.column("STATE");
+        table.column("SINCE");
+        table.column("INCARNATION");
+        for (Map<String, Object> row : rows()) {
+            table.addRow().addContent(Boolean.TRUE.equals(row.get("local")) ? "*" : "", row.get("id"),
+                    row.get("address"), row.get("state"), Instant.ofEpochMilli((Long) row.get("since")),
+                    row.get("incarnation"));
+        }
+        table.print(out);
+    }
+}

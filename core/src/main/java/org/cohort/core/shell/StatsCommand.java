@@ -1,0 +1,104 @@
+package org.cohort.core.shell;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.core.transport.PeerStats;
+
+/** {@code cluster:stats [NODE]}: node-level counters and per-peer traffic. */
+@Service
+@Command(scope = "cluster", name = "stats", description = "Shows the cluster I/O counters, node-level and per peer")
+public class StatsCommand extends ClusterAction {
+
+    @Argument(index = 0, name = "node", required = false, description = "Only this peer")
+    @Completion(NodeIdCompleter.class)
+    String node;
+
+    private Map<String, Object> nodeFigures() {
+        Map<String, Long> counters = status.counters();
+        Map<String, Long> refusedByReason = status.handshakesRefusedByReason();
+        Map<String, Long> sendsRefused = new LinkedHashMap<>();
+        sendsRefused.put("unknownNode", counters.get("sendRefusedUnknownNode"));
+        sendsRefused.put("noStream", counters.get("sendRefusedNoStream"));
+        sendsRefused.put("queueFull", counters.get("sendRefusedQueueFull"));
+        sendsRefused.put("tooLarge", counters.get("sendRefusedTooLarge"));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("id", status.settings().localNodeId().id());
+        figures.put("incarnation", status.incarnation());
+        figures.put("connectionsAccepted", counters.get("connectionsAccepted"));
+        figures.put("handshakesRefused", refusedByReason.values().stream().mapToLong(Long::longValue).sum());
+        figures.put("handshakesRefusedByReason", refusedByReason);
+        figures.put("decodeErrors", counters.get("badFrames"));
+        figures.put("sendsRefused", sendsRefused.values().stream().mapToLong(Long::longValue).sum());
+        figures.put("sendsRefusedByReason", sendsRefused);
+        figures.put("messagesSent", counters.get("sent"));
+        figures.put("messagesSentLocally", counters.get("sentLocally"));
+        figures.put("messagesReceived", counters.get("received"));
+        figures.put("flushes", counters.get("flushes"));
+        figures.put("droppedOnClose", counters.get("droppedOnClose"));
+        figures.put("dispatchFailures", counters.get("dispatchFailures"));
+        figures.put("dials", counters.get("dials"));
+        figures.put("dialFailures", counters.get("dialFailures"));
+        return figures;
+    }
+
+    private Map<String, Map<String, Object>> peerFigures() {
+        NodeId only = node == null ? null : member(node);
+        Map<String, Map<String, Object>> peers = new LinkedHashMap<>();
+        for (Map.Entry<NodeId, PeerStats> entry : status.peers().entrySet()) {
+            if (only != null && !only.equals(entry.getKey())) {
+                continue;
+            }
+            PeerStats stats = entry.getValue();
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("connected", stats.connected());
+            figures.put("messagesIn", stats.messagesIn());
+            figures.put("messagesOut", stats.messagesOut());
+            figures.put("bytesIn", stats.bytesIn());
+            figures.put("bytesOut", stats.bytesOut());
+            figures.put("queueBytes", stats.queueBytes());
+            figures.put("reconnects", stats.reconnects());
+            peers.put(entry.getKey().id(), figures);
+        }
+        return peers;
+    }
+
+    @Override
+    Object toJson() {
+        Map<String, Object> result = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> peers = peerFigures();
+        result.put("node", nodeFigures());
+        result.put("peers", peers);
+        return result;
+    }
+
+    @Override
+    void printTable(PrintStream out) {
+        Map<String, Map<String, Object>> peers = peerFigures();
+        ShellTable nodeTable = new ShellTable();
+        nodeTable.column("COUNTER");
+        nodeTable.column("VALUE").alignRight();
+        for (Map.Entry<String, Object> figure : nodeFigures().entrySet()) {
+            nodeTable.addRow().addContent(figure.getKey(), figure.getValue());
+        }
+        nodeTable.print(out);
+        out.println();
+        ShellTable peerTable = new ShellTable();
+        for (String column : new String[] {"PEER", "CONNECTED", "MSGS IN", "MSGS OUT", "BYTES IN", "BYTES OUT",
+                "QUEUED", "RECONNECTS"}) {
+            peerTable.column(column);
+        }
+        for (Map.Entry<String, Map<String, Object>> peer : peers.entrySet()) {
+            Map<String, Object> f = peer.getValue();
+            peerTable.addRow().addContent(peer.getKey(), f.get("connected"), f.get("messagesIn"), f.get("messagesOut"),
+                    f.get("bytesIn"), f.get("bytesOut"), f.get("queueBytes"), f.get("reconnects"));
+        }
+        peerTable.print(out);
+    }
+}

@@ -1,0 +1,16 @@
+package org.cohort.core.transport;
+
+/**
+ * A snapshot of one peer's counters.
+ *
+ * @param connected whether the peer has a live stream now
+ * @param messagesIn messages received from the peer
+ * @param messagesOut messages written to the peer
+ * @param bytesIn bytes read from the peer's streams, framing included
+ * @param bytesOut bytes written to the peer's streams, framing included
+ * @param queueBytes bytes queued for the peer and not yet written
+ * @param reconnects streams opened to the peer after the first
+ */
+public record PeerStats(boolean connected, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
+        long queueBytes, long reconnects) {
+}
