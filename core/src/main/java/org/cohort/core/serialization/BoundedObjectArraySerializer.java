@@ -13,12 +13,7 @@ final class BoundedObjectArraySerializer extends ObjectArraySerializer {
 
     @Override
     public Object[] read(Kryo kryo, Input input, @SuppressWarnings("rawtypes") Class type) {
-        int start = input.position();
-        int lengthPlusOne = input.readVarInt(true);
-        if (lengthPlusOne != Kryo.NULL) { // a null array declares no length
-            InputBounds.require(input, lengthPlusOne - 1L, 1, "object array");
-        }
-        input.setPosition(start);
+        InputBounds.requireArrayLength(input, 1, "object array");
         return super.read(kryo, input, type);
     }
 }

@@ -24,4 +24,18 @@ final class InputBounds {
             throw new KryoException("declared " + what + " length " + count + " exceeds the " + left + " bytes left");
         }
     }
+
+    /**
+     * Peeks at the length an array serializer is about to read (Kryo writes length + 1, 0 for null) and
+     * fails unless that many elements of at least {@code minBytesEach} bytes are left; the position is
+     * left where it was.
+     */
+    static void requireArrayLength(Input input, int minBytesEach, String what) {
+        int start = input.position();
+        int lengthPlusOne = input.readVarInt(true);
+        if (lengthPlusOne != 0) { // a null array declares no length
+            require(input, lengthPlusOne - 1L, minBytesEach, what);
+        }
+        input.setPosition(start);
+    }
 }
