@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 #
-# Stops Karaf JVMs that tests or scripts started under this checkout and left behind: it reads each
+# Stops the JVMs that tests or scripts started under this checkout and left behind: it reads each
 # karaf.pid below a target/ folder and stops that pid only if the process is a Karaf of that very
-# folder. It never matches processes by name.
+# folder, and likewise the external test node's pid file. It never matches processes by name.
 #
 set -uo pipefail
 
@@ -32,4 +32,15 @@ while IFS= read -r pidfile; do
     stopped=$((stopped + 1))
 done < <(find "$root" -path '*/target/*' -name karaf.pid -type f 2>/dev/null)
 
-echo "Stopped $stopped leftover Karaf process(es)."
+# The plain-Java second node of the in-container tests normally exits with the test JVM; if not, its
+# pid file says which process it is.
+while IFS= read -r pidfile; do
+    pid=$(tr -dc '0-9' < "$pidfile")
+    [ -n "$pid" ] || continue
+    tr '\0' '\n' 2>/dev/null < "/proc/$pid/cmdline" | grep -qxF org.cohort.itests.external.ExternalNode || continue
+    echo "Stopping external test node pid $pid"
+    kill -9 "$pid" 2>/dev/null
+    stopped=$((stopped + 1))
+done < <(find "$root" -path '*/target/external-node/*' -name '*.pid' -type f 2>/dev/null)
+
+echo "Stopped $stopped leftover test process(es)."
