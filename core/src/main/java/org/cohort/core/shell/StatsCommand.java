@@ -85,7 +85,13 @@ public class StatsCommand extends ClusterAction {
         nodeTable.column("COUNTER");
         nodeTable.column("VALUE").alignRight();
         for (Map.Entry<String, Object> figure : nodeFigures().entrySet()) {
-            nodeTable.addRow().addContent(figure.getKey(), figure.getValue());
+            if (figure.getValue() instanceof Map<?, ?> byReason) {
+                // One row per reason, named like the total it breaks down: handshakesRefused.timeout.
+                String total = figure.getKey().replace("ByReason", "");
+                byReason.forEach((reason, count) -> nodeTable.addRow().addContent("  " + total + "." + reason, count));
+            } else {
+                nodeTable.addRow().addContent(figure.getKey(), figure.getValue());
+            }
         }
         nodeTable.print(out);
         out.println();

@@ -17,13 +17,16 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ClusterNodesDelegate;
@@ -98,7 +101,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.incarnation = incarnation;
         this.localNode = settings.localNode();
         this.members = settings.members().stream()
-                .collect(java.util.stream.Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
+                .collect(Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
         this.table = new StreamTable(localNode.id());
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
@@ -272,7 +275,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     }
 
     /** The local and remote socket addresses of the live stream to a peer, or an empty list without one. */
-    public List<java.net.SocketAddress> streamAddresses(NodeId peer) {
+    public List<SocketAddress> streamAddresses(NodeId peer) {
         Stream stream = table.get(peer);
         return stream == null ? List.of() : List.of(stream.channel().localAddress(), stream.channel().remoteAddress());
     }
@@ -439,7 +442,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                     }
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("Node events {} dropped: stopping", events);
         }
     }
