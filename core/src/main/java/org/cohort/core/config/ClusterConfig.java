@@ -47,6 +47,14 @@ public @interface ClusterConfig {
     String FRAME_MAX_BYTES = "frame.max.bytes";
     /** Key of the per-stream outbound queue limit. */
     String OUTBOUND_QUEUE_MAX_BYTES = "outbound.queue.max.bytes";
+    /** Key of the heartbeat interval. */
+    String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    /** Key of the failure detector's phi threshold. */
+    String FAILURE_PHI_THRESHOLD = "failure.phi.threshold";
+    /** Key of the failure detector's smallest standard deviation. */
+    String FAILURE_MIN_STDDEV_MS = "failure.min.stddev.ms";
+    /** Key of the failure detector's acceptable pause. */
+    String FAILURE_ACCEPTABLE_PAUSE_MS = "failure.acceptable.pause.ms";
 
     /** Default cluster name. */
     String DEFAULT_CLUSTER_NAME = "cohort";
@@ -107,6 +115,37 @@ public @interface ClusterConfig {
     long MIN_OUTBOUND_QUEUE_MAX_BYTES = 65_536L;
     /** Upper bound of the outbound queue limit, in bytes (4 GiB). */
     long MAX_OUTBOUND_QUEUE_MAX_BYTES = 4_294_967_296L;
+
+    // The failure detection defaults are the source of FailureDetectionSettings.DEFAULTS, which is built
+    // from them: annotation defaults must be constants, so the dependency can only point this way.
+
+    /** Default heartbeat interval, in milliseconds. */
+    int DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+    /** Shortest heartbeat interval, in milliseconds. */
+    int MIN_HEARTBEAT_INTERVAL_MS = 10;
+    /** Longest heartbeat interval, in milliseconds; it must also be shorter than the hello timeout. */
+    int MAX_HEARTBEAT_INTERVAL_MS = 10_000;
+
+    /** Default phi threshold. */
+    double DEFAULT_FAILURE_PHI_THRESHOLD = 8.0;
+    /** Lowest phi threshold. */
+    double MIN_FAILURE_PHI_THRESHOLD = 1.0;
+    /** Highest phi threshold. */
+    double MAX_FAILURE_PHI_THRESHOLD = 50.0;
+
+    /** Default smallest standard deviation of heartbeat intervals, in milliseconds. */
+    int DEFAULT_FAILURE_MIN_STDDEV_MS = 100;
+    /** Lower bound of the smallest standard deviation, in milliseconds. */
+    int MIN_FAILURE_MIN_STDDEV_MS = 1;
+    /** Upper bound of the smallest standard deviation, in milliseconds. */
+    int MAX_FAILURE_MIN_STDDEV_MS = 10_000;
+
+    /** Default acceptable pause, in milliseconds. */
+    int DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS = 800;
+    /** Shortest acceptable pause, in milliseconds. */
+    int MIN_FAILURE_ACCEPTABLE_PAUSE_MS = 0;
+    /** Longest acceptable pause, in milliseconds. */
+    int MAX_FAILURE_ACCEPTABLE_PAUSE_MS = 60_000;
 
     /**
      * {@value #CLUSTER_NAME}.
@@ -243,4 +282,63 @@ public @interface ClusterConfig {
             min = "" + MIN_OUTBOUND_QUEUE_MAX_BYTES,
             max = "" + MAX_OUTBOUND_QUEUE_MAX_BYTES)
     long outbound_queue_max_bytes() default DEFAULT_OUTBOUND_QUEUE_MAX_BYTES;
+
+    /**
+     * {@value #HEARTBEAT_INTERVAL_MS}.
+     *
+     * @return the heartbeat interval in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Heartbeat interval (ms)",
+            description = "How often each stream sends a heartbeat to its peer; it must be shorter than the"
+                    + " hello timeout. Milliseconds, " + MIN_HEARTBEAT_INTERVAL_MS + " to "
+                    + MAX_HEARTBEAT_INTERVAL_MS + ". Default: " + DEFAULT_HEARTBEAT_INTERVAL_MS + ".",
+            min = "" + MIN_HEARTBEAT_INTERVAL_MS,
+            max = "" + MAX_HEARTBEAT_INTERVAL_MS)
+    int heartbeat_interval_ms() default DEFAULT_HEARTBEAT_INTERVAL_MS;
+
+    /**
+     * {@value #FAILURE_PHI_THRESHOLD}.
+     *
+     * @return the phi threshold
+     */
+    @AttributeDefinition(
+            name = "Failure phi threshold",
+            description = "The suspicion level (phi) of the phi-accrual failure detector above which a silent"
+                    + " peer's stream is closed; higher waits longer. A decimal number, "
+                    + MIN_FAILURE_PHI_THRESHOLD + " to " + MAX_FAILURE_PHI_THRESHOLD + ". Default: "
+                    + DEFAULT_FAILURE_PHI_THRESHOLD + ".",
+            min = "" + MIN_FAILURE_PHI_THRESHOLD,
+            max = "" + MAX_FAILURE_PHI_THRESHOLD)
+    double failure_phi_threshold() default DEFAULT_FAILURE_PHI_THRESHOLD;
+
+    /**
+     * {@value #FAILURE_MIN_STDDEV_MS}.
+     *
+     * @return the smallest standard deviation in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Failure detector minimum deviation (ms)",
+            description = "The smallest spread (standard deviation) of heartbeat intervals the failure detector"
+                    + " assumes, so that very regular heartbeats do not make it hair-trigger. Milliseconds, "
+                    + MIN_FAILURE_MIN_STDDEV_MS + " to " + MAX_FAILURE_MIN_STDDEV_MS + ". Default: "
+                    + DEFAULT_FAILURE_MIN_STDDEV_MS + ".",
+            min = "" + MIN_FAILURE_MIN_STDDEV_MS,
+            max = "" + MAX_FAILURE_MIN_STDDEV_MS)
+    int failure_min_stddev_ms() default DEFAULT_FAILURE_MIN_STDDEV_MS;
+
+    /**
+     * {@value #FAILURE_ACCEPTABLE_PAUSE_MS}.
+     *
+     * @return the acceptable pause in milliseconds
+     */
+    @AttributeDefinition(
+            name = "Failure detector acceptable pause (ms)",
+            description = "A silence the failure detector tolerates on top of the usual heartbeat interval"
+                    + " (garbage collection pauses, a loaded host). Milliseconds, "
+                    + MIN_FAILURE_ACCEPTABLE_PAUSE_MS + " to " + MAX_FAILURE_ACCEPTABLE_PAUSE_MS + ". Default: "
+                    + DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS + ".",
+            min = "" + MIN_FAILURE_ACCEPTABLE_PAUSE_MS,
+            max = "" + MAX_FAILURE_ACCEPTABLE_PAUSE_MS)
+    int failure_acceptable_pause_ms() default DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS;
 }

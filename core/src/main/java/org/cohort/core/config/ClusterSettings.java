@@ -22,6 +22,7 @@ import org.cohort.api.cluster.NodeId;
  * @param helloTimeout how long a new stream may take to complete its hello
  * @param maxFrameBytes the largest frame accepted or sent
  * @param outboundQueueBytes how many bytes may wait unsent on one stream before sends are refused
+ * @param failureDetection heartbeats and the failure detector
  */
 public record ClusterSettings(
         String clusterName,
@@ -33,7 +34,8 @@ public record ClusterSettings(
         Duration reconnectBackoffMax,
         Duration helloTimeout,
         int maxFrameBytes,
-        long outboundQueueBytes) {
+        long outboundQueueBytes,
+        FailureDetectionSettings failureDetection) {
 
     public ClusterSettings {
         Objects.requireNonNull(clusterName, "clusterName");
@@ -43,10 +45,19 @@ public record ClusterSettings(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
         Objects.requireNonNull(helloTimeout, "helloTimeout");
+        Objects.requireNonNull(failureDetection, "failureDetection");
         NodeId local = localNodeId;
         if (members.stream().noneMatch(member -> member.id().equals(local))) {
             throw new IllegalArgumentException("local node " + localNodeId + " is not a member");
         }
+    }
+
+    /** Settings with the default failure detection. */
+    public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
+            Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
+            int maxFrameBytes, long outboundQueueBytes) {
+        this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
+                helloTimeout, maxFrameBytes, outboundQueueBytes, FailureDetectionSettings.DEFAULTS);
     }
 
     /**

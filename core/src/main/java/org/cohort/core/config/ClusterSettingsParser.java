@@ -4,7 +4,11 @@ import static org.cohort.core.config.ClusterConfig.CLUSTER_NAME;
 import static org.cohort.core.config.ClusterConfig.CLUSTER_NAME_MAX_LENGTH;
 import static org.cohort.core.config.ClusterConfig.CONNECT_TIMEOUT_MS;
 import static org.cohort.core.config.ClusterConfig.CUSTODIAN_INTERVAL_MS;
+import static org.cohort.core.config.ClusterConfig.FAILURE_ACCEPTABLE_PAUSE_MS;
+import static org.cohort.core.config.ClusterConfig.FAILURE_MIN_STDDEV_MS;
+import static org.cohort.core.config.ClusterConfig.FAILURE_PHI_THRESHOLD;
 import static org.cohort.core.config.ClusterConfig.FRAME_MAX_BYTES;
+import static org.cohort.core.config.ClusterConfig.HEARTBEAT_INTERVAL_MS;
 import static org.cohort.core.config.ClusterConfig.HELLO_TIMEOUT_MS;
 import static org.cohort.core.config.ClusterConfig.IO_WORKERS;
 import static org.cohort.core.config.ClusterConfig.MEMBERS;
@@ -52,6 +56,9 @@ public final class ClusterSettingsParser {
 
     private static final Pattern CLUSTER_NAME_ALPHABET = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+    /** Plain decimal notation, as BigDecimal reads it: no NaN, Infinity, hex, 'd'/'f' suffix or '_'. */
+    private static final Pattern DECIMAL_NUMBER =
+            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?");
     private static final Pattern PORT = Pattern.compile("[0-9]+");
     private static final Pattern IPV4 =
             Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
@@ -99,8 +106,10 @@ public final class ClusterSettingsParser {
         long outboundQueueBytes = wholeNumber(properties, OUTBOUND_QUEUE_MAX_BYTES,
                 ClusterConfig.DEFAULT_OUTBOUND_QUEUE_MAX_BYTES,
                 ClusterConfig.MIN_OUTBOUND_QUEUE_MAX_BYTES, ClusterConfig.MAX_OUTBOUND_QUEUE_MAX_BYTES, "bytes");
+        FailureDetectionSettings failureDetection = failureDetection(properties, helloTimeout);
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval,
-                connectTimeout, reconnectBackoffMax, helloTimeout, maxFrameBytes, outboundQueueBytes);
+                connectTimeout, reconnectBackoffMax, helloTimeout, maxFrameBytes, outboundQueueBytes,
+                failureDetection);
     }
 
     // ---- keys
@@ -276,6 +285,31 @@ public final class ClusterSettingsParser {
         return new InvalidConfigurationException(MEMBERS, rendered, reason);
     }
 
+    private static FailureDetectionSettings failureDetection(Map<String, ?> properties, Duration helloTimeout)
+            throws InvalidConfigurationException {
+        Duration heartbeatInterval = millis(properties, HEARTBEAT_INTERVAL_MS,
+                ClusterConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
+                ClusterConfig.MIN_HEARTBEAT_INTERVAL_MS, ClusterConfig.MAX_HEARTBEAT_INTERVAL_MS);
+        double phiThreshold = decimalNumber(properties, FAILURE_PHI_THRESHOLD,
+                ClusterConfig.DEFAULT_FAILURE_PHI_THRESHOLD,
+                ClusterConfig.MIN_FAILURE_PHI_THRESHOLD, ClusterConfig.MAX_FAILURE_PHI_THRESHOLD, "phi");
+        Duration minStdDeviation = millis(properties, FAILURE_MIN_STDDEV_MS,
+                ClusterConfig.DEFAULT_FAILURE_MIN_STDDEV_MS,
+                ClusterConfig.MIN_FAILURE_MIN_STDDEV_MS, ClusterConfig.MAX_FAILURE_MIN_STDDEV_MS);
+        Duration acceptablePause = millis(properties, FAILURE_ACCEPTABLE_PAUSE_MS,
+                ClusterConfig.DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS,
+                ClusterConfig.MIN_FAILURE_ACCEPTABLE_PAUSE_MS, ClusterConfig.MAX_FAILURE_ACCEPTABLE_PAUSE_MS);
+        if (heartbeatInterval.compareTo(helloTimeout) >= 0) {
+            Object raw = lookup(properties, HEARTBEAT_INTERVAL_MS);
+            throw new InvalidConfigurationException(HEARTBEAT_INTERVAL_MS,
+                    raw == null ? Long.toString(heartbeatInterval.toMillis()) : render(raw),
+                    "must be shorter than " + ClusterConfig.HELLO_TIMEOUT_MS + " (" + helloTimeout.toMillis()
+                            + " ms)" + (raw == null ? "; " + HEARTBEAT_INTERVAL_MS
+                                    + " is not set, so it is the default " + heartbeatInterval.toMillis() : ""));
+        }
+        return new FailureDetectionSettings(heartbeatInterval, phiThreshold, minStdDeviation, acceptablePause);
+    }
+
     private static Duration millis(Map<String, ?> properties, String key, long defaultValue, long min, long max)
             throws InvalidConfigurationException {
         return Duration.ofMillis(wholeNumber(properties, key, defaultValue, min, max, "milliseconds"));
@@ -324,6 +358,51 @@ public final class ClusterSettingsParser {
             return null;
         }
         return null;
+    }
+
+    private static double decimalNumber(Map<String, ?> properties, String key, double defaultValue, double min,
+            double max, String unit) throws InvalidConfigurationException {
+        Object raw = lookup(properties, key);
+        if (raw == null) {
+            return defaultValue;
+        }
+        String range = plain(min) + ".." + plain(max);
+        BigDecimal value = decimalNumber(raw);
+        if (value == null) {
+            throw new InvalidConfigurationException(key, render(raw),
+                    "not a decimal number; expected " + unit + " in " + range);
+        }
+        if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new InvalidConfigurationException(key, render(raw),
+                    "out of range; expected " + unit + " in " + range);
+        }
+        return value.doubleValue();
+    }
+
+    /** Returns the finite number a raw value holds, or null if it holds none: NaN and infinities hold none. */
+    private static BigDecimal decimalNumber(Object raw) {
+        if (raw instanceof String text) {
+            String number = text.strip();
+            return DECIMAL_NUMBER.matcher(number).matches() ? new BigDecimal(number) : null;
+        }
+        if (raw instanceof Double || raw instanceof Float) {
+            double d = ((Number) raw).doubleValue();
+            if (!Double.isFinite(d)) {
+                return null;
+            }
+            // Float.toString keeps 8.1f as 8.1 rather than widening it to 8.100000381...
+            return raw instanceof Float f ? new BigDecimal(Float.toString(f)) : BigDecimal.valueOf(d);
+        }
+        if (raw instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        BigInteger whole = wholeNumber(raw); // Integer, Long, Short, Byte, BigInteger, ...
+        return whole == null ? null : new BigDecimal(whole);
+    }
+
+    /** A bound for messages: 1.0 as 1, 8.5 as 8.5. */
+    private static String plain(double bound) {
+        return BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
     }
 
     // ---- raw values

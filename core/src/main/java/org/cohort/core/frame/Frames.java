@@ -19,6 +19,8 @@ public final class Frames {
     public static final byte HELLO = 1;
     /** One message envelope. */
     public static final byte MESSAGE = 2;
+    /** A heartbeat: no body; it tells the peer's failure detector that this node is alive. */
+    public static final byte HEARTBEAT = 3;
 
     private Frames() {
     }

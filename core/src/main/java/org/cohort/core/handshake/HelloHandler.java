@@ -105,7 +105,9 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(helloFrame(ctx)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
             }
             installMessagePipeline.run();
-            ctx.pipeline().remove(this);
+            if (!ctx.isRemoved()) {
+                ctx.pipeline().remove(this);
+            }
         } catch (HelloException e) {
             refuse(ctx, peer, e);
         } finally {

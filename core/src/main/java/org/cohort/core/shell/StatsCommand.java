@@ -35,6 +35,7 @@ public class StatsCommand extends ClusterAction {
         figures.put("handshakesRefused", refusedByReason.values().stream().mapToLong(Long::longValue).sum());
         figures.put("handshakesRefusedByReason", refusedByReason);
         figures.put("decodeErrors", counters.get("badFrames"));
+        figures.put("silentPeersClosed", counters.get("silentPeersClosed"));
         figures.put("sendsRefused", sendsRefused.values().stream().mapToLong(Long::longValue).sum());
         figures.put("sendsRefusedByReason", sendsRefused);
         figures.put("messagesSent", counters.get("sent"));

@@ -23,6 +23,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String FRAMES = "frames";
     static final String ENCODER = "encoder";
     static final String HELLO = "hello";
+    static final String HEARTBEAT = "heartbeat";
     static final String MESSAGES = "messages";
     static final String INBOUND = "inbound";
     static final String DRAIN = "drain";
@@ -54,16 +55,24 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
                 .addLast(ERRORS, manager.errorHandler());
     }
 
-    /** Called once the hello is done, on the channel's event loop, before any message frame is read. */
+    /**
+     * Called once the hello is done, on the channel's event loop, before any message frame is read. The
+     * message handlers go in first and the hello handler out, and only then is the hello-sized frame
+     * decoder swapped for the full-sized one: the swap hands any bytes that arrived right behind the
+     * hello (a peer may send its first messages in the same segment) to the pipeline as it now is.
+     */
     static void installMessagePipeline(ConnectionManager manager, Channel channel, Stream stream) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
-        pipeline.replace(FRAMES, FRAMES, Frames.decoder(manager.settings().maxFrameBytes()));
+        pipeline.addAfter(FRAMES, HEARTBEAT, new HeartbeatHandler(stream.peer(),
+                manager.settings().failureDetection(), manager.transportCounters(), System::nanoTime));
         pipeline.addBefore(ERRORS, MESSAGES, manager.decoder());
         pipeline.addBefore(ERRORS, INBOUND,
                 new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters(),
                         stream.peerCounters()));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
+        pipeline.remove(HELLO);
+        pipeline.replace(FRAMES, FRAMES, Frames.decoder(manager.settings().maxFrameBytes()));
     }
 
     /** Gives the stream's worker slot back when the channel leaves its event loop. */

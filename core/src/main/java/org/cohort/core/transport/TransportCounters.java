@@ -48,6 +48,7 @@ public final class TransportCounters {
         return values;
     }
     final LongAdder badFrames = new LongAdder();
+    final LongAdder silentPeersClosed = new LongAdder();
     final LongAdder dispatchFailures = new LongAdder();
     final LongAdder dials = new LongAdder();
     final LongAdder dialFailures = new LongAdder();
@@ -69,6 +70,7 @@ public final class TransportCounters {
         values.put("connectionsAccepted", connectionsAccepted.sum());
         values.put("handshakesRefused", handshakesRefused.values().stream().mapToLong(LongAdder::sum).sum());
         values.put("badFrames", badFrames.sum());
+        values.put("silentPeersClosed", silentPeersClosed.sum());
         values.put("dispatchFailures", dispatchFailures.sum());
         values.put("dials", dials.sum());
         values.put("dialFailures", dialFailures.sum());

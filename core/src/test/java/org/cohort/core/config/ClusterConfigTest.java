@@ -23,7 +23,8 @@ class ClusterConfigTest {
 
     private static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
             "custodian.interval.ms", "connect.timeout.ms", "reconnect.backoff.max.ms", "hello.timeout.ms",
-            "frame.max.bytes", "outbound.queue.max.bytes");
+            "frame.max.bytes", "outbound.queue.max.bytes", "heartbeat.interval.ms", "failure.phi.threshold",
+            "failure.min.stddev.ms", "failure.acceptable.pause.ms");
 
     /** OSGi name mangling of a method name to a property key, for the names this interface uses. */
     private static String key(Method method) {
@@ -57,6 +58,9 @@ class ClusterConfigTest {
         }
         assertThat(annotationDefaults.get("io.workers")).isInstanceOf(Integer.class);
         assertThat(annotationDefaults.get("outbound.queue.max.bytes")).isInstanceOf(Long.class);
+        assertThat(annotationDefaults.get("failure.phi.threshold")).isInstanceOf(Double.class);
+        assertThat(annotationDefaults.get("heartbeat.interval.ms")).isInstanceOf(Integer.class);
+        assertThat(ClusterSettings.defaults().failureDetection()).isEqualTo(FailureDetectionSettings.DEFAULTS);
 
         assertThat(ClusterSettingsParser.parse(annotationDefaults)).isEqualTo(ClusterSettings.defaults());
         Map<String, Object> asText = annotationDefaults.entrySet().stream()
@@ -78,7 +82,7 @@ class ClusterConfigTest {
 
         assertThat(new TreeSet<>(values.keySet())).isEqualTo(new TreeSet<>(KEYS));
         assertThat(values).containsEntry("cluster.name", "cohort").containsEntry("node.id", "node-1")
-                .containsEntry("members", "node-1@127.0.0.1:9876");
+                .containsEntry("members", "node-1@127.0.0.1:9876").containsEntry("failure.phi.threshold", "8");
         assertThat(ClusterSettingsParser.parse(values)).isEqualTo(ClusterSettings.defaults());
     }
 }

@@ -19,6 +19,7 @@ import org.cohort.api.cluster.NodeId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +34,25 @@ class ClusterSettingsParserTest {
                 Arguments.of("reconnect.backoff.max.ms", 10L, 300_000L),
                 Arguments.of("hello.timeout.ms", 100L, 60_000L),
                 Arguments.of("frame.max.bytes", 4096L, 268_435_456L),
-                Arguments.of("outbound.queue.max.bytes", 65_536L, 4_294_967_296L));
+                Arguments.of("outbound.queue.max.bytes", 65_536L, 4_294_967_296L),
+                Arguments.of("heartbeat.interval.ms", 10L, 10_000L),
+                Arguments.of("failure.min.stddev.ms", 1L, 10_000L),
+                Arguments.of("failure.acceptable.pause.ms", 0L, 60_000L));
+    }
+
+    /**
+     * {@code key = value}, and room for it where a value must also be shorter (or longer) than another key's:
+     * heartbeat.interval.ms must be shorter than hello.timeout.ms, whose lower bound is the heartbeat default.
+     */
+    static Map<String, Object> alone(String key, Object value) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(key, value);
+        if (key.equals("heartbeat.interval.ms")) {
+            properties.put("hello.timeout.ms", 60_000);
+        } else if (key.equals("hello.timeout.ms")) {
+            properties.put("heartbeat.interval.ms", 10);
+        }
+        return properties;
     }
 
     // ---- valid configurations
@@ -53,6 +72,9 @@ class ClusterSettingsParserTest {
         assertThat(settings.helloTimeout()).isEqualTo(Duration.ofMillis(2000));
         assertThat(settings.maxFrameBytes()).isEqualTo(16_777_216);
         assertThat(settings.outboundQueueBytes()).isEqualTo(67_108_864L);
+        assertThat(settings.failureDetection()).isEqualTo(new FailureDetectionSettings(Duration.ofMillis(100), 8.0,
+                Duration.ofMillis(100), Duration.ofMillis(800)));
+        assertThat(settings.failureDetection()).isEqualTo(FailureDetectionSettings.DEFAULTS);
         assertThat(ClusterSettings.defaults()).isEqualTo(settings);
     }
 
@@ -169,12 +191,12 @@ class ClusterSettingsParserTest {
     @MethodSource("numericKeys")
     void everyNumericKeyAcceptsItsBoundsAsTextAndTyped(String key, long min, long max) {
         assertThatCode(() -> {
-            ClusterSettingsParser.parse(Map.of(key, Long.toString(min)));
-            ClusterSettingsParser.parse(Map.of(key, Long.toString(max)));
-            ClusterSettingsParser.parse(Map.of(key, min));
-            ClusterSettingsParser.parse(Map.of(key, max));
+            ClusterSettingsParser.parse(alone(key, Long.toString(min)));
+            ClusterSettingsParser.parse(alone(key, Long.toString(max)));
+            ClusterSettingsParser.parse(alone(key, min));
+            ClusterSettingsParser.parse(alone(key, max));
             if (max <= Integer.MAX_VALUE) {
-                ClusterSettingsParser.parse(Map.of(key, (int) max));
+                ClusterSettingsParser.parse(alone(key, (int) max));
             }
         }).doesNotThrowAnyException();
     }
@@ -307,7 +329,9 @@ class ClusterSettingsParserTest {
             cases.add(Arguments.of(key, min - 1, "out of range"));
             cases.add(Arguments.of(key, max + 1, "out of range"));
             cases.add(Arguments.of(key, "-5", "out of range"));
-            cases.add(Arguments.of(key, "0", "out of range"));
+            if (min > 0) {
+                cases.add(Arguments.of(key, "0", "out of range"));
+            }
             cases.add(Arguments.of(key, "99999999999999999999999", "out of range"));
             cases.add(Arguments.of(key, "abc", "not a whole number"));
             cases.add(Arguments.of(key, "", "not a whole number"));
@@ -422,6 +446,169 @@ class ClusterSettingsParserTest {
     void validIpv4LiteralsParse() {
         assertThat(ClusterSettingsParser.ipv4("255.0.10.1")).containsExactly(255, 0, 10, 1);
         assertThat(ClusterSettingsParser.ipv4("0.0.0.0")).containsExactly(0, 0, 0, 0);
+    }
+
+    // ---- failure detection
+
+    @Test
+    void theFailureDetectionKeysAreReadFromCfgStrings() throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of(
+                "heartbeat.interval.ms", "250",
+                "failure.phi.threshold", "8.5",
+                "failure.min.stddev.ms", "50",
+                "failure.acceptable.pause.ms", "0",
+                "hello.timeout.ms", "3000"));
+
+        assertThat(settings.failureDetection()).isEqualTo(new FailureDetectionSettings(Duration.ofMillis(250), 8.5,
+                Duration.ofMillis(50), Duration.ofMillis(0)));
+        assertThat(settings.helloTimeout()).isEqualTo(Duration.ofMillis(3000));
+    }
+
+    @Test
+    void theFailureDetectionKeysAreReadFromTypedValues() throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of(
+                "heartbeat.interval.ms", 20L,
+                "failure.phi.threshold", 12,
+                "failure.min.stddev.ms", 7,
+                "failure.acceptable.pause.ms", 60_000.0d));
+
+        assertThat(settings.failureDetection()).isEqualTo(new FailureDetectionSettings(Duration.ofMillis(20), 12.0,
+                Duration.ofMillis(7), Duration.ofMillis(60_000)));
+    }
+
+    static Stream<Arguments> validPhiThresholds() {
+        return Stream.of(
+                Arguments.of("8", 8.0),
+                Arguments.of("8.5", 8.5),
+                Arguments.of(" 8.5\t", 8.5),
+                Arguments.of("+2.25", 2.25),
+                Arguments.of("8.", 8.0),
+                Arguments.of(".5e1", 5.0),
+                Arguments.of("1", 1.0),
+                Arguments.of("1.000", 1.0),
+                Arguments.of("50", 50.0),
+                Arguments.of("50.0", 50.0),
+                Arguments.of(8, 8.0),
+                Arguments.of(16L, 16.0),
+                Arguments.of((short) 3, 3.0),
+                Arguments.of(8.5d, 8.5),
+                Arguments.of(1.0d, 1.0),
+                Arguments.of(50.0d, 50.0),
+                Arguments.of(9.1f, 9.1),
+                Arguments.of(new BigDecimal("3.75"), 3.75),
+                Arguments.of(BigInteger.valueOf(20), 20.0));
+    }
+
+    @ParameterizedTest(name = "failure.phi.threshold = ''{0}'' is {1}")
+    @MethodSource("validPhiThresholds")
+    void aPhiThresholdIsADecimalNumberGivenAsTextOrTyped(Object value, double expected) throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of("failure.phi.threshold", value));
+
+        assertThat(settings.failureDetection().phiThreshold()).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> badPhiThresholds() {
+        return Stream.of(
+                Arguments.of("abc", "not a decimal number"),
+                Arguments.of("", "not a decimal number"),
+                Arguments.of("  ", "not a decimal number"),
+                Arguments.of("NaN", "not a decimal number"),
+                Arguments.of("Infinity", "not a decimal number"),
+                Arguments.of("-Infinity", "not a decimal number"),
+                Arguments.of("8d", "not a decimal number"),
+                Arguments.of("8f", "not a decimal number"),
+                Arguments.of("8,5", "not a decimal number"),
+                Arguments.of("0x10", "not a decimal number"),
+                Arguments.of("1_0", "not a decimal number"),
+                Arguments.of("8.5.1", "not a decimal number"),
+                Arguments.of(".", "not a decimal number"),
+                Arguments.of("1e", "not a decimal number"),
+                Arguments.of("\u0668", "not a decimal number"), // Arabic-Indic 8
+                Arguments.of(Double.NaN, "not a decimal number"),
+                Arguments.of(Double.POSITIVE_INFINITY, "not a decimal number"),
+                Arguments.of(Double.NEGATIVE_INFINITY, "not a decimal number"),
+                Arguments.of(Float.NaN, "not a decimal number"),
+                Arguments.of(Boolean.TRUE, "not a decimal number"),
+                Arguments.of("0", "out of range"),
+                Arguments.of("0.99", "out of range"),
+                Arguments.of("-8", "out of range"),
+                Arguments.of("50.01", "out of range"),
+                Arguments.of("1e999", "out of range"),
+                Arguments.of("99999999999999999999999", "out of range"),
+                Arguments.of(0.5d, "out of range"),
+                Arguments.of(-1.0d, "out of range"),
+                Arguments.of(Double.MAX_VALUE, "out of range"),
+                Arguments.of(51, "out of range"),
+                Arguments.of(0L, "out of range"),
+                Arguments.of(new BigDecimal("50.0000001"), "out of range"));
+    }
+
+    @ParameterizedTest(name = "failure.phi.threshold = ''{0}'' ({1})")
+    @MethodSource("badPhiThresholds")
+    void aPhiThresholdOutOfRangeOrNotANumberIsRefused(Object value, String reason) {
+        InvalidConfigurationException e =
+                refused(Map.of("failure.phi.threshold", value), "failure.phi.threshold", String.valueOf(value));
+
+        assertThat(e.reason()).isEqualTo(reason + "; expected phi in 1..50");
+    }
+
+    @Test
+    void aPhiThresholdThatIsNotANumberIsRefusedNamingKeyValueAndRange() {
+        InvalidConfigurationException e =
+                refused(Map.of("failure.phi.threshold", "NaN"), "failure.phi.threshold", "NaN");
+
+        assertThat(e).hasMessage("org.cohort.cluster: failure.phi.threshold = 'NaN' refused:"
+                + " not a decimal number; expected phi in 1..50");
+    }
+
+    @Test
+    void aHeartbeatIntervalOutOfRangeIsRefusedNamingRangeAndUnit() {
+        InvalidConfigurationException e =
+                refused(Map.of("heartbeat.interval.ms", "5"), "heartbeat.interval.ms", "5");
+
+        assertThat(e).hasMessage("org.cohort.cluster: heartbeat.interval.ms = '5' refused:"
+                + " out of range; expected milliseconds in 10..10000");
+    }
+
+    @Test
+    void aHeartbeatIntervalShorterThanTheHelloTimeoutIsAccepted() throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of(
+                "heartbeat.interval.ms", "1999", "hello.timeout.ms", "2000"));
+
+        assertThat(settings.failureDetection().heartbeatInterval()).isEqualTo(Duration.ofMillis(1999));
+    }
+
+    @ParameterizedTest(name = "heartbeat.interval.ms = {0}, hello.timeout.ms = {1}")
+    @CsvSource({"2000, 2000", "2001, 2000", "10000, 100", "5000, ''"})
+    void aHeartbeatIntervalNotShorterThanTheHelloTimeoutIsRefused(String heartbeat, String hello) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("heartbeat.interval.ms", heartbeat);
+        if (!hello.isEmpty()) {
+            properties.put("hello.timeout.ms", hello);
+        }
+        String helloMillis = hello.isEmpty() ? "2000" : hello;
+
+        InvalidConfigurationException e = refused(properties, "heartbeat.interval.ms", heartbeat);
+
+        assertThat(e).hasMessage("org.cohort.cluster: heartbeat.interval.ms = '" + heartbeat + "' refused:"
+                + " must be shorter than hello.timeout.ms (" + helloMillis + " ms)");
+    }
+
+    @Test
+    void theShortestHelloTimeoutNeedsAShorterHeartbeatThanTheDefaultAndTheRefusalSaysSo() throws Exception {
+        // hello.timeout.ms may be as short as 100 ms, the heartbeat default: the default heartbeat is then refused
+        InvalidConfigurationException e =
+                refused(Map.of("hello.timeout.ms", 100), "heartbeat.interval.ms", "100");
+
+        assertThat(e.reason()).isEqualTo("must be shorter than hello.timeout.ms (100 ms);"
+                + " heartbeat.interval.ms is not set, so it is the default 100");
+        assertThat(ClusterSettingsParser.parse(Map.of("hello.timeout.ms", 100, "heartbeat.interval.ms", 99))
+                .failureDetection().heartbeatInterval()).isEqualTo(Duration.ofMillis(99));
+    }
+
+    @Test
+    void anInvalidHelloTimeoutIsReportedBeforeTheHeartbeatItWouldBeComparedWith() {
+        refused(Map.of("hello.timeout.ms", "50", "heartbeat.interval.ms", "100"), "hello.timeout.ms", "50");
     }
 
     // ---- helpers

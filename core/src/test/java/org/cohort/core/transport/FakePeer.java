@@ -51,6 +51,34 @@ final class FakePeer implements AutoCloseable {
         assertThat(reply[0]).as("the node answers with its hello").isEqualTo(Frames.HELLO);
     }
 
+    /** A whole hello frame, as a member would send it. */
+    static byte[] helloFrame(ControllerNode self, long incarnation) {
+        Hello hello = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
+                incarnation, Map.of());
+        ByteBuf frame = Unpooled.buffer();
+        frame.writeInt(0);
+        frame.writeByte(Frames.HELLO);
+        HelloCodec.encode(hello, frame);
+        Frames.finish(frame, 0);
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        frame.release();
+        return bytes;
+    }
+
+    /** A whole message frame. */
+    static byte[] messageFrame(SerializationService serialization, ClusterMessage message) {
+        ByteBuffer body = ByteBuffer.allocate(Frames.LENGTH_BYTES + Frames.TYPE_BYTES
+                + serialization.maxEncodedLength(message));
+        body.position(Frames.LENGTH_BYTES + Frames.TYPE_BYTES);
+        serialization.encode(message, body);
+        int length = body.position() - Frames.LENGTH_BYTES;
+        body.putInt(0, length).put(Frames.LENGTH_BYTES, Frames.MESSAGE);
+        byte[] bytes = new byte[body.position()];
+        body.flip().get(bytes);
+        return bytes;
+    }
+
     void sendRaw(ByteBuf bytes) throws IOException {
         byte[] array = new byte[bytes.readableBytes()];
         bytes.readBytes(array);

@@ -1,0 +1,50 @@
+package org.cohort.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A peer that falls silent for real, a separate JVM frozen with SIGSTOP, its sockets still open: the
+ * heartbeats and the failure detector must notice, and forget it again when it thaws.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SilentPeerTest {
+
+    @Test
+    void aFrozenPeerIsInactiveWithinTwoSecondsAndActiveWithinTwoSecondsOfThawing() throws Exception {
+        try (TestCluster cluster = new TestCluster(2)) {
+            TestCluster.Node local = cluster.start(1);
+            Process peer = ForkedNode.start(cluster, 2);
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> local.nodesDelegate.live.containsKey(TestCluster.id(2)));
+                long firstIncarnation = local.nodesDelegate.live.get(TestCluster.id(2));
+
+                ForkedNode.signal(peer, "STOP");
+                long frozenAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> !local.nodesDelegate.live.containsKey(TestCluster.id(2)));
+                Duration detected = Duration.ofNanos(System.nanoTime() - frozenAt);
+                assertThat(local.manager.counters().get("silentPeersClosed")).isEqualTo(1);
+
+                ForkedNode.signal(peer, "CONT");
+                long thawedAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> local.nodesDelegate.live.containsKey(TestCluster.id(2)));
+                Duration recovered = Duration.ofNanos(System.nanoTime() - thawedAt);
+                // Same process, same incarnation: it was silent, not restarted.
+                assertThat(local.nodesDelegate.live.get(TestCluster.id(2))).isEqualTo(firstIncarnation);
+                System.out.printf("silent peer: INACTIVE after %d ms, ACTIVE %d ms after SIGCONT%n",
+                        detected.toMillis(), recovered.toMillis());
+            } finally {
+                ForkedNode.signal(peer, "CONT");
+                peer.destroy();
+                peer.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
