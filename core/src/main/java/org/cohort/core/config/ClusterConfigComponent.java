@@ -114,6 +114,10 @@ public class ClusterConfigComponent {
                 + settings.connectTimeout().toMillis() + " ms, reconnect backoff up to "
                 + settings.reconnectBackoffMax().toMillis() + " ms, hello timeout "
                 + settings.helloTimeout().toMillis() + " ms, frames up to " + settings.maxFrameBytes()
-                + " bytes, outbound queue up to " + settings.outboundQueueBytes() + " bytes";
+                + " bytes, outbound queue up to " + settings.outboundQueueBytes() + " bytes, heartbeats every "
+                + settings.failureDetection().heartbeatInterval().toMillis() + " ms (phi threshold "
+                + settings.failureDetection().phiThreshold() + ", min stddev "
+                + settings.failureDetection().minStdDeviation().toMillis() + " ms, acceptable pause "
+                + settings.failureDetection().acceptablePause().toMillis() + " ms)";
     }
 }
