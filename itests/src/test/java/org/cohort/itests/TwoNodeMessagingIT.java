@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.cohort.api.cluster.ClusterEvent;
+import org.cohort.api.cluster.ClusterEventListener;
+import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
@@ -87,6 +91,10 @@ public class TwoNodeMessagingIT {
                 dispatched.add(message);
             }
         };
+        // A whiteboard listener, registered first: it hears node-2 become ACTIVE once the stream forms.
+        BlockingQueue<ClusterEvent> events = new LinkedBlockingQueue<>();
+        ServiceRegistration<ClusterEventListener> listener =
+                bundleContext.registerService(ClusterEventListener.class, events::add, null);
         Dictionary<String, Object> properties = new Hashtable<>(Map.of("cohort.delegate", "itest"));
         ServiceRegistration<CommunicationsDelegate> registration =
                 bundleContext.registerService(CommunicationsDelegate.class, probeDelegate, properties);
@@ -99,6 +107,13 @@ public class TwoNodeMessagingIT {
                             .executeCommand(sessionFactory, "cluster:nodes --json").matches(
                                     "(?s).*\"id\":\"node-2\"[^}]*\"state\":\"ACTIVE\".*"));
 
+            ClusterService cluster = ContainerChecks.awaitService(bundleContext, ClusterService.class);
+            assertTrue(cluster.member(node2).orElseThrow().state() == NodeState.ACTIVE);
+            assertTrue(cluster.localMember().isLocal() && cluster.localMember().state() == NodeState.ACTIVE);
+            await("the whiteboard listener heard node-2 ACTIVATED").atMost(ContainerChecks.DEADLINE).until(() ->
+                    events.stream().anyMatch(event -> event.type() == ClusterEvent.Type.ACTIVATED
+                            && event.member().id().equals(node2)));
+
             byte[] payload = ("ping " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
             ClusterMessage ping = new ClusterMessage(NodeId.of("node-1"), MessageSubject.of(ExternalNode.ECHO), payload);
             assertTrue("queued on node-2's stream", sender.send(node2, ping));
@@ -110,6 +125,7 @@ public class TwoNodeMessagingIT {
             assertArrayEquals(payload, answer.payload());
         } finally {
             registration.unregister();
+            listener.unregister();
         }
     }
 }

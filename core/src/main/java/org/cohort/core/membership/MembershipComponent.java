@@ -4,45 +4,55 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.cohort.api.cluster.ClusterEvent;
+import org.cohort.api.cluster.ClusterEventListener;
+import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ClusterNodesDelegate;
+import org.cohort.api.cluster.ClusterService;
+import org.cohort.api.cluster.NodeState;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link ClusterNodesDelegate}: keeps a {@link MembershipTable} of the configured members,
- * logs each transition, and publishes the table read-only as {@link MembershipView}.
- *
- * <p>Local incarnation: membership is not told this node's own incarnation (the hello code owns it),
- * so the local node shows incarnation 0.
+ * logs each transition, publishes the table read-only as {@link MembershipView}, and offers it to
+ * sibling bundles as the {@link ClusterService}, with listeners added directly or published as
+ * {@link ClusterEventListener} services (whiteboard).
  */
 @Component(
-        service = {ClusterNodesDelegate.class, MembershipView.class},
+        service = {ClusterNodesDelegate.class, MembershipView.class, ClusterService.class},
         property = "cohort.delegate=core")
-public class MembershipComponent implements ClusterNodesDelegate, MembershipView {
+public class MembershipComponent implements ClusterNodesDelegate, MembershipView, ClusterService {
 
     private static final Logger LOG = LoggerFactory.getLogger(MembershipComponent.class);
 
-    /** The local incarnation shown until membership can learn the real one. */
-    static final long UNKNOWN_LOCAL_INCARNATION = 0L;
-
     private final Clock clock;
     private final MembershipTable table;
+    private final NodeId localId;
+    private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
-    public MembershipComponent(@Reference(name = "settings") ClusterSettings settings) {
-        this(settings, Clock.systemUTC());
+    public MembershipComponent(@Reference(name = "settings") ClusterSettings settings,
+            @Reference(name = "incarnation") NodeIncarnation incarnation) {
+        this(settings, incarnation.value(), Clock.systemUTC());
     }
 
-    MembershipComponent(ClusterSettings settings, Clock clock) {
+    MembershipComponent(ClusterSettings settings, long localIncarnation, Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.table = new MembershipTable(settings, UNKNOWN_LOCAL_INCARNATION, clock.instant());
+        this.localId = settings.localNodeId();
+        this.table = new MembershipTable(settings, localIncarnation, clock.instant());
         table.addListener(MembershipComponent::logTransition);
+        table.addListener(this::publish);
         LOG.debug("Membership of cluster {} started: local node {}, {} members",
                 settings.clusterName(), settings.localNodeId(), settings.members().size());
     }
@@ -58,13 +68,68 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
     }
 
     @Override
-    public List<MemberState> members() {
-        return table.members();
+    public List<MemberState> states() {
+        return table.states();
     }
 
     @Override
-    public Optional<MemberState> member(NodeId nodeId) {
-        return table.member(nodeId);
+    public Optional<MemberState> state(NodeId nodeId) {
+        return table.state(nodeId);
+    }
+
+    @Override
+    public ClusterMember localMember() {
+        return member(localId).orElseThrow();
+    }
+
+    @Override
+    public List<ClusterMember> members() {
+        return table.states().stream().map(this::toMember).toList();
+    }
+
+    @Override
+    public Optional<ClusterMember> member(NodeId nodeId) {
+        return table.state(nodeId).map(this::toMember);
+    }
+
+    @Override
+    @Reference(name = "listeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            service = ClusterEventListener.class)
+    public void addListener(ClusterEventListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(ClusterEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    private ClusterMember toMember(MemberState state) {
+        boolean local = state.id().equals(localId);
+        return new ClusterMember(state.node(), local || state.isActive() ? NodeState.ACTIVE : NodeState.INACTIVE,
+                state.since(), state.incarnation(), local);
+    }
+
+    private void publish(MemberState state) {
+        ClusterEvent event = new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED
+                : ClusterEvent.Type.DEACTIVATED, toMember(state));
+        for (ClusterEventListener listener : listeners) {
+            try {
+                listener.event(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Cluster event listener {} failed on {}: {}", listener, event, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void addStateListener(Consumer<? super MemberState> listener) {
+        table.addListener(listener);
+    }
+
+    @Override
+    public void removeStateListener(Consumer<? super MemberState> listener) {
+        table.removeListener(listener);
     }
 
     private static void logTransition(MemberState state) {

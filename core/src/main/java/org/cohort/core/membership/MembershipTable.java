@@ -145,14 +145,24 @@ public final class MembershipTable implements MembershipView {
     }
 
     @Override
-    public List<MemberState> members() {
+    public void addStateListener(Consumer<? super MemberState> listener) {
+        addListener(listener);
+    }
+
+    @Override
+    public void removeStateListener(Consumer<? super MemberState> listener) {
+        removeListener(listener);
+    }
+
+    @Override
+    public List<MemberState> states() {
         synchronized (lock) {
             return List.copyOf(states.values());
         }
     }
 
     @Override
-    public Optional<MemberState> member(NodeId nodeId) {
+    public Optional<MemberState> state(NodeId nodeId) {
         Objects.requireNonNull(nodeId, "nodeId");
         synchronized (lock) {
             return Optional.ofNullable(states.get(nodeId));

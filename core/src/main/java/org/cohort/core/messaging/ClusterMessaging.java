@@ -2,10 +2,12 @@ package org.cohort.core.messaging;
 
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.Subscription;
 
 /** Core's internal face of cluster messaging: subscribe to subjects, reach the sender, read counters. */
 public interface ClusterMessaging {
@@ -22,6 +24,21 @@ public interface ClusterMessaging {
      * @throws IllegalStateException if the subject already has a handler
      */
     Subscription subscribe(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor);
+
+    /**
+     * Adds a listener told of every incoming message that reaches no handler; see
+     * {@link SubjectDispatcher#addUndeliveredListener}. It may run on an IO thread: quick, no blocking.
+     *
+     * @param listener the listener
+     */
+    void addUndeliveredListener(BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> listener);
+
+    /**
+     * Removes a listener added before; does nothing if it is not there.
+     *
+     * @param listener the listener
+     */
+    void removeUndeliveredListener(BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> listener);
 
     /**
      * Returns the sender the connection manager handed over, while it is running.

@@ -2,11 +2,13 @@ package org.cohort.core.messaging;
 
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.Subscription;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
@@ -60,6 +62,16 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
     @Override
     public Subscription subscribe(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor) {
         return dispatcher.subscribe(subject, handler, executor);
+    }
+
+    @Override
+    public void addUndeliveredListener(BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> listener) {
+        dispatcher.addUndeliveredListener(listener);
+    }
+
+    @Override
+    public void removeUndeliveredListener(BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> listener) {
+        dispatcher.removeUndeliveredListener(listener);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.Subscription;
 import org.cohort.core.util.LogText;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;

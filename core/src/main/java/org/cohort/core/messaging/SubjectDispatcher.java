@@ -3,14 +3,17 @@ package org.cohort.core.messaging;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,15 @@ public final class SubjectDispatcher {
     private final LongAdder noHandler = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder handlerFailed = new LongAdder();
+    private final List<BiConsumer<ClusterMessage, Undelivered>> undeliveredListeners = new CopyOnWriteArrayList<>();
+
+    /** Why a message reached no handler. */
+    public enum Undelivered {
+        /** No handler was subscribed to its subject, or it unsubscribed before the message ran. */
+        NO_HANDLER,
+        /** The handler's executor refused the message. */
+        REJECTED
+    }
 
     /** Creates a dispatcher that reads time from {@link System#nanoTime()}. */
     public SubjectDispatcher() {
@@ -92,6 +104,39 @@ public final class SubjectDispatcher {
         } catch (RuntimeException e) {
             rejected.increment();
             handler.warnRejected(message, e);
+            notifyUndelivered(message, Undelivered.REJECTED);
+        }
+    }
+
+    /**
+     * Adds a listener told of every message that reaches no handler, so that its owner can answer the
+     * sender (core's request/reply layer replies "no handler" or "overloaded"). It is called on the
+     * thread that dispatched the message, often an IO worker, so it must be quick and must not block;
+     * what it throws is logged.
+     *
+     * @param listener the listener
+     */
+    public void addUndeliveredListener(BiConsumer<ClusterMessage, Undelivered> listener) {
+        undeliveredListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Removes a listener added before; does nothing if it is not there.
+     *
+     * @param listener the listener
+     */
+    public void removeUndeliveredListener(BiConsumer<ClusterMessage, Undelivered> listener) {
+        undeliveredListeners.remove(listener);
+    }
+
+    private void notifyUndelivered(ClusterMessage message, Undelivered reason) {
+        for (BiConsumer<ClusterMessage, Undelivered> listener : undeliveredListeners) {
+            try {
+                listener.accept(message, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("Undelivered-message listener {} failed on a message on subject {} from {}",
+                        listener, message.subject(), message.sender(), e);
+            }
         }
     }
 
@@ -114,6 +159,7 @@ public final class SubjectDispatcher {
     private void countNoHandler(ClusterMessage message) {
         noHandler.increment();
         LOG.debug("Dropped a message on subject {} from {}: no handler", message.subject(), message.sender());
+        notifyUndelivered(message, Undelivered.NO_HANDLER);
     }
 
     private final class Handler implements Subscription {

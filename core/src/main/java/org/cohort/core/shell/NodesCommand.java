@@ -23,7 +23,7 @@ public class NodesCommand extends ClusterAction {
 
     private List<Map<String, Object>> rows() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (MemberState member : membership.members()) {
+        for (MemberState member : membership.states()) {
             boolean local = member.node().id().equals(status.settings().localNodeId());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", member.node().id().id());

@@ -1,7 +1,5 @@
 package org.cohort.core.transport;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.SortedMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
@@ -12,6 +10,7 @@ import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.membership.NodeIncarnation;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -43,10 +42,9 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
             @Reference(name = "settings") ClusterSettings settings,
             @Reference(name = "nodesDelegate", target = "(cohort.delegate=core)") ClusterNodesDelegate nodesDelegate,
             @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
-            @Reference(name = "serialization") SerializationService serialization) {
-        // New at every start, and later than any earlier start's: peers tell a restart by it.
-        long incarnation = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-        manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, serialization, incarnation);
+            @Reference(name = "serialization") SerializationService serialization,
+            @Reference(name = "incarnation") NodeIncarnation incarnation) {
+        manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, serialization, incarnation.value());
         try {
             manager.start();
         } catch (RuntimeException e) {

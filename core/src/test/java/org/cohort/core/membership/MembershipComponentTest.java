@@ -18,12 +18,14 @@ import org.junit.jupiter.api.Test;
 class MembershipComponentTest {
 
     private final StepClock clock = new StepClock(MembershipTableTest.T0);
-    private final MembershipComponent component = new MembershipComponent(settings("n1", N1, N2), clock);
+    private static final long LOCAL_INCARNATION = 4242L;
+    private final MembershipComponent component =
+            new MembershipComponent(settings("n1", N1, N2), LOCAL_INCARNATION, clock);
 
     @Test
-    void startsWithTheLocalNodeActiveAtIncarnationZero() {
-        assertThat(component.members()).containsExactly(
-                new MemberState(N1, State.ACTIVE, MembershipComponent.UNKNOWN_LOCAL_INCARNATION, clock.instant()),
+    void startsWithTheLocalNodeActiveAtItsIncarnation() {
+        assertThat(component.states()).containsExactly(
+                new MemberState(N1, State.ACTIVE, LOCAL_INCARNATION, clock.instant()),
                 new MemberState(N2, State.INACTIVE, 0L, clock.instant()));
     }
 
@@ -32,11 +34,11 @@ class MembershipComponentTest {
         clock.advance(Duration.ofSeconds(5));
         component.nodeDetected(N2, 123L);
         Instant detectedAt = clock.instant();
-        assertThat(component.member(N2.id())).contains(new MemberState(N2, State.ACTIVE, 123L, detectedAt));
+        assertThat(component.state(N2.id())).contains(new MemberState(N2, State.ACTIVE, 123L, detectedAt));
 
         clock.advance(Duration.ofSeconds(5));
         component.nodeVanished(N2.id());
-        assertThat(component.member(N2.id()))
+        assertThat(component.state(N2.id()))
                 .contains(new MemberState(N2, State.INACTIVE, 123L, clock.instant()));
     }
 
@@ -45,7 +47,7 @@ class MembershipComponentTest {
         component.nodeDetected(node("stranger", 9009), 1L);
         component.nodeVanished(NodeId.of("stranger"));
 
-        assertThat(component.members()).extracting(MemberState::id).containsExactly(N1.id(), N2.id());
+        assertThat(component.states()).extracting(MemberState::id).containsExactly(N1.id(), N2.id());
     }
 
     /** A clock that moves only when told. */

@@ -47,12 +47,12 @@ class MembershipTableTest {
 
     @Test
     void localNodeStartsActiveAndTheOthersInactiveSortedById() {
-        assertThat(table.members()).containsExactly(
+        assertThat(table.states()).containsExactly(
                 new MemberState(N1, State.ACTIVE, 42L, T0),
                 new MemberState(N2, State.INACTIVE, 0L, T0),
                 new MemberState(N3, State.INACTIVE, 0L, T0));
-        assertThat(table.member(NodeId.of("n2"))).contains(new MemberState(N2, State.INACTIVE, 0L, T0));
-        assertThat(table.member(NodeId.of("n9"))).isEmpty();
+        assertThat(table.state(NodeId.of("n2"))).contains(new MemberState(N2, State.INACTIVE, 0L, T0));
+        assertThat(table.state(NodeId.of("n9"))).isEmpty();
     }
 
     @Test
@@ -62,9 +62,9 @@ class MembershipTableTest {
         assertThat(table.nodeDetected(N2, 123L, T1)).isTrue();
 
         MemberState expected = new MemberState(N2, State.ACTIVE, 123L, T1);
-        assertThat(table.member(N2.id())).contains(expected);
+        assertThat(table.state(N2.id())).contains(expected);
         assertThat(seen).containsExactly(expected);
-        assertThat(table.member(N3.id())).contains(new MemberState(N3, State.INACTIVE, 0L, T0));
+        assertThat(table.state(N3.id())).contains(new MemberState(N3, State.INACTIVE, 0L, T0));
     }
 
     @Test
@@ -74,7 +74,7 @@ class MembershipTableTest {
 
         assertThat(table.nodeDetected(N2, 123L, T2)).isFalse();
 
-        assertThat(table.member(N2.id())).contains(new MemberState(N2, State.ACTIVE, 123L, T1));
+        assertThat(table.state(N2.id())).contains(new MemberState(N2, State.ACTIVE, 123L, T1));
         assertThat(seen).isEmpty();
     }
 
@@ -87,7 +87,7 @@ class MembershipTableTest {
         assertThat(table.nodeVanished(N2.id(), T3)).isFalse();
 
         MemberState expected = new MemberState(N2, State.INACTIVE, 123L, T2);
-        assertThat(table.member(N2.id())).contains(expected);
+        assertThat(table.state(N2.id())).contains(expected);
         assertThat(seen).containsExactly(expected);
     }
 
@@ -97,7 +97,7 @@ class MembershipTableTest {
 
         assertThat(table.nodeVanished(N2.id(), T1)).isFalse();
 
-        assertThat(table.member(N2.id())).contains(new MemberState(N2, State.INACTIVE, 0L, T0));
+        assertThat(table.state(N2.id())).contains(new MemberState(N2, State.INACTIVE, 0L, T0));
         assertThat(seen).isEmpty();
     }
 
@@ -109,7 +109,7 @@ class MembershipTableTest {
         table.nodeVanished(N2.id(), T2);
         assertThat(table.nodeDetected(N2, 200L, T3)).isTrue();
 
-        assertThat(table.member(N2.id())).contains(new MemberState(N2, State.ACTIVE, 200L, T3));
+        assertThat(table.state(N2.id())).contains(new MemberState(N2, State.ACTIVE, 200L, T3));
         assertThat(seen).extracting(MemberState::state, MemberState::incarnation).containsExactly(
                 tuple(State.ACTIVE, 100L),
                 tuple(State.INACTIVE, 100L),
@@ -124,20 +124,20 @@ class MembershipTableTest {
         assertThat(table.nodeDetected(N2, 200L, T2)).isTrue();
 
         MemberState expected = new MemberState(N2, State.ACTIVE, 200L, T2);
-        assertThat(table.member(N2.id())).contains(expected);
+        assertThat(table.state(N2.id())).contains(expected);
         assertThat(seen).containsExactly(expected);
     }
 
     @Test
     void eventsForNonMembersAreIgnored() {
         table.addListener(seen::add);
-        List<MemberState> before = table.members();
+        List<MemberState> before = table.states();
 
         assertThat(table.nodeDetected(node("stranger", 9009), 7L, T1)).isFalse();
         assertThat(table.nodeVanished(NodeId.of("stranger"), T2)).isFalse();
 
-        assertThat(table.members()).isEqualTo(before);
-        assertThat(table.member(NodeId.of("stranger"))).isEmpty();
+        assertThat(table.states()).isEqualTo(before);
+        assertThat(table.state(NodeId.of("stranger"))).isEmpty();
         assertThat(seen).isEmpty();
     }
 
@@ -148,7 +148,7 @@ class MembershipTableTest {
         assertThat(table.nodeVanished(N1.id(), T1)).isFalse();
         assertThat(table.nodeDetected(N1, 99L, T2)).isFalse();
 
-        assertThat(table.member(N1.id())).contains(new MemberState(N1, State.ACTIVE, 42L, T0));
+        assertThat(table.state(N1.id())).contains(new MemberState(N1, State.ACTIVE, 42L, T0));
         assertThat(seen).isEmpty();
     }
 
@@ -156,7 +156,7 @@ class MembershipTableTest {
     void aMemberReportedWithAnotherAddressKeepsItsConfiguredOne() {
         assertThat(table.nodeDetected(node("n2", 9999), 5L, T1)).isTrue();
 
-        assertThat(table.member(N2.id())).contains(new MemberState(N2, State.ACTIVE, 5L, T1));
+        assertThat(table.state(N2.id())).contains(new MemberState(N2, State.ACTIVE, 5L, T1));
     }
 
     @Test
@@ -173,7 +173,7 @@ class MembershipTableTest {
 
         assertThat(first).hasSize(2);
         assertThat(seen).containsExactlyElementsOf(first);
-        assertThat(table.member(N2.id())).contains(new MemberState(N2, State.INACTIVE, 1L, T2));
+        assertThat(table.state(N2.id())).contains(new MemberState(N2, State.INACTIVE, 1L, T2));
     }
 
     @Test
@@ -194,7 +194,7 @@ class MembershipTableTest {
         List<MemberState> seenFromListener = new ArrayList<>();
         table.addListener(state -> {
             if (state.id().equals(N2.id())) {
-                seenFromListener.add(table.member(N2.id()).orElseThrow());
+                seenFromListener.add(table.state(N2.id()).orElseThrow());
                 // Another thread changes the table while this listener runs: it would block forever
                 // if the listener were called under the table's lock.
                 Future<Boolean> change = other.submit(() -> table.nodeDetected(N3, 9L, T2));
@@ -210,7 +210,7 @@ class MembershipTableTest {
 
         assertThat(seenFromListener).containsExactly(new MemberState(N2, State.ACTIVE, 1L, T1));
         assertThat(otherThreadCouldChange).containsExactly(true);
-        assertThat(table.member(N3.id())).contains(new MemberState(N3, State.ACTIVE, 9L, T2));
+        assertThat(table.state(N3.id())).contains(new MemberState(N3, State.ACTIVE, 9L, T2));
     }
 
     @Test
@@ -251,7 +251,7 @@ class MembershipTableTest {
         }
 
         assertThat(changes).hasSize(nodes * rounds * 2);
-        assertThat(shared.members()).hasSize(nodes + 1).allSatisfy(state -> {
+        assertThat(shared.states()).hasSize(nodes + 1).allSatisfy(state -> {
             if (!state.id().equals(N1.id())) {
                 assertThat(state.state()).isEqualTo(State.INACTIVE);
                 assertThat(state.incarnation()).isEqualTo(rounds);

@@ -1,0 +1,151 @@
+package org.cohort.api.messaging;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.cohort.api.cluster.NodeId;
+
+/**
+ * Sends messages to other cluster nodes by subject, one way or as request and reply, and subscribes
+ * handlers to subjects.
+ *
+ * <p><b>Ordering.</b> Messages from one sender on one subject reach the subscriber in the order they
+ * were sent when the subscriber's executor is single-threaded; a multi-threaded executor may reorder
+ * them. <b>Threads.</b> Handlers never run on an IO thread: they run on the executor given when
+ * subscribing. Futures returned by {@code sendAndReceive} complete on a thread of the service; chain
+ * blocking work with the {@code *Async} variants.
+ *
+ * <p><b>Failures.</b> Futures complete exceptionally with a {@link MessagingException}:
+ * {@link NoRemoteHandlerException}, {@link RemoteHandlerFailureException},
+ * {@link PeerOverloadedException}, {@link MessagingTimeoutException}, {@link NodeUnreachableException}
+ * or {@link StreamClosedException}. Every returned future completes, at the latest at its timeout.
+ *
+ * <p>Payload arrays are handed over as with {@link ClusterMessage}: do not change them after the call.
+ */
+public interface ClusterCommunicationService {
+
+    /** The timeout of a request sent without one. */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Sends the payload one way to one node (the local node included) without waiting for delivery.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     * @param to the receiving node
+     * @return true if the message was queued; false if the node is unknown, has no stream, or the
+     *     outbound queue to it is full
+     */
+    boolean unicast(MessageSubject subject, byte[] payload, NodeId to);
+
+    /**
+     * Encodes the message and sends it one way to one node; see {@link #unicast(MessageSubject, byte[], NodeId)}.
+     *
+     * @param <M> the message type
+     * @param subject the subject
+     * @param message the message
+     * @param encoder turns the message into bytes, on the calling thread
+     * @param to the receiving node
+     * @return true if the message was queued
+     */
+    <M> boolean unicast(MessageSubject subject, M message, Function<M, byte[]> encoder, NodeId to);
+
+    /**
+     * Sends the payload one way to each of the given nodes; nodes that cannot be sent to are skipped.
+     *
+     * @param subject the subject
+     * @param payload the payload (shared by all the messages; do not change it)
+     * @param nodes the receiving nodes
+     */
+    void multicast(MessageSubject subject, byte[] payload, Set<NodeId> nodes);
+
+    /**
+     * Sends the payload one way to every other active member of the cluster, not to this node.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     */
+    void broadcast(MessageSubject subject, byte[] payload);
+
+    /**
+     * Sends the payload one way to every active member of the cluster, this node included.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     */
+    void broadcastIncludingSelf(MessageSubject subject, byte[] payload);
+
+    /**
+     * Sends a request to one node and returns its subscriber's reply, waiting at most
+     * {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param subject the subject
+     * @param payload the request payload
+     * @param to the receiving node
+     * @return the reply payload, or a future failed with a {@link MessagingException}
+     */
+    CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to);
+
+    /**
+     * Sends a request to one node and returns its subscriber's reply, waiting at most the given timeout.
+     *
+     * @param subject the subject
+     * @param payload the request payload
+     * @param to the receiving node
+     * @param timeout how long to wait for the reply; positive
+     * @return the reply payload, or a future failed with a {@link MessagingException}
+     */
+    CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to, Duration timeout);
+
+    /**
+     * Encodes a request, sends it to one node and decodes the reply; a decoder that throws fails the
+     * future with its exception.
+     *
+     * @param <M> the request type
+     * @param <R> the reply type
+     * @param subject the subject
+     * @param message the request
+     * @param encoder turns the request into bytes, on the calling thread
+     * @param decoder turns the reply bytes into the reply
+     * @param to the receiving node
+     * @param timeout how long to wait for the reply; positive
+     * @return the decoded reply, or a future failed with a {@link MessagingException}
+     */
+    <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
+            Function<byte[], R> decoder, NodeId to, Duration timeout);
+
+    /**
+     * Subscribes a handler to a subject; each message is decoded and handled on the executor. A request
+     * sent to this subscriber is answered with an empty reply once the handler returns.
+     *
+     * @param <M> the message type
+     * @param subject the subject
+     * @param decoder turns the payload into the message, on the executor
+     * @param handler handles each message; what it throws is logged (and reported to a requester)
+     * @param executor runs the decoder and the handler; it stays the caller's to shut down
+     * @return the subscription; close it to unsubscribe
+     * @throws IllegalStateException if the subject already has a subscriber
+     */
+    <M> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder, Consumer<M> handler,
+            Executor executor);
+
+    /**
+     * Subscribes a replying handler to a subject: the handler's return value, encoded, is the reply to a
+     * request; for a one-way message it is dropped.
+     *
+     * @param <M> the request type
+     * @param <R> the reply type
+     * @param subject the subject
+     * @param decoder turns the payload into the request, on the executor
+     * @param handler handles each request and returns the reply
+     * @param encoder turns the reply into bytes, on the executor
+     * @param executor runs the decoder, the handler and the encoder; it stays the caller's to shut down
+     * @return the subscription; close it to unsubscribe
+     * @throws IllegalStateException if the subject already has a subscriber
+     */
+    <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder, Function<M, R> handler,
+            Function<R, byte[]> encoder, Executor executor);
+}

@@ -1,0 +1,29 @@
+package org.cohort.api.messaging;
+
+/**
+ * The peer's handler threw while handling the request; the exception's message carries the
+ * handler's message (its class and text), as the peer reported it.
+ */
+public class RemoteHandlerFailureException extends MessagingException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, for the log
+     */
+    public RemoteHandlerFailureException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, for the log
+     * @param cause the underlying failure
+     */
+    public RemoteHandlerFailureException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

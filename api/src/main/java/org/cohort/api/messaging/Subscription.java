@@ -1,0 +1,20 @@
+package org.cohort.api.messaging;
+
+/** One handler's hold on a subject; closing it lets go. */
+public interface Subscription extends AutoCloseable {
+
+    /**
+     * Returns the subject subscribed to.
+     *
+     * @return the subject
+     */
+    MessageSubject subject();
+
+    /**
+     * Removes the handler from its subject. Messages already queued on its executor are dropped rather
+     * than run; a handler call already running finishes. Closing again does nothing, and never removes
+     * a later subscription to the same subject.
+     */
+    @Override
+    void close();
+}

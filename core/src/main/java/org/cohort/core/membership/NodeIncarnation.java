@@ -1,0 +1,21 @@
+package org.cohort.core.membership;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * This node's incarnation: new at every start of Cohort on this node (microseconds since the epoch, so
+ * a later start has a larger one), the same for as long as it runs. The hello carries it; membership
+ * shows it.
+ */
+@Component(service = NodeIncarnation.class)
+public class NodeIncarnation {
+
+    private final long value = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+
+    /** @return the incarnation */
+    public long value() {
+        return value;
+    }
+}

@@ -1,0 +1,326 @@
+package org.cohort.core.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+import static org.cohort.core.messaging.MessagingCluster.id;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.MessagingTimeoutException;
+import org.cohort.api.messaging.NoRemoteHandlerException;
+import org.cohort.api.messaging.NodeUnreachableException;
+import org.cohort.api.messaging.PeerOverloadedException;
+import org.cohort.api.messaging.RemoteHandlerFailureException;
+import org.cohort.api.messaging.StreamClosedException;
+import org.cohort.core.messaging.MessagingCluster.Node;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ClusterCommunicatorTest {
+
+    private static final MessageSubject ECHO = MessageSubject.of("test.echo");
+    private static final MessageSubject NEWS = MessageSubject.of("test.news");
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private MessagingCluster cluster;
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        release.countDown();
+        if (cluster != null) {
+            cluster.close();
+        }
+        for (ExecutorService executor : executors) {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("subscriber thread stopped").isTrue();
+        }
+    }
+
+    private MessagingCluster cluster(int size) {
+        cluster = new MessagingCluster(size);
+        cluster.startAll();
+        return cluster;
+    }
+
+    private ExecutorService singleThread() {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cohort-test-subscriber"));
+        executors.add(executor);
+        return executor;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
+        try {
+            Object value = future.get(20, TimeUnit.SECONDS);
+            return fail("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            return fail("the future did not complete");
+        }
+    }
+
+    @Test
+    void unicastDeliversATypedMessage() {
+        cluster(2);
+        List<String> received = new CopyOnWriteArrayList<>();
+        cluster.node(2).communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());
+
+        assertThat(cluster.node(1).communicator.unicast(NEWS, "hello", ClusterCommunicatorTest::utf8, id(2))).isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.equals(List.of("hello")));
+    }
+
+    @Test
+    void broadcastReachesEveryOtherMemberOnceAndIncludingSelfReachesSelfToo() throws Exception {
+        cluster(5);
+        Map<NodeId, List<String>> received = new ConcurrentHashMap<>();
+        Map<NodeId, ExecutorService> subscriberThreads = new ConcurrentHashMap<>();
+        for (int k = 1; k <= 5; k++) {
+            List<String> list = new CopyOnWriteArrayList<>();
+            received.put(id(k), list);
+            ExecutorService executor = singleThread();
+            subscriberThreads.put(id(k), executor);
+            cluster.node(k).communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, list::add, executor);
+        }
+        ClusterCommunicator sender = cluster.node(1).communicator;
+
+        sender.broadcast(NEWS, utf8("a"));
+        sender.broadcast(NEWS, utf8("end"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.rangeClosed(2, 5)
+                .allMatch(k -> received.get(id(k)).contains("end")));
+        subscriberThreads.get(id(1)).submit(() -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(received.get(id(1))).isEmpty();
+        for (int k = 2; k <= 5; k++) {
+            assertThat(received.get(id(k))).containsExactly("a", "end");
+        }
+
+        sender.broadcastIncludingSelf(NEWS, utf8("all"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.rangeClosed(1, 5)
+                .allMatch(k -> received.get(id(k)).contains("all")));
+        assertThat(received.get(id(1))).containsExactly("all");
+        for (int k = 2; k <= 5; k++) {
+            assertThat(received.get(id(k))).containsExactly("a", "end", "all");
+        }
+    }
+
+    @Test
+    void sendAndReceiveReturnsTheHandlersReplyFromAPeerAndFromSelf() throws Exception {
+        cluster(2);
+        for (int k = 1; k <= 2; k++) {
+            String name = "n" + k;
+            cluster.node(k).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text,
+                    (String request) -> request.toUpperCase() + " from " + name, ClusterCommunicatorTest::utf8,
+                    singleThread());
+        }
+        ClusterCommunicator client = cluster.node(1).communicator;
+
+        CompletableFuture<String> remote = client.sendAndReceive(ECHO, "ping", ClusterCommunicatorTest::utf8,
+                ClusterCommunicatorTest::text, id(2), LONG);
+        CompletableFuture<byte[]> local = client.sendAndReceive(ECHO, utf8("self"), id(1));
+
+        assertThat(remote.get(10, TimeUnit.SECONDS)).isEqualTo("PING from n2");
+        assertThat(text(local.get(10, TimeUnit.SECONDS))).isEqualTo("SELF from n1");
+        assertThat(client.pendingCount()).isZero();
+    }
+
+    @Test
+    void aConsumerSubscriberAnswersARequestWithAnEmptyReply() throws Exception {
+        cluster(2);
+        List<String> received = new CopyOnWriteArrayList<>();
+        cluster.node(2).communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());
+
+        byte[] reply = cluster.node(1).communicator.sendAndReceive(NEWS, utf8("x"), id(2)).get(10, TimeUnit.SECONDS);
+
+        assertThat(reply).isEmpty();
+        assertThat(received).containsExactly("x");
+    }
+
+    @Test
+    void aRequestNobodySubscribesToFailsWithNoRemoteHandler() throws Exception {
+        cluster(2);
+
+        Throwable failure = failureOf(cluster.node(1).communicator.sendAndReceive(ECHO, utf8("x"), id(2), LONG));
+
+        assertThat(failure).isInstanceOf(NoRemoteHandlerException.class).hasMessageContaining("test.echo");
+        assertThat(cluster.node(1).communicator.pendingCount()).isZero();
+    }
+
+    @Test
+    void aHandlerThatThrowsFailsTheRequestWithItsMessage() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, (String request) -> {
+            throw new IllegalStateException("boom: " + request);
+        }, ClusterCommunicatorTest::utf8, singleThread());
+
+        Throwable failure = failureOf(cluster.node(1).communicator.sendAndReceive(ECHO, utf8("x"), id(2), LONG));
+
+        assertThat(failure).isInstanceOf(RemoteHandlerFailureException.class).hasMessageContaining("boom: x");
+    }
+
+    @Test
+    void anExecutorThatRefusesTheRequestFailsItWithPeerOverloaded() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, request -> { }, task -> {
+            throw new RejectedExecutionException("full");
+        });
+
+        Throwable failure = failureOf(cluster.node(1).communicator.sendAndReceive(ECHO, utf8("x"), id(2), LONG));
+
+        assertThat(failure).isInstanceOf(PeerOverloadedException.class);
+    }
+
+    @Test
+    void noReplyWithinTheTimeoutFailsWithMessagingTimeoutAndLeavesNothingPending() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, request -> {
+            awaitRelease();
+        }, singleThread());
+        ClusterCommunicator client = cluster.node(1).communicator;
+
+        CompletableFuture<byte[]> reply = client.sendAndReceive(ECHO, utf8("x"), id(2), Duration.ofMillis(200));
+
+        assertThat(failureOf(reply)).isInstanceOf(MessagingTimeoutException.class);
+        assertThat(client.pendingCount()).isZero();
+    }
+
+    @Test
+    void unknownOrAbsentNodesFailWithNodeUnreachable() throws Exception {
+        cluster = new MessagingCluster(3);
+        cluster.start(1);
+        cluster.start(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(1).membership.state(id(2))
+                .orElseThrow().isActive());
+        ClusterCommunicator client = cluster.node(1).communicator;
+
+        assertThat(failureOf(client.sendAndReceive(ECHO, utf8("x"), NodeId.of("nobody"))))
+                .isInstanceOf(NodeUnreachableException.class).hasMessageContaining("not a cluster member");
+        assertThat(failureOf(client.sendAndReceive(ECHO, utf8("x"), id(3))))
+                .isInstanceOf(NodeUnreachableException.class).hasMessageContaining("no stream");
+        assertThat(client.unicast(ECHO, utf8("x"), NodeId.of("nobody"))).isFalse();
+        assertThat(client.pendingCount()).isZero();
+    }
+
+    @Test
+    void aPeerThatStopsBeforeReplyingFailsTheRequestWithStreamClosed() throws Exception {
+        cluster(2);
+        CountDownLatch entered = new CountDownLatch(1);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, request -> {
+            entered.countDown();
+            awaitRelease();
+        }, singleThread());
+        ClusterCommunicator client = cluster.node(1).communicator;
+        CompletableFuture<byte[]> reply = client.sendAndReceive(ECHO, utf8("x"), id(2), LONG);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        cluster.node(2).stop();
+
+        assertThat(failureOf(reply)).isInstanceOf(StreamClosedException.class);
+        assertThat(client.pendingCount()).isZero();
+        assertThat(failureOf(client.sendAndReceive(ECHO, utf8("x"), id(2), LONG)))
+                .isInstanceOf(NodeUnreachableException.class);
+    }
+
+    @Test
+    void closingFailsThePendingRequests() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, request -> {
+            awaitRelease();
+        }, singleThread());
+        ClusterCommunicator client = cluster.node(1).communicator;
+        CompletableFuture<byte[]> first = client.sendAndReceive(ECHO, utf8("1"), id(2), LONG);
+        CompletableFuture<byte[]> second = client.sendAndReceive(ECHO, utf8("2"), id(2), LONG);
+
+        client.close();
+
+        assertThat(failureOf(first)).isInstanceOf(MessagingException.class).hasMessageContaining("stopped");
+        assertThat(failureOf(second)).isInstanceOf(MessagingException.class);
+        assertThat(client.pendingCount()).isZero();
+        assertThat(failureOf(client.sendAndReceive(ECHO, utf8("3"), id(2), LONG)))
+                .isInstanceOf(MessagingException.class);
+    }
+
+    @Test
+    void tenThousandMessagesFromOneSenderArriveInOrder() {
+        cluster(2);
+        int count = 10_000;
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        cluster.node(2).communicator.addSubscriber(NEWS, bytes -> ByteBuffer.wrap(bytes).getInt(), received::add,
+                singleThread());
+        ClusterCommunicator sender = cluster.node(1).communicator;
+
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            assertThat(sender.unicast(NEWS, index, n -> ByteBuffer.allocate(4).putInt(n).array(), id(2))).isTrue();
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == count);
+        assertThat(received).containsExactlyElementsOf(IntStream.range(0, count).boxed().toList());
+    }
+
+    @Test
+    void malformedHeadersAreDroppedAndCountedAndTheNodeKeepsWorking() throws Exception {
+        cluster(2);
+        List<String> received = new CopyOnWriteArrayList<>();
+        Node receiver = cluster.node(2);
+        receiver.communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, (String request) -> request + "!",
+                ClusterCommunicatorTest::utf8, singleThread());
+        receiver.communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());
+        NodeId from = id(1);
+        byte magic = MessageHeader.MAGIC;
+        byte request = MessageHeader.Kind.REQUEST.code;
+        List<ClusterMessage> hostile = List.of(
+                new ClusterMessage(from, ECHO, new byte[] {magic, request, 1, 2, 3}),
+                new ClusterMessage(from, ECHO, new byte[0]),
+                new ClusterMessage(from, NEWS, new byte[] {0, 1, 2}),
+                new ClusterMessage(from, NEWS, new byte[] {magic, 99}),
+                new ClusterMessage(from, MessageSubject.of("test.nobody"), new byte[] {magic}),
+                new ClusterMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[] {magic, 3, 0}));
+
+        for (ClusterMessage message : hostile) {
+            assertThat(cluster.node(1).manager.send(id(2), message)).isTrue();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.communicator.malformedCount() == hostile.size());
+        assertThat(received).isEmpty();
+        assertThat(cluster.node(1).communicator.sendAndReceive(ECHO, utf8("still"), id(2), LONG)
+                .get(10, TimeUnit.SECONDS)).asString(StandardCharsets.UTF_8).isEqualTo("still!");
+    }
+
+    private void awaitRelease() {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
