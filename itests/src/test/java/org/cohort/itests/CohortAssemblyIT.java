@@ -169,6 +169,20 @@ public class CohortAssemblyIT {
     }
 
     @Test
+    public void clusterPingMeasuresRoundTripsAndClusterNodesShowsTheLast() throws Exception {
+        String out = ContainerChecks.executeCommand(sessionFactory, "cluster:ping -c 3 node-1");
+        assertTrue(out, out.contains("reply from node-1: seq=2") && out.contains("3 sent, 3 received"));
+        String json = ContainerChecks.executeCommand(sessionFactory, "cluster:ping --json -c 2 node-1").trim();
+        assertTrue(json, json.contains("\"sent\":2") && json.contains("\"received\":2")
+                && json.contains("\"p99Micros\":"));
+        String nodes = ContainerChecks.executeCommand(sessionFactory, "cluster:nodes --json");
+        assertTrue(nodes, nodes.matches("(?s).*\"lastRttMicros\":\\d+.*"));
+        Exception refused = assertThrows(Exception.class,
+                () -> ContainerChecks.executeCommand(sessionFactory, "cluster:ping -c 0 node-1"));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("count must be in 1..10000"));
+    }
+
+    @Test
     public void aWrongNodeIdIsOneClearLine() throws Exception {
         Exception refused = assertThrows(Exception.class,
                 () -> ContainerChecks.executeCommand(sessionFactory, "cluster:send node-9 cohort.diag hello"));

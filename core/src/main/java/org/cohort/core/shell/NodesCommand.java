@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
+import org.cohort.core.messaging.RoundTripTimes;
 
 /** {@code cluster:nodes}: every member, its address and state; this node marked and always ACTIVE. */
 @Service
@@ -20,6 +21,9 @@ public class NodesCommand extends ClusterAction {
 
     @Reference
     MembershipView membership;
+
+    @Reference(optional = true)
+    RoundTripTimes roundTripTimes;
 
     private List<Map<String, Object>> rows() {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -32,6 +36,9 @@ public class NodesCommand extends ClusterAction {
             row.put("local", local);
             row.put("since", member.since().toEpochMilli());
             row.put("incarnation", local ? status.incarnation() : member.incarnation());
+            // The last round trip cluster:ping measured, in microseconds; null before any.
+            row.put("lastRttMicros", roundTripTimes == null ? null
+                    : roundTripTimes.last(member.node().id()).map(rtt -> rtt.toNanos() / 1_000).orElse(null));
             rows.add(row);
         }
         return rows;
@@ -51,10 +58,12 @@ public class NodesCommand extends ClusterAction {
         table.column("STATE");
         table.column("SINCE");
         table.column("INCARNATION");
+        table.column("LAST RTT");
         for (Map<String, Object> row : rows()) {
             table.addRow().addContent(Boolean.TRUE.equals(row.get("local")) ? "*" : "", row.get("id"),
                     row.get("address"), row.get("state"), Instant.ofEpochMilli((Long) row.get("since")),
-                    row.get("incarnation"));
+                    row.get("incarnation"), row.get("lastRttMicros") == null ? "-"
+                            : String.format("%.3f ms", (Long) row.get("lastRttMicros") / 1000.0));
         }
         table.print(out);
     }

@@ -18,6 +18,7 @@ import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.serialization.KryoSerialization;
@@ -52,7 +53,9 @@ final class MessagingCluster implements AutoCloseable {
     /** Creates and starts node K. */
     Node start(int k) {
         ClusterSettings settings = new ClusterSettings("messaging-test", id(k), members, 2, Duration.ofMillis(50),
-                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2), 1024 * 1024, 64L * 1024 * 1024);
+                Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2), 1024 * 1024, 64L * 1024 * 1024,
+                // 5 s of grace: a starved test JVM must not lose streams; silence is tested elsewhere.
+                new FailureDetectionSettings(Duration.ofMillis(100), 8.0, Duration.ofMillis(100), Duration.ofSeconds(5)));
         Node node = new Node(settings, runtime, INCARNATIONS.incrementAndGet());
         nodes.put(id(k), node);
         node.manager.start();

@@ -36,7 +36,7 @@ public final class ForkedNode {
         }
         ClusterSettings settings = new ClusterSettings(TestCluster.CLUSTER_NAME, NodeId.of(args[0]), members, 2,
                 Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2),
-                1024 * 1024, 64L * 1024 * 1024);
+                1024 * 1024, 64L * 1024 * 1024, TestCluster.PATIENT);
         TestCluster.Node node = new TestCluster.Node(settings, new org.cohort.core.serialization.KryoSerialization(),
                 ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
         node.manager.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import org.cohort.core.config.FailureDetectionSettings;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,7 +19,10 @@ class SilentPeerTest {
     @Test
     void aFrozenPeerIsInactiveWithinTwoSecondsAndActiveWithinTwoSecondsOfThawing() throws Exception {
         try (TestCluster cluster = new TestCluster(2)) {
-            TestCluster.Node local = cluster.start(1);
+            // The default failure detection: what an operator gets, and what the 2 s promise is about.
+            TestCluster.Node local = cluster.create(cluster.settings(1, Duration.ofMillis(200), 64L * 1024 * 1024,
+                    FailureDetectionSettings.DEFAULTS));
+            local.manager.start();
             Process peer = ForkedNode.start(cluster, 2);
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> local.nodesDelegate.live.containsKey(TestCluster.id(2)));

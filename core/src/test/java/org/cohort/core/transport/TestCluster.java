@@ -21,6 +21,7 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
 
@@ -80,9 +81,23 @@ final class TestCluster implements AutoCloseable {
         return settings(k, reconnectBackoffMax, 64L * 1024 * 1024);
     }
 
+    /**
+     * Failure detection for tests that are not about it: heartbeats as usual, but 5 s of grace, so that a
+     * loaded build machine starving a test JVM for a second does not close streams mid-test. The tests
+     * about silence use {@link FailureDetectionSettings#DEFAULTS}.
+     */
+    static final FailureDetectionSettings PATIENT = new FailureDetectionSettings(Duration.ofMillis(100), 8.0,
+            Duration.ofMillis(100), Duration.ofSeconds(5));
+
     ClusterSettings settings(int k, Duration reconnectBackoffMax, long outboundQueueBytes) {
+        return settings(k, reconnectBackoffMax, outboundQueueBytes, PATIENT);
+    }
+
+    ClusterSettings settings(int k, Duration reconnectBackoffMax, long outboundQueueBytes,
+            FailureDetectionSettings failureDetection) {
         return new ClusterSettings(CLUSTER_NAME, id(k), members, ioWorkers, Duration.ofMillis(50),
-                Duration.ofMillis(500), reconnectBackoffMax, Duration.ofSeconds(2), 1024 * 1024, outboundQueueBytes);
+                Duration.ofMillis(500), reconnectBackoffMax, Duration.ofSeconds(2), 1024 * 1024, outboundQueueBytes,
+                failureDetection);
     }
 
     ControllerNode member(int k) {
