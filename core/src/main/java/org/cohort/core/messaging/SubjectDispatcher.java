@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages of one subject are handed to its executor in the order {@link #dispatch} is called; a
  * single-thread executor therefore runs them in that order.
+ *
+ * <p>Each subject's backlog (handed to its executor and not yet handled) is bounded in messages and in
+ * payload bytes: a slow handler makes its own subject refuse work, counted as rejected (a request then
+ * gets "overloaded"), instead of growing memory without end or slowing the stream's reader.
  */
 public final class SubjectDispatcher {
 
@@ -32,7 +38,14 @@ public final class SubjectDispatcher {
     /** The shortest time between two warnings about one subject's executor refusing messages. */
     static final long REJECTION_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    /** Default bound of one subject's backlog, in messages. */
+    public static final int DEFAULT_MAX_QUEUED_MESSAGES = 10_000;
+    /** Default bound of one subject's backlog, in payload bytes. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+
     private final LongSupplier nanoTime;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
     private final ConcurrentHashMap<MessageSubject, Handler> handlers = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder noHandler = new LongAdder();
@@ -60,7 +73,23 @@ public final class SubjectDispatcher {
      *     the warnings about refused messages
      */
     public SubjectDispatcher(LongSupplier nanoTime) {
+        this(nanoTime, DEFAULT_MAX_QUEUED_MESSAGES, DEFAULT_MAX_QUEUED_BYTES);
+    }
+
+    /**
+     * Creates a dispatcher with explicit backlog bounds.
+     *
+     * @param nanoTime a monotonic time source in nanoseconds
+     * @param maxQueuedMessages the most messages one subject may have waiting for its handler
+     * @param maxQueuedBytes the most payload bytes one subject may have waiting for its handler
+     */
+    public SubjectDispatcher(LongSupplier nanoTime, int maxQueuedMessages, long maxQueuedBytes) {
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        if (maxQueuedMessages < 1 || maxQueuedBytes < 1) {
+            throw new IllegalArgumentException("backlog bounds must be positive");
+        }
+        this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     /**
@@ -99,9 +128,22 @@ public final class SubjectDispatcher {
             countNoHandler(message);
             return;
         }
+        if (!handler.reserve(message)) {
+            rejected.increment();
+            handler.warnRejected(message, null);
+            notifyUndelivered(message, Undelivered.REJECTED);
+            return;
+        }
         try {
-            handler.executor.execute(() -> handler.run(message));
+            handler.executor.execute(() -> {
+                try {
+                    handler.run(message);
+                } finally {
+                    handler.release(message);
+                }
+            });
         } catch (RuntimeException e) {
+            handler.release(message);
             rejected.increment();
             handler.warnRejected(message, e);
             notifyUndelivered(message, Undelivered.REJECTED);
@@ -168,6 +210,8 @@ public final class SubjectDispatcher {
         final Consumer<ClusterMessage> handler;
         final Executor executor;
         private final LogThrottle rejectionWarnings;
+        private final AtomicInteger queuedMessages = new AtomicInteger();
+        private final AtomicLong queuedBytes = new AtomicLong();
         private volatile boolean open = true;
 
         Handler(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
@@ -176,6 +220,22 @@ public final class SubjectDispatcher {
             this.handler = handler;
             this.executor = executor;
             this.rejectionWarnings = rejectionWarnings;
+        }
+
+        /** Counts the message into this subject's backlog, unless that would exceed a bound. */
+        boolean reserve(ClusterMessage message) {
+            int bytes = message.payload().length;
+            if (queuedMessages.incrementAndGet() > maxQueuedMessages
+                    | queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
+                release(message);
+                return false;
+            }
+            return true;
+        }
+
+        void release(ClusterMessage message) {
+            queuedMessages.decrementAndGet();
+            queuedBytes.addAndGet(-message.payload().length);
         }
 
         /** Runs on the executor. */
@@ -203,7 +263,11 @@ public final class SubjectDispatcher {
                 return;
             }
             String more = heldBack == 0 ? "" : " (" + heldBack + " more refused since the last warning)";
-            if (e instanceof RejectedExecutionException) {
+            if (e == null) {
+                LOG.warn("Dropped a message on subject {} from {}: its handler is {} messages / {} bytes behind, "
+                        + "the most allowed{}; this warning repeats at most once a minute", subject, message.sender(),
+                        queuedMessages.get(), queuedBytes.get(), more);
+            } else if (e instanceof RejectedExecutionException) {
                 LOG.warn("Dropped a message on subject {} from {}: the handler's executor refused it{}; "
                         + "this warning repeats at most once a minute", subject, message.sender(), more);
             } else {

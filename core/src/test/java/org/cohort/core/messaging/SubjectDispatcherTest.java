@@ -237,4 +237,56 @@ class SubjectDispatcherTest {
             }
         }
     }
+
+    @Test
+    void aSlowHandlersBacklogIsBoundedInMessagesAndOverflowIsRefusedAndCounted() throws Exception {
+        SubjectDispatcher bounded = new SubjectDispatcher(nanos::get, 3, Long.MAX_VALUE);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<ClusterMessage> handled = Collections.synchronizedList(new ArrayList<>());
+        List<SubjectDispatcher.Undelivered> refused = Collections.synchronizedList(new ArrayList<>());
+        bounded.addUndeliveredListener((message, reason) -> refused.add(reason));
+        MessageSubject subject = MessageSubject.of("slow");
+        bounded.subscribe(subject, message -> {
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            handled.add(message);
+        }, executor);
+
+        for (int i = 0; i < 5; i++) {
+            bounded.dispatch(new ClusterMessage(NodeId.of("n2"), subject, new byte[] {(byte) i}));
+        }
+        assertThat(bounded.counters().rejected()).isEqualTo(2);
+        assertThat(refused).containsExactly(SubjectDispatcher.Undelivered.REJECTED,
+                SubjectDispatcher.Undelivered.REJECTED);
+
+        release.countDown();
+        await().atMost(WAIT).until(() -> handled.size() == 3);
+        // The backlog drained: the subject takes work again.
+        bounded.dispatch(new ClusterMessage(NodeId.of("n2"), subject, new byte[] {9}));
+        await().atMost(WAIT).until(() -> handled.size() == 4);
+        assertThat(handled).extracting(message -> message.payload()[0]).containsExactly((byte) 0, (byte) 1, (byte) 2,
+                (byte) 9);
+    }
+
+    @Test
+    void aSubjectsBacklogIsBoundedInBytesToo() {
+        SubjectDispatcher bounded = new SubjectDispatcher(nanos::get, 1000, 100);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MessageSubject subject = MessageSubject.of("bulky");
+        bounded.subscribe(subject, message -> {
+            try {
+                release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, executor);
+        bounded.dispatch(new ClusterMessage(NodeId.of("n2"), subject, new byte[60]));
+        bounded.dispatch(new ClusterMessage(NodeId.of("n2"), subject, new byte[60])); // 120 > 100: refused
+        bounded.dispatch(new ClusterMessage(NodeId.of("n2"), subject, new byte[40]));
+        assertThat(bounded.counters().rejected()).isEqualTo(1);
+        release.countDown();
+    }
 }
