@@ -24,7 +24,10 @@ import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageHandler;
+import org.cohort.api.messaging.NoRemoteHandlerException;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.serialization.SerializationService;
@@ -180,6 +183,33 @@ public class CohortAssemblyIT {
         Exception refused = assertThrows(Exception.class,
                 () -> ContainerChecks.executeCommand(sessionFactory, "cluster:ping -c 0 node-1"));
         assertTrue(refused.getMessage(), refused.getMessage().contains("count must be in 1..10000"));
+    }
+
+    @Test
+    public void aWhiteboardHandlerIsSubscribedWhileItsServiceLives() throws Exception {
+        ClusterCommunicationService messaging = ContainerChecks.awaitService(bundleContext,
+                ClusterCommunicationService.class);
+        MessageSubject subject = MessageSubject.of("itest.whiteboard");
+        NodeId self = NodeId.of("node-1");
+        MessageHandler upperCase = payload -> new String(payload, java.nio.charset.StandardCharsets.UTF_8)
+                .toUpperCase().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ServiceRegistration<MessageHandler> registration = bundleContext.registerService(MessageHandler.class,
+                upperCase, new Hashtable<>(Map.of(MessageHandler.SUBJECT_PROPERTY, subject.value())));
+        try {
+            await("the whiteboard handler answers").atMost(ContainerChecks.DEADLINE).ignoreExceptions().until(() ->
+                    "HELLO".equals(new String(messaging.sendAndReceive(subject, "hello".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8), self).get(), java.nio.charset.StandardCharsets.UTF_8)));
+        } finally {
+            registration.unregister();
+        }
+        await("the subject has no handler once the service is gone").atMost(ContainerChecks.DEADLINE).until(() -> {
+            try {
+                messaging.sendAndReceive(subject, new byte[] {1}, self).get();
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return e.getCause() instanceof NoRemoteHandlerException;
+            }
+        });
     }
 
     @Test
