@@ -1,0 +1,140 @@
+package org.cohort.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.cohort.api.cluster.ClusterNodesDelegate;
+import org.cohort.api.cluster.ControllerNode;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.serialization.KryoSerialization;
+import org.cohort.core.serialization.OwnedSerializationService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One node streams 1 MiB messages to another as fast as its queue takes them for 10 s, with the
+ * default failure detection: neither side may judge the other silent, and small messages to the same
+ * node keep a bounded delay (measured and printed).
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class BulkTransferTest {
+
+    private static final MessageSubject BULK = MessageSubject.of("bulk");
+    private static final MessageSubject SMALL = MessageSubject.of("small");
+    private static final Duration RUN = Duration.ofSeconds(10);
+
+    /** Counts bulk messages and records the delay of small ones; keeps nothing else. */
+    private static final class Receiver implements CommunicationsDelegate {
+        final LongAdder bulkReceived = new LongAdder();
+        final List<Long> smallDelaysMicros = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void setSender(MessageSender sender) {
+        }
+
+        @Override
+        public void dispatch(ClusterMessage message) {
+            if (message.subject().equals(SMALL)) {
+                long sentAt = ByteBuffer.wrap(message.payload()).getLong();
+                smallDelaysMicros.add((System.nanoTime() - sentAt) / 1_000);
+            } else {
+                bulkReceived.increment();
+            }
+        }
+    }
+
+    /** Records every node event. */
+    private static final class Events implements ClusterNodesDelegate {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void nodeDetected(ControllerNode node, long incarnation) {
+            events.add("detected " + node.id());
+        }
+
+        @Override
+        public void nodeVanished(NodeId nodeId) {
+            events.add("vanished " + nodeId);
+        }
+    }
+
+    @Test
+    void bulkDoesNotMakeAPeerLookSilentAndSmallMessagesKeepABoundedDelay() throws Exception {
+        TestCluster layout = new TestCluster(2);
+        KryoSerialization runtime = new KryoSerialization();
+        List<ConnectionManager> managers = new ArrayList<>();
+        List<Events> events = new ArrayList<>();
+        Receiver receiver = new Receiver();
+        for (int k = 1; k <= 2; k++) {
+            ClusterSettings base = layout.settings(k);
+            // Frames big enough for the bulk; the default failure detection, which is what is on trial.
+            ClusterSettings settings = new ClusterSettings(base.clusterName(), base.localNodeId(), base.members(),
+                    base.ioWorkers(), base.custodianInterval(), base.connectTimeout(), base.reconnectBackoffMax(),
+                    base.helloTimeout(), 16 * 1024 * 1024, 64L * 1024 * 1024, FailureDetectionSettings.DEFAULTS);
+            Events nodeEvents = new Events();
+            events.add(nodeEvents);
+            CommunicationsDelegate comms = k == 2 ? receiver : new Receiver();
+            managers.add(new ConnectionManager(settings, nodeEvents, comms,
+                    new OwnedSerializationService(runtime, "n" + k, getClass().getClassLoader()::loadClass), k));
+        }
+        ScheduledExecutorService smallSender = Executors.newSingleThreadScheduledExecutor();
+        try {
+            managers.forEach(ConnectionManager::start);
+            await().atMost(Duration.ofSeconds(5)).until(() -> managers.get(0).connectedPeers().size() == 1
+                    && managers.get(1).connectedPeers().size() == 1);
+            ConnectionManager sender = managers.get(0);
+            NodeId to = TestCluster.id(2);
+            smallSender.scheduleAtFixedRate(() -> sender.send(to, new ClusterMessage(TestCluster.id(1), SMALL,
+                    ByteBuffer.allocate(Long.BYTES).putLong(System.nanoTime()).array())), 0, 20, TimeUnit.MILLISECONDS);
+
+            byte[] megabyte = new byte[1024 * 1024];
+            long bulkSent = 0;
+            long end = System.nanoTime() + RUN.toNanos();
+            while (System.nanoTime() < end) {
+                if (sender.send(to, new ClusterMessage(TestCluster.id(1), BULK, megabyte))) {
+                    bulkSent++;
+                } else {
+                    LockSupport.parkNanos(100_000); // the queue is full: let the stream drain
+                }
+            }
+            smallSender.shutdown();
+            long sent = bulkSent;
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.bulkReceived.sum() == sent);
+
+            List<Long> delays = new ArrayList<>(receiver.smallDelaysMicros);
+            Collections.sort(delays);
+            long p50 = delays.get(delays.size() / 2);
+            long p99 = delays.get(Math.min(delays.size() - 1, (int) Math.ceil(delays.size() * 0.99) - 1));
+            long max = delays.get(delays.size() - 1);
+            System.out.printf("bulk: %d MiB in %d s (%.0f MiB/s); small-message delay p50 %.1f ms, p99 %.1f ms, "
+                    + "max %.1f ms over %d messages%n", sent, RUN.toSeconds(), sent / (double) RUN.toSeconds(),
+                    p50 / 1000.0, p99 / 1000.0, max / 1000.0, delays.size());
+
+            assertThat(events.get(0).events).as("n1's view").containsExactly("detected n2");
+            assertThat(events.get(1).events).as("n2's view").containsExactly("detected n1");
+            assertThat(sent).as("MiB sent").isPositive();
+            // Small messages share the stream's queue with the bulk: their delay is bounded by the queue.
+            assertThat(max).as("worst small-message delay, µs").isLessThan(TimeUnit.SECONDS.toMicros(5));
+        } finally {
+            smallSender.shutdownNow();
+            managers.forEach(ConnectionManager::stop);
+        }
+    }
+}
