@@ -1,8 +1,6 @@
 package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cohort.api.cluster.NodeId;
@@ -13,7 +11,8 @@ import org.cohort.core.handshake.Direction;
  * The live stream to one peer: its channel and its bounded outbound queue.
  *
  * <p>Senders on any thread add to the queue; the channel's event loop drains it, writing everything
- * queued and flushing once, so a burst costs one syscall rather than one per message. The queue is
+ * queued and flushing once, so a burst costs one syscall rather than one per message. The queue takes
+ * subjects in turn (see {@link SubjectFairQueue}), so bulk on one subject does not hold up another. It is
  * bounded in bytes; beyond it, sends are refused rather than buffered without end. Draining stops
  * while the channel is not writable (the peer is slow), and resumes when it is again.
  */
@@ -29,7 +28,7 @@ final class Stream {
     private final long maxQueuedBytes;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
-    private final Queue<ClusterMessage> queue = new ConcurrentLinkedQueue<>();
+    private final SubjectFairQueue queue = new SubjectFairQueue();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
