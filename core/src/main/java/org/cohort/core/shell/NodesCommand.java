@@ -32,10 +32,10 @@ public class NodesCommand extends ClusterAction {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", member.node().id().id());
             row.put("address", member.node().ip().getHostAddress() + ":" + member.node().tcpPort());
-            row.put("state", local ? "ACTIVE" : member.state().name());
+            row.put("state", member.state().name()); // membership holds this node ACTIVE from the start
             row.put("local", local);
             row.put("since", member.since().toEpochMilli());
-            row.put("incarnation", local ? status.incarnation() : member.incarnation());
+            row.put("incarnation", member.incarnation());
             // The last round trip cluster:ping measured, in microseconds; null before any.
             row.put("lastRttMicros", roundTripTimes == null ? null
                     : roundTripTimes.last(member.node().id()).map(rtt -> rtt.toNanos() / 1_000).orElse(null));

@@ -21,9 +21,6 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
-import org.cohort.core.frame.Frames;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -199,15 +196,7 @@ class ConnectionManagerTest {
             socket.bind(new InetSocketAddress(from, 0));
             socket.connect(new InetSocketAddress(target.ip(), target.tcpPort()), 1000);
             socket.setSoTimeout(3000);
-            ByteBuf frame = Unpooled.buffer();
-            frame.writeInt(0);
-            frame.writeByte(Frames.HELLO);
-            HelloCodec.encode(hello, frame);
-            Frames.finish(frame, 0);
-            byte[] bytes = new byte[frame.readableBytes()];
-            frame.readBytes(bytes);
-            frame.release();
-            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().write(FakePeer.helloFrame(hello));
             // Refused: the node closes without a hello of its own.
             assertThat(socket.getInputStream().read()).as("refused %s", hello).isEqualTo(-1);
         }

@@ -37,14 +37,8 @@ final class FakePeer implements AutoCloseable {
         socket.setSoTimeout(5000);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
-        Hello hello = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
-                incarnation, Map.of());
-        ByteBuf frame = Unpooled.buffer();
-        frame.writeInt(0);
-        frame.writeByte(Frames.HELLO);
-        HelloCodec.encode(hello, frame);
-        Frames.finish(frame, 0);
-        sendRaw(frame);
+        out.write(helloFrame(self, incarnation));
+        out.flush();
         int length = in.readInt();
         byte[] reply = new byte[length];
         in.readFully(reply);
@@ -53,8 +47,12 @@ final class FakePeer implements AutoCloseable {
 
     /** A whole hello frame, as a member would send it. */
     static byte[] helloFrame(ControllerNode self, long incarnation) {
-        Hello hello = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
-                incarnation, Map.of());
+        return helloFrame(new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
+                incarnation, Map.of()));
+    }
+
+    /** A whole hello frame holding exactly the given hello, valid or not. */
+    static byte[] helloFrame(Hello hello) {
         ByteBuf frame = Unpooled.buffer();
         frame.writeInt(0);
         frame.writeByte(Frames.HELLO);
