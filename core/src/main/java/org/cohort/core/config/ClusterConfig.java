@@ -43,8 +43,10 @@ public @interface ClusterConfig {
     String RECONNECT_BACKOFF_MAX_MS = "reconnect.backoff.max.ms";
     /** Key of the hello timeout. */
     String HELLO_TIMEOUT_MS = "hello.timeout.ms";
-    /** Key of the largest frame. */
-    String FRAME_MAX_BYTES = "frame.max.bytes";
+    /** Key of the largest message. */
+    String MESSAGE_MAX_BYTES = "message.max.bytes";
+    /** Key of the per-stream limit on partly received messages. */
+    String REASSEMBLY_MAX_BYTES = "reassembly.max.bytes";
     /** Key of the per-stream outbound queue limit. */
     String OUTBOUND_QUEUE_MAX_BYTES = "outbound.queue.max.bytes";
     /** Key of the heartbeat interval. */
@@ -102,12 +104,19 @@ public @interface ClusterConfig {
     /** Longest hello timeout, in milliseconds. */
     int MAX_HELLO_TIMEOUT_MS = 60_000;
 
-    /** Default largest frame, in bytes (16 MiB). */
-    int DEFAULT_FRAME_MAX_BYTES = 16_777_216;
-    /** Lower bound of the largest frame, in bytes (4 KiB). */
-    int MIN_FRAME_MAX_BYTES = 4096;
-    /** Upper bound of the largest frame, in bytes (256 MiB). */
-    int MAX_FRAME_MAX_BYTES = 268_435_456;
+    /** Default largest message, in bytes (16 MiB). */
+    int DEFAULT_MESSAGE_MAX_BYTES = 16_777_216;
+    /** Lower bound of the largest message, in bytes (64 KiB: one chunk). */
+    int MIN_MESSAGE_MAX_BYTES = 65_536;
+    /** Upper bound of the largest message, in bytes (256 MiB). */
+    int MAX_MESSAGE_MAX_BYTES = 268_435_456;
+
+    /** Default limit on partly received messages per stream, in bytes (64 MiB). */
+    long DEFAULT_REASSEMBLY_MAX_BYTES = 67_108_864L;
+    /** Lower bound of the reassembly limit, in bytes (64 KiB). */
+    long MIN_REASSEMBLY_MAX_BYTES = 65_536L;
+    /** Upper bound of the reassembly limit, in bytes (4 GiB). */
+    long MAX_REASSEMBLY_MAX_BYTES = 4_294_967_296L;
 
     /** Default outbound queue limit per stream, in bytes (64 MiB). */
     long DEFAULT_OUTBOUND_QUEUE_MAX_BYTES = 67_108_864L;
@@ -255,18 +264,38 @@ public @interface ClusterConfig {
     int hello_timeout_ms() default DEFAULT_HELLO_TIMEOUT_MS;
 
     /**
-     * {@value #FRAME_MAX_BYTES}.
+     * {@value #MESSAGE_MAX_BYTES}.
      *
-     * @return the largest frame in bytes
+     * @return the largest message in bytes
      */
     @AttributeDefinition(
-            name = "Largest frame (bytes)",
-            description = "The largest frame this node sends or accepts; a peer sending a larger one is"
-                    + " disconnected. Bytes, " + MIN_FRAME_MAX_BYTES + " (4 KiB) to " + MAX_FRAME_MAX_BYTES
-                    + " (256 MiB). Default: " + DEFAULT_FRAME_MAX_BYTES + " (16 MiB).",
-            min = "" + MIN_FRAME_MAX_BYTES,
-            max = "" + MAX_FRAME_MAX_BYTES)
-    int frame_max_bytes() default DEFAULT_FRAME_MAX_BYTES;
+            name = "Largest message (bytes)",
+            description = "The largest message this node sends or accepts, counting its payload, subject and"
+                    + " sender. Messages above 64 KiB travel in 64 KiB chunks that interleave with other"
+                    + " traffic. Sends of larger messages are refused; a peer sending one is disconnected."
+                    + " Set the same value on every member. Bytes, " + MIN_MESSAGE_MAX_BYTES + " (64 KiB) to "
+                    + MAX_MESSAGE_MAX_BYTES + " (256 MiB), at most reassembly.max.bytes and"
+                    + " outbound.queue.max.bytes. Default: " + DEFAULT_MESSAGE_MAX_BYTES + " (16 MiB).",
+            min = "" + MIN_MESSAGE_MAX_BYTES,
+            max = "" + MAX_MESSAGE_MAX_BYTES)
+    int message_max_bytes() default DEFAULT_MESSAGE_MAX_BYTES;
+
+    /**
+     * {@value #REASSEMBLY_MAX_BYTES}.
+     *
+     * @return the limit on partly received messages per stream in bytes
+     */
+    @AttributeDefinition(
+            name = "Reassembly limit (bytes)",
+            description = "How many bytes of partly received chunked messages one stream may hold (each counts"
+                    + " with its full declared size from its first chunk). A peer that exceeds it is"
+                    + " disconnected; a sender never starts more than this many bytes of chunked messages at"
+                    + " once, so set the same value on every member. Bytes, " + MIN_REASSEMBLY_MAX_BYTES
+                    + " (64 KiB) to " + MAX_REASSEMBLY_MAX_BYTES + " (4 GiB), at least message.max.bytes."
+                    + " Default: " + DEFAULT_REASSEMBLY_MAX_BYTES + " (64 MiB).",
+            min = "" + MIN_REASSEMBLY_MAX_BYTES,
+            max = "" + MAX_REASSEMBLY_MAX_BYTES)
+    long reassembly_max_bytes() default DEFAULT_REASSEMBLY_MAX_BYTES;
 
     /**
      * {@value #OUTBOUND_QUEUE_MAX_BYTES}.
@@ -276,7 +305,7 @@ public @interface ClusterConfig {
     @AttributeDefinition(
             name = "Outbound queue limit (bytes)",
             description = "How many bytes may wait unsent on one stream before further sends on it are"
-                    + " refused. Bytes, " + MIN_OUTBOUND_QUEUE_MAX_BYTES + " (64 KiB) to "
+                    + " refused; at least message.max.bytes. Bytes, " + MIN_OUTBOUND_QUEUE_MAX_BYTES + " (64 KiB) to "
                     + MAX_OUTBOUND_QUEUE_MAX_BYTES + " (4 GiB). Default: " + DEFAULT_OUTBOUND_QUEUE_MAX_BYTES
                     + " (64 MiB).",
             min = "" + MIN_OUTBOUND_QUEUE_MAX_BYTES,

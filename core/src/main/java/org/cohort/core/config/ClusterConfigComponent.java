@@ -113,8 +113,8 @@ public class ClusterConfigComponent {
                 + settings.custodianInterval().toMillis() + " ms, connect timeout "
                 + settings.connectTimeout().toMillis() + " ms, reconnect backoff up to "
                 + settings.reconnectBackoffMax().toMillis() + " ms, hello timeout "
-                + settings.helloTimeout().toMillis() + " ms, frames up to " + settings.maxFrameBytes()
-                + " bytes, outbound queue up to " + settings.outboundQueueBytes() + " bytes, heartbeats every "
+                + settings.helloTimeout().toMillis() + " ms, messages up to " + settings.maxMessageBytes()
+                + " bytes, reassembly up to " + settings.maxReassemblyBytes() + " bytes per stream, outbound queue up to " + settings.outboundQueueBytes() + " bytes, heartbeats every "
                 + settings.failureDetection().heartbeatInterval().toMillis() + " ms (phi threshold "
                 + settings.failureDetection().phiThreshold() + ", min stddev "
                 + settings.failureDetection().minStdDeviation().toMillis() + " ms, acceptable pause "

@@ -20,7 +20,8 @@ import org.cohort.api.cluster.NodeId;
  * @param connectTimeout how long one dial may take
  * @param reconnectBackoffMax the longest wait before redialing a failing member
  * @param helloTimeout how long a new stream may take to complete its hello
- * @param maxFrameBytes the largest frame accepted or sent
+ * @param maxMessageBytes the largest message envelope accepted or sent
+ * @param maxReassemblyBytes how many bytes of partly received chunked messages one stream may hold
  * @param outboundQueueBytes how many bytes may wait unsent on one stream before sends are refused
  * @param failureDetection heartbeats and the failure detector
  */
@@ -33,7 +34,8 @@ public record ClusterSettings(
         Duration connectTimeout,
         Duration reconnectBackoffMax,
         Duration helloTimeout,
-        int maxFrameBytes,
+        int maxMessageBytes,
+        long maxReassemblyBytes,
         long outboundQueueBytes,
         FailureDetectionSettings failureDetection) {
 
@@ -52,12 +54,21 @@ public record ClusterSettings(
         }
     }
 
-    /** Settings with the default failure detection. */
+    /** Settings with the default failure detection and reassembly limit. */
     public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
             Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
-            int maxFrameBytes, long outboundQueueBytes) {
+            int maxMessageBytes, long outboundQueueBytes) {
         this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
-                helloTimeout, maxFrameBytes, outboundQueueBytes, FailureDetectionSettings.DEFAULTS);
+                helloTimeout, maxMessageBytes, outboundQueueBytes, FailureDetectionSettings.DEFAULTS);
+    }
+
+    /** Settings with the default reassembly limit, or the largest message if that is larger. */
+    public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
+            Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
+            int maxMessageBytes, long outboundQueueBytes, FailureDetectionSettings failureDetection) {
+        this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
+                helloTimeout, maxMessageBytes, Math.max(ClusterConfig.DEFAULT_REASSEMBLY_MAX_BYTES, maxMessageBytes),
+                outboundQueueBytes, failureDetection);
     }
 
     /**

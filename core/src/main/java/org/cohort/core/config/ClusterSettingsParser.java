@@ -7,13 +7,14 @@ import static org.cohort.core.config.ClusterConfig.CUSTODIAN_INTERVAL_MS;
 import static org.cohort.core.config.ClusterConfig.FAILURE_ACCEPTABLE_PAUSE_MS;
 import static org.cohort.core.config.ClusterConfig.FAILURE_MIN_STDDEV_MS;
 import static org.cohort.core.config.ClusterConfig.FAILURE_PHI_THRESHOLD;
-import static org.cohort.core.config.ClusterConfig.FRAME_MAX_BYTES;
+import static org.cohort.core.config.ClusterConfig.MESSAGE_MAX_BYTES;
 import static org.cohort.core.config.ClusterConfig.HEARTBEAT_INTERVAL_MS;
 import static org.cohort.core.config.ClusterConfig.HELLO_TIMEOUT_MS;
 import static org.cohort.core.config.ClusterConfig.IO_WORKERS;
 import static org.cohort.core.config.ClusterConfig.MEMBERS;
 import static org.cohort.core.config.ClusterConfig.NODE_ID;
 import static org.cohort.core.config.ClusterConfig.OUTBOUND_QUEUE_MAX_BYTES;
+import static org.cohort.core.config.ClusterConfig.REASSEMBLY_MAX_BYTES;
 import static org.cohort.core.config.ClusterConfig.RECONNECT_BACKOFF_MAX_MS;
 
 import java.math.BigDecimal;
@@ -101,15 +102,32 @@ public final class ClusterSettingsParser {
         Duration helloTimeout = millis(properties, HELLO_TIMEOUT_MS,
                 ClusterConfig.DEFAULT_HELLO_TIMEOUT_MS,
                 ClusterConfig.MIN_HELLO_TIMEOUT_MS, ClusterConfig.MAX_HELLO_TIMEOUT_MS);
-        int maxFrameBytes = (int) wholeNumber(properties, FRAME_MAX_BYTES, ClusterConfig.DEFAULT_FRAME_MAX_BYTES,
-                ClusterConfig.MIN_FRAME_MAX_BYTES, ClusterConfig.MAX_FRAME_MAX_BYTES, "bytes");
+        int maxMessageBytes = (int) wholeNumber(properties, MESSAGE_MAX_BYTES,
+                ClusterConfig.DEFAULT_MESSAGE_MAX_BYTES,
+                ClusterConfig.MIN_MESSAGE_MAX_BYTES, ClusterConfig.MAX_MESSAGE_MAX_BYTES, "bytes");
+        long maxReassemblyBytes = wholeNumber(properties, REASSEMBLY_MAX_BYTES,
+                ClusterConfig.DEFAULT_REASSEMBLY_MAX_BYTES,
+                ClusterConfig.MIN_REASSEMBLY_MAX_BYTES, ClusterConfig.MAX_REASSEMBLY_MAX_BYTES, "bytes");
         long outboundQueueBytes = wholeNumber(properties, OUTBOUND_QUEUE_MAX_BYTES,
                 ClusterConfig.DEFAULT_OUTBOUND_QUEUE_MAX_BYTES,
                 ClusterConfig.MIN_OUTBOUND_QUEUE_MAX_BYTES, ClusterConfig.MAX_OUTBOUND_QUEUE_MAX_BYTES, "bytes");
+        // A largest message that could never be queued or reassembled would be refused on every send.
+        atLeastLargestMessage(properties, REASSEMBLY_MAX_BYTES, maxReassemblyBytes, maxMessageBytes);
+        atLeastLargestMessage(properties, OUTBOUND_QUEUE_MAX_BYTES, outboundQueueBytes, maxMessageBytes);
         FailureDetectionSettings failureDetection = failureDetection(properties, helloTimeout);
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval,
-                connectTimeout, reconnectBackoffMax, helloTimeout, maxFrameBytes, outboundQueueBytes,
+                connectTimeout, reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
                 failureDetection);
+    }
+
+    private static void atLeastLargestMessage(Map<String, ?> properties, String key, long value,
+            int maxMessageBytes) throws InvalidConfigurationException {
+        if (value < maxMessageBytes) {
+            Object raw = lookup(properties, key);
+            throw new InvalidConfigurationException(key, raw == null ? Long.toString(value) : render(raw),
+                    "must be at least " + MESSAGE_MAX_BYTES + " (" + maxMessageBytes + " bytes)"
+                            + (raw == null ? "; " + key + " is not set, so it is the default" : ""));
+        }
     }
 
     // ---- keys

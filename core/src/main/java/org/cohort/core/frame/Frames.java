@@ -21,6 +21,28 @@ public final class Frames {
     public static final byte MESSAGE = 2;
     /** A heartbeat: no body; it tells the peer's failure detector that this node is alive. */
     public static final byte HEARTBEAT = 3;
+    /**
+     * The first chunk of a message too large for one frame: {@code [u32 message id][u32 envelope
+     * bytes][chunk]}. The id is the sender's, unique on the stream while the message is in flight.
+     */
+    public static final byte MESSAGE_START = 4;
+    /** A further chunk of a message begun by {@link #MESSAGE_START}: {@code [u32 message id][chunk]}. */
+    public static final byte MESSAGE_PART = 5;
+
+    /**
+     * The most envelope bytes one frame carries. A larger envelope is sent as chunks of this size, so a
+     * large message holds up heartbeats and other subjects for one chunk at a time, not for all of it.
+     */
+    public static final int CHUNK_BYTES = 64 * 1024;
+    /** Bytes of a {@link #MESSAGE_START} header after the type: message id and envelope length. */
+    public static final int START_HEADER_BYTES = 8;
+    /** Bytes of a {@link #MESSAGE_PART} header after the type: the message id. */
+    public static final int PART_HEADER_BYTES = 4;
+    /**
+     * The largest frame (type and body, without the length prefix) accepted after the hello: every frame
+     * is at most one chunk plus its header. A protocol constant, so that every member agrees.
+     */
+    public static final int MAX_FRAME_BYTES = TYPE_BYTES + START_HEADER_BYTES + CHUNK_BYTES;
 
     private Frames() {
     }
@@ -31,7 +53,8 @@ public final class Frames {
      * is buffered.
      */
     public static LengthFieldBasedFrameDecoder decoder(int maxFrameBytes) {
-        return new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+        // Netty's maximum counts the length prefix too.
+        return new LengthFieldBasedFrameDecoder(LENGTH_BYTES + maxFrameBytes, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
     }
 
     /** Starts a frame of the given type in a buffer with room for {@code bodyBytes}; see {@link #finish}. */

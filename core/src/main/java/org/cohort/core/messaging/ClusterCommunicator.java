@@ -262,7 +262,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
             return new NodeUnreachableException("cannot send " + subject + " to " + to + ": no stream to it");
         }
         return new PeerOverloadedException("cannot send " + subject + " to " + to
-                + ": its outbound queue is full (or the message is larger than a frame)");
+                + ": its outbound queue is full (or the message is larger than message.max.bytes)");
     }
 
     /** On the timer thread. */

@@ -78,7 +78,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final HelloValidator validator;
     private final Hello localHello;
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
-    private final MessageFrameEncoder encoder;
     private final MessageFrameDecoder decoder;
     private final StreamErrorHandler errorHandler;
 
@@ -111,7 +110,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.validator = new HelloValidator(settings);
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
-        this.encoder = new MessageFrameEncoder(serialization);
         this.decoder = new MessageFrameDecoder(serialization);
         this.errorHandler = new StreamErrorHandler(counters);
     }
@@ -226,8 +224,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             counters.sendRefusedNoStream.increment();
             return false;
         }
-        long frameBytes = (long) Frames.TYPE_BYTES + serialization.maxEncodedLength(message);
-        if (frameBytes > settings.maxFrameBytes()) {
+        if (serialization.maxEncodedLength(message) > settings.maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
             return false;
         }
@@ -308,10 +305,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         return localHello;
     }
 
-    MessageFrameEncoder encoder() {
-        return encoder;
-    }
-
     MessageFrameDecoder decoder() {
         return decoder;
     }
@@ -385,7 +378,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         ControllerNode member = members.get(peer.nodeId());
         PeerCounters peerTraffic = peerCounters.get(peer.nodeId());
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
-                settings.outboundQueueBytes(), counters, peerTraffic);
+                settings.outboundQueueBytes(),
+                new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);
         StreamTable.Admission admission = table.admit(stream, member);
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();

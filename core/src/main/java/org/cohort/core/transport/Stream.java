@@ -3,23 +3,26 @@ package org.cohort.core.transport;
 import io.netty.channel.Channel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.core.handshake.Direction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live stream to one peer: its channel and its bounded outbound queue.
  *
  * <p>Senders on any thread add to the queue; the channel's event loop drains it, writing everything
  * queued and flushing once, so a burst costs one syscall rather than one per message. The queue takes
- * subjects in turn (see {@link SubjectFairQueue}), so bulk on one subject does not hold up another. It is
+ * subjects in turn, a message or a chunk of a large one per turn (see {@link SubjectFairQueue} and
+ * {@link MessageFramer}), so bulk on one subject does not hold up another. It is
  * bounded in bytes; beyond it, sends are refused rather than buffered without end. Draining stops
  * while the channel is not writable (the peer is slow), and resumes when it is again.
  */
 final class Stream {
 
-    /** Bytes counted per message beyond its payload and names, for the envelope and queue entry. */
-    private static final int OVERHEAD_BYTES = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
 
     private final Channel channel;
     private final NodeId peer;
@@ -28,13 +31,15 @@ final class Stream {
     private final long maxQueuedBytes;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
+    private final MessageFramer framer;
     private final SubjectFairQueue queue = new SubjectFairQueue();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private final Function<OutboundMessage, MessageFramer.Turn> writeTurn;
 
     Stream(Channel channel, NodeId peer, long incarnation, Direction direction, long maxQueuedBytes,
-            TransportCounters counters, PeerCounters peerCounters) {
+            MessageFramer framer, TransportCounters counters, PeerCounters peerCounters) {
         this.channel = channel;
         this.peer = peer;
         this.incarnation = incarnation;
@@ -42,6 +47,8 @@ final class Stream {
         this.maxQueuedBytes = maxQueuedBytes;
         this.counters = counters;
         this.peerCounters = peerCounters;
+        this.framer = framer;
+        this.writeTurn = this::writeTurn;
     }
 
     PeerCounters peerCounters() {
@@ -68,14 +75,10 @@ final class Stream {
         return queuedBytes.get();
     }
 
-    static long weight(ClusterMessage message) {
-        return (long) message.payload().length + message.subject().value().length()
-                + message.sender().id().length() + OVERHEAD_BYTES;
-    }
-
     /** Queues the message unless the queue is full or the stream closed; never blocks. */
     boolean offer(ClusterMessage message) {
-        long weight = weight(message);
+        OutboundMessage outbound = new OutboundMessage(message);
+        long weight = outbound.weight;
         if (queuedBytes.addAndGet(weight) > maxQueuedBytes) {
             queuedBytes.addAndGet(-weight);
             counters.sendRefusedQueueFull.increment();
@@ -86,7 +89,7 @@ final class Stream {
             counters.sendRefusedNoStream.increment();
             return false;
         }
-        queue.add(message);
+        queue.add(outbound);
         scheduleDrain();
         return true;
     }
@@ -104,26 +107,59 @@ final class Stream {
             discardQueued();
             return;
         }
-        int written = 0;
-        ClusterMessage message;
-        while (channel.isWritable() && (message = queue.poll()) != null) {
-            queuedBytes.addAndGet(-weight(message));
-            channel.write(message, channel.voidPromise());
-            written++;
+        int finished = 0;
+        boolean wrote = false;
+        // Ends: every turn that does not write is followed, within one round of subjects, by one that
+        // does (a message is deferred only while another one's chunks are in flight), and writing ends
+        // when the channel stops being writable or the queue is empty.
+        while (channel.isWritable()) {
+            MessageFramer.Turn turn;
+            try {
+                turn = queue.takeTurn(writeTurn);
+            } catch (RuntimeException e) {
+                // The message could not be encoded: the sender's bug, not the stream's; it is dropped.
+                counters.sendFailedEncoding.increment();
+                LOG.warn("Dropped a message to {} that could not be encoded: {}", peer, e.toString());
+                continue;
+            }
+            if (turn == null) {
+                break;
+            }
+            if (turn == MessageFramer.Turn.FINISHED) {
+                finished++;
+            }
+            wrote |= turn != MessageFramer.Turn.DEFERRED;
         }
-        if (written > 0) {
-            counters.sent.add(written);
-            peerCounters.messagesOut.add(written);
+        if (finished > 0) {
+            counters.sent.add(finished);
+            peerCounters.messagesOut.add(finished);
+        }
+        if (wrote) {
             counters.flushes.increment();
             channel.flush();
         }
     }
 
+    private MessageFramer.Turn writeTurn(OutboundMessage message) {
+        MessageFramer.Turn turn;
+        try {
+            turn = framer.writeTurn(channel, message);
+        } catch (RuntimeException e) {
+            queuedBytes.addAndGet(-message.weight); // the queue drops it
+            throw e;
+        }
+        if (turn == MessageFramer.Turn.FINISHED) {
+            queuedBytes.addAndGet(-message.weight);
+        }
+        return turn;
+    }
+
     /** Drops what is still queued when the stream is gone, counting it. */
     void discardQueued() {
-        ClusterMessage message;
+        OutboundMessage message;
         while ((message = queue.poll()) != null) {
-            queuedBytes.addAndGet(-weight(message));
+            queuedBytes.addAndGet(-message.weight);
+            framer.discard(message);
             counters.droppedOnClose.increment();
         }
     }

@@ -13,17 +13,18 @@ import org.cohort.core.handshake.HelloHandler;
 
 /**
  * Builds a stream's pipeline. Until the hello completes: framing capped at the hello's size, the hello
- * handler, the error handler. After: framing at the configured maximum, message decoding and dispatch.
- * Outbound, messages are framed by the encoder throughout.
+ * handler, the error handler. After: framing at the protocol's largest frame (one chunk), heartbeats,
+ * reassembly of chunked messages, message decoding and dispatch. Outbound, the stream writes frames
+ * itself (see {@link MessageFramer}).
  */
 final class StreamInitializer extends ChannelInitializer<Channel> {
 
     static final String LOAD = "load";
     static final String BYTES = "bytes";
     static final String FRAMES = "frames";
-    static final String ENCODER = "encoder";
     static final String HELLO = "hello";
     static final String HEARTBEAT = "heartbeat";
+    static final String REASSEMBLY = "reassembly";
     static final String MESSAGES = "messages";
     static final String INBOUND = "inbound";
     static final String DRAIN = "drain";
@@ -49,7 +50,6 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         }
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
-                .addLast(ENCODER, manager.encoder())
                 .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),
                         manager.settings().helloTimeout(), manager::admit, counters::handshakeRefused))
                 .addLast(ERRORS, manager.errorHandler());
@@ -66,13 +66,15 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
         pipeline.addAfter(FRAMES, HEARTBEAT, new HeartbeatHandler(stream.peer(),
                 manager.settings().failureDetection(), manager.transportCounters(), System::nanoTime));
+        pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(manager.settings().maxMessageBytes(),
+                manager.settings().maxReassemblyBytes(), manager.transportCounters()));
         pipeline.addBefore(ERRORS, MESSAGES, manager.decoder());
         pipeline.addBefore(ERRORS, INBOUND,
                 new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters(),
                         stream.peerCounters()));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
         pipeline.remove(HELLO);
-        pipeline.replace(FRAMES, FRAMES, Frames.decoder(manager.settings().maxFrameBytes()));
+        pipeline.replace(FRAMES, FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES));
     }
 
     /** Gives the stream's worker slot back when the channel leaves its event loop. */

@@ -20,6 +20,9 @@ public final class TransportCounters {
     final LongAdder sendRefusedNoStream = new LongAdder();
     final LongAdder sendRefusedQueueFull = new LongAdder();
     final LongAdder sendRefusedTooLarge = new LongAdder();
+    final LongAdder sendFailedEncoding = new LongAdder();
+    final LongAdder chunkedSent = new LongAdder();
+    final LongAdder chunkedReceived = new LongAdder();
     final LongAdder droppedOnClose = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
@@ -64,6 +67,9 @@ public final class TransportCounters {
         values.put("sendRefusedNoStream", sendRefusedNoStream.sum());
         values.put("sendRefusedQueueFull", sendRefusedQueueFull.sum());
         values.put("sendRefusedTooLarge", sendRefusedTooLarge.sum());
+        values.put("sendFailedEncoding", sendFailedEncoding.sum());
+        values.put("chunkedSent", chunkedSent.sum());
+        values.put("chunkedReceived", chunkedReceived.sum());
         values.put("droppedOnClose", droppedOnClose.sum());
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());

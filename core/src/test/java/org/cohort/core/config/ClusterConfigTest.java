@@ -23,7 +23,7 @@ class ClusterConfigTest {
 
     private static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
             "custodian.interval.ms", "connect.timeout.ms", "reconnect.backoff.max.ms", "hello.timeout.ms",
-            "frame.max.bytes", "outbound.queue.max.bytes", "heartbeat.interval.ms", "failure.phi.threshold",
+            "message.max.bytes", "reassembly.max.bytes", "outbound.queue.max.bytes", "heartbeat.interval.ms", "failure.phi.threshold",
             "failure.min.stddev.ms", "failure.acceptable.pause.ms");
 
     /** OSGi name mangling of a method name to a property key, for the names this interface uses. */

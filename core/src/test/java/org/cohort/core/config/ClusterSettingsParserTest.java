@@ -33,7 +33,8 @@ class ClusterSettingsParserTest {
                 Arguments.of("connect.timeout.ms", 10L, 60_000L),
                 Arguments.of("reconnect.backoff.max.ms", 10L, 300_000L),
                 Arguments.of("hello.timeout.ms", 100L, 60_000L),
-                Arguments.of("frame.max.bytes", 4096L, 268_435_456L),
+                Arguments.of("message.max.bytes", 65_536L, 268_435_456L),
+                Arguments.of("reassembly.max.bytes", 65_536L, 4_294_967_296L),
                 Arguments.of("outbound.queue.max.bytes", 65_536L, 4_294_967_296L),
                 Arguments.of("heartbeat.interval.ms", 10L, 10_000L),
                 Arguments.of("failure.min.stddev.ms", 1L, 10_000L),
@@ -42,7 +43,8 @@ class ClusterSettingsParserTest {
 
     /**
      * {@code key = value}, and room for it where a value must also be shorter (or longer) than another key's:
-     * heartbeat.interval.ms must be shorter than hello.timeout.ms, whose lower bound is the heartbeat default.
+     * heartbeat.interval.ms must be shorter than hello.timeout.ms, whose lower bound is the heartbeat default;
+     * the reassembly and outbound queue limits must hold the largest message.
      */
     static Map<String, Object> alone(String key, Object value) {
         Map<String, Object> properties = new HashMap<>();
@@ -51,6 +53,11 @@ class ClusterSettingsParserTest {
             properties.put("hello.timeout.ms", 60_000);
         } else if (key.equals("hello.timeout.ms")) {
             properties.put("heartbeat.interval.ms", 10);
+        } else if (key.equals("message.max.bytes")) {
+            properties.put("reassembly.max.bytes", 4_294_967_296L);
+            properties.put("outbound.queue.max.bytes", 4_294_967_296L);
+        } else if (key.equals("reassembly.max.bytes") || key.equals("outbound.queue.max.bytes")) {
+            properties.put("message.max.bytes", 65_536);
         }
         return properties;
     }
@@ -70,7 +77,8 @@ class ClusterSettingsParserTest {
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(1000));
         assertThat(settings.reconnectBackoffMax()).isEqualTo(Duration.ofMillis(1000));
         assertThat(settings.helloTimeout()).isEqualTo(Duration.ofMillis(2000));
-        assertThat(settings.maxFrameBytes()).isEqualTo(16_777_216);
+        assertThat(settings.maxMessageBytes()).isEqualTo(16_777_216);
+        assertThat(settings.maxReassemblyBytes()).isEqualTo(67_108_864L);
         assertThat(settings.outboundQueueBytes()).isEqualTo(67_108_864L);
         assertThat(settings.failureDetection()).isEqualTo(new FailureDetectionSettings(Duration.ofMillis(100), 8.0,
                 Duration.ofMillis(100), Duration.ofMillis(800)));
@@ -89,7 +97,8 @@ class ClusterSettingsParserTest {
         properties.put("connect.timeout.ms", "3000");
         properties.put("reconnect.backoff.max.ms", "30000");
         properties.put("hello.timeout.ms", "5000");
-        properties.put("frame.max.bytes", "1048576");
+        properties.put("message.max.bytes", "1048576");
+        properties.put("reassembly.max.bytes", "2097152");
         properties.put("outbound.queue.max.bytes", "4294967296");
         // what ConfigAdmin, fileinstall and DS add, and a reference target: none of it is ours
         properties.put("service.pid", "org.cohort.cluster");
@@ -104,7 +113,7 @@ class ClusterSettingsParserTest {
         assertThat(settings).isEqualTo(new ClusterSettings("prod-east_1.b", NodeId.of("b"),
                 List.of(node("a", "10.0.0.1", 9000), node("b", "10.0.0.2", 9001), node("c", "10.0.0.3", 9000)),
                 8, Duration.ofMillis(500), Duration.ofMillis(3000), Duration.ofMillis(30_000),
-                Duration.ofMillis(5000), 1_048_576, 4_294_967_296L));
+                Duration.ofMillis(5000), 1_048_576, 2_097_152L, 4_294_967_296L, FailureDetectionSettings.DEFAULTS));
         assertThat(settings.members()).extracting(member -> member.id().id()).containsExactly("a", "b", "c");
         assertThat(settings.localNode()).isEqualTo(node("b", "10.0.0.2", 9001));
     }
@@ -120,7 +129,8 @@ class ClusterSettingsParserTest {
         properties.put("connect.timeout.ms", (short) 750);
         properties.put("reconnect.backoff.max.ms", BigInteger.valueOf(60_000));
         properties.put("hello.timeout.ms", 1500.0d);
-        properties.put("frame.max.bytes", 4096);
+        properties.put("message.max.bytes", 65_536);
+        properties.put("reassembly.max.bytes", 65_536L);
         properties.put("outbound.queue.max.bytes", 1L << 31);
 
         ClusterSettings settings = ClusterSettingsParser.parse(properties);
@@ -128,7 +138,7 @@ class ClusterSettingsParserTest {
         assertThat(settings).isEqualTo(new ClusterSettings("lab", NodeId.of("n2"),
                 List.of(node("n1", "192.168.1.1", 7000), node("n2", "192.168.1.2", 7000)),
                 16, Duration.ofMillis(100), Duration.ofMillis(750), Duration.ofMillis(60_000),
-                Duration.ofMillis(1500), 4096, 2_147_483_648L));
+                Duration.ofMillis(1500), 65_536, 65_536L, 2_147_483_648L, FailureDetectionSettings.DEFAULTS));
     }
 
     @Test
@@ -151,14 +161,14 @@ class ClusterSettingsParserTest {
                 "node.id", "node-2 ",
                 "members", "  node-2@127.0.0.2:9876 ,\tnode-1@127.0.0.1:9876\t, node-3@[::1]:9876  ",
                 "io.workers", " 4 ",
-                "frame.max.bytes", "+65536"));
+                "message.max.bytes", "+65536"));
 
         assertThat(settings.clusterName()).isEqualTo("cohort");
         assertThat(settings.localNodeId()).isEqualTo(NodeId.of("node-2"));
         assertThat(settings.members()).containsExactly(node("node-1", "127.0.0.1", 9876),
                 node("node-2", "127.0.0.2", 9876), node("node-3", "::1", 9876));
         assertThat(settings.ioWorkers()).isEqualTo(4);
-        assertThat(settings.maxFrameBytes()).isEqualTo(65_536);
+        assertThat(settings.maxMessageBytes()).isEqualTo(65_536);
     }
 
     @Test
@@ -609,6 +619,23 @@ class ClusterSettingsParserTest {
     @Test
     void anInvalidHelloTimeoutIsReportedBeforeTheHeartbeatItWouldBeComparedWith() {
         refused(Map.of("hello.timeout.ms", "50", "heartbeat.interval.ms", "100"), "hello.timeout.ms", "50");
+    }
+
+    @Test
+    void aReassemblyLimitBelowTheLargestMessageIsRefused() {
+        InvalidConfigurationException e = refused(Map.of("message.max.bytes", "1048576",
+                "reassembly.max.bytes", "1048575"), "reassembly.max.bytes", "1048575");
+
+        assertThat(e.reason()).isEqualTo("must be at least message.max.bytes (1048576 bytes)");
+    }
+
+    @Test
+    void aLargestMessageOverTheDefaultQueueLimitIsRefusedSayingTheQueueLimitIsTheDefault() {
+        InvalidConfigurationException e = refused(Map.of("message.max.bytes", "134217728",
+                "reassembly.max.bytes", "134217728"), "outbound.queue.max.bytes", "67108864");
+
+        assertThat(e.reason()).isEqualTo("must be at least message.max.bytes (134217728 bytes);"
+                + " outbound.queue.max.bytes is not set, so it is the default");
     }
 
     // ---- helpers

@@ -78,7 +78,7 @@ class HostilePeerTest {
         long before = cluster.node(2).manager.counters().get("badFrames");
         try (FakePeer peer = handshakeAsN1()) {
             io.netty.buffer.ByteBuf header = io.netty.buffer.Unpooled.buffer();
-            header.writeInt(cluster.settings(2).maxFrameBytes() + 1); // declared, never sent
+            header.writeInt(Frames.MAX_FRAME_BYTES + 1); // declared, never sent
             header.writeByte(Frames.MESSAGE);
             peer.sendRaw(header);
             assertClosedCountedAndNodeHealthy(peer, before);

@@ -24,6 +24,9 @@ class StreamTableTest {
 
     private final StreamTable table = new StreamTable(NodeId.of("n2"));
     private final TransportCounters counters = new TransportCounters();
+    private final MessageFramer framer = new MessageFramer(new org.cohort.core.serialization.OwnedSerializationService(
+            new org.cohort.core.serialization.KryoSerialization(), "test", getClass().getClassLoader()::loadClass),
+            1 << 26, counters);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach
@@ -64,7 +67,7 @@ class StreamTableTest {
         Stream accepted = stream(N1, 10, Direction.INBOUND);
         assertThat(table.admit(accepted, N1).cancelledDial()).isSameAs(dial);
 
-        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, counters, new PeerCounters()), N1,
+        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters()), N1,
                 "already connected");
 
         assertThat(table.get(N1.id())).isSameAs(accepted);
@@ -117,7 +120,7 @@ class StreamTableTest {
 
         assertThat(table.get(N3.id())).isNull();
         assertThat(table.busy(N3.id())).as("our dial is still pending").isTrue();
-        Stream ours = new Stream(dial, N3.id(), 30, Direction.OUTBOUND, 1 << 20, counters, new PeerCounters());
+        Stream ours = new Stream(dial, N3.id(), 30, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters());
         StreamTable.Admission admission = table.admit(ours, N3);
         assertThat(admission.events()).containsExactly(new NodeEvent.Detected(N3, 30));
         assertThat(admission.cancelledDial()).isNull();
@@ -149,7 +152,7 @@ class StreamTableTest {
         assertThat(table.tryStartDial(N1.id(), dial)).isTrue();
         table.dialEnded(N1.id(), dial);
 
-        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, counters, new PeerCounters()), N1,
+        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters()), N1,
                 "superseded");
 
         assertThat(table.get(N1.id())).isNull();
@@ -198,7 +201,7 @@ class StreamTableTest {
     }
 
     private Stream stream(ControllerNode peer, long incarnation, Direction direction) {
-        return new Stream(channel(), peer.id(), incarnation, direction, 1 << 20, counters, new PeerCounters());
+        return new Stream(channel(), peer.id(), incarnation, direction, 1 << 20, framer, counters, new PeerCounters());
     }
 
     private EmbeddedChannel channel() {

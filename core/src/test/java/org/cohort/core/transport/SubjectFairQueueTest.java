@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Timeout;
 
 class SubjectFairQueueTest {
 
-    private static ClusterMessage message(String subject, int sequence) {
-        return new ClusterMessage(NodeId.of("n1"), MessageSubject.of(subject),
-                ByteBuffer.allocate(Integer.BYTES).putInt(sequence).array());
+    private static OutboundMessage message(String subject, int sequence) {
+        return new OutboundMessage(new ClusterMessage(NodeId.of("n1"), MessageSubject.of(subject),
+                ByteBuffer.allocate(Integer.BYTES).putInt(sequence).array()));
     }
 
-    private static String describe(ClusterMessage message) {
-        return message.subject().value() + ByteBuffer.wrap(message.payload()).getInt();
+    private static String describe(OutboundMessage outbound) {
+        return outbound.message.subject().value() + ByteBuffer.wrap(outbound.message.payload()).getInt();
     }
 
     @Test
@@ -38,11 +38,73 @@ class SubjectFairQueueTest {
         queue.add(message("other", 1));
 
         List<String> order = new ArrayList<>();
-        ClusterMessage next;
+        OutboundMessage next;
         while ((next = queue.poll()) != null) {
             order.add(describe(next));
         }
         assertThat(order).containsExactly("bulk1", "small1", "other1", "bulk2", "bulk3");
+        assertThat(queue.poll()).isNull();
+    }
+
+    @Test
+    void anUnfinishedMessageStaysAtTheHeadOfItsSubjectWhileTheOthersTakeTheirTurns() {
+        SubjectFairQueue queue = new SubjectFairQueue();
+        queue.add(message("bulk", 1));
+        queue.add(message("bulk", 2));
+        queue.add(message("small", 1));
+        queue.add(message("small", 2));
+        Map<String, Integer> turnsLeft = new HashMap<>(Map.of("bulk1", 3, "bulk2", 2));
+
+        List<String> turns = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            MessageFramer.Turn turn = queue.takeTurn(outbound -> {
+                String name = describe(outbound);
+                turns.add(name);
+                int left = turnsLeft.merge(name, -1, Integer::sum);
+                return left > 0 ? MessageFramer.Turn.UNFINISHED : MessageFramer.Turn.FINISHED;
+            });
+            if (turn == null) {
+                break;
+            }
+        }
+
+        assertThat(turns).containsExactly("bulk1", "small1", "bulk1", "small2", "bulk1", "bulk2", "bulk2");
+        assertThat(queue.poll()).isNull();
+    }
+
+    @Test
+    void aDeferredMessageKeepsItsPlaceAndTheRingMovesOn() {
+        SubjectFairQueue queue = new SubjectFairQueue();
+        queue.add(message("big", 1));
+        queue.add(message("small", 1));
+        List<String> turns = new ArrayList<>();
+        boolean[] deferOnce = {true};
+
+        while (queue.takeTurn(outbound -> {
+            turns.add(describe(outbound));
+            if (describe(outbound).equals("big1") && deferOnce[0]) {
+                deferOnce[0] = false;
+                return MessageFramer.Turn.DEFERRED;
+            }
+            return MessageFramer.Turn.FINISHED;
+        }) != null) {
+            assertThat(turns).hasSizeLessThan(10);
+        }
+
+        assertThat(turns).containsExactly("big1", "small1", "big1");
+    }
+
+    @Test
+    void aMessageThatCannotBeWrittenLeavesTheQueueSoItsSubjectGoesOn() {
+        SubjectFairQueue queue = new SubjectFairQueue();
+        queue.add(message("a", 1));
+        queue.add(message("a", 2));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.takeTurn(outbound -> {
+            throw new IllegalStateException("cannot encode");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(describe(queue.poll())).isEqualTo("a2");
         assertThat(queue.poll()).isNull();
     }
 
@@ -77,11 +139,12 @@ class SubjectFairQueueTest {
             int received = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (received < producers * perProducer && System.nanoTime() < deadline) {
-                ClusterMessage message = queue.poll();
-                if (message == null) {
+                OutboundMessage outbound = queue.poll();
+                if (outbound == null) {
                     Thread.onSpinWait();
                     continue;
                 }
+                ClusterMessage message = outbound.message;
                 String subject = message.subject().value();
                 int sequence = ByteBuffer.wrap(message.payload()).getInt();
                 assertThat(sequence).as("order of %s", subject).isEqualTo(next.getOrDefault(subject, 0));
