@@ -17,22 +17,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads ConfigAdmin PID {@value ClusterConfig#PID} and publishes it, once validated, as the
- * {@link ClusterSettings} service every other Cohort component references. An invalid configuration is
- * logged in one line and publishes nothing, so nothing downstream half-starts; an invalid edit keeps the
- * running configuration; a valid change replaces the service, which restarts the components bound to it.
+ * {@link ClusterConfiguration} service every other Cohort component references. An invalid configuration
+ * is logged in one line and publishes nothing, so nothing downstream half-starts; an invalid edit keeps
+ * the running configuration and is remembered for {@code cluster:config}. A valid edit that keeps this
+ * node's identity is applied live through the service's listeners; one that changes the identity
+ * replaces the service, which restarts the components bound to it.
  *
  * <p>The raw properties are parsed by {@link ClusterSettingsParser}, not converted by Declarative
  * Services (which would turn an unparseable number into 0); {@link ClusterConfig} only describes them.
  * The decisions are {@link SettingsHolder}'s; this class only carries them out.
  *
  * <p>The service is registered by hand, so bnd does not declare it the way it declares a DS service;
- * the {@link Capability} does, for the components' {@code @Reference ClusterSettings} requirements:
+ * the {@link Capability} does, for the components' {@code @Reference ClusterConfiguration} requirements:
  * Karaf's feature resolver refuses a bundle whose {@code osgi.service} requirements nothing provides.
  */
 @Capability(
         namespace = "osgi.service",
-        attribute = "objectClass:List<String>=\"org.cohort.core.config.ClusterSettings\"",
-        uses = ClusterSettings.class)
+        attribute = "objectClass:List<String>=\"org.cohort.core.config.ClusterConfiguration\"",
+        uses = ClusterConfiguration.class)
 @Component(
         service = {},
         immediate = true,
@@ -41,17 +43,18 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = ClusterConfig.class)
 public class ClusterConfigComponent {
 
-    /** Service property of the {@link ClusterSettings} service: this node's id. */
+    /** Service property of the {@link ClusterConfiguration} service: this node's id. */
     public static final String NODE_ID_PROPERTY = "cohort.node.id";
 
-    /** Service property of the {@link ClusterSettings} service: the cluster name. */
+    /** Service property of the {@link ClusterConfiguration} service: the cluster name. */
     public static final String CLUSTER_NAME_PROPERTY = "cohort.cluster.name";
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConfigComponent.class);
 
     private final BundleContext context;
     private final SettingsHolder holder = new SettingsHolder();
-    private ServiceRegistration<ClusterSettings> registration;
+    private ServiceRegistration<ClusterConfiguration> registration;
+    private ConfigurationInForce inForce;
 
     @Activate
     public ClusterConfigComponent(BundleContext context, Map<String, Object> properties) {
@@ -75,29 +78,48 @@ public class ClusterConfigComponent {
         if (decision instanceof SettingsHolder.Publish publish) {
             register(publish.settings());
             LOG.info("Cluster configuration in force: {}", describe(publish.settings()));
+        } else if (decision instanceof SettingsHolder.Update update) {
+            LOG.info("Cluster configuration changed, applying it live: {}",
+                    SettingsProperties.describeChange(update.previous(), update.next()));
+            inForce.update(update.next());
         } else if (decision instanceof SettingsHolder.Replace replace) {
+            LOG.info("Cluster configuration changed this node's identity ({}); restarting cluster I/O",
+                    SettingsProperties.describeChange(replace.previous(), replace.next()));
             unregister();
             register(replace.next());
-            LOG.info("Cluster configuration changed, now in force: {}", describe(replace.next()));
+            LOG.info("Cluster configuration in force: {}", describe(replace.next()));
         } else if (decision instanceof SettingsHolder.Withdraw) {
             unregister();
         } else if (decision instanceof SettingsHolder.Refuse refuse) {
             LOG.error(refuse.logLine());
+            if (inForce != null) {
+                inForce.rejected(refuse.error());
+            }
         } else {
             LOG.debug("Cluster configuration unchanged");
+            if (inForce != null) {
+                inForce.rejectionWithdrawn();
+            }
         }
+    }
+
+    /** The configuration in force, or null: for tests. */
+    ClusterConfiguration inForce() {
+        return inForce;
     }
 
     private void register(ClusterSettings settings) {
         Dictionary<String, Object> properties = new Hashtable<>();
         properties.put(NODE_ID_PROPERTY, settings.localNodeId().id());
         properties.put(CLUSTER_NAME_PROPERTY, settings.clusterName());
-        registration = context.registerService(ClusterSettings.class, settings, properties);
+        inForce = new ConfigurationInForce(settings);
+        registration = context.registerService(ClusterConfiguration.class, inForce, properties);
     }
 
     private void unregister() {
-        ServiceRegistration<ClusterSettings> current = registration;
+        ServiceRegistration<ClusterConfiguration> current = registration;
         registration = null;
+        inForce = null;
         if (current != null) {
             try {
                 current.unregister();

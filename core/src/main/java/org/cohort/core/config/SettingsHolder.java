@@ -10,7 +10,9 @@ import java.util.Optional;
  * <ul>
  *   <li>a valid configuration while none is in force: {@link Publish} it;</li>
  *   <li>a valid configuration equal to the one in force: {@link Unchanged}, do nothing;</li>
- *   <li>a valid configuration that differs: {@link Replace} the one in force;</li>
+ *   <li>a valid configuration that differs but keeps this node's identity (cluster name, node id, own
+ *       address and port, IO workers): {@link Update} the one in force, live;</li>
+ *   <li>a valid configuration that changes the identity: {@link Replace} the one in force;</li>
  *   <li>an invalid configuration: {@link Refuse}, log one line and change nothing: if none is in force,
  *       nothing starts; if one is, it keeps running;</li>
  *   <li>the configuration goes away: {@link Withdraw} the one in force, if any.</li>
@@ -21,14 +23,18 @@ import java.util.Optional;
 final class SettingsHolder {
 
     /** What to do. */
-    sealed interface Decision permits Publish, Replace, Unchanged, Refuse, Withdraw {
+    sealed interface Decision permits Publish, Update, Replace, Unchanged, Refuse, Withdraw {
     }
 
     /** Publish {@code settings}; none was in force. */
     record Publish(ClusterSettings settings) implements Decision {
     }
 
-    /** Withdraw {@code previous}, then publish {@code next}. */
+    /** Put {@code next} in force in place of {@code previous}; the identity is the same. */
+    record Update(ClusterSettings previous, ClusterSettings next) implements Decision {
+    }
+
+    /** Withdraw {@code previous}, then publish {@code next}: the identity changed. */
     record Replace(ClusterSettings previous, ClusterSettings next) implements Decision {
     }
 
@@ -67,7 +73,16 @@ final class SettingsHolder {
             return new Unchanged(Optional.of(previous));
         }
         current = next;
-        return previous == null ? new Publish(next) : new Replace(previous, next);
+        if (previous == null) {
+            return new Publish(next);
+        }
+        return sameIdentity(previous, next) ? new Update(previous, next) : new Replace(previous, next);
+    }
+
+    /** Whether two configurations describe the same node: what cannot change while its streams run. */
+    static boolean sameIdentity(ClusterSettings a, ClusterSettings b) {
+        return a.clusterName().equals(b.clusterName()) && a.localNodeId().equals(b.localNodeId())
+                && a.localNode().equals(b.localNode()) && a.ioWorkers() == b.ioWorkers();
     }
 
     /**

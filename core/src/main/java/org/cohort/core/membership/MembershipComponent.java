@@ -14,9 +14,11 @@ import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -41,13 +43,18 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
     private final NodeId localId;
     private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
 
+    private final ClusterConfiguration configuration;
+    private final Consumer<ClusterSettings> configurationListener = this::configurationChanged;
+
     @Activate
-    public MembershipComponent(@Reference(name = "settings") ClusterSettings settings,
+    public MembershipComponent(@Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        this(settings, incarnation.value(), Clock.systemUTC());
+        this(configuration, incarnation.value(), Clock.systemUTC());
     }
 
-    MembershipComponent(ClusterSettings settings, long localIncarnation, Clock clock) {
+    MembershipComponent(ClusterConfiguration configuration, long localIncarnation, Clock clock) {
+        this.configuration = configuration;
+        ClusterSettings settings = configuration.settings();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.localId = settings.localNodeId();
         this.table = new MembershipTable(settings, localIncarnation, clock.instant());
@@ -55,6 +62,24 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
         table.addListener(this::publish);
         LOG.debug("Membership of cluster {} started: local node {}, {} members",
                 settings.clusterName(), settings.localNodeId(), settings.members().size());
+        configuration.addListener(ClusterConfiguration.Stage.MEMBERSHIP, configurationListener);
+    }
+
+    @Deactivate
+    void deactivate() {
+        configuration.removeListener(configurationListener);
+    }
+
+    private void configurationChanged(ClusterSettings next) {
+        MembershipTable.MembersChange change = table.membersChanged(next.members(), clock.instant());
+        for (MemberState removed : change.removed()) {
+            LOG.info("Node {} is no longer a member", removed.node());
+            publish(new ClusterEvent(ClusterEvent.Type.REMOVED, toMember(removed)));
+        }
+        for (MemberState added : change.added()) {
+            LOG.info("Node {} is a new member", added.node());
+            publish(new ClusterEvent(ClusterEvent.Type.ADDED, toMember(added)));
+        }
     }
 
     @Override
@@ -111,8 +136,11 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
     }
 
     private void publish(MemberState state) {
-        ClusterEvent event = new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED
-                : ClusterEvent.Type.DEACTIVATED, toMember(state));
+        publish(new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED : ClusterEvent.Type.DEACTIVATED,
+                toMember(state)));
+    }
+
+    private void publish(ClusterEvent event) {
         for (ClusterEventListener listener : listeners) {
             try {
                 listener.event(event);

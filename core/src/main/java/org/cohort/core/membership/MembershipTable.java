@@ -1,7 +1,10 @@
 package org.cohort.core.membership;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -142,6 +145,57 @@ public final class MembershipTable implements MembershipView {
             return false;
         }
         return changed(after);
+    }
+
+    /** Members that joined and left the configuration in one edit. */
+    public record MembersChange(List<MemberState> added, List<MemberState> removed) {
+        public boolean isEmpty() {
+            return added.isEmpty() && removed.isEmpty();
+        }
+    }
+
+    /**
+     * The configured members changed. New members start {@link State#INACTIVE}; a member that left is
+     * forgotten, and if it was active the listeners first hear that it is inactive, so that nothing keeps
+     * waiting for it. A member whose address changed left and joined again.
+     *
+     * @param members every member now, this node included
+     * @param now when the change took effect
+     * @return who joined and who left, with their states as of the change
+     */
+    public MembersChange membersChanged(List<ControllerNode> members, Instant now) {
+        Objects.requireNonNull(members, "members");
+        Objects.requireNonNull(now, "now");
+        List<MemberState> added = new ArrayList<>();
+        List<MemberState> removed = new ArrayList<>();
+        List<MemberState> deactivated = new ArrayList<>();
+        synchronized (lock) {
+            Map<NodeId, ControllerNode> next = new HashMap<>();
+            members.forEach(member -> next.put(member.id(), member));
+            for (MemberState state : List.copyOf(states.values())) {
+                ControllerNode stays = next.get(state.id());
+                if (state.id().equals(localNodeId) || state.node().equals(stays)) {
+                    continue;
+                }
+                states.remove(state.id());
+                if (state.isActive()) {
+                    MemberState inactive = new MemberState(state.node(), State.INACTIVE, state.incarnation(), now);
+                    deactivated.add(inactive);
+                    removed.add(inactive);
+                } else {
+                    removed.add(state);
+                }
+            }
+            for (ControllerNode member : members) {
+                if (!states.containsKey(member.id())) {
+                    MemberState joined = new MemberState(member, State.INACTIVE, 0L, now);
+                    states.put(member.id(), joined);
+                    added.add(joined);
+                }
+            }
+        }
+        deactivated.forEach(this::changed);
+        return new MembersChange(List.copyOf(added), List.copyOf(removed));
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
-import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.membership.MembershipView;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,11 +30,11 @@ public class ClusterCommunicationComponent implements ClusterCommunicationServic
 
     @Activate
     public ClusterCommunicationComponent(
-            @Reference(name = "settings") ClusterSettings settings,
+            @Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "messaging") ClusterMessaging messaging,
             @Reference(name = "sender") MessageSender sender,
             @Reference(name = "membership") MembershipView membership) {
-        communicator = new ClusterCommunicator(settings.localNodeId(), messaging, sender, membership);
+        communicator = new ClusterCommunicator(configuration.settings().localNodeId(), messaging, sender, membership);
     }
 
     @Deactivate

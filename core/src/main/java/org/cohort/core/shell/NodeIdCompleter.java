@@ -8,20 +8,20 @@ import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.cohort.api.cluster.ControllerNode;
-import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.transport.ClusterStatus;
 
 /** Completes the ids of the cluster's members. */
 @Service
 public class NodeIdCompleter implements Completer {
 
     @Reference(optional = true)
-    ClusterSettings settings;
+    ClusterStatus status;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter ids = new StringsCompleter();
-        if (settings != null) {
-            for (ControllerNode member : settings.members()) {
+        if (status != null) {
+            for (ControllerNode member : status.settings().members()) {
                 ids.getStrings().add(member.id().id());
             }
         }

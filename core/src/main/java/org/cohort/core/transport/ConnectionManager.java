@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -65,17 +66,17 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private static final long SHUTDOWN_QUIET_MS = 0;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
 
-    private final ClusterSettings settings;
+    private volatile ClusterSettings settings;
     private final ClusterNodesDelegate nodesDelegate;
     private final CommunicationsDelegate commsDelegate;
     private final SerializationService serialization;
     private final long incarnation;
     private final ControllerNode localNode;
-    private final Map<NodeId, ControllerNode> members;
+    private volatile Map<NodeId, ControllerNode> members;
     private final TransportCounters counters = new TransportCounters();
-    private final SortedMap<NodeId, PeerCounters> peerCounters = new TreeMap<>();
+    private final SortedMap<NodeId, PeerCounters> peerCounters = new ConcurrentSkipListMap<>();
     private final StreamTable table;
-    private final HelloValidator validator;
+    private volatile HelloValidator validator;
     private final Hello localHello;
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final MessageFrameDecoder decoder;
@@ -99,8 +100,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.serialization = Objects.requireNonNull(serialization, "serialization");
         this.incarnation = incarnation;
         this.localNode = settings.localNode();
-        this.members = settings.members().stream()
-                .collect(Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
+        this.members = byId(settings.members());
         this.table = new StreamTable(localNode.id());
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
@@ -204,6 +204,64 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             group.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                     .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
         }
+    }
+
+    private static Map<NodeId, ControllerNode> byId(List<ControllerNode> members) {
+        return members.stream().collect(Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
+    }
+
+    /**
+     * Puts new settings in force without a restart: streams to members that left (or moved) close and
+     * are not redialed, new members are dialed, heartbeats and the failure detector of every live stream
+     * follow the new settings (with a fresh history), and the limits apply to every send from now on and
+     * to the streams opened from now on (the outbound queue limit to live streams too). Streams to
+     * members that stay are not touched.
+     *
+     * @param next settings with the same identity as the ones in force (cluster, node id, own address,
+     *     IO workers)
+     * @throws IllegalArgumentException if the identity differs: that takes a restart
+     */
+    public synchronized void reconfigure(ClusterSettings next) {
+        ClusterSettings previous = settings;
+        if (!previous.clusterName().equals(next.clusterName()) || !previous.localNode().equals(next.localNode())
+                || previous.ioWorkers() != next.ioWorkers()) {
+            throw new IllegalArgumentException("cluster name, local node and IO workers cannot change live");
+        }
+        Map<NodeId, ControllerNode> nextMembers = byId(next.members());
+        List<ControllerNode> gone = previous.members().stream()
+                .filter(member -> !member.equals(nextMembers.get(member.id()))).toList();
+        for (ControllerNode member : next.members()) {
+            if (!member.id().equals(localNode.id())) {
+                peerCounters.putIfAbsent(member.id(), new PeerCounters());
+            }
+        }
+        // In this order: a hello from a member that left is refused from now on, and the custodian
+        // no longer dials it, before its stream is closed.
+        settings = next;
+        members = nextMembers;
+        validator = new HelloValidator(next);
+        if (custodian != null) {
+            custodian.reconfigure(next);
+        }
+        for (ControllerNode member : gone) {
+            if (!nextMembers.containsKey(member.id())) {
+                peerCounters.remove(member.id());
+            }
+            table.closeAll(member.id());
+        }
+        for (Stream stream : table.all()) {
+            stream.maxQueuedBytes(next.outboundQueueBytes());
+            if (!next.failureDetection().equals(previous.failureDetection())) {
+                stream.channel().eventLoop().execute(() -> {
+                    HeartbeatHandler heartbeat = stream.channel().pipeline().get(HeartbeatHandler.class);
+                    if (heartbeat != null) {
+                        heartbeat.reconfigure(next.failureDetection());
+                    }
+                });
+            }
+        }
+        LOG.info("Cluster I/O reconfigured: node {}, {} members{}", localNode.id(), nextMembers.size(),
+                gone.isEmpty() ? "" : ", closed the streams to " + gone.stream().map(ControllerNode::id).toList());
     }
 
     @Override
@@ -377,6 +435,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
         ControllerNode member = members.get(peer.nodeId());
         PeerCounters peerTraffic = peerCounters.get(peer.nodeId());
+        if (member == null || peerTraffic == null) {
+            throw HelloException.routine("node " + peer.nodeId() + " left the configuration");
+        }
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
                 settings.outboundQueueBytes(),
                 new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);

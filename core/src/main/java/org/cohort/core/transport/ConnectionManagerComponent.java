@@ -1,6 +1,7 @@
 package org.cohort.core.transport;
 
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.SortedMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.NodeId;
@@ -9,6 +10,7 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
+import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.membership.NodeIncarnation;
 import org.osgi.service.component.annotations.Activate;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * can capture the cluster's traffic by registering a delegate of its own; an operator who means to
  * replace one sets {@code nodesDelegate.target} or {@code commsDelegate.target} in
  * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
- * {@link ClusterSettings}.
+ * {@link ClusterConfiguration}, whose edits it applies live (see {@link ConnectionManager#reconfigure}).
  */
 @Component(immediate = true, service = {MessageSender.class, ClusterStatus.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -36,21 +38,30 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
     private final ConnectionManager manager;
+    private final ClusterConfiguration configuration;
+    private final Consumer<ClusterSettings> configurationListener = this::reconfigure;
 
     @Activate
     public ConnectionManagerComponent(
-            @Reference(name = "settings") ClusterSettings settings,
+            @Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "nodesDelegate", target = "(cohort.delegate=core)") ClusterNodesDelegate nodesDelegate,
             @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
             @Reference(name = "serialization") SerializationService serialization,
             @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, serialization, incarnation.value());
+        this.configuration = configuration;
+        manager = new ConnectionManager(configuration.settings(), nodesDelegate, commsDelegate, serialization,
+                incarnation.value());
         try {
             manager.start();
         } catch (RuntimeException e) {
             LOG.error("Cluster I/O not started: {}", e.getMessage());
             throw e;
         }
+        configuration.addListener(ClusterConfiguration.Stage.TRANSPORT, configurationListener);
+    }
+
+    private void reconfigure(ClusterSettings next) {
+        manager.reconfigure(next);
     }
 
     /** Keys other than the reference targets arrive through ClusterSettings; nothing to do here. */
@@ -61,6 +72,7 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
 
     @Deactivate
     void deactivate() {
+        configuration.removeListener(configurationListener);
         manager.stop();
     }
 

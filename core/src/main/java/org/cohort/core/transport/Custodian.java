@@ -1,12 +1,16 @@
 package org.cohort.core.transport;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.core.config.ClusterSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,21 +27,50 @@ final class Custodian {
     private final ConnectionManager manager;
     private final ScheduledExecutorService timer;
     private final Map<NodeId, Backoff> backoffs = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> sweeps;
+    private ClusterSettings settings;
 
     Custodian(ConnectionManager manager, ScheduledExecutorService timer) {
         this.manager = manager;
         this.timer = timer;
-        long maxNanos = manager.settings().reconnectBackoffMax().toNanos();
-        for (ControllerNode member : manager.settings().members()) {
-            if (!member.id().equals(manager.localNode().id())) {
-                backoffs.put(member.id(), new Backoff(Math.min(FIRST_RETRY_NANOS, maxNanos), maxNanos));
-            }
-        }
+        this.settings = manager.settings();
+        trackMembers(settings, false);
     }
 
-    void start() {
-        long periodMs = manager.settings().custodianInterval().toMillis();
-        timer.scheduleWithFixedDelay(this::sweep, 0, periodMs, TimeUnit.MILLISECONDS);
+    /** One backoff per other member; with {@code restart}, those of members that stay start over too. */
+    private void trackMembers(ClusterSettings next, boolean restart) {
+        long maxNanos = next.reconnectBackoffMax().toNanos();
+        Set<NodeId> ids = new HashSet<>();
+        for (ControllerNode member : next.members()) {
+            if (!member.id().equals(manager.localNode().id())) {
+                ids.add(member.id());
+                if (restart || !backoffs.containsKey(member.id())) {
+                    backoffs.put(member.id(), new Backoff(Math.min(FIRST_RETRY_NANOS, maxNanos), maxNanos));
+                }
+            }
+        }
+        backoffs.keySet().retainAll(ids);
+    }
+
+    synchronized void start() {
+        sweeps = timer.scheduleWithFixedDelay(this::sweep, 0, settings.custodianInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Follows a configuration edit: dials new members at once, forgets those that left. */
+    synchronized void reconfigure(ClusterSettings next) {
+        ClusterSettings previous = settings;
+        settings = next;
+        trackMembers(next, !next.reconnectBackoffMax().equals(previous.reconnectBackoffMax()));
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
+        try {
+            sweeps = timer.scheduleWithFixedDelay(this::sweep, 0, next.custodianInterval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Custodian stopping; not rescheduled");
+        }
     }
 
     void stop() {

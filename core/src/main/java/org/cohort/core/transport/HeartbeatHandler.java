@@ -31,10 +31,11 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
                     .writeInt(Frames.TYPE_BYTES).writeByte(Frames.HEARTBEAT).asReadOnly());
 
     private final NodeId peer;
-    private final FailureDetectionSettings settings;
+    private FailureDetectionSettings settings;
     private final TransportCounters counters;
     private final LongSupplier nanoClock;
-    private final PhiAccrualFailureDetector detector;
+    private PhiAccrualFailureDetector detector;
+    private ChannelHandlerContext context;
     private ScheduledFuture<?> ticker;
     private long lastReadNanos;
 
@@ -52,8 +53,29 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         long now = nanoClock.getAsLong();
         lastReadNanos = now;
         detector.heartbeat(now); // the hello just arrived: as good as a heartbeat
+        context = ctx;
+        startTicking();
+    }
+
+    private void startTicking() {
         long interval = settings.heartbeatInterval().toNanos();
+        ChannelHandlerContext ctx = context;
         ticker = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Heartbeats at the new interval and judges the peer by the new settings from now on, with a fresh
+     * history (the old one was gathered at another interval). On the channel's event loop.
+     */
+    void reconfigure(FailureDetectionSettings next) {
+        if (next.equals(settings) || context == null || ticker == null) {
+            return;
+        }
+        settings = next;
+        detector = new PhiAccrualFailureDetector(next);
+        detector.heartbeat(nanoClock.getAsLong());
+        stopTicking();
+        startTicking();
     }
 
     @Override

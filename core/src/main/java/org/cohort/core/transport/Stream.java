@@ -28,7 +28,7 @@ final class Stream {
     private final NodeId peer;
     private final long incarnation;
     private final Direction direction;
-    private final long maxQueuedBytes;
+    private volatile long maxQueuedBytes;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
     private final MessageFramer framer;
@@ -69,6 +69,11 @@ final class Stream {
 
     Direction direction() {
         return direction;
+    }
+
+    /** A new outbound queue limit; what is queued beyond it stays, and further sends wait for room. */
+    void maxQueuedBytes(long limit) {
+        maxQueuedBytes = limit;
     }
 
     long queuedBytes() {

@@ -100,6 +100,18 @@ final class StreamTable {
     }
 
     /** A stream's channel closed; if it was still the peer's stream, the peer vanished. */
+    /** Closes the live stream and the dial under way to a peer, if any: it left the configuration. */
+    synchronized void closeAll(NodeId peer) {
+        Stream stream = live.get(peer);
+        if (stream != null) {
+            stream.channel().close();
+        }
+        Channel dial = pendingDials.get(peer);
+        if (dial != null) {
+            dial.close();
+        }
+    }
+
     synchronized List<NodeEvent> closed(Stream stream) {
         if (live.remove(stream.peer(), stream)) {
             return List.of(new NodeEvent.Vanished(stream.peer()));

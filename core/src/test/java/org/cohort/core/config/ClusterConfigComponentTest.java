@@ -20,6 +20,8 @@ class ClusterConfigComponentTest {
 
     private static final Map<String, Object> VALID = Map.of("node.id", "a", "members", "a@10.0.0.1:9876",
             "service.pid", "org.cohort.cluster", "component.name", "x", "component.id", 3L);
+    private static final Map<String, Object> LIVE_EDIT = Map.of("node.id", "a",
+            "members", "a@10.0.0.1:9876,c@10.0.0.3:9876", "heartbeat.interval.ms", "200");
     private static final Map<String, Object> OTHER = Map.of("node.id", "b",
             "members", "a@10.0.0.1:9876,b@10.0.0.2:9876");
     private static final Map<String, Object> INVALID = Map.of("node.id", "a", "members", "a@10.0.0.1:0");
@@ -32,10 +34,15 @@ class ClusterConfigComponentTest {
 
         assertThat(framework.events).containsExactly("register a");
         Registered registered = framework.live();
-        assertThat(registered.service).isEqualTo(ClusterSettingsParser.parse(VALID));
+        assertThat(configuration(registered).settings()).isEqualTo(ClusterSettingsParser.parse(VALID));
+        assertThat(configuration(registered).rejectedEdit()).isEmpty();
         assertThat(registered.properties.get("cohort.node.id")).isEqualTo("a");
         assertThat(registered.properties.get("cohort.cluster.name")).isEqualTo("cohort");
-        assertThat(registered.type).isEqualTo(ClusterSettings.class);
+        assertThat(registered.type).isEqualTo(ClusterConfiguration.class);
+    }
+
+    private static ClusterConfiguration configuration(Registered registered) {
+        return (ClusterConfiguration) registered.service;
     }
 
     @Test
@@ -59,6 +66,41 @@ class ClusterConfigComponentTest {
         assertThat(log).singleElement().asString()
                 .contains("ERROR", "members = 'a@10.0.0.1:0' refused")
                 .endsWith("; keeping the running configuration");
+        assertThat(configuration(framework.live()).rejectedEdit()).contains(new ClusterConfiguration.RejectedEdit(
+                "members", "a@10.0.0.1:0", "port 0 of a is not in 1..65535"));
+    }
+
+    @Test
+    void aRejectedEditIsForgottenOnceTheFileIsBackToTheValuesInForceOrAnEditIsAccepted() {
+        ClusterConfigComponent component = new ClusterConfigComponent(framework.context(), VALID);
+        ClusterConfiguration configuration = configuration(framework.live());
+
+        capturingStderr(() -> component.modified(INVALID));
+        component.modified(VALID);
+        assertThat(configuration.rejectedEdit()).isEmpty();
+
+        capturingStderr(() -> component.modified(INVALID));
+        component.modified(LIVE_EDIT);
+        assertThat(configuration.rejectedEdit()).isEmpty();
+    }
+
+    @Test
+    void anEditThatKeepsTheIdentityIsAppliedLiveMembershipFirstAndTheServiceStays() throws Exception {
+        ClusterConfigComponent component = new ClusterConfigComponent(framework.context(), VALID);
+        Registered before = framework.live();
+        ClusterConfiguration configuration = configuration(before);
+        List<String> heard = new ArrayList<>();
+        configuration.addListener(ClusterConfiguration.Stage.TRANSPORT,
+                settings -> heard.add("transport " + settings.members().size()));
+        configuration.addListener(ClusterConfiguration.Stage.MEMBERSHIP,
+                settings -> heard.add("membership " + settings.members().size()));
+
+        component.modified(LIVE_EDIT);
+
+        assertThat(framework.events).containsExactly("register a");
+        assertThat(framework.live()).isSameAs(before);
+        assertThat(configuration.settings()).isEqualTo(ClusterSettingsParser.parse(LIVE_EDIT));
+        assertThat(heard).containsExactly("membership 2", "transport 2");
     }
 
     @Test
@@ -79,7 +121,7 @@ class ClusterConfigComponentTest {
         component.modified(OTHER);
 
         assertThat(framework.events).containsExactly("register a", "unregister a", "register b");
-        assertThat(framework.live().service).isEqualTo(ClusterSettingsParser.parse(OTHER));
+        assertThat(configuration(framework.live()).settings()).isEqualTo(ClusterSettingsParser.parse(OTHER));
         assertThat(framework.live().properties.get("cohort.node.id")).isEqualTo("b");
     }
 

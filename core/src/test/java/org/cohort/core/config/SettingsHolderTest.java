@@ -8,6 +8,7 @@ import org.cohort.core.config.SettingsHolder.Publish;
 import org.cohort.core.config.SettingsHolder.Refuse;
 import org.cohort.core.config.SettingsHolder.Replace;
 import org.cohort.core.config.SettingsHolder.Unchanged;
+import org.cohort.core.config.SettingsHolder.Update;
 import org.cohort.core.config.SettingsHolder.Withdraw;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,25 @@ class SettingsHolderTest {
         assertThat(decision).isEqualTo(
                 new Replace(ClusterSettingsParser.parse(VALID), ClusterSettingsParser.parse(OTHER)));
         assertThat(holder.current()).contains(ClusterSettingsParser.parse(OTHER));
+    }
+
+    @Test
+    void aChangeThatKeepsTheIdentityIsAnUpdate() throws Exception {
+        Map<String, Object> edited = Map.of("node.id", "a", "members", "a@10.0.0.1:9876,b@10.0.0.2:9876",
+                "heartbeat.interval.ms", "250", "outbound.queue.max.bytes", "33554432");
+        holder.configure(VALID);
+
+        assertThat(holder.configure(edited)).isEqualTo(
+                new Update(ClusterSettingsParser.parse(VALID), ClusterSettingsParser.parse(edited)));
+        assertThat(holder.current()).contains(ClusterSettingsParser.parse(edited));
+    }
+
+    @Test
+    void aChangeOfTheOwnAddressIsAReplacement() {
+        holder.configure(VALID);
+
+        assertThat(holder.configure(Map.of("node.id", "a", "members", "a@10.0.0.1:9877")))
+                .isInstanceOf(Replace.class);
     }
 
     @Test

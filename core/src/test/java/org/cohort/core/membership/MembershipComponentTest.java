@@ -20,7 +20,8 @@ class MembershipComponentTest {
     private final StepClock clock = new StepClock(MembershipTableTest.T0);
     private static final long LOCAL_INCARNATION = 4242L;
     private final MembershipComponent component =
-            new MembershipComponent(settings("n1", N1, N2), LOCAL_INCARNATION, clock);
+            new MembershipComponent(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
+                    LOCAL_INCARNATION, clock);
 
     @Test
     void startsWithTheLocalNodeActiveAtItsIncarnation() {

@@ -6,10 +6,15 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.karaf.shell.support.parsing.CommandLineImpl;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.transport.PeerStats;
 import org.junit.jupiter.api.Test;
 
 class NodeIdCompleterTest {
@@ -35,7 +40,33 @@ class NodeIdCompleterTest {
     @Test
     void completesMemberIdsByPrefix() throws Exception {
         NodeIdCompleter completer = new NodeIdCompleter();
-        completer.settings = settings();
+        ClusterSettings settings = settings();
+        completer.status = new ClusterStatus() {
+            @Override
+            public long incarnation() {
+                return 1;
+            }
+
+            @Override
+            public ClusterSettings settings() {
+                return settings;
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return Map.of();
+            }
+
+            @Override
+            public Map<String, Long> handshakesRefusedByReason() {
+                return Map.of();
+            }
+
+            @Override
+            public SortedMap<NodeId, PeerStats> peers() {
+                return new TreeMap<>();
+            }
+        };
         assertThat(complete(completer, "no")).containsExactlyInAnyOrder("node-1", "node-2");
         assertThat(complete(completer, "ot")).containsExactly("other");
         assertThat(complete(completer, "x")).isEmpty();
