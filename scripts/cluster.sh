@@ -41,6 +41,12 @@ Commands:
   kill K                    SIGKILL node K's JVM; returns once it is gone.
   pause K / resume K        SIGSTOP / SIGCONT node K's JVM (a hung node: its sockets stay open).
   logs K                    Print node K's data/log/karaf.log.
+  add                       Create and start one more node (the lowest free number K) and add it to
+                            every running node's members through ConfigAdmin (config:property-set):
+                            no running node restarts, no stream between them drops. Waits until every
+                            node lists every member ACTIVE.
+  remove K                  Take node K out of every other running node's members the same way, then
+                            stop it; its folder moves to \$COHORT_CLUSTER_DIR/removed/node-K.
   down                      Stop every node (SIGTERM, SIGKILL after COHORT_STOP_GRACE seconds);
                             returns once all their processes have exited (status 0 even when one had
                             to be killed; 1 only if one is still there). Node folders are kept.
@@ -250,9 +256,11 @@ poll_failure() { # status output
 
 # --- waiting -----------------------------------------------------------------------------------
 
-expected_ids() { # N
+# The ids every node must see ACTIVE: one per node folder (after 'up N' those are 1..N; 'add' and
+# 'remove' change the set).
+expected_ids() {
     local k
-    for ((k = 1; k <= $1; k++)); do echo "node-$k"; done
+    for k in $(node_numbers); do echo "node-$k"; done
 }
 
 # Reads cluster:nodes --json on stdin; succeeds when every id named in the arguments is ACTIVE.
@@ -316,7 +324,7 @@ node_ready() { # K N mode seconds
             out=$(poll_cli "$1" "cluster:nodes --json" "$4") || rc=$?
             [ "$rc" -eq 0 ] || { echo "cluster:nodes --json: $(poll_failure "$rc" "$out")"; return 1; }
             # shellcheck disable=SC2046 # one word per node id
-            check_nodes_json $(expected_ids "$2") <<<"$out"
+            check_nodes_json $(expected_ids) <<<"$out"
             ;;
     esac
 }
@@ -454,15 +462,23 @@ set_property() { # file key value: replaces the key's line; fails if the file ha
     sed -i -E "s|^[[:space:]]*$2[[:space:]]*=.*|$2 = $3|" "$1"
 }
 
-configure_node() { # K N keydir
-    local k=$1 n=$2 keydir=$3 dir members="" j
-    dir=$(node_dir "$k")
-    for ((j = 1; j <= n; j++)); do
+# The members value for the given node numbers: node-K@127.0.0.K:BASE, comma-separated.
+members_of() { # K...
+    local members="" j
+    for j in "$@"; do
         members+="${members:+,}node-$j@127.0.0.$j:$port_base"
     done
+    echo "$members"
+}
+
+configure_node() { # K keydir K...: node K, members the node numbers after keydir
+    local k=$1 keydir=$2 dir members
+    shift 2
+    dir=$(node_dir "$k")
+    members=$(members_of "$@")
     cat >"$dir/etc/org.cohort.cluster.cfg" <<EOF
 #
-# Written by scripts/cluster.sh for node $k of a local cluster of $n; every other key is at its
+# Written by scripts/cluster.sh for node $k of a local cluster of $#; every other key is at its
 # default (features/src/main/cfg/org.cohort.cluster.cfg lists them).
 #
 cluster.name = cohort-local
@@ -577,11 +593,15 @@ cmd_up() {
     rm -rf "$staging"
     mkdir -p "$staging"
     tar -xzf "$tarball" -C "$staging" --strip-components=1
-    for ((k = 1; k <= n; k++)); do
+    local -a numbers=()
+    for ((k = 1; k <= n; k++)); do numbers+=("$k"); done
+    for k in "${numbers[@]}"; do
         cp -a "$staging" "$(node_dir "$k")"
-        configure_node "$k" "$n" "$keydir"
+        configure_node "$k" "$keydir" "${numbers[@]}"
     done
-    rm -rf "$staging"
+    rm -rf "$staging" "$cluster_dir/removed"
+    # 'add' makes its nodes from the same distribution.
+    echo "$tarball" >"$cluster_dir/.assembly"
 
     for ((k = 1; k <= n; k++)); do
         launch_node "$k"
@@ -608,6 +628,86 @@ cmd_up() {
         cmd_status
     fi
     echo "Logs: $cluster_dir/node-K/data/log/karaf.log ('$prog logs K'). '$prog down' stops the cluster."
+}
+
+# --- changing the membership of a running cluster ----------------------------------------------
+
+# Sets members on every running node in the list through ConfigAdmin (config:property-set, which
+# Karaf also writes back to etc/org.cohort.cluster.cfg): the nodes apply it live, without a restart.
+set_members_live() { # members K...
+    local members=$1 k out rc
+    shift
+    for k in "$@"; do
+        node_pid "$k" >/dev/null || { echo "  node-$k is not running: its cfg is updated when it starts"; continue; }
+        rc=0
+        out=$(run_cli "$k" "config:property-set -p org.cohort.cluster members \"$members\"" 2>&1) || rc=$?
+        [ "$rc" -eq 0 ] || die "node-$k refused the new members ($(head -n 1 <<<"$out"))"
+        echo "  node-$k: members = $members"
+    done
+}
+
+cmd_add() {
+    [ $# -eq 0 ] || die "usage: $prog add"
+    physical_cluster_dir || die "no cluster in $cluster_dir: run '$prog up' first"
+    exec 9>"$cluster_dir/.lock"
+    flock -n 9 || die "another '$prog' is working on $cluster_dir"
+    local k new="" tarball port started=$SECONDS
+    for k in 1 2 3 4 5 6 7 8 9; do
+        [ -d "$(node_dir "$k")" ] || { new=$k; break; }
+    done
+    [ -n "$new" ] || die "the cluster already has 9 nodes"
+    tarball=$(cat "$cluster_dir/.assembly" 2>/dev/null || true)
+    [ -n "$tarball" ] && [ -f "$tarball" ] || die "the distribution 'up' used is gone ($tarball): run '$prog up' again"
+    for port in $((port_base + 10 + new)) $((port_base + 20 + new)) $((port_base + 30 + new)); do
+        port_in_use 127.0.0.1 "$port" && die "port $port on 127.0.0.1 is in use"
+    done
+    port_in_use "127.0.0.$new" "$port_base" && die "port $port_base on 127.0.0.$new is in use"
+    local -a old=() all=()
+    mapfile -t old < <(node_numbers)
+    all=("${old[@]}" "$new")
+    # shellcheck disable=SC2207 # node numbers are single digits
+    all=($(printf '%s\n' "${all[@]}" | sort -n))
+    echo "Adding node-$new (127.0.0.$new:$port_base) to the running nodes' members:"
+    set_members_live "$(members_of "${all[@]}")" "${old[@]}"
+    local staging="$cluster_dir/.unpacking"
+    rm -rf "$staging"
+    mkdir -p "$staging"
+    tar -xzf "$tarball" -C "$staging" --strip-components=1
+    mv "$staging" "$(node_dir "$new")"
+    configure_node "$new" "$cluster_dir/ssh" "${all[@]}"
+    launch_node "$new"
+    wait_pid_file "$new"
+    echo "node-$new: pid $(node_pid "$new"), cluster 127.0.0.$new:$port_base, ssh 127.0.0.1:$((port_base + 10 + new))"
+    local -a running=()
+    for k in "${all[@]}"; do
+        node_pid "$k" >/dev/null && running+=("$k")
+    done
+    echo "Waiting up to ${up_timeout}s until every running node lists all ${#all[@]} members ACTIVE..."
+    wait_ready "${#all[@]}" active "$up_timeout" "${running[@]}"
+    echo "node-$new added in $((SECONDS - started)) s; no running node was restarted."
+}
+
+cmd_remove() {
+    [ $# -eq 1 ] || die "usage: $prog remove K"
+    check_node_arg "$1"
+    exec 9>"$cluster_dir/.lock"
+    flock -n 9 || die "another '$prog' is working on $cluster_dir"
+    local gone=$1 k
+    local -a rest=()
+    for k in $(node_numbers); do
+        [ "$k" = "$gone" ] || rest+=("$k")
+    done
+    [ "${#rest[@]}" -gt 0 ] || die "node-$gone is the only node; use '$prog down'"
+    echo "Removing node-$gone from the running nodes' members:"
+    set_members_live "$(members_of "${rest[@]}")" "${rest[@]}"
+    if node_pid "$gone" >/dev/null; then
+        stop_nodes "$gone" || true
+    fi
+    # Out of the cluster folder, so that no command counts it; kept for its logs until the next 'up'.
+    mkdir -p "$cluster_dir/removed"
+    rm -rf "$cluster_dir/removed/node-$gone"
+    mv "$(node_dir "$gone")" "$cluster_dir/removed/node-$gone"
+    echo "node-$gone removed and stopped (its folder is now $cluster_dir/removed/node-$gone)"
 }
 
 # --- the other commands ------------------------------------------------------------------------
@@ -754,6 +854,8 @@ case "$command" in
     resume) cmd_resume "$@" ;;
     logs) cmd_logs "$@" ;;
     down) cmd_down "$@" ;;
+    add) cmd_add "$@" ;;
+    remove) cmd_remove "$@" ;;
     help | -h | --help) usage ;;
     *)
         usage >&2

@@ -32,6 +32,8 @@ public class StatsCommand extends ClusterAction {
         figures.put("id", status.settings().localNodeId().id());
         figures.put("incarnation", status.incarnation());
         figures.put("connectionsAccepted", counters.get("connectionsAccepted"));
+        figures.put("streamsOpened", counters.get("streamsOpened"));
+        figures.put("streamsClosed", counters.get("streamsClosed"));
         figures.put("handshakesRefused", refusedByReason.values().stream().mapToLong(Long::longValue).sum());
         figures.put("handshakesRefusedByReason", refusedByReason);
         figures.put("decodeErrors", counters.get("badFrames"));
@@ -41,6 +43,9 @@ public class StatsCommand extends ClusterAction {
         figures.put("messagesSent", counters.get("sent"));
         figures.put("messagesSentLocally", counters.get("sentLocally"));
         figures.put("messagesReceived", counters.get("received"));
+        figures.put("messagesChunkedOut", counters.get("chunkedSent"));
+        figures.put("messagesChunkedIn", counters.get("chunkedReceived"));
+        figures.put("sendsFailedEncoding", counters.get("sendFailedEncoding"));
         figures.put("flushes", counters.get("flushes"));
         figures.put("droppedOnClose", counters.get("droppedOnClose"));
         figures.put("dispatchFailures", counters.get("dispatchFailures"));

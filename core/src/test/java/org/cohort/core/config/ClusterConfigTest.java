@@ -19,9 +19,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The metatype, the parser and the shipped .cfg file describe the same keys with the same defaults. */
-class ClusterConfigTest {
+public class ClusterConfigTest {
 
-    private static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
+    public static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
             "custodian.interval.ms", "connect.timeout.ms", "reconnect.backoff.max.ms", "hello.timeout.ms",
             "message.max.bytes", "reassembly.max.bytes", "outbound.queue.max.bytes", "heartbeat.interval.ms", "failure.phi.threshold",
             "failure.min.stddev.ms", "failure.acceptable.pause.ms");

@@ -1,0 +1,126 @@
+package org.cohort.itests;
+
+import static org.junit.Assert.assertEquals;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Drives {@code scripts/cluster.sh} as a user would, on a cluster folder and port range of the test's
+ * own, and reads the shell's JSON.
+ */
+final class ClusterScript {
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
+    private static final Pattern NODE = Pattern.compile(
+            "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(true|false),"
+                    + "\"since\":\\d+,\"incarnation\":(\\d+)[^}]*\\}");
+
+    final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
+    final Path clusterDir;
+    final int portBase = freePortBase();
+
+    ClusterScript(String folderName) {
+        clusterDir = Path.of(System.getProperty("exam.folder")).getParent().resolve(folderName);
+    }
+
+    /** The distribution this build made, as installed in the local repository. */
+    static Path assembly() {
+        return Path.of(System.getProperty("maven.repo.local"), "org", "cohort", "cohort-karaf-assembly",
+                CohortKarafOptions.COHORT_VERSION,
+                "cohort-karaf-assembly-" + CohortKarafOptions.COHORT_VERSION + ".tar.gz");
+    }
+
+    /** A port base whose derived ports (base .. base+40) are free on loopback right now. */
+    private static int freePortBase() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + (int) (Math.random() * 30000);
+            if (rangeFree(base, 40)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free port range found");
+    }
+
+    private static boolean rangeFree(int base, int count) {
+        for (int port = base; port <= base + count; port++) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+            } catch (IOException taken) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs cluster.sh with the arguments; fails unless it exits 0; returns its output. */
+    String run(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("scripts/cluster.sh").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("COHORT_CLUSTER_DIR", clusterDir.toString());
+        builder.environment().put("COHORT_PORT_BASE", Integer.toString(portBase));
+        Process process = builder.start();
+        process.getOutputStream().close(); // no terminal, like CI
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("cluster.sh " + String.join(" ", args) + " did not finish");
+        }
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + text, 0, process.exitValue());
+        return text;
+    }
+
+    /** One shell command on node K. */
+    String cli(int k, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of("cli", Integer.toString(k)));
+        args.addAll(List.of(command));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** cluster:nodes --json on node K: node id to [state, incarnation]. */
+    Map<String, String[]> nodes(int k) throws Exception {
+        String json = cli(k, "cluster:nodes", "--json").trim();
+        Map<String, String[]> nodes = new LinkedHashMap<>();
+        Matcher matcher = NODE.matcher(json);
+        while (matcher.find()) {
+            nodes.put(matcher.group(1), new String[] {matcher.group(2), matcher.group(4)});
+        }
+        return nodes;
+    }
+
+    /** A number in flat JSON text: the first {@code "key":N} after {@code "within":} (or anywhere). */
+    static long number(String json, String within, String key) {
+        int from = within == null ? 0 : json.indexOf("\"" + within + "\":");
+        if (from < 0) {
+            throw new AssertionError("no " + within + " in " + json);
+        }
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":(-?\\d+)").matcher(json);
+        if (!matcher.find(from)) {
+            throw new AssertionError("no " + key + " in " + json);
+        }
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** A string value in flat JSON text. */
+    static String text(String json, String key) {
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":\"([^\"]*)\"").matcher(json);
+        if (!matcher.find()) {
+            throw new AssertionError("no " + key + " in " + json);
+        }
+        return matcher.group(1);
+    }
+}
