@@ -29,16 +29,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One node streams 1 MiB messages to another as fast as its queue takes them for 10 s, with the
- * default failure detection: neither side may judge the other silent, and small messages to the same
- * node keep a bounded delay (measured and printed).
+ * One node streams 1 MiB messages to another as fast as its queue takes them for 10 s (30 s with
+ * {@code -Plong}), with the default failure detection: neither side may judge the other silent, and
+ * small messages to the same node keep a bounded delay (measured and printed).
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
 class BulkTransferTest {
 
     private static final MessageSubject BULK = MessageSubject.of("bulk");
     private static final MessageSubject SMALL = MessageSubject.of("small");
-    private static final Duration RUN = Duration.ofSeconds(10);
+    /** 10 s; 30 s with -Plong. */
+    private static final Duration RUN = Duration.ofSeconds(Long.getLong("cohort.bulk.seconds", 10));
 
     /** Counts bulk messages and records the delay of small ones; keeps nothing else. */
     private static final class Receiver implements CommunicationsDelegate {
