@@ -2,6 +2,7 @@ package org.cohort.core.config;
 
 import org.cohort.api.cluster.NodeId;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -57,6 +58,8 @@ public @interface ClusterConfig {
     String FAILURE_MIN_STDDEV_MS = "failure.min.stddev.ms";
     /** Key of the failure detector's acceptable pause. */
     String FAILURE_ACCEPTABLE_PAUSE_MS = "failure.acceptable.pause.ms";
+    /** Key of the shared secret that authenticates members. */
+    String CLUSTER_SECRET = "cluster.secret";
 
     /** Default cluster name. */
     String DEFAULT_CLUSTER_NAME = "cohort";
@@ -155,6 +158,13 @@ public @interface ClusterConfig {
     int MIN_FAILURE_ACCEPTABLE_PAUSE_MS = 0;
     /** Longest acceptable pause, in milliseconds. */
     int MAX_FAILURE_ACCEPTABLE_PAUSE_MS = 60_000;
+
+    /** Default cluster secret: none, members are not authenticated by one. */
+    String DEFAULT_CLUSTER_SECRET = "";
+    /** Fewest characters of a cluster secret. */
+    int MIN_CLUSTER_SECRET_LENGTH = 16;
+    /** Most characters of a cluster secret. */
+    int MAX_CLUSTER_SECRET_LENGTH = 1024;
 
     /**
      * {@value #CLUSTER_NAME}.
@@ -370,4 +380,20 @@ public @interface ClusterConfig {
             min = "" + MIN_FAILURE_ACCEPTABLE_PAUSE_MS,
             max = "" + MAX_FAILURE_ACCEPTABLE_PAUSE_MS)
     int failure_acceptable_pause_ms() default DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS;
+
+    /**
+     * {@value #CLUSTER_SECRET}.
+     *
+     * @return the cluster secret, or empty for none
+     */
+    @AttributeDefinition(
+            name = "Cluster secret",
+            type = AttributeType.PASSWORD,
+            description = "A secret every member shares. When set, each new stream proves in its handshake that"
+                    + " both sides know it (HMAC-SHA256 over fresh nonces from both sides; the secret never"
+                    + " crosses the wire), and a peer without it, or with another one, is refused. Set it on"
+                    + " every member or on none. " + MIN_CLUSTER_SECRET_LENGTH + " to " + MAX_CLUSTER_SECRET_LENGTH
+                    + " characters; use a long random one. Default: empty (no secret).",
+            required = false)
+    String cluster_secret() default DEFAULT_CLUSTER_SECRET;
 }

@@ -24,6 +24,7 @@ import org.cohort.api.cluster.NodeId;
  * @param maxReassemblyBytes how many bytes of partly received chunked messages one stream may hold
  * @param outboundQueueBytes how many bytes may wait unsent on one stream before sends are refused
  * @param failureDetection heartbeats and the failure detector
+ * @param secret the shared secret that authenticates members, or {@link ClusterSecret#NONE}
  */
 public record ClusterSettings(
         String clusterName,
@@ -37,9 +38,11 @@ public record ClusterSettings(
         int maxMessageBytes,
         long maxReassemblyBytes,
         long outboundQueueBytes,
-        FailureDetectionSettings failureDetection) {
+        FailureDetectionSettings failureDetection,
+        ClusterSecret secret) {
 
     public ClusterSettings {
+        Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(localNodeId, "localNodeId");
         members = List.copyOf(members);
@@ -68,7 +71,24 @@ public record ClusterSettings(
             int maxMessageBytes, long outboundQueueBytes, FailureDetectionSettings failureDetection) {
         this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
                 helloTimeout, maxMessageBytes, Math.max(ClusterConfig.DEFAULT_REASSEMBLY_MAX_BYTES, maxMessageBytes),
-                outboundQueueBytes, failureDetection);
+                outboundQueueBytes, failureDetection, ClusterSecret.NONE);
+    }
+
+    /** Settings without a cluster secret. */
+    public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
+            Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
+            int maxMessageBytes, long maxReassemblyBytes, long outboundQueueBytes,
+            FailureDetectionSettings failureDetection) {
+        this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
+                helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes, failureDetection,
+                ClusterSecret.NONE);
+    }
+
+    /** The same settings with another secret. */
+    public ClusterSettings withSecret(ClusterSecret newSecret) {
+        return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
+                reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
+                failureDetection, newSecret);
     }
 
     /**

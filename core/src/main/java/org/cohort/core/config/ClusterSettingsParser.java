@@ -115,9 +115,10 @@ public final class ClusterSettingsParser {
         atLeastLargestMessage(properties, REASSEMBLY_MAX_BYTES, maxReassemblyBytes, maxMessageBytes);
         atLeastLargestMessage(properties, OUTBOUND_QUEUE_MAX_BYTES, outboundQueueBytes, maxMessageBytes);
         FailureDetectionSettings failureDetection = failureDetection(properties, helloTimeout);
+        ClusterSecret secret = secret(properties);
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval,
                 connectTimeout, reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection);
+                failureDetection, secret);
     }
 
     private static void atLeastLargestMessage(Map<String, ?> properties, String key, long value,
@@ -144,6 +145,19 @@ public final class ClusterSettingsParser {
                     "may hold only letters, digits, '.', '_' and '-'");
         }
         return name;
+    }
+
+    private static ClusterSecret secret(Map<String, ?> properties) throws InvalidConfigurationException {
+        Object raw = lookup(properties, ClusterConfig.CLUSTER_SECRET);
+        String value = raw == null ? ClusterConfig.DEFAULT_CLUSTER_SECRET : String.valueOf(raw).strip();
+        if (!value.isEmpty() && (value.length() < ClusterConfig.MIN_CLUSTER_SECRET_LENGTH
+                || value.length() > ClusterConfig.MAX_CLUSTER_SECRET_LENGTH)) {
+            // The refusal names the key but never echoes the secret.
+            throw new InvalidConfigurationException(ClusterConfig.CLUSTER_SECRET, "********",
+                    "must have " + ClusterConfig.MIN_CLUSTER_SECRET_LENGTH + " to "
+                            + ClusterConfig.MAX_CLUSTER_SECRET_LENGTH + " characters, has " + value.length());
+        }
+        return ClusterSecret.of(value);
     }
 
     private static NodeId localNodeId(Map<String, ?> properties) throws InvalidConfigurationException {

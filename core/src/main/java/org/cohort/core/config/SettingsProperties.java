@@ -40,6 +40,7 @@ public final class SettingsProperties {
         values.put(ClusterConfig.FAILURE_PHI_THRESHOLD, failure.phiThreshold());
         values.put(ClusterConfig.FAILURE_MIN_STDDEV_MS, failure.minStdDeviation().toMillis());
         values.put(ClusterConfig.FAILURE_ACCEPTABLE_PAUSE_MS, failure.acceptablePause().toMillis());
+        values.put(ClusterConfig.CLUSTER_SECRET, settings.secret().isSet() ? "********" : "");
         return values;
     }
 
@@ -70,6 +71,9 @@ public final class SettingsProperties {
                 changes.add(key + " " + before.get(key) + " -> " + value);
             }
         });
+        if (!previous.secret().equals(next.secret())) {
+            changes.add(ClusterConfig.CLUSTER_SECRET + " changed");
+        }
         return String.join("; ", changes);
     }
 }

@@ -28,6 +28,10 @@ public final class Frames {
     public static final byte MESSAGE_START = 4;
     /** A further chunk of a message begun by {@link #MESSAGE_START}: {@code [u32 message id][chunk]}. */
     public static final byte MESSAGE_PART = 5;
+    /** With a cluster secret: the dialer's proof that it knows the secret, after the acceptor's hello. */
+    public static final byte PROOF = 6;
+    /** With a cluster secret: the acceptor admitted the dialer; no body. */
+    public static final byte WELCOME = 7;
 
     /**
      * The most envelope bytes one frame carries. A larger envelope is sent as chunks of this size, so a

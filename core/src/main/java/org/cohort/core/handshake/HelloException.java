@@ -17,6 +17,8 @@ public final class HelloException extends Exception {
         UNKNOWN_NODE("unknownNode"),
         /** An address or port other than the member's configured one. */
         ADDRESS_MISMATCH("addressMismatch"),
+        /** No proof, or a wrong one, of the cluster secret; or a secret on one side only. */
+        AUTHENTICATION("authentication"),
         /** No hello within the timeout. */
         TIMEOUT("timeout"),
         /** Normal operation: a duplicate stream, a lost tie-break, a stopping node. Not counted. */

@@ -16,11 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the hello exchange on a new stream, on whole frames, before any message may pass.
+ * Runs the handshake on a new stream, on whole frames, before any message may pass.
  *
- * <p>The dialer speaks first; the acceptor answers only once it has admitted the stream, so a stream
- * the acceptor refuses (a duplicate from a simultaneous connect, say) never looks established to the
- * dialer. A peer that completes no hello within the timeout is closed.
+ * <p>Without a cluster secret: the dialer sends its hello; the acceptor answers with its own only once
+ * it has admitted the stream, so a stream the acceptor refuses (a duplicate from a simultaneous
+ * connect, say) never looks established to the dialer.
+ *
+ * <p>With a cluster secret (see {@link MemberAuthenticator}): the dialer's hello carries a nonce; the
+ * acceptor answers with its hello, its nonce and its proof; the dialer checks that proof and sends its
+ * own ({@code PROOF}); the acceptor checks it, admits the stream and says {@code WELCOME}, and only
+ * then does the dialer admit it too. A node with a secret refuses a peer without one, and the other way
+ * round. Either way, a peer that does not complete the handshake within the timeout is closed.
  */
 public final class HelloHandler extends ChannelInboundHandlerAdapter {
 
@@ -33,8 +39,15 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     private final HandshakeListener listener;
     private final Consumer<HelloException.Reason> onRefused;
+    private final MemberAuthenticator authenticator;
     private ScheduledFuture<?> deadline;
     private boolean done;
+    /** The frame this side waits for next. */
+    private byte expecting = Frames.HELLO;
+    /** The hello this side sent, with its nonce when authenticating. */
+    private Hello sentHello;
+    /** The peer's hello, while the authentication completes. */
+    private Hello peerHello;
 
     /**
      * @param direction who opened the stream
@@ -44,9 +57,11 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
      * @param timeout how long the peer has to complete its hello
      * @param listener decides on a valid hello
      * @param onRefused counts a refused or failed handshake by reason (routine refusals are not counted)
+     * @param authenticator proves membership with the cluster secret, if one is configured
      */
     public HelloHandler(Direction direction, NodeId expectedPeer, Hello localHello, HelloValidator validator,
-            Duration timeout, HandshakeListener listener, Consumer<HelloException.Reason> onRefused) {
+            Duration timeout, HandshakeListener listener, Consumer<HelloException.Reason> onRefused,
+            MemberAuthenticator authenticator) {
         this.direction = direction;
         this.expectedPeer = expectedPeer;
         this.localHello = localHello;
@@ -54,6 +69,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         this.timeout = timeout;
         this.listener = listener;
         this.onRefused = onRefused;
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -75,44 +91,103 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         }
         deadline = ctx.executor().schedule(() -> {
             if (!done) {
-                refuse(ctx, null, new HelloException(HelloException.Reason.TIMEOUT,
-                        "no hello within " + timeout.toMillis() + " ms"));
+                refuse(ctx, peerHello, new HelloException(HelloException.Reason.TIMEOUT,
+                        (peerHello == null ? "no hello" : "no complete handshake") + " within " + timeout.toMillis()
+                                + " ms"));
             }
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (direction == Direction.OUTBOUND) {
-            ctx.writeAndFlush(helloFrame(ctx)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+            sentHello = authenticator.enabled()
+                    ? MemberAuthenticator.withAuthentication(localHello, MemberAuthenticator.newNonce(), null)
+                    : localHello;
+            send(ctx, helloFrame(ctx, sentHello));
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        Hello peer = null;
+        Hello peer = peerHello;
         try {
             if (done) {
                 return; // the stream is being closed; ignore what is still buffered
             }
-            if (frame.readableBytes() < Frames.TYPE_BYTES || frame.readByte() != Frames.HELLO) {
-                refuse(ctx, null, new HelloException("first frame is not a hello"));
+            byte type = frame.isReadable() ? frame.readByte() : 0;
+            if (type != expecting) {
+                refuse(ctx, peer, expecting == Frames.HELLO ? new HelloException("first frame is not a hello")
+                        : new HelloException(HelloException.Reason.AUTHENTICATION,
+                                "frame type " + type + " where the handshake expected " + expecting));
                 return;
             }
-            peer = HelloCodec.decode(frame);
-            validator.validate(direction, expectedPeer, ctx.channel().remoteAddress(), peer);
-            Runnable installMessagePipeline = listener.admit(ctx.channel(), direction, peer);
-            done = true;
-            deadline.cancel(false);
-            if (direction == Direction.INBOUND) {
-                ctx.writeAndFlush(helloFrame(ctx)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-            }
-            installMessagePipeline.run();
-            if (!ctx.isRemoved()) {
-                ctx.pipeline().remove(this);
+            if (type == Frames.HELLO) {
+                peer = HelloCodec.decode(frame);
+                validator.validate(direction, expectedPeer, ctx.channel().remoteAddress(), peer);
+                onHello(ctx, peer);
+            } else if (type == Frames.PROOF) {
+                byte[] proof = new byte[Math.min(frame.readableBytes(), MemberAuthenticator.PROOF_BYTES + 1)];
+                frame.readBytes(proof);
+                authenticator.verify(MemberAuthenticator.Role.DIALER, peerHello, sentHello, proof);
+                admit(ctx, peerHello, welcomeFrame(ctx));
+            } else {
+                admit(ctx, peerHello, null);
             }
         } catch (HelloException e) {
             refuse(ctx, peer, e);
         } finally {
             ReferenceCountUtil.release(frame);
         }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Hello peer) throws HelloException {
+        if (!authenticator.enabled()) {
+            if (MemberAuthenticator.offered(peer)) {
+                throw new HelloException(HelloException.Reason.AUTHENTICATION,
+                        "the peer authenticates with a cluster secret, and this node has none");
+            }
+            admit(ctx, peer, direction == Direction.INBOUND ? helloFrame(ctx, localHello) : null);
+            return;
+        }
+        MemberAuthenticator.peerNonce(peer);
+        peerHello = peer;
+        if (direction == Direction.INBOUND) {
+            byte[] nonce = MemberAuthenticator.newNonce();
+            Hello withNonce = MemberAuthenticator.withAuthentication(localHello, nonce, null);
+            byte[] proof = authenticator.proof(MemberAuthenticator.Role.ACCEPTOR, peer, withNonce);
+            sentHello = MemberAuthenticator.withAuthentication(localHello, nonce, proof);
+            expecting = Frames.PROOF;
+            send(ctx, helloFrame(ctx, sentHello));
+        } else {
+            authenticator.verify(MemberAuthenticator.Role.ACCEPTOR, sentHello, peer,
+                    peer.extensions().get(MemberAuthenticator.PROOF_EXTENSION));
+            expecting = Frames.WELCOME;
+            send(ctx, proofFrame(ctx, authenticator.proof(MemberAuthenticator.Role.DIALER, sentHello, peer)));
+        }
+    }
+
+    /** The handshake is complete: admit the stream, answer if this side must, and hand over to messages. */
+    private void admit(ChannelHandlerContext ctx, Hello peer, ByteBuf answer) throws HelloException {
+        Runnable installMessagePipeline;
+        try {
+            installMessagePipeline = listener.admit(ctx.channel(), direction, peer);
+        } catch (HelloException e) {
+            if (answer != null) {
+                answer.release();
+            }
+            throw e;
+        }
+        done = true;
+        deadline.cancel(false);
+        if (answer != null) {
+            send(ctx, answer);
+        }
+        installMessagePipeline.run();
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, ByteBuf frame) {
+        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
     }
 
     @Override
@@ -141,9 +216,22 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private ByteBuf helloFrame(ChannelHandlerContext ctx) {
-        ByteBuf frame = Frames.start(ctx.alloc(), Frames.HELLO, 128);
-        HelloCodec.encode(localHello, frame);
+    private static ByteBuf helloFrame(ChannelHandlerContext ctx, Hello hello) {
+        ByteBuf frame = Frames.start(ctx.alloc(), Frames.HELLO, 256);
+        HelloCodec.encode(hello, frame);
+        Frames.finish(frame, 0);
+        return frame;
+    }
+
+    private static ByteBuf proofFrame(ChannelHandlerContext ctx, byte[] proof) {
+        ByteBuf frame = Frames.start(ctx.alloc(), Frames.PROOF, proof.length);
+        frame.writeBytes(proof);
+        Frames.finish(frame, 0);
+        return frame;
+    }
+
+    private static ByteBuf welcomeFrame(ChannelHandlerContext ctx) {
+        ByteBuf frame = Frames.start(ctx.alloc(), Frames.WELCOME, 0);
         Frames.finish(frame, 0);
         return frame;
     }

@@ -47,7 +47,8 @@ public class ConfigCommand extends ClusterAction {
     }
 
     static Object masked(String key, Object value) {
-        return SECRET_KEY.matcher(key).matches() ? MASK : value;
+        boolean empty = value == null || value.toString().isEmpty();
+        return SECRET_KEY.matcher(key).matches() && !empty ? MASK : value;
     }
 
     /** One flat object keyed by the cfg keys; numbers as JSON numbers. */

@@ -44,6 +44,7 @@ import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
 import org.cohort.core.handshake.HelloException;
 import org.cohort.core.handshake.HelloValidator;
+import org.cohort.core.handshake.MemberAuthenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final SortedMap<NodeId, PeerCounters> peerCounters = new ConcurrentSkipListMap<>();
     private final StreamTable table;
     private volatile HelloValidator validator;
+    private volatile MemberAuthenticator authenticator;
     private final Hello localHello;
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final MessageFrameDecoder decoder;
@@ -108,6 +110,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             }
         }
         this.validator = new HelloValidator(settings);
+        this.authenticator = new MemberAuthenticator(settings.secret());
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
         this.decoder = new MessageFrameDecoder(serialization);
@@ -240,6 +243,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         settings = next;
         members = nextMembers;
         validator = new HelloValidator(next);
+        authenticator = new MemberAuthenticator(next.secret());
         if (custodian != null) {
             custodian.reconfigure(next);
         }
@@ -353,6 +357,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     TransportCounters transportCounters() {
         return counters;
+    }
+
+    MemberAuthenticator authenticator() {
+        return authenticator;
     }
 
     HelloValidator validator() {

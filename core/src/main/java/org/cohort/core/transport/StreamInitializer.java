@@ -51,7 +51,8 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
                 .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),
-                        manager.settings().helloTimeout(), manager::admit, counters::handshakeRefused))
+                        manager.settings().helloTimeout(), manager::admit, counters::handshakeRefused,
+                        manager.authenticator()))
                 .addLast(ERRORS, manager.errorHandler());
     }
 

@@ -638,6 +638,17 @@ class ClusterSettingsParserTest {
                 + " outbound.queue.max.bytes is not set, so it is the default");
     }
 
+    @Test
+    void aClusterSecretIsReadAndATooShortOneIsRefusedWithoutEchoingIt() throws Exception {
+        assertThat(ClusterSettingsParser.parse(Map.of("cluster.secret", " sixteen chars ok ")).secret())
+                .isEqualTo(ClusterSecret.of("sixteen chars ok"));
+        assertThat(ClusterSettingsParser.parse(Map.of("cluster.secret", "")).secret()).isEqualTo(ClusterSecret.NONE);
+
+        InvalidConfigurationException e = refused(Map.of("cluster.secret", "too-short"), "cluster.secret", "********");
+
+        assertThat(e.getMessage()).doesNotContain("too-short").endsWith("must have 16 to 1024 characters, has 9");
+    }
+
     // ---- helpers
 
     static ControllerNode node(String id, String ipLiteral, int port) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.core.config.ClusterSecret;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.frame.Frames;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,9 @@ class HelloHandlerTest {
     private final List<Integer> outboundAtInstall = new ArrayList<>();
     private final MockTicker ticker = Ticker.newMockTicker();
     private EmbeddedChannel channel;
+    /** This node's cluster secret: none unless a test sets one before opening. */
+    private MemberAuthenticator authenticator = new MemberAuthenticator(ClusterSecret.NONE);
+    private static final ClusterSecret SECRET = ClusterSecret.of("correct horse battery staple");
 
     /** A call of the listener, with how many frames the channel had written by then. */
     private record Admitted(Channel channel, Direction direction, Hello peer, int outboundAtAdmit) {
@@ -343,12 +347,134 @@ class HelloHandlerTest {
         assertMessageFrame(channel.readInbound(), 7);
     }
 
+    // ---- with a cluster secret ----
+
+    /** What a dialer n2 with the secret sends first: its hello with a fresh nonce. */
+    private static Hello dialerHello() {
+        return MemberAuthenticator.withAuthentication(hello(N2), MemberAuthenticator.newNonce(), null);
+    }
+
+    private static ByteBuf proofFrame(byte[] proof) {
+        ByteBuf frame = Unpooled.buffer();
+        appendFrame(frame, Frames.PROOF, proof);
+        return frame;
+    }
+
+    private byte readWelcomeType() {
+        ByteBuf frame = channel.readOutbound();
+        assertThat(frame).as("a frame written").isNotNull();
+        try {
+            frame.readInt();
+            return frame.readByte();
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void withASecretTheAcceptorAdmitsOnlyAfterTheDialerProvesItselfThenWelcomesIt() throws Exception {
+        authenticator = new MemberAuthenticator(SECRET);
+        MemberAuthenticator dialerSide = new MemberAuthenticator(SECRET);
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        Hello dialer = dialerHello();
+
+        channel.writeInbound(helloFrame(dialer));
+        Hello acceptor = readHelloWritten();
+
+        assertThat(admitted).as("not admitted before the proof").isEmpty();
+        dialerSide.verify(MemberAuthenticator.Role.ACCEPTOR, dialer, acceptor,
+                acceptor.extensions().get(MemberAuthenticator.PROOF_EXTENSION));
+        channel.writeInbound(proofFrame(dialerSide.proof(MemberAuthenticator.Role.DIALER, dialer, acceptor)));
+
+        assertThat(admitted).singleElement().satisfies(call -> assertThat(call.peer().nodeId()).isEqualTo(N2.id()));
+        assertThat(readWelcomeType()).isEqualTo(Frames.WELCOME);
+        assertThat(refusals).hasValue(0);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aReplayedHandshakeIsRefused() throws Exception {
+        authenticator = new MemberAuthenticator(SECRET);
+        MemberAuthenticator dialerSide = new MemberAuthenticator(SECRET);
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        Hello dialer = dialerHello();
+        channel.writeInbound(helloFrame(dialer));
+        Hello acceptor = readHelloWritten();
+        byte[] recordedProof = dialerSide.proof(MemberAuthenticator.Role.DIALER, dialer, acceptor);
+        channel.writeInbound(proofFrame(recordedProof));
+        assertThat(admitted).hasSize(1);
+        channel.finishAndReleaseAll();
+
+        // Someone who recorded that stream plays it back on a new one: the acceptor's nonce is new.
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        channel.writeInbound(helloFrame(dialer));
+        readHelloWritten();
+        channel.writeInbound(proofFrame(recordedProof));
+
+        assertThat(admitted).hasSize(1);
+        assertThat(refusals).hasValue(1);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aWrongSecretIsRefusedByTheDialerBeforeItProvesAnything() throws Exception {
+        authenticator = new MemberAuthenticator(SECRET);
+        MemberAuthenticator impostor = new MemberAuthenticator(ClusterSecret.of("another secret, sixteen+"));
+        open(Direction.OUTBOUND, N2.id(), admitting(), null);
+        Hello dialer = readHelloWritten();
+        byte[] nonce = MemberAuthenticator.newNonce();
+        Hello withNonce = MemberAuthenticator.withAuthentication(hello(N2), nonce, null);
+        Hello answer = MemberAuthenticator.withAuthentication(hello(N2), nonce,
+                impostor.proof(MemberAuthenticator.Role.ACCEPTOR, dialer, withNonce));
+
+        channel.writeInbound(helloFrame(answer));
+
+        assertThat((Object) channel.readOutbound()).as("no proof sent to an impostor").isNull();
+        assertThat(admitted).isEmpty();
+        assertThat(refusals).hasValue(1);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aNodeWithASecretRefusesAPeerWithoutOneAndTheOtherWayRound() throws Exception {
+        authenticator = new MemberAuthenticator(SECRET);
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        channel.writeInbound(helloFrame(hello(N2)));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat((Object) channel.readOutbound()).isNull();
+        channel.finishAndReleaseAll();
+
+        authenticator = new MemberAuthenticator(ClusterSecret.NONE);
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        channel.writeInbound(helloFrame(dialerHello()));
+        assertThat(channel.isOpen()).isFalse();
+        assertThat((Object) channel.readOutbound()).isNull();
+
+        assertThat(admitted).isEmpty();
+        assertThat(refusals).hasValue(2);
+    }
+
+    @Test
+    void aDialerThatSendsNoProofIsClosedAtTheTimeout() throws Exception {
+        authenticator = new MemberAuthenticator(SECRET);
+        open(Direction.INBOUND, null, admitting(), new InetSocketAddress(N2.ip(), 51234));
+        channel.writeInbound(helloFrame(dialerHello()));
+        readHelloWritten();
+
+        ticker.advance(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(admitted).isEmpty();
+        assertThat(refusals).hasValue(1);
+    }
+
     // ---- helpers ----
 
     private void open(Direction direction, NodeId expectedPeer, HandshakeListener listener,
             InetSocketAddress remote) {
         HelloHandler handler = new HelloHandler(direction, expectedPeer, hello(N1, N1_INCARNATION), validator,
-                TIMEOUT, listener, reason -> refusals.incrementAndGet());
+                TIMEOUT, listener, reason -> refusals.incrementAndGet(), authenticator);
         // The event loop's clock moves only when the test says, from before the handler schedules its deadline.
         EmbeddedChannel.Builder builder = EmbeddedChannel.builder()
                 .ticker(ticker)

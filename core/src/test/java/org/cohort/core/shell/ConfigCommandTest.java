@@ -38,9 +38,18 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aClusterSecretIsNeverPrinted() throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of("cluster.secret", "a long shared secret"));
+
+        assertThat(Json.write(ConfigCommand.values(settings))).contains("\"cluster.secret\":\"********\"")
+                .doesNotContain("a long shared secret");
+    }
+
+    @Test
     void secretsAreMasked() {
         assertThat(ConfigCommand.masked("cluster.secret", "s3cr3t")).isEqualTo(ConfigCommand.MASK);
         assertThat(ConfigCommand.masked("tls.keystore.password", "pw")).isEqualTo(ConfigCommand.MASK);
         assertThat(ConfigCommand.masked("members", "a@10.0.0.1:1")).isEqualTo("a@10.0.0.1:1");
+        assertThat(ConfigCommand.masked("cluster.secret", "")).as("no secret set").isEqualTo("");
     }
 }
