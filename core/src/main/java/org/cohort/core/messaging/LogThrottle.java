@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
  * Lets a repeated warning through at most once per interval, and counts the ones held back.
  * Thread-safe; times are {@link System#nanoTime()}-style readings, compared by difference.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
     /** What {@link #tryAcquire(long)} returns when the warning must stay quiet. */
-    static final long SUPPRESSED = -1L;
+    public static final long SUPPRESSED = -1L;
 
     private final long intervalNanos;
     private final AtomicLong lastPermitNanos;
@@ -20,7 +20,7 @@ final class LogThrottle {
      * @param intervalNanos the shortest time between two warnings
      * @param startNanos the current time; the first warning is let through
      */
-    LogThrottle(long intervalNanos, long startNanos) {
+    public LogThrottle(long intervalNanos, long startNanos) {
         if (intervalNanos <= 0) {
             throw new IllegalArgumentException("interval must be positive, got " + intervalNanos);
         }
@@ -35,7 +35,7 @@ final class LogThrottle {
      * @return {@link #SUPPRESSED} if the warning must stay quiet; otherwise how many were held back
      *     since the last one let through
      */
-    long tryAcquire(long nowNanos) {
+    public long tryAcquire(long nowNanos) {
         long last = lastPermitNanos.get();
         if (nowNanos - last < intervalNanos || !lastPermitNanos.compareAndSet(last, nowNanos)) {
             suppressed.increment();

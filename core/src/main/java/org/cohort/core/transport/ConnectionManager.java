@@ -20,6 +20,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.net.InetAddress;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -45,6 +47,7 @@ import org.cohort.core.handshake.HelloCodec;
 import org.cohort.core.handshake.HelloException;
 import org.cohort.core.handshake.HelloValidator;
 import org.cohort.core.handshake.MemberAuthenticator;
+import org.cohort.core.messaging.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final long incarnation;
     private final ControllerNode localNode;
     private volatile Map<NodeId, ControllerNode> members;
+    private volatile Set<InetAddress> memberAddresses;
     private final TransportCounters counters = new TransportCounters();
     private final SortedMap<NodeId, PeerCounters> peerCounters = new ConcurrentSkipListMap<>();
     private final StreamTable table;
@@ -83,6 +87,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final MessageFrameDecoder decoder;
     private final StreamErrorHandler errorHandler;
+    private final HandshakeGate handshakeGate;
+    private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
 
     private EventLoopGroup workers;
     private EventLoopGroup listenerGroup;
@@ -103,6 +109,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.incarnation = incarnation;
         this.localNode = settings.localNode();
         this.members = byId(settings.members());
+        this.memberAddresses = addresses(settings.members());
         this.table = new StreamTable(localNode.id());
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
@@ -115,6 +122,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 localNode.tcpPort(), incarnation, Map.of());
         this.decoder = new MessageFrameDecoder(serialization);
         this.errorHandler = new StreamErrorHandler(counters);
+        this.handshakeGate = new HandshakeGate(() -> memberAddresses);
     }
 
     /**
@@ -209,6 +217,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
     }
 
+    private static Set<InetAddress> addresses(List<ControllerNode> members) {
+        return members.stream().map(ControllerNode::ip).collect(Collectors.toUnmodifiableSet());
+    }
+
     private static Map<NodeId, ControllerNode> byId(List<ControllerNode> members) {
         return members.stream().collect(Collectors.toUnmodifiableMap(ControllerNode::id, node -> node));
     }
@@ -242,6 +254,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         // no longer dials it, before its stream is closed.
         settings = next;
         members = nextMembers;
+        memberAddresses = addresses(next.members());
         validator = new HelloValidator(next);
         authenticator = new MemberAuthenticator(next.secret());
         if (custodian != null) {
@@ -357,6 +370,14 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     TransportCounters transportCounters() {
         return counters;
+    }
+
+    HandshakeGate handshakeGate() {
+        return handshakeGate;
+    }
+
+    LogThrottle gateWarnings() {
+        return gateWarnings;
     }
 
     MemberAuthenticator authenticator() {

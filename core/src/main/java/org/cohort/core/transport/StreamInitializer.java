@@ -20,6 +20,7 @@ import org.cohort.core.handshake.HelloHandler;
 final class StreamInitializer extends ChannelInitializer<Channel> {
 
     static final String LOAD = "load";
+    static final String GATE = "gate";
     static final String BYTES = "bytes";
     static final String FRAMES = "frames";
     static final String HELLO = "hello";
@@ -47,6 +48,8 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
             counters.connectionsAccepted.increment();
             // Accepted streams took their worker through the group's chooser; dials release their own.
             channel.pipeline().addLast(LOAD, new LoadReleaser(manager.chooser()));
+            channel.pipeline().addLast(GATE, new HandshakeGateHandler(manager.handshakeGate(), counters,
+                    manager.gateWarnings()));
         }
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
@@ -64,6 +67,10 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
      */
     static void installMessagePipeline(ConnectionManager manager, Channel channel, Stream stream) {
         ChannelPipeline pipeline = channel.pipeline();
+        HandshakeGateHandler gate = pipeline.get(HandshakeGateHandler.class);
+        if (gate != null) {
+            gate.completed();
+        }
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
         pipeline.addAfter(FRAMES, HEARTBEAT, new HeartbeatHandler(stream.peer(),
                 manager.settings().failureDetection(), manager.transportCounters(), System::nanoTime));

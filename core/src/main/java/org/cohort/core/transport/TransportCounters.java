@@ -27,9 +27,16 @@ public final class TransportCounters {
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
     final LongAdder connectionsAccepted = new LongAdder();
+    final LongAdder sourcesThrottled = new LongAdder();
+    private final Map<String, LongAdder> connectionsRefused = new LinkedHashMap<>();
     private final Map<HelloException.Reason, LongAdder> handshakesRefused = new EnumMap<>(HelloException.Reason.class);
 
     TransportCounters() {
+        for (HandshakeGate.Verdict verdict : HandshakeGate.Verdict.values()) {
+            if (!verdict.admitted()) {
+                connectionsRefused.put(verdict.key(), new LongAdder());
+            }
+        }
         for (HelloException.Reason reason : HelloException.Reason.values()) {
             if (reason != HelloException.Reason.ROUTINE) {
                 handshakesRefused.put(reason, new LongAdder());
@@ -42,6 +49,17 @@ public final class TransportCounters {
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    void connectionRefused(String reason) {
+        connectionsRefused.get(reason).increment();
+    }
+
+    /** Accepted connections closed before their handshake by the limits on the unauthenticated, by reason. */
+    Map<String, Long> connectionsRefusedByReason() {
+        Map<String, Long> values = new LinkedHashMap<>();
+        connectionsRefused.forEach((reason, counter) -> values.put(reason, counter.sum()));
+        return values;
     }
 
     /** Handshakes refused, by reason key, every reason listed. */
@@ -74,6 +92,10 @@ public final class TransportCounters {
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());
         values.put("connectionsAccepted", connectionsAccepted.sum());
+        values.put("connectionsRefused", connectionsRefused.values().stream().mapToLong(LongAdder::sum).sum());
+        connectionsRefused.forEach((reason, counter) -> values.put("connectionsRefused."
+                + reason, counter.sum()));
+        values.put("sourcesThrottled", sourcesThrottled.sum());
         values.put("handshakesRefused", handshakesRefused.values().stream().mapToLong(LongAdder::sum).sum());
         values.put("badFrames", badFrames.sum());
         values.put("silentPeersClosed", silentPeersClosed.sum());
