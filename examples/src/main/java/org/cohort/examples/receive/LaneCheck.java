@@ -6,9 +6,11 @@ import java.util.Arrays;
  * Checks one lane's sequence numbers as they arrive: the next number is in order; a higher one skips a
  * gap; a lower one is a duplicate when it was seen already, and otherwise late (out of order).
  *
- * <p>Seen numbers are remembered for the last {@value #WINDOW} numbers below the highest one; an even
- * older number cannot be told apart and counts as out of order. A new epoch (the sender restarted)
- * starts the lane afresh. Not thread-safe: {@link ReceiveLedger} guards it.
+ * <p>A lane this node has not seen before starts at its first message, whatever its number: the
+ * numbers before it are not counted as gaps (this node may have received them before it restarted). A
+ * new epoch (the sender restarted) starts the lane again from 1. Seen numbers are remembered for the
+ * last {@value #WINDOW} numbers below the highest one; an even older number cannot be told apart and
+ * counts as out of order. Not thread-safe: {@link ReceiveLedger} guards it.
  */
 final class LaneCheck {
 
@@ -30,6 +32,7 @@ final class LaneCheck {
     private final long[] seen = new long[WINDOW / Long.SIZE];
     private boolean started;
     private long epoch;
+    private long firstSeq;
     private long highest;
     private long received;
     private long duplicates;
@@ -46,12 +49,18 @@ final class LaneCheck {
      */
     Verdict accept(long messageEpoch, long seq) {
         received++;
-        if (!started || messageEpoch != epoch) {
-            if (started) {
-                epochChanges++;
-            }
+        if (!started) {
+            // A lane new to this node starts at its first message: the numbers before it may have reached
+            // this node before it restarted, so they are not counted as missing.
             started = true;
             epoch = messageEpoch;
+            firstSeq = seq;
+            highest = seq - 1;
+        } else if (messageEpoch != epoch) {
+            // The sender restarted: its new run numbers from 1 again, and what is below is missing.
+            epochChanges++;
+            epoch = messageEpoch;
+            firstSeq = 1;
             highest = 0;
             Arrays.fill(seen, 0L);
         }
@@ -107,6 +116,10 @@ final class LaneCheck {
 
     long epoch() {
         return epoch;
+    }
+
+    long firstSeq() {
+        return firstSeq;
     }
 
     long highest() {

@@ -14,8 +14,9 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>The invariants a healthy cluster keeps: {@code duplicates} and {@code outOfOrder} stay 0 (one
  * stream per peer, handlers on one thread each). {@code gaps} grow only when messages are lost on the
- * way: a stream closed with messages queued, a peer that was down, or a broadcast or request the
- * sender could not hand to this node's stream.
+ * way: a stream closed with messages queued, or a broadcast or request the sender could not hand to
+ * this node's stream (a refused unicast uses no number). A lane new to this node is checked from its
+ * first message on ({@code firstSeq}); a sender's restart (new epoch) starts its lanes again at 1.
  *
  * <p>At most {@value #MAX_LANES} lanes and {@value #MAX_SENDERS} senders are tracked; messages beyond
  * those are counted as {@code untracked} and not checked. Thread-safe. A component of its own with no
@@ -34,8 +35,14 @@ public final class ReceiveLedger {
     public static final int MAX_TEXT_KEPT = 200;
 
     /** A lane's figures. */
-    public record LaneFigures(String sender, String subject, String lane, long epoch, long received, long highestSeq,
-            long duplicates, long outOfOrder, long gaps, long epochChanges) {
+    /**
+     * A lane's figures.
+     *
+     * @param firstSeq the first number of the current epoch this node saw: a lane new to this node starts
+     *     where it joins it, a new epoch at 1
+     */
+    public record LaneFigures(String sender, String subject, String lane, long epoch, long received, long firstSeq,
+            long highestSeq, long duplicates, long outOfOrder, long gaps, long epochChanges) {
     }
 
     /** A sender's figures. */
@@ -156,7 +163,7 @@ public final class ReceiveLedger {
         senders.forEach((id, count) -> senderFigures.add(new SenderFigures(id, count.received, count.paddingBytes)));
         List<LaneFigures> laneFigures = new ArrayList<>();
         lanes.forEach((key, lane) -> laneFigures.add(new LaneFigures(key.sender(), key.subject(), key.lane(),
-                lane.epoch(), lane.received(), lane.highest(), lane.duplicates(), lane.outOfOrder(), lane.gaps(),
+                lane.epoch(), lane.received(), lane.firstSeq(), lane.highest(), lane.duplicates(), lane.outOfOrder(), lane.gaps(),
                 lane.epochChanges())));
         return new Snapshot(new Totals(received, duplicates, outOfOrder, gaps, epochChanges, undecodable, untracked),
                 List.copyOf(senderFigures), List.copyOf(laneFigures), List.copyOf(last));

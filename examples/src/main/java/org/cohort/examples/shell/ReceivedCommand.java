@@ -66,6 +66,7 @@ public class ReceivedCommand extends ExampleAction {
             row.put("lane", lane.lane());
             row.put("epoch", Long.toHexString(lane.epoch()));
             row.put("received", lane.received());
+            row.put("firstSeq", lane.firstSeq());
             row.put("highestSeq", lane.highestSeq());
             row.put("duplicates", lane.duplicates());
             row.put("outOfOrder", lane.outOfOrder());
@@ -126,13 +127,13 @@ public class ReceivedCommand extends ExampleAction {
         if (!lanes.isEmpty()) {
             out.println();
             ShellTable table = new ShellTable();
-            for (String column : new String[] {"SENDER", "SUBJECT", "LANE", "EPOCH", "RECEIVED", "HIGHEST SEQ",
+            for (String column : new String[] {"SENDER", "SUBJECT", "LANE", "EPOCH", "RECEIVED", "SEQS",
                 "DUPLICATES", "OUT OF ORDER", "GAPS", "EPOCH CHANGES"}) {
                 table.column(column);
             }
             for (Map<String, Object> lane : lanes) {
                 table.addRow().addContent(lane.get("sender"), lane.get("subject"), lane.get("lane"), lane.get("epoch"),
-                        lane.get("received"), lane.get("highestSeq"), lane.get("duplicates"), lane.get("outOfOrder"),
+                        lane.get("received"), lane.get("firstSeq") + ".." + lane.get("highestSeq"), lane.get("duplicates"), lane.get("outOfOrder"),
                         lane.get("gaps"), lane.get("epochChanges"));
             }
             table.print(out);

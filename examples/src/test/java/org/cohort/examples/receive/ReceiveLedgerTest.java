@@ -72,9 +72,22 @@ class ReceiveLedgerTest {
     }
 
     @Test
-    void aFirstMessageAfterOneCountsTheMissedOnesAsAGap() {
-        receive("node-1", 7, "send", 4);
-        assertThat(lane("node-1", "send").gaps()).isEqualTo(3);
+    void aLaneNewToThisNodeStartsAtItsFirstMessage() {
+        receive("node-1", 7, "send", 4, 5, 3);
+        ReceiveLedger.LaneFigures figures = lane("node-1", "send");
+        assertThat(figures.firstSeq()).isEqualTo(4);
+        assertThat(figures.gaps()).isZero();
+        assertThat(figures.outOfOrder()).as("3 is below the start: late, as far as this node can tell").isEqualTo(1);
+    }
+
+    @Test
+    void aNewEpochThatDoesNotStartAtOneHasAGap() {
+        receive("node-1", 7, "send", 10, 11);
+        receive("node-1", 8, "send", 3);
+        ReceiveLedger.LaneFigures figures = lane("node-1", "send");
+        assertThat(figures.gaps()).isEqualTo(2);
+        assertThat(figures.firstSeq()).isEqualTo(1);
+        assertThat(figures.highestSeq()).isEqualTo(3);
     }
 
     @Test
