@@ -153,6 +153,8 @@ public final class LoadRun implements Runnable {
     private volatile String endReason = "";
     private volatile long attempted;
     private volatile long startedNanos;
+    private volatile long sendingEndedNanos;
+    private volatile boolean sendingDone;
     private volatile long endedNanos;
     private volatile Instant startedAt;
 
@@ -212,6 +214,8 @@ public final class LoadRun implements Runnable {
         State end = State.FINISHED;
         try {
             endReason = send();
+            sendingEndedNanos = nanoTime.getAsLong();
+            sendingDone = true;
             if (settings.mode() == Mode.REQUEST && !stopRequested) {
                 awaitReplies();
             }
@@ -364,8 +368,10 @@ public final class LoadRun implements Runnable {
         long refusedCount = refused.sum();
         long skipped = skippedInFlightLimit.sum();
         long started = startedNanos;
-        long elapsedNanos = state == State.STARTING ? 0
-                : (running() ? nanoTime.getAsLong() : endedNanos) - started;
+        long now = nanoTime.getAsLong();
+        long elapsedNanos = state == State.STARTING ? 0 : (running() ? now : endedNanos) - started;
+        long sendingNanos = state == State.STARTING ? 0
+                : (sendingDone ? sendingEndedNanos : running() ? now : endedNanos) - started;
 
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("mode", mode.id());
@@ -395,7 +401,8 @@ public final class LoadRun implements Runnable {
         // Not yet due while running; afterwards behind schedule at the deadline, or cut by a stop.
         figures.put("unsent", planned - attempted);
         figures.put("bytesSent", bytesSent.sum());
-        figures.put("sentPerSecond", elapsedNanos <= 0 ? 0 : Math.round(sentCount * 1e9 / elapsedNanos));
+        // Over the sending time only: the wait for the last replies does not count.
+        figures.put("sentPerSecond", sendingNanos <= 0 ? 0 : Math.round(sentCount * 1e9 / sendingNanos));
         if (mode == Mode.BROADCAST) {
             figures.put("recipients", recipients.sum());
         } else {

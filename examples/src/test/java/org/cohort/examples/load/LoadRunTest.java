@@ -113,6 +113,7 @@ class LoadRunTest {
                     + LoadRun.MAX_PARK_NANOS + 1);
         }
         assertThat(figures.get("elapsedMs")).isEqualTo(1990L);
+        assertThat(figures.get("sentPerSecond")).isEqualTo(Math.round(200 * 1e9 / 1_990_000_000L));
     }
 
     @Test
@@ -194,6 +195,8 @@ class LoadRunTest {
 
         assertThat(figures).containsEntry("sent", 100L).containsEntry("replies", 92L).containsEntry("failures", 8L)
                 .containsEntry("inFlight", 0L).containsEntry("timeoutMs", 500L);
+        // Replies took 2 ms each on this fake clock, inside the sending time; the rate is the sending rate.
+        assertThat((Long) figures.get("sentPerSecond")).isBetween(80L, 101L);
         assertThat(figures.get("failuresByType")).isEqualTo(Map.of("timeout", 1L, "overloaded", 1L, "noHandler", 1L,
                 "unreachable", 1L, "streamClosed", 1L, "remoteFailure", 1L, "badReply", 1L, "other", 1L));
         assertThat(figures.get("latencyMicros")).isEqualTo(Map.of("count", 92L, "min", 2000L, "avg", 2000L,
