@@ -211,7 +211,7 @@ public final class LoadRun implements Runnable {
         startedNanos = nanoTime.getAsLong();
         startedAt = clock.instant();
         state = State.RUNNING;
-        State end = State.FINISHED;
+        State end = State.FAILED; // unless it gets to the end of the try block
         try {
             endReason = send();
             sendingEndedNanos = nanoTime.getAsLong();
@@ -219,14 +219,14 @@ public final class LoadRun implements Runnable {
             if (settings.mode() == Mode.REQUEST && !stopRequested) {
                 awaitReplies();
             }
-            if (stopRequested) {
-                end = State.STOPPED;
-            }
+            end = stopRequested ? State.STOPPED : State.FINISHED;
         } catch (RuntimeException e) {
-            end = State.FAILED;
             endReason = "failed: " + e;
             LOG.warn("The {} load failed after {} messages", settings.mode().id(), attempted, e);
         } finally {
+            if (end == State.FAILED && endReason.isEmpty()) {
+                endReason = "failed: see the log";
+            }
             endedNanos = nanoTime.getAsLong();
             state = end;
             done.countDown();
