@@ -1,6 +1,7 @@
 package org.cohort.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -8,12 +9,15 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -29,6 +33,9 @@ public class AssemblyLayoutIT {
 
     private static final String CLUSTER_CFG = "org.cohort.cluster.cfg";
     private static final Map<String, byte[]> ETC = new HashMap<>();
+    /** Every file under system/, as a path relative to it. */
+    private static final Set<String> SYSTEM = new TreeSet<>();
+    private static String featuresXml;
     private static final List<String> WANTED = List.of("org.apache.karaf.shell.cfg", "org.apache.karaf.management.cfg",
             "users.properties", "org.apache.karaf.features.cfg");
 
@@ -42,7 +49,12 @@ public class AssemblyLayoutIT {
                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
                 String[] parts = entry.getName().split("/");
-                if (parts.length == 3 && parts[1].equals("etc") && WANTED.contains(parts[2])) {
+                if (parts.length > 2 && parts[1].equals("system") && !entry.isDirectory()) {
+                    SYSTEM.add(entry.getName().substring(parts[0].length() + "/system/".length()));
+                }
+                if (entry.getName().endsWith("/cohort-features-" + version + "-features.xml")) {
+                    featuresXml = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (parts.length == 3 && parts[1].equals("etc") && WANTED.contains(parts[2])) {
                     ETC.put(parts[2], tar.readAllBytes());
                 } else if (entry.getName().endsWith("/cohort-features-" + version + "-cluster.cfg")) {
                     // Installed into etc/ by the cohort feature at first boot.
@@ -87,7 +99,7 @@ public class AssemblyLayoutIT {
         assertNotNull("user karaf is defined", karaf);
         assertTrue(karaf, karaf.startsWith("karaf,") && karaf.contains("_g_:admingroup"));
         assertTrue(users.getProperty("_g_:admingroup"), users.getProperty("_g_:admingroup").contains("admin"));
-        String text = new String(ETC.get("users.properties"), java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(ETC.get("users.properties"), StandardCharsets.UTF_8);
         assertTrue("the file warns to change the password", text.contains("change this password"));
     }
 
@@ -96,5 +108,17 @@ public class AssemblyLayoutIT {
         String boot = etc("org.apache.karaf.features.cfg").getProperty("featuresBoot");
         assertTrue(boot, boot.matches("(?s).*\\bcohort/.*"));
         assertTrue(boot, boot.matches("(?s).*\\bscr/.*"));
+    }
+
+    @Test
+    public void theExampleFeatureShipsInSystemWithoutBooting() throws IOException {
+        String version = System.getProperty("cohort.version");
+        String jar = "org/cohort/cohort-examples/" + version + "/cohort-examples-" + version + ".jar";
+        assertTrue("system/ holds " + jar + " for an offline feature:install cohort-example; it holds "
+                + SYSTEM.stream().filter(path -> path.startsWith("org/cohort/")).toList(), SYSTEM.contains(jar));
+        assertNotNull("the features repository is in system/", featuresXml);
+        assertTrue("the repository defines cohort-example", featuresXml.contains("<feature name=\"cohort-example\""));
+        String boot = etc("org.apache.karaf.features.cfg").getProperty("featuresBoot");
+        assertFalse("cohort-example is not a boot feature: " + boot, boot.matches("(?s).*\\bcohort-example\\b.*"));
     }
 }

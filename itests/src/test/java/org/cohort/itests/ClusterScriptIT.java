@@ -25,7 +25,9 @@ import org.junit.Test;
 
 /**
  * The user's first command, for real: {@code scripts/cluster.sh} starts three Karaf processes on
- * 127.0.0.1-3, and the shell, the logs and signals show the cluster doing what it says.
+ * 127.0.0.1-3, and the shell, the logs and signals show the cluster doing what it says. The same cluster
+ * then installs the example feature (a sibling bundle on the public API) and carries its typed messages,
+ * broadcasts, requests and loads, so that starting a cluster is paid for once.
  */
 public class ClusterScriptIT {
 
@@ -61,6 +63,16 @@ public class ClusterScriptIT {
     }
 
     private String run(String... args) throws Exception {
+        CommandResult result = runAllowingFailure(args);
+        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + result.output(), 0, result.exitValue());
+        return result.output();
+    }
+
+    /** What cluster.sh printed and its exit status (for cli: 1 when Karaf reported an error). */
+    private record CommandResult(int exitValue, String output) {
+    }
+
+    private CommandResult runAllowingFailure(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("scripts/cluster.sh").toString());
         command.addAll(List.of(args));
@@ -74,9 +86,7 @@ public class ClusterScriptIT {
             process.destroyForcibly();
             throw new AssertionError("cluster.sh " + String.join(" ", args) + " did not finish");
         }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + text, 0, process.exitValue());
-        return text;
+        return new CommandResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
     /** cluster:nodes --json on node K: node id to [state, incarnation]. */
@@ -108,7 +118,7 @@ public class ClusterScriptIT {
     }
 
     @Test
-    public void upShowsThreeActiveNodesThatTalkSurviveAKillAndGoDownClean() throws Exception {
+    public void upShowsThreeActiveNodesThatTalkRunTheExampleFeatureSurviveAKillAndGoDownClean() throws Exception {
         Path tarball = Path.of(System.getProperty("maven.repo.local"), "org", "cohort", "cohort-karaf-assembly",
                 CohortKarafOptions.COHORT_VERSION, "cohort-karaf-assembly-" + CohortKarafOptions.COHORT_VERSION + ".tar.gz");
         String up = run("up", "3", "--assembly", tarball.toString());
@@ -133,6 +143,10 @@ public class ClusterScriptIT {
         String withRtt = run("cli", "1", "cluster:nodes", "--json");
         assertTrue(withRtt, withRtt.matches("(?s).*\"id\":\"node-2\"[^}]*\"lastRttMicros\":\\d+.*"));
 
+        exampleFeatureInstallsOnEveryNode();
+        exampleMessagesArriveByUnicastAndBroadcast();
+        exampleLoadsCompleteWithoutLossDuplicatesOrReordering();
+
         run("kill", "2");
         for (int k : new int[] {1, 3}) {
             int observer = k;
@@ -150,6 +164,8 @@ public class ClusterScriptIT {
             assertNotEquals("a restart is a new incarnation", firstIncarnation, nodes(observer).get("node-2")[1]);
         }
 
+        exampleFeatureIsBackOnTheRestartedNode();
+
         List<Long> pids = pids();
         assertEquals(3, pids.size());
         run("down");
@@ -157,5 +173,134 @@ public class ClusterScriptIT {
             assertFalse("process " + pid + " is gone after down", ProcessHandle.of(pid).map(ProcessHandle::isAlive)
                     .orElse(false));
         }
+    }
+
+    // ---- the example feature --------------------------------------------------------------------
+
+    private static final Duration EXAMPLE_DEADLINE = Duration.ofSeconds(30);
+    private static final Pattern TOTALS = Pattern.compile(
+            "\"totals\":\\{\"received\":(\\d+),\"duplicates\":(\\d+),\"outOfOrder\":(\\d+),\"gaps\":(\\d+)");
+
+    /** {@code example:received --json} on node K. */
+    private String received(int k) throws Exception {
+        return run("cli", Integer.toString(k), "example:received", "--json", "--last", "20");
+    }
+
+    /** A number in flat JSON: the first {@code "name":N}. */
+    private static long number(String json, String name) {
+        Matcher matcher = Pattern.compile("\"" + Pattern.quote(name) + "\":(-?\\d+)").matcher(json);
+        assertTrue("no " + name + " in " + json, matcher.find());
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** One lane's figures in example:received --json, as its JSON object (lanes have an epoch; arrivals not). */
+    private static String lane(String receivedJson, String sender, String lane) {
+        Matcher matcher = Pattern.compile("\\{\"sender\":\"" + Pattern.quote(sender) + "\",\"subject\":\"[^\"]+\",\"lane\":\""
+                + Pattern.quote(lane) + "\",\"epoch\"[^}]*\\}").matcher(receivedJson);
+        assertTrue("no lane " + lane + " from " + sender + " in " + receivedJson, matcher.find());
+        return matcher.group();
+    }
+
+    /**
+     * feature:install cohort-example on every node, offline from the distribution's system/ folder; then
+     * each node sends itself a message and a request until they come back, which proves its whiteboard
+     * handlers are subscribed.
+     */
+    private void exampleFeatureInstallsOnEveryNode() throws Exception {
+        for (int k = 1; k <= 3; k++) {
+            run("cli", Integer.toString(k), "feature:install", "cohort-example");
+        }
+        for (int n = 1; n <= 3; n++) {
+            int k = n;
+            String node = Integer.toString(k);
+            String self = "node-" + k;
+            await("example: commands on node " + k).atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> runAllowingFailure("cli", node, "example:received", "--json").exitValue() == 0);
+            String probe = "probe-" + k;
+            await("node " + k + " receives its own message").atMost(EXAMPLE_DEADLINE)
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        run("cli", node, "example:send", self, probe);
+                        return received(k).contains("\"text\":\"" + probe + "\"");
+                    });
+            await("node " + k + " answers its own request").atMost(EXAMPLE_DEADLINE)
+                    .pollInterval(Duration.ofMillis(500)).until(() -> number(run("cli", node, "example:load", "--mode",
+                            "request", "--rate", "1", "--duration", "1", "--wait", "--json", self), "replies") == 1);
+        }
+        String features = run("cli", "1", "feature:list", "-i");
+        assertTrue(features, features.matches("(?s).*\\bcohort-example\\b.*"));
+    }
+
+    private void exampleMessagesArriveByUnicastAndBroadcast() throws Exception {
+        String marker = "typed-" + System.nanoTime();
+        String sent = run("cli", "1", "example:send", "--json", "node-2", marker);
+        assertTrue(sent, sent.contains("\"sent\":true") && sent.contains("\"node\":\"node-2\""));
+        await("node 2 receives node 1's ExampleMessage").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> received(2).matches("(?s).*\\{\"sender\":\"node-1\",\"subject\":\"example.message\","
+                        + "\"lane\":\"send\",[^}]*\"text\":\"" + marker + "\"\\}.*"));
+
+        String everyone = "everyone-" + System.nanoTime();
+        String broadcast = run("cli", "3", "example:broadcast", "--json", everyone);
+        assertTrue(broadcast, broadcast.contains("\"to\":[\"node-1\",\"node-2\"]"));
+        for (int k = 1; k <= 2; k++) {
+            int receiver = k;
+            await("node " + k + " receives node 3's broadcast").atMost(EXAMPLE_DEADLINE)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> received(receiver).matches("(?s).*\\{\"sender\":\"node-3\",[^}]*\"lane\":\"broadcast\","
+                            + "[^}]*\"text\":\"" + everyone + "\"\\}.*"));
+        }
+        // An unknown node is refused with its reason, as an error.
+        CommandResult stranger = runAllowingFailure("cli", "1", "example:send", "node-9", "hello");
+        assertEquals(stranger.output(), 1, stranger.exitValue());
+        assertTrue(stranger.output(), stranger.output().contains("node-9 is not a member"));
+    }
+
+    /**
+     * A short request load from node 1 to node 2 gets every reply; a short unicast load from node 1 to
+     * node 3 arrives whole, in order, once; no node saw a duplicate or a message out of order.
+     */
+    private void exampleLoadsCompleteWithoutLossDuplicatesOrReordering() throws Exception {
+        String requests = run("cli", "1", "example:load", "--mode", "request", "--rate", "200", "--duration", "3",
+                "--size", "1024", "--timeout-ms", "5000", "--wait", "--json", "node-2");
+        assertTrue(requests, requests.contains("\"state\":\"FINISHED\""));
+        assertEquals(requests, 600, number(requests, "sent"));
+        assertEquals(requests, 600, number(requests, "replies"));
+        assertEquals(requests, 0, number(requests, "failures"));
+        assertTrue(requests, number(requests, "p99") > 0);
+        String status = run("cli", "1", "example:load-status", "--mode", "request", "--json");
+        assertEquals(status, 600, number(status, "replies"));
+
+        String unicast = run("cli", "1", "example:load", "--mode", "unicast", "--rate", "500", "--duration", "2",
+                "--wait", "--json", "node-3");
+        assertEquals(unicast, 1000, number(unicast, "sent"));
+        assertEquals(unicast, 0, number(unicast, "refused"));
+        await("node 3 receives the whole unicast load").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> number(lane(received(3), "node-1", "load-unicast"), "received") == 1000);
+        String loadLane = lane(received(3), "node-1", "load-unicast");
+        assertEquals(loadLane, 1, number(loadLane, "firstSeq"));
+        assertEquals(loadLane, 1000, number(loadLane, "highestSeq"));
+        assertEquals(loadLane, 0, number(loadLane, "gaps"));
+
+        String requestLane = lane(received(2), "node-1", "load-request");
+        assertEquals(requestLane, 600, number(requestLane, "received"));
+        assertEquals(requestLane, 0, number(requestLane, "gaps"));
+        for (int k = 1; k <= 3; k++) {
+            Matcher totals = TOTALS.matcher(received(k));
+            assertTrue(totals.find());
+            assertEquals("duplicates on node " + k + ": " + totals.group(), "0", totals.group(2));
+            assertEquals("out of order on node " + k + ": " + totals.group(), "0", totals.group(3));
+        }
+    }
+
+    /** The feature stays installed across a kill: node 2 comes back with it, a new ledger, and takes messages. */
+    private void exampleFeatureIsBackOnTheRestartedNode() throws Exception {
+        String marker = "again-" + System.nanoTime();
+        await("node 2 receives node 1's ExampleMessage after its restart").atMost(EXAMPLE_DEADLINE)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                    run("cli", "1", "example:send", "node-2", marker);
+                    return received(2).contains("\"text\":\"" + marker + "\"");
+                });
+        String again = received(2);
+        assertTrue("a fresh ledger does not count what the old one saw as gaps: " + again,
+                lane(again, "node-1", "send").contains("\"gaps\":0"));
     }
 }

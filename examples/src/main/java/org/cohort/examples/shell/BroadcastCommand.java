@@ -1,0 +1,53 @@
+package org.cohort.examples.shell;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.examples.message.ExampleSubjects;
+import org.cohort.examples.send.ExampleSender;
+
+/** {@code example:broadcast TEXT...}: one typed message to every other ACTIVE member. */
+@Service
+@Command(scope = "example", name = "broadcast", description = "Sends one ExampleMessage to every other ACTIVE "
+        + "member, one way, on subject " + ExampleSubjects.MESSAGE)
+public class BroadcastCommand extends ExampleAction {
+
+    @Argument(index = 0, name = "text", required = true, multiValued = true, description = "The text to send")
+    List<String> text;
+
+    @Reference(optional = true)
+    ExampleSender sender;
+
+    @Override
+    Object compute() {
+        ExampleSender.Outcome outcome = require(sender, "The example sender")
+                .broadcast(ExampleSubjects.LANE_BROADCAST, String.join(" ", text), null);
+        if (!outcome.sent()) {
+            throw new IllegalStateException("not sent (" + outcome.refusal() + "): " + outcome.detail());
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("sent", true);
+        // Cohort's broadcast does not tell which nodes it reached: these were ACTIVE just before.
+        result.put("to", outcome.to().stream().map(NodeId::id).toList());
+        result.put("subject", ExampleSubjects.MESSAGE);
+        result.put("lane", outcome.lane());
+        result.put("seq", outcome.seq());
+        result.put("bytes", outcome.bytes());
+        return result;
+    }
+
+    @Override
+    void print(Object result, PrintStream out) {
+        Map<?, ?> sent = (Map<?, ?>) result;
+        List<?> to = (List<?>) sent.get("to");
+        out.println("Broadcast ExampleMessage #" + sent.get("seq") + " of lane " + sent.get("lane") + " ("
+                + sent.get("bytes") + " bytes) on " + sent.get("subject") + " to the " + to.size()
+                + " other ACTIVE member(s): " + String.join(", ", to.stream().map(String::valueOf).toList()));
+    }
+}
