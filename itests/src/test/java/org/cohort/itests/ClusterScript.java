@@ -64,8 +64,19 @@ final class ClusterScript {
         return true;
     }
 
+    /** What cluster.sh printed and its exit status (for cli: 1 when Karaf reported an error). */
+    record CommandResult(int exitValue, String output) {
+    }
+
     /** Runs cluster.sh with the arguments; fails unless it exits 0; returns its output. */
     String run(String... args) throws Exception {
+        CommandResult result = runAllowingFailure(args);
+        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + result.output(), 0, result.exitValue());
+        return result.output();
+    }
+
+    /** Runs cluster.sh with the arguments, whatever its exit status. */
+    CommandResult runAllowingFailure(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("scripts/cluster.sh").toString());
         command.addAll(List.of(args));
@@ -79,9 +90,7 @@ final class ClusterScript {
             process.destroyForcibly();
             throw new AssertionError("cluster.sh " + String.join(" ", args) + " did not finish");
         }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + text, 0, process.exitValue());
-        return text;
+        return new CommandResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 
     /** One shell command on node K. */

@@ -7,17 +7,12 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.After;
@@ -31,73 +26,21 @@ import org.junit.Test;
  */
 public class ClusterScriptIT {
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
-    private static final Pattern NODE = Pattern.compile(
-            "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(true|false),"
-                    + "\"since\":\\d+,\"incarnation\":(\\d+)[^}]*\\}");
-
-    private final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
-    private final Path clusterDir = Path.of(System.getProperty("exam.folder")).getParent().resolve("cluster-it");
-    private final int portBase = freePortBase();
-
-    /** A port base whose derived ports (base .. base+40) are free on loopback right now. */
-    private static int freePortBase() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + (int) (Math.random() * 30000);
-            if (rangeFree(base, 40)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free port range found");
-    }
-
-    private static boolean rangeFree(int base, int count) {
-        for (int port = base; port <= base + count; port++) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-            } catch (IOException taken) {
-                return false;
-            }
-        }
-        return true;
-    }
+    private final ClusterScript script = new ClusterScript("cluster-it");
+    private final Path clusterDir = script.clusterDir;
 
     private String run(String... args) throws Exception {
-        CommandResult result = runAllowingFailure(args);
-        assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + result.output(), 0, result.exitValue());
-        return result.output();
+        return script.run(args);
     }
 
-    /** What cluster.sh printed and its exit status (for cli: 1 when Karaf reported an error). */
-    private record CommandResult(int exitValue, String output) {
-    }
-
-    private CommandResult runAllowingFailure(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(root.resolve("scripts/cluster.sh").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().put("COHORT_CLUSTER_DIR", clusterDir.toString());
-        builder.environment().put("COHORT_PORT_BASE", Integer.toString(portBase));
-        Process process = builder.start();
-        process.getOutputStream().close(); // no terminal, like CI
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("cluster.sh " + String.join(" ", args) + " did not finish");
-        }
-        return new CommandResult(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    private ClusterScript.CommandResult runAllowingFailure(String... args) throws Exception {
+        return script.runAllowingFailure(args);
     }
 
     /** cluster:nodes --json on node K: node id to [state, incarnation]. */
     private Map<String, String[]> nodes(int k) throws Exception {
-        String json = run("cli", Integer.toString(k), "cluster:nodes", "--json").trim();
-        Map<String, String[]> nodes = new LinkedHashMap<>();
-        Matcher matcher = NODE.matcher(json);
-        while (matcher.find()) {
-            nodes.put(matcher.group(1), new String[] {matcher.group(2), matcher.group(4)});
-        }
-        assertEquals("three members in " + json, 3, nodes.size());
+        Map<String, String[]> nodes = script.nodes(k);
+        assertEquals("three members in " + nodes.keySet(), 3, nodes.size());
         return nodes;
     }
 
@@ -119,8 +62,7 @@ public class ClusterScriptIT {
 
     @Test
     public void upShowsThreeActiveNodesThatTalkRunTheExampleFeatureSurviveAKillAndGoDownClean() throws Exception {
-        Path tarball = Path.of(System.getProperty("maven.repo.local"), "org", "cohort", "cohort-karaf-assembly",
-                CohortKarafOptions.COHORT_VERSION, "cohort-karaf-assembly-" + CohortKarafOptions.COHORT_VERSION + ".tar.gz");
+        Path tarball = ClusterScript.assembly();
         String up = run("up", "3", "--assembly", tarball.toString());
         assertTrue(up, up.contains("node-3"));
 
@@ -249,7 +191,7 @@ public class ClusterScriptIT {
                             + "[^}]*\"text\":\"" + everyone + "\"\\}.*"));
         }
         // An unknown node is refused with its reason, as an error.
-        CommandResult stranger = runAllowingFailure("cli", "1", "example:send", "node-9", "hello");
+        ClusterScript.CommandResult stranger = runAllowingFailure("cli", "1", "example:send", "node-9", "hello");
         assertEquals(stranger.output(), 1, stranger.exitValue());
         assertTrue(stranger.output(), stranger.output().contains("node-9 is not a member"));
     }

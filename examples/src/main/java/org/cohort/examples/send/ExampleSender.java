@@ -244,7 +244,7 @@ public class ExampleSender {
             case NOT_A_MEMBER -> to + " is not a member of the cluster";
             case NO_STREAM -> to + " is INACTIVE: there is no stream to it";
             case QUEUE_FULL_OR_TOO_LARGE -> "the outbound queue to " + to + " is full, or the message is larger "
-                    + "than a frame (frame.max.bytes)";
+                    + "than message.max.bytes";
             case NO_ACTIVE_MEMBER -> "no other member is ACTIVE";
             case NOT_SERIALIZABLE -> "the message cannot be serialized";
         };
