@@ -60,6 +60,16 @@ public @interface ClusterConfig {
     String FAILURE_ACCEPTABLE_PAUSE_MS = "failure.acceptable.pause.ms";
     /** Key of the shared secret that authenticates members. */
     String CLUSTER_SECRET = "cluster.secret";
+    /** Key of the switch for mutual TLS. */
+    String TLS_ENABLED = "tls.enabled";
+    /** Key of this node's key store. */
+    String TLS_KEYSTORE = "tls.keystore";
+    /** Key of the key store's password. */
+    String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
+    /** Key of the trust store. */
+    String TLS_TRUSTSTORE = "tls.truststore";
+    /** Key of the trust store's password. */
+    String TLS_TRUSTSTORE_PASSWORD = "tls.truststore.password";
 
     /** Default cluster name. */
     String DEFAULT_CLUSTER_NAME = "cohort";
@@ -396,4 +406,68 @@ public @interface ClusterConfig {
                     + " characters; use a long random one. Default: empty (no secret).",
             required = false)
     String cluster_secret() default DEFAULT_CLUSTER_SECRET;
+
+    /**
+     * {@value #TLS_ENABLED}.
+     *
+     * @return whether streams use mutual TLS
+     */
+    @AttributeDefinition(
+            name = "Mutual TLS",
+            description = "Whether streams between members use TLS 1.3 with certificates on both sides. A peer"
+                    + " whose certificate does not chain to the trust store, or whose certificate names another"
+                    + " node than its hello claims (subject CN or a DNS subject alternative name equal to the node"
+                    + " id), is refused. When on and a store is missing, unreadable or wrong, cluster I/O does not"
+                    + " start: never plaintext. Set it on every member or on none. Default: false.",
+            required = false)
+    boolean tls_enabled() default false;
+
+    /**
+     * {@value #TLS_KEYSTORE}.
+     *
+     * @return the key store path
+     */
+    @AttributeDefinition(
+            name = "TLS key store",
+            description = "This node's private key and certificate chain: a PKCS12 file (.p12, .pfx) or a PEM file"
+                    + " (.pem, .crt) holding both. Required when tls.enabled is true. Default: empty.",
+            required = false)
+    String tls_keystore() default "";
+
+    /**
+     * {@value #TLS_KEYSTORE_PASSWORD}.
+     *
+     * @return the key store password
+     */
+    @AttributeDefinition(
+            name = "TLS key store password",
+            type = AttributeType.PASSWORD,
+            description = "The key store's password, which is also its key's; empty for none. Default: empty.",
+            required = false)
+    String tls_keystore_password() default "";
+
+    /**
+     * {@value #TLS_TRUSTSTORE}.
+     *
+     * @return the trust store path
+     */
+    @AttributeDefinition(
+            name = "TLS trust store",
+            description = "The certificates a peer's certificate must chain to (usually the cluster's CA): a"
+                    + " PKCS12 file (.p12, .pfx) or a PEM file (.pem, .crt). Required when tls.enabled is true."
+                    + " Default: empty.",
+            required = false)
+    String tls_truststore() default "";
+
+    /**
+     * {@value #TLS_TRUSTSTORE_PASSWORD}.
+     *
+     * @return the trust store password
+     */
+    @AttributeDefinition(
+            name = "TLS trust store password",
+            type = AttributeType.PASSWORD,
+            description = "The trust store's password; empty for none. Default: empty.",
+            required = false)
+    String tls_truststore_password() default "";
 }

@@ -25,6 +25,7 @@ import org.cohort.api.cluster.NodeId;
  * @param outboundQueueBytes how many bytes may wait unsent on one stream before sends are refused
  * @param failureDetection heartbeats and the failure detector
  * @param secret the shared secret that authenticates members, or {@link ClusterSecret#NONE}
+ * @param tls mutual TLS between members, or {@link TlsSettings#DISABLED}
  */
 public record ClusterSettings(
         String clusterName,
@@ -39,10 +40,12 @@ public record ClusterSettings(
         long maxReassemblyBytes,
         long outboundQueueBytes,
         FailureDetectionSettings failureDetection,
-        ClusterSecret secret) {
+        ClusterSecret secret,
+        TlsSettings tls) {
 
     public ClusterSettings {
         Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(clusterName, "clusterName");
         Objects.requireNonNull(localNodeId, "localNodeId");
         members = List.copyOf(members);
@@ -71,7 +74,7 @@ public record ClusterSettings(
             int maxMessageBytes, long outboundQueueBytes, FailureDetectionSettings failureDetection) {
         this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
                 helloTimeout, maxMessageBytes, Math.max(ClusterConfig.DEFAULT_REASSEMBLY_MAX_BYTES, maxMessageBytes),
-                outboundQueueBytes, failureDetection, ClusterSecret.NONE);
+                outboundQueueBytes, failureDetection, ClusterSecret.NONE, TlsSettings.DISABLED);
     }
 
     /** Settings without a cluster secret. */
@@ -81,14 +84,21 @@ public record ClusterSettings(
             FailureDetectionSettings failureDetection) {
         this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
                 helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes, failureDetection,
-                ClusterSecret.NONE);
+                ClusterSecret.NONE, TlsSettings.DISABLED);
     }
 
     /** The same settings with another secret. */
     public ClusterSettings withSecret(ClusterSecret newSecret) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, newSecret);
+                failureDetection, newSecret, tls);
+    }
+
+    /** The same settings with other TLS settings. */
+    public ClusterSettings withTls(TlsSettings newTls) {
+        return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
+                reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
+                failureDetection, secret, newTls);
     }
 
     /**

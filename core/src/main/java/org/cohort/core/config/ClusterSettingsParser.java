@@ -21,6 +21,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,9 +117,10 @@ public final class ClusterSettingsParser {
         atLeastLargestMessage(properties, OUTBOUND_QUEUE_MAX_BYTES, outboundQueueBytes, maxMessageBytes);
         FailureDetectionSettings failureDetection = failureDetection(properties, helloTimeout);
         ClusterSecret secret = secret(properties);
+        TlsSettings tls = tls(properties);
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval,
                 connectTimeout, reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, secret);
+                failureDetection, secret, tls);
     }
 
     private static void atLeastLargestMessage(Map<String, ?> properties, String key, long value,
@@ -158,6 +160,49 @@ public final class ClusterSettingsParser {
                             + ClusterConfig.MAX_CLUSTER_SECRET_LENGTH + " characters, has " + value.length());
         }
         return ClusterSecret.of(value);
+    }
+
+    private static TlsSettings tls(Map<String, ?> properties) throws InvalidConfigurationException {
+        Object rawEnabled = lookup(properties, ClusterConfig.TLS_ENABLED);
+        boolean enabled;
+        if (rawEnabled == null || rawEnabled instanceof Boolean) {
+            enabled = Boolean.TRUE.equals(rawEnabled);
+        } else {
+            String text = String.valueOf(rawEnabled).strip();
+            if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                throw new InvalidConfigurationException(ClusterConfig.TLS_ENABLED, render(rawEnabled),
+                        "must be true or false");
+            }
+            enabled = Boolean.parseBoolean(text);
+        }
+        String keyStore = text(ClusterConfig.TLS_KEYSTORE, lookup(properties, ClusterConfig.TLS_KEYSTORE), "");
+        String trustStore = text(ClusterConfig.TLS_TRUSTSTORE, lookup(properties, ClusterConfig.TLS_TRUSTSTORE), "");
+        String keyStorePassword = password(properties, ClusterConfig.TLS_KEYSTORE_PASSWORD);
+        String trustStorePassword = password(properties, ClusterConfig.TLS_TRUSTSTORE_PASSWORD);
+        if (!enabled) {
+            return TlsSettings.DISABLED;
+        }
+        if (keyStore.isEmpty()) {
+            throw new InvalidConfigurationException(ClusterConfig.TLS_KEYSTORE, "",
+                    "must name this node's key store when tls.enabled is true");
+        }
+        if (trustStore.isEmpty()) {
+            throw new InvalidConfigurationException(ClusterConfig.TLS_TRUSTSTORE, "",
+                    "must name the trust store when tls.enabled is true");
+        }
+        return new TlsSettings(true, Path.of(keyStore), keyStorePassword, Path.of(trustStore), trustStorePassword);
+    }
+
+    /** A password: taken as it is (blanks included), never echoed in a refusal. */
+    private static String password(Map<String, ?> properties, String key) throws InvalidConfigurationException {
+        Object raw = lookup(properties, key);
+        if (raw == null) {
+            return "";
+        }
+        if (!(raw instanceof String text)) {
+            throw new InvalidConfigurationException(key, "********", "must be text");
+        }
+        return text;
     }
 
     private static NodeId localNodeId(Map<String, ?> properties) throws InvalidConfigurationException {

@@ -11,7 +11,7 @@ import java.util.Optional;
  *   <li>a valid configuration while none is in force: {@link Publish} it;</li>
  *   <li>a valid configuration equal to the one in force: {@link Unchanged}, do nothing;</li>
  *   <li>a valid configuration that differs but keeps this node's identity (cluster name, node id, own
- *       address and port, IO workers): {@link Update} the one in force, live;</li>
+ *       address and port, IO workers, TLS): {@link Update} the one in force, live;</li>
  *   <li>a valid configuration that changes the identity: {@link Replace} the one in force;</li>
  *   <li>an invalid configuration: {@link Refuse}, log one line and change nothing: if none is in force,
  *       nothing starts; if one is, it keeps running;</li>
@@ -82,7 +82,7 @@ final class SettingsHolder {
     /** Whether two configurations describe the same node: what cannot change while its streams run. */
     static boolean sameIdentity(ClusterSettings a, ClusterSettings b) {
         return a.clusterName().equals(b.clusterName()) && a.localNodeId().equals(b.localNodeId())
-                && a.localNode().equals(b.localNode()) && a.ioWorkers() == b.ioWorkers();
+                && a.localNode().equals(b.localNode()) && a.ioWorkers() == b.ioWorkers() && a.tls().equals(b.tls());
     }
 
     /**

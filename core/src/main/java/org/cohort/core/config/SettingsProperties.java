@@ -41,6 +41,12 @@ public final class SettingsProperties {
         values.put(ClusterConfig.FAILURE_MIN_STDDEV_MS, failure.minStdDeviation().toMillis());
         values.put(ClusterConfig.FAILURE_ACCEPTABLE_PAUSE_MS, failure.acceptablePause().toMillis());
         values.put(ClusterConfig.CLUSTER_SECRET, settings.secret().isSet() ? "********" : "");
+        TlsSettings tls = settings.tls();
+        values.put(ClusterConfig.TLS_ENABLED, tls.enabled());
+        values.put(ClusterConfig.TLS_KEYSTORE, tls.enabled() ? tls.keyStore().toString() : "");
+        values.put(ClusterConfig.TLS_KEYSTORE_PASSWORD, tls.keyStorePassword().isEmpty() ? "" : "********");
+        values.put(ClusterConfig.TLS_TRUSTSTORE, tls.enabled() ? tls.trustStore().toString() : "");
+        values.put(ClusterConfig.TLS_TRUSTSTORE_PASSWORD, tls.trustStorePassword().isEmpty() ? "" : "********");
         return values;
     }
 

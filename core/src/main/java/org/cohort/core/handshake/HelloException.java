@@ -19,6 +19,10 @@ public final class HelloException extends Exception {
         ADDRESS_MISMATCH("addressMismatch"),
         /** No proof, or a wrong one, of the cluster secret; or a secret on one side only. */
         AUTHENTICATION("authentication"),
+        /** The TLS handshake failed: no TLS, an untrusted certificate, no certificate. */
+        TLS("tls"),
+        /** The peer's certificate names another node than its hello claims. */
+        CERTIFICATE_MISMATCH("certificateMismatch"),
         /** No hello within the timeout. */
         TIMEOUT("timeout"),
         /** Normal operation: a duplicate stream, a lost tie-break, a stopping node. Not counted. */

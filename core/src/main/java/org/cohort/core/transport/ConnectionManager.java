@@ -13,6 +13,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ThreadPerTaskExecutor;
@@ -90,6 +91,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final HandshakeGate handshakeGate;
     private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
 
+    private volatile TlsContexts tls;
     private EventLoopGroup workers;
     private EventLoopGroup listenerGroup;
     private Channel listener;
@@ -133,6 +135,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     public synchronized void start() {
         if (running) {
             return;
+        }
+        if (settings.tls().enabled()) {
+            // Fails closed: an unusable store stops the start here, before anything listens.
+            tls = TlsContexts.build(settings.tls());
         }
         try {
             workers = new MultiThreadIoEventLoopGroup(settings.ioWorkers(),
@@ -372,6 +378,11 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         return counters;
     }
 
+    /** The TLS contexts while TLS is on and the manager runs; null otherwise. */
+    TlsContexts tls() {
+        return tls;
+    }
+
     HandshakeGate handshakeGate() {
         return handshakeGate;
     }
@@ -467,6 +478,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         if (member == null || peerTraffic == null) {
             throw HelloException.routine("node " + peer.nodeId() + " left the configuration");
         }
+        if (tls != null) {
+            checkCertificateNames(channel, peer);
+        }
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
                 settings.outboundQueueBytes(),
                 new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);
@@ -488,6 +502,22 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
         LOG.debug("Opened {}", stream);
         return () -> StreamInitializer.installMessagePipeline(this, channel, stream);
+    }
+
+    private static void checkCertificateNames(Channel channel, Hello peer) throws HelloException {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        java.security.cert.Certificate[] chain;
+        try {
+            chain = ssl == null ? null : ssl.engine().getSession().getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            chain = null;
+        }
+        if (chain == null || chain.length == 0 || !TlsContexts.names(chain[0], peer.nodeId())) {
+            throw new HelloException(HelloException.Reason.CERTIFICATE_MISMATCH, "its certificate "
+                    + (chain == null || chain.length == 0 ? "is missing"
+                            : "names " + ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal())
+                    + ", not node " + peer.nodeId());
+        }
     }
 
     private void streamClosed(Stream stream) {

@@ -5,6 +5,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
+import org.cohort.core.handshake.HelloException;
+import org.cohort.core.util.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,14 @@ final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        SSLException tls = tlsFailure(cause);
+        if (tls != null) {
+            counters.handshakeRefused(HelloException.Reason.TLS);
+            LOG.warn("Refused stream {}: TLS handshake failed: {}", ctx.channel().remoteAddress(),
+                    LogText.escape(String.valueOf(tls.getMessage())));
+            ctx.close();
+            return;
+        }
         if (cause instanceof IOException) {
             LOG.debug("Stream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
@@ -34,5 +45,15 @@ final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("Closing stream {}: bad input: {}", ctx.channel().remoteAddress(), reason.toString());
         }
         ctx.close();
+    }
+
+    /** The TLS failure behind an exception, if that is what it is (a plaintext peer, an untrusted one). */
+    private static SSLException tlsFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
     }
 }

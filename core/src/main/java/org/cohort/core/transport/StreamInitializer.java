@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
@@ -21,6 +22,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
 
     static final String LOAD = "load";
     static final String GATE = "gate";
+    static final String TLS = "tls";
     static final String BYTES = "bytes";
     static final String FRAMES = "frames";
     static final String HELLO = "hello";
@@ -50,6 +52,14 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
             channel.pipeline().addLast(LOAD, new LoadReleaser(manager.chooser()));
             channel.pipeline().addLast(GATE, new HandshakeGateHandler(manager.handshakeGate(), counters,
                     manager.gateWarnings()));
+        }
+        TlsContexts tls = manager.tls();
+        if (tls != null) {
+            // Before any frame: a peer that does not speak TLS, or is not trusted, never reaches the hello.
+            SslHandler ssl = direction == Direction.INBOUND ? tls.server().newHandler(channel.alloc())
+                    : tls.client().newHandler(channel.alloc());
+            ssl.setHandshakeTimeoutMillis(manager.settings().helloTimeout().toMillis());
+            channel.pipeline().addLast(TLS, ssl);
         }
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))

@@ -1,0 +1,158 @@
+package org.cohort.core.transport;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.core.config.TlsSettings;
+
+/**
+ * The TLS contexts of a node's streams, built once at start from the configured stores: TLS 1.3 only,
+ * the JDK's provider, a certificate required on both sides and checked against the trust store. Any
+ * problem with a store is an {@link IllegalStateException} naming the store and why: the caller does
+ * not start, there is no plaintext fallback.
+ */
+final class TlsContexts {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3"};
+
+    private final SslContext server;
+    private final SslContext client;
+
+    private TlsContexts(SslContext server, SslContext client) {
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Builds both contexts, or fails saying which store is at fault. */
+    static TlsContexts build(TlsSettings tls) {
+        KeyManagerFactory keys = keyManagers(tls);
+        TrustManagerFactory trust = trustManagers(tls);
+        try {
+            SslContext server = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
+                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+            // No host name check (Netty 4.2 turns HTTPS's on for clients): members are dialed by IP, and
+            // the certificate is checked against the node id the peer's hello claims instead.
+            SslContext client = SslContextBuilder.forClient().keyManager(keys).trustManager(trust)
+                    .endpointIdentificationAlgorithm(null)
+                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
+            return new TlsContexts(server, client);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("TLS is on but its contexts cannot be built: " + e.getMessage(), e);
+        }
+    }
+
+    SslContext server() {
+        return server;
+    }
+
+    SslContext client() {
+        return client;
+    }
+
+    private static KeyManagerFactory keyManagers(TlsSettings tls) {
+        Path path = tls.keyStore();
+        try {
+            KeyStore store = TlsSettings.isPem(path) ? PemStores.keyStore(path, tls.keyStorePassword())
+                    : load(path, tls.keyStorePassword());
+            if (!hasKey(store)) {
+                throw new IllegalStateException("TLS is on but key store " + path + " holds no private key");
+            }
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, tls.keyStorePassword().toCharArray());
+            return factory;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is on but key store " + path + " cannot be used: " + describe(e), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(TlsSettings tls) {
+        Path path = tls.trustStore();
+        try {
+            KeyStore store = TlsSettings.isPem(path) ? PemStores.trustStore(path)
+                    : load(path, tls.trustStorePassword());
+            if (store.size() == 0) {
+                throw new IllegalStateException("TLS is on but trust store " + path + " holds no certificate");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is on but trust store " + path + " cannot be used: " + describe(e),
+                    e);
+        }
+    }
+
+    private static KeyStore load(Path path, String password) throws IOException, GeneralSecurityException {
+        if (!Files.isReadable(path)) {
+            throw new IOException(Files.exists(path) ? "not readable" : "no such file");
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(path)) {
+            store.load(in, password.toCharArray());
+        }
+        return store;
+    }
+
+    private static boolean hasKey(KeyStore store) throws GeneralSecurityException {
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Exception e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getMessage() == null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    /**
+     * Whether a peer's certificate names the node: its subject's CN, or one of its DNS subject
+     * alternative names, equals the node id.
+     */
+    static boolean names(Certificate certificate, NodeId node) {
+        if (!(certificate instanceof X509Certificate x509)) {
+            return false;
+        }
+        try {
+            Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    if (Integer.valueOf(2).equals(alternative.get(0)) && node.id().equals(alternative.get(1))) {
+                        return true;
+                    }
+                }
+            }
+            for (Rdn rdn : new LdapName(x509.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN") && node.id().equals(String.valueOf(rdn.getValue()))) {
+                    return true;
+                }
+            }
+        } catch (CertificateParsingException | InvalidNameException e) {
+            return false;
+        }
+        return false;
+    }
+}
