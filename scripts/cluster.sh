@@ -18,12 +18,15 @@ A local Cohort cluster of N nodes (N 1..9). Node K is a Karaf home in \$COHORT_C
 whose cluster address is 127.0.0.K; every node is a member of cluster "cohort-local".
 
 Commands:
-  up [N] [--assembly FILE]  Start a fresh cluster of N nodes (default 3) and wait until every node
+  up [N] [--tls] [--assembly FILE]
+                            Start a fresh cluster of N nodes (default 3) and wait until every node
                             sees every member ACTIVE, then print node 1's cluster:nodes table.
                             Builds the distribution first (mvn -B -q -ntp install -DskipTests) if its
                             tar.gz is missing or older than the sources, unless --assembly names one.
                             Refuses when any node of the cluster folder is still running. Node folders
-                            from an earlier run are replaced (their logs with them).
+                            from an earlier run are replaced (their logs with them). With --tls, makes a
+                            throwaway CA and one certificate per node (keytool, in
+                            \$COHORT_CLUSTER_DIR/tls) and runs the cluster over mutual TLS.
   status                    Each node: running, paused or stopped; its pid and ports.
   cli K COMMAND...          Run one Karaf shell command on node K over SSH and print its output
                             (ANSI codes stripped). The words are joined by spaces into one command
@@ -471,6 +474,54 @@ members_of() { # K...
     echo "$members"
 }
 
+# --- TLS material (up --tls) ---------------------------------------------------------------------
+
+tls_dir() { echo "$cluster_dir/tls"; }
+tls_password=cohort-local-tls
+
+keytool_cmd() {
+    if command -v keytool >/dev/null; then
+        keytool "$@"
+    elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/keytool" ]; then
+        "$JAVA_HOME/bin/keytool" "$@"
+    else
+        die "--tls needs the JDK's keytool (on PATH or in \$JAVA_HOME/bin)"
+    fi
+}
+
+# A fresh throwaway CA: its key store and its certificate as PEM (the nodes' trust store).
+make_tls_ca() {
+    local dir
+    dir=$(tls_dir)
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    chmod 700 "$dir"
+    keytool_cmd -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=cohort-local-ca" -ext bc:c \
+        -validity 30 -keystore "$dir/ca.p12" -storetype PKCS12 -storepass "$tls_password" >/dev/null 2>&1 ||
+        die "keytool could not make the CA"
+    keytool_cmd -exportcert -rfc -alias ca -keystore "$dir/ca.p12" -storepass "$tls_password" \
+        -file "$dir/ca.pem" >/dev/null 2>&1 || die "keytool could not export the CA certificate"
+}
+
+# Node K's key store: a key and a certificate signed by the CA naming node-K (CN and DNS SAN).
+make_tls_node() { # K
+    local dir k=$1 store
+    dir=$(tls_dir)
+    store="$dir/node-$k.p12"
+    [ -f "$store" ] && return 0
+    {
+        keytool_cmd -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname "CN=node-$k" -validity 30 \
+            -keystore "$store" -storetype PKCS12 -storepass "$tls_password" &&
+            keytool_cmd -certreq -alias node -keystore "$store" -storepass "$tls_password" -file "$dir/node-$k.csr" &&
+            keytool_cmd -gencert -alias ca -keystore "$dir/ca.p12" -storepass "$tls_password" \
+                -infile "$dir/node-$k.csr" -outfile "$dir/node-$k.pem" -rfc -validity 30 \
+                -ext "san=dns:node-$k" -ext "eku=serverAuth,clientAuth" &&
+            keytool_cmd -importcert -noprompt -alias ca -file "$dir/ca.pem" -keystore "$store" \
+                -storepass "$tls_password" &&
+            keytool_cmd -importcert -alias node -file "$dir/node-$k.pem" -keystore "$store" -storepass "$tls_password"
+    } >/dev/null 2>&1 || die "keytool could not make node-$k's certificate"
+}
+
 configure_node() { # K keydir K...: node K, members the node numbers after keydir
     local k=$1 keydir=$2 dir members
     shift 2
@@ -485,6 +536,16 @@ cluster.name = cohort-local
 node.id = node-$k
 members = $members
 EOF
+    if [ -f "$(tls_dir)/ca.pem" ]; then
+        make_tls_node "$k"
+        cat >>"$dir/etc/org.cohort.cluster.cfg" <<EOF
+# Mutual TLS with the throwaway CA of 'up --tls' (local use only: the passwords are in this file).
+tls.enabled = true
+tls.keystore = $(tls_dir)/node-$k.p12
+tls.keystore.password = $tls_password
+tls.truststore = $(tls_dir)/ca.pem
+EOF
+    fi
     set_property "$dir/etc/org.apache.karaf.shell.cfg" sshPort $((port_base + 10 + k))
     set_property "$dir/etc/org.apache.karaf.shell.cfg" sshHost 127.0.0.1
     set_property "$dir/etc/org.apache.karaf.management.cfg" rmiRegistryPort $((port_base + 20 + k))
@@ -514,7 +575,7 @@ sources_newer_than() {
 inside_maven() { [ -n "${MAVEN_PROJECTBASEDIR:-}${MAVEN_CMD_LINE_ARGS:-}" ]; }
 
 cmd_up() {
-    local n=3 assembly="" tarball k pid port
+    local n=3 assembly="" tarball k pid port tls=""
     while [ $# -gt 0 ]; do
         case "$1" in
             --assembly)
@@ -528,6 +589,10 @@ cmd_up() {
                 ;;
             [1-9])
                 n=$1
+                shift
+                ;;
+            --tls)
+                tls=1
                 shift
                 ;;
             *) die "up: unexpected '$1' (N is 1..9; see '$prog help')" ;;
@@ -585,6 +650,12 @@ cmd_up() {
         ssh-keygen -q -t rsa -b 2048 -m PKCS8 -N '' -C "cohort-node" -f "$keydir/host.key" </dev/null >/dev/null
     fi
 
+    if [ -n "$tls" ]; then
+        echo "Making a throwaway CA and node certificates in $(tls_dir) (mutual TLS)"
+        make_tls_ca
+    else
+        rm -rf "$(tls_dir)"
+    fi
     echo "Unpacking $(basename "$tarball") for $n node(s) in $cluster_dir"
     for k in $(node_numbers); do
         rm -rf "$(node_dir "$k")"

@@ -32,6 +32,15 @@ public class StatsCommand extends ClusterAction {
         figures.put("id", status.settings().localNodeId().id());
         figures.put("incarnation", status.incarnation());
         figures.put("connectionsAccepted", counters.get("connectionsAccepted"));
+        Map<String, Long> connectionsRefused = new LinkedHashMap<>();
+        counters.forEach((name, value) -> {
+            if (name.startsWith("connectionsRefused.")) {
+                connectionsRefused.put(name.substring("connectionsRefused.".length()), value);
+            }
+        });
+        figures.put("connectionsRefused", counters.get("connectionsRefused"));
+        figures.put("connectionsRefusedByReason", connectionsRefused);
+        figures.put("sourcesThrottled", counters.get("sourcesThrottled"));
         figures.put("streamsOpened", counters.get("streamsOpened"));
         figures.put("streamsClosed", counters.get("streamsClosed"));
         figures.put("handshakesRefused", refusedByReason.values().stream().mapToLong(Long::longValue).sum());
