@@ -6,8 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
-import org.cohort.core.handshake.HelloException;
-import org.cohort.core.util.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +27,9 @@ final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        SSLException tls = tlsFailure(cause);
-        if (tls != null) {
-            counters.handshakeRefused(HelloException.Reason.TLS);
-            LOG.warn("Refused stream {}: TLS handshake failed: {}", ctx.channel().remoteAddress(),
-                    LogText.escape(String.valueOf(tls.getMessage())));
+        if (tlsFailure(cause) != null) {
+            // Counted and logged by TlsHandshakeObserver, from the handshake's outcome.
+            LOG.debug("Stream {}: TLS failure: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
             return;
         }

@@ -23,6 +23,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String LOAD = "load";
     static final String GATE = "gate";
     static final String TLS = "tls";
+    static final String TLS_OUTCOME = "tls-outcome";
     static final String BYTES = "bytes";
     static final String FRAMES = "frames";
     static final String HELLO = "hello";
@@ -59,7 +60,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
             SslHandler ssl = direction == Direction.INBOUND ? tls.server().newHandler(channel.alloc())
                     : tls.client().newHandler(channel.alloc());
             ssl.setHandshakeTimeoutMillis(manager.settings().helloTimeout().toMillis());
-            channel.pipeline().addLast(TLS, ssl);
+            channel.pipeline().addLast(TLS, ssl).addLast(TLS_OUTCOME, new TlsHandshakeObserver(counters));
         }
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
