@@ -494,7 +494,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             admission.replaced().channel().close();
         }
         if (admission.cancelledDial() != null) {
-            admission.cancelledDial().close();
+            closeLoser(admission.cancelledDial());
         }
         channel.closeFuture().addListener(closed -> streamClosed(stream));
         if (custodian != null) {
@@ -502,6 +502,21 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
         LOG.debug("Opened {}", stream);
         return () -> StreamInitializer.installMessagePipeline(this, channel, stream);
+    }
+
+    /**
+     * Closes our dial that lost the race to the peer's. In the middle of a TLS handshake the TLS handler
+     * would send an alert the peer cannot decrypt yet and would count as a failed handshake; without it
+     * the peer just sees the connection go.
+     */
+    private static void closeLoser(Channel dial) {
+        dial.eventLoop().execute(() -> {
+            SslHandler ssl = dial.pipeline().get(SslHandler.class);
+            if (ssl != null && !ssl.handshakeFuture().isDone()) {
+                dial.pipeline().remove(ssl);
+            }
+            dial.close();
+        });
     }
 
     private static void checkCertificateNames(Channel channel, Hello peer) throws HelloException {
