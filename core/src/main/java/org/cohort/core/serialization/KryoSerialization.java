@@ -117,6 +117,7 @@ public class KryoSerialization {
             context.kryo.writeClassAndObject(output, object);
             return output.toBytes();
         } catch (RuntimeException e) {
+            context.failed = true;
             throw new SerializationException("cannot serialize " + typeName(object) + ": " + e.getMessage(), e);
         } finally {
             if (context.output.getBuffer().length > RETAINED_OUTPUT_BYTES) {
@@ -142,8 +143,10 @@ public class KryoSerialization {
             }
             return expectedType.cast(object);
         } catch (SerializationException e) {
+            context.failed = true;
             throw e;
         } catch (RuntimeException e) {
+            context.failed = true;
             throw new SerializationException("cannot deserialize " + bytes.length + " bytes as "
                     + expectedType.getName() + ": " + e.getMessage(), e);
         } finally {
@@ -166,6 +169,7 @@ public class KryoSerialization {
             context.kryo.writeObject(output, message);
             target.position(target.position() + output.position());
         } catch (RuntimeException e) {
+            context.failed = true;
             throw new SerializationException("cannot encode " + message + " into " + target.remaining()
                     + " bytes: " + e.getMessage(), e);
         } finally {
@@ -187,8 +191,10 @@ public class KryoSerialization {
             source.position(source.limit());
             return message;
         } catch (SerializationException e) {
+            context.failed = true;
             throw e;
         } catch (RuntimeException e) {
+            context.failed = true;
             throw new SerializationException("cannot decode a " + length + "-byte message envelope: "
                     + e.getMessage(), e);
         } finally {
@@ -215,10 +221,16 @@ public class KryoSerialization {
 
     /**
      * Returns a context to the pool unless registrations changed meanwhile. A context that saw bad input
-     * goes back too: Kryo resets its per-operation state in finally blocks, and rebuilding one per
-     * refused input would make garbage cheap for a peer and costly for us.
+     * goes back too, rebuilding one per refused input would make garbage cheap for a peer and costly for
+     * us; but first it gets a fresh generics stack: Kryo resets most of its per-operation state in
+     * finally blocks, not the generic types of a field it failed inside (kryo#1281, found by fuzzing),
+     * with which the next payload would read wrongly.
      */
     private void release(KryoContext context) {
+        if (context.failed) {
+            context.kryo.setOptimizedGenerics(true); // a new, empty DefaultGenerics
+            context.failed = false;
+        }
         if (context.generation == registry.snapshot().generation()) {
             pool.free(context);
         }
@@ -244,6 +256,8 @@ public class KryoSerialization {
         final BoundedInput input = new BoundedInput();
         final ByteBufferOutput envelopeOutput = new ByteBufferOutput();
         final Output output = new Output(INITIAL_OUTPUT_BYTES, maxSerializedBytes);
+        /** Set when an operation failed: its generics are reset before it is pooled again. */
+        boolean failed;
 
         KryoContext(TypeRegistry.Snapshot snapshot) {
             this.generation = snapshot.generation();
