@@ -109,8 +109,10 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         Hello peer = peerHello;
         try {
-            if (done) {
-                return; // the stream is being closed; ignore what is still buffered
+            if (done || !ctx.channel().isActive()) {
+                // The stream is closed or closing (the error handler may have closed it for a bad frame
+                // before this one): what the frame decoder still hands on must not admit it.
+                return;
             }
             byte type = frame.isReadable() ? frame.readByte() : 0;
             if (type != expecting) {
@@ -192,6 +194,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        done = true;
         if (deadline != null) {
             deadline.cancel(false);
         }

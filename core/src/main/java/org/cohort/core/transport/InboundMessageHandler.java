@@ -33,6 +33,11 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<ClusterMes
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ClusterMessage message) {
+        if (Boolean.TRUE.equals(ctx.channel().attr(StreamErrorHandler.BAD_INPUT).get())) {
+            // What the frame decoder still held when the stream was closed for bad input: a peer that
+            // broke the protocol is not trusted with the messages behind the break.
+            return;
+        }
         if (!peer.equals(message.sender())) {
             throw new CorruptedFrameException("message from " + peer + " claims sender " + message.sender());
         }

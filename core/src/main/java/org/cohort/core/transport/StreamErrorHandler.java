@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamErrorHandler.class);
+
+    /** Set on a stream closed for bad input: nothing it still holds is delivered. */
+    static final AttributeKey<Boolean> BAD_INPUT = AttributeKey.valueOf("cohort.badInput");
 
     private final TransportCounters counters;
 
@@ -37,6 +41,7 @@ final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("Stream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
             counters.badFrames.increment();
+            ctx.channel().attr(BAD_INPUT).set(Boolean.TRUE);
             Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
             LOG.warn("Closing stream {}: bad input: {}", ctx.channel().remoteAddress(), reason.toString());
         }
