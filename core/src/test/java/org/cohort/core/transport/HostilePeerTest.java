@@ -117,6 +117,22 @@ class HostilePeerTest {
     }
 
     @Test
+    void messagesBehindABadFrameInTheSameSegmentAreNotDelivered() throws Exception {
+        long before = cluster.node(2).manager.counters().get("badFrames");
+        try (FakePeer peer = handshakeAsN1()) {
+            byte[] valid = FakePeer.messageFrame(serialization,
+                    new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[] {5}));
+            io.netty.buffer.ByteBuf segment = io.netty.buffer.Unpooled.buffer();
+            segment.writeInt(4).writeByte(99).writeBytes(new byte[] {1, 2, 3}).writeBytes(valid);
+            peer.sendRaw(segment);
+
+            assertClosedCountedAndNodeHealthy(peer, before);
+            // only node 3's message, sent after, arrived; none from the stream that broke the protocol
+            assertThat(cluster.node(2).commsDelegate.messages).isEmpty();
+        }
+    }
+
+    @Test
     void aPeerThatSendsNoHelloIsClosedAfterTheHelloTimeout() throws Exception {
         long before = cluster.node(2).manager.counters().get("handshakesRefused");
         try (Socket silent = new Socket()) {
