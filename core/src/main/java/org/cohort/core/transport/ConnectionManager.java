@@ -484,11 +484,17 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
                 settings.outboundQueueBytes(),
                 new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);
-        StreamTable.Admission admission = table.admit(stream, member);
+        StreamTable.Admission admission;
+        // Queued for delivery under the table's lock, so that node events reach the delegate in the
+        // order the table changed: a stream admitted on one worker and an old one closed on another
+        // could otherwise report "detected" before "vanished", leaving a live peer INACTIVE.
+        synchronized (table) {
+            admission = table.admit(stream, member);
+            deliver(admission.events());
+        }
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();
         peerTraffic.streamsOpened.increment();
-        deliver(admission.events());
         if (admission.replaced() != null) {
             LOG.info("Replacing {} with {}", admission.replaced(), stream);
             admission.replaced().channel().close();
@@ -538,10 +544,13 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private void streamClosed(Stream stream) {
         counters.streamsClosed.increment();
         stream.discardQueued();
-        List<NodeEvent> events = table.closed(stream);
+        List<NodeEvent> events;
+        synchronized (table) { // see admit: events are queued in the order the table changed
+            events = table.closed(stream);
+            deliver(events);
+        }
         if (!events.isEmpty()) {
             LOG.info("Lost {}", stream);
-            deliver(events);
             Custodian current = custodian;
             if (current != null && running) {
                 current.disconnected(stream.peer());
