@@ -54,8 +54,9 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 /**
  * Operating a node: Cohort's MBeans, read in the platform MBean server and through Karaf's JMX connector
  * (the service:jmx:rmi URL of etc/org.apache.karaf.management.cfg, user karaf), agree with
- * {@code cluster:stats} and {@code cluster:nodes}; {@code cluster:subjects} lists core's subjects and a
- * whiteboard handler's. Cohort's own distribution, a one-node cluster.
+ * {@code cluster:stats} and {@code cluster:nodes}, and follow members added and removed at run time;
+ * {@code cluster:subjects} lists core's subjects and a whiteboard handler's. Cohort's own distribution, a
+ * one-node cluster.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -277,6 +278,28 @@ public class OperateIT {
         }
         awaitMBeans();
         assertEquals(Set.of(clusterName(), peerName(SELF.id())), platform().queryNames(cohort, null));
+    }
+
+    @Test
+    public void peerMBeansFollowMembersAddedAndRemovedWhileTheNodeRuns() throws Exception {
+        awaitMBeans();
+        int port = Integer.parseInt(System.getProperty(CohortKarafOptions.CLUSTER_PORT_PROPERTY));
+        String alone = "node-1@127.0.0.1:" + port;
+        String withNode2 = alone + ",node-2@127.0.0.2:" + CohortKarafOptions.freePort();
+        ObjectName node2 = peerName("node-2");
+        command("config:property-set -p org.cohort.cluster members \"" + withNode2 + "\"");
+        try {
+            await("node-2's MBean, once it is a member").atMost(DEADLINE).until(() -> platform().isRegistered(node2));
+            assertEquals("INACTIVE", platform().getAttribute(node2, "State")); // nothing listens there
+            assertEquals(0L, platform().getAttribute(node2, "Incarnation"));
+            assertEquals(2, platform().getAttribute(clusterName(), "Members"));
+        } finally {
+            command("config:property-set -p org.cohort.cluster members \"" + alone + "\"");
+        }
+        await("node-2's MBean gone with it").atMost(DEADLINE).until(() -> !platform().isRegistered(node2));
+        assertEquals(1, platform().getAttribute(clusterName(), "Members"));
+        assertEquals(Set.of(clusterName(), peerName(SELF.id())),
+                platform().queryNames(new ObjectName("org.cohort:*"), null));
     }
 
     @SuppressWarnings("unchecked")
