@@ -1,5 +1,6 @@
 package org.cohort.core.messaging;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -53,4 +54,12 @@ public interface ClusterMessaging {
      * @return the counters
      */
     DispatchCounters counters();
+
+    /**
+     * Returns every subject with a local subscriber, with its backlog and counters; see
+     * {@link SubjectDispatcher#subjects()}.
+     *
+     * @return one entry per subject, sorted by subject
+     */
+    List<SubjectStats> subjects();
 }

@@ -1,5 +1,6 @@
 package org.cohort.core.messaging;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -77,5 +78,10 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
     @Override
     public DispatchCounters counters() {
         return dispatcher.counters();
+    }
+
+    @Override
+    public List<SubjectStats> subjects() {
+        return dispatcher.subjects();
     }
 }

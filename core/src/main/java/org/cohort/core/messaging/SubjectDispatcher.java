@@ -1,5 +1,7 @@
 package org.cohort.core.messaging;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,6 +132,7 @@ public final class SubjectDispatcher {
         }
         if (!handler.reserve(message)) {
             rejected.increment();
+            handler.refused.increment();
             handler.warnRejected(message, null);
             notifyUndelivered(message, Undelivered.REJECTED);
             return;
@@ -145,6 +148,7 @@ public final class SubjectDispatcher {
         } catch (RuntimeException e) {
             handler.release(message);
             rejected.increment();
+            handler.refused.increment();
             handler.warnRejected(message, e);
             notifyUndelivered(message, Undelivered.REJECTED);
         }
@@ -198,6 +202,20 @@ public final class SubjectDispatcher {
         return new DispatchCounters(delivered.sum(), noHandler.sum(), rejected.sum(), handlerFailed.sum());
     }
 
+    /**
+     * Returns a snapshot of every subscribed subject: its backlog, its bounds and its counters.
+     *
+     * @return one entry per subject, sorted by subject
+     */
+    public List<SubjectStats> subjects() {
+        List<SubjectStats> subjects = new ArrayList<>();
+        for (Handler handler : handlers.values()) {
+            subjects.add(handler.stats());
+        }
+        subjects.sort(Comparator.comparing(stats -> stats.subject().value()));
+        return subjects;
+    }
+
     private void countNoHandler(ClusterMessage message) {
         noHandler.increment();
         LOG.debug("Dropped a message on subject {} from {}: no handler", message.subject(), message.sender());
@@ -212,6 +230,9 @@ public final class SubjectDispatcher {
         private final LogThrottle rejectionWarnings;
         private final AtomicInteger queuedMessages = new AtomicInteger();
         private final AtomicLong queuedBytes = new AtomicLong();
+        private final LongAdder handled = new LongAdder();
+        private final LongAdder refused = new LongAdder();
+        private final LongAdder failed = new LongAdder();
         private volatile boolean open = true;
 
         Handler(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
@@ -247,11 +268,13 @@ public final class SubjectDispatcher {
             try {
                 handler.accept(message);
                 delivered.increment();
+                handled.increment();
             } catch (RuntimeException | Error e) {
                 if (e instanceof VirtualMachineError) {
                     throw e;
                 }
                 handlerFailed.increment();
+                failed.increment();
                 LOG.warn("Handler for message subject {} failed on a message from {}",
                         subject, message.sender(), e);
             }
@@ -274,6 +297,11 @@ public final class SubjectDispatcher {
                 LOG.warn("Dropped a message on subject {} from {}: the handler's executor failed{}; "
                         + "this warning repeats at most once a minute", subject, message.sender(), more, e);
             }
+        }
+
+        SubjectStats stats() {
+            return new SubjectStats(subject, queuedMessages.get(), queuedBytes.get(), maxQueuedMessages,
+                    maxQueuedBytes, handled.sum(), refused.sum(), failed.sum());
         }
 
         @Override

@@ -289,4 +289,34 @@ class SubjectDispatcherTest {
         assertThat(bounded.counters().rejected()).isEqualTo(1);
         release.countDown();
     }
+
+    @Test
+    void subjectsShowEachSubscriptionsBacklogBoundsAndCounters() {
+        SubjectDispatcher bounded = new SubjectDispatcher(nanos::get, 2, 1000);
+        QueueExecutor queue = new QueueExecutor();
+        Subscription pong = bounded.subscribe(PONG, message -> { }, queue);
+        bounded.subscribe(PING, message -> {
+            if (sequence(message) == 13) {
+                throw new IllegalStateException("unlucky");
+            }
+        }, queue);
+        for (int i = 11; i <= 13; i++) {
+            bounded.dispatch(message(PING, i)); // the third is one message too many
+        }
+        bounded.dispatch(message(PONG, 1));
+
+        assertThat(bounded.subjects()).containsExactly(
+                new SubjectStats(PING, 2, 8, 2, 1000, 0, 1, 0),
+                new SubjectStats(PONG, 1, 4, 2, 1000, 0, 0, 0));
+        queue.runAll();
+        bounded.dispatch(message(PING, 13));
+        queue.runAll();
+        assertThat(bounded.subjects()).containsExactly(
+                new SubjectStats(PING, 0, 0, 2, 1000, 2, 1, 1),
+                new SubjectStats(PONG, 0, 0, 2, 1000, 1, 0, 0));
+        assertThat(bounded.counters()).isEqualTo(new DispatchCounters(3, 0, 1, 1));
+
+        pong.close();
+        assertThat(bounded.subjects()).extracting(SubjectStats::subject).containsExactly(PING);
+    }
 }
