@@ -11,7 +11,7 @@ final class BoundedCollectionSerializer extends CollectionSerializer<Collection>
 
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
-        InputBounds.require(input, size, 1, "collection");
+        InputBounds.requireElements(input, size, "collection");
         return super.create(kryo, input, type, size);
     }
 }

@@ -11,6 +11,30 @@ import com.esotericsoftware.kryo.io.ByteBufferInput;
  */
 final class BoundedInput extends ByteBufferInput {
 
+    /**
+     * How many collection elements one read may hold beyond one per byte left: nulls, and objects of a
+     * final type with no fields, take no bytes on the wire, so the byte count alone cannot bound them.
+     * Shared by every collection of the read, so nesting cannot multiply it.
+     */
+    static final long FREE_ELEMENTS_PER_READ = 65_536;
+
+    private long freeElementsLeft = FREE_ELEMENTS_PER_READ;
+
+    @Override
+    public void setBuffer(java.nio.ByteBuffer buffer) {
+        super.setBuffer(buffer);
+        freeElementsLeft = FREE_ELEMENTS_PER_READ;
+    }
+
+    /** Takes {@code count} elements from this read's allowance of byteless elements, if it has them. */
+    boolean takeFreeElements(long count) {
+        if (count > freeElementsLeft) {
+            return false;
+        }
+        freeElementsLeft -= count;
+        return true;
+    }
+
     @Override
     public byte[] readBytes(int length) throws KryoException {
         InputBounds.require(this, length, 1, "byte array");
