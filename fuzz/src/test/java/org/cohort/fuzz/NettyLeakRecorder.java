@@ -8,14 +8,11 @@ import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Netty's leak detector for the whole run, every leak it reports recorded so that a fuzz target fails on
- * it (as core's tests do with their own copy of this listener). A JUnit launcher session listener,
- * because Netty creates its detectors when its buffer classes load, before any test class could.
- *
- * <p>The level is PARANOID (every buffer tracked, every access recorded) unless the system property
- * {@code fuzz.leakDetection} names another: the fuzzing runs use SIMPLE, because PARANOID's stack trace
- * per buffer access costs most of the executions per second, and the targets check every buffer's
- * release exactly with {@link TrackingAllocator} anyway.
+ * Netty's leak detector at PARANOID for the whole run, every leak it reports recorded so that a fuzz
+ * target fails on it (as core's tests do with their own copy of this listener). A JUnit launcher session
+ * listener, because Netty creates its detectors when its buffer classes load, before any test class
+ * could. The targets also check every buffer's release exactly, input by input, with
+ * {@link TrackingAllocator}; this catches what is allocated elsewhere.
  */
 public final class NettyLeakRecorder implements LauncherSessionListener {
 
@@ -23,8 +20,7 @@ public final class NettyLeakRecorder implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        String level = System.getProperty("fuzz.leakDetection", "PARANOID");
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.valueOf(level.trim().toUpperCase(java.util.Locale.ROOT)));
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new RecordingFactory());
     }
 

@@ -93,7 +93,8 @@ class HelloFuzzTest {
             int length = (read[at] & 0xff) << 24 | (read[at + 1] & 0xff) << 16 | (read[at + 2] & 0xff) << 8
                     | (read[at + 3] & 0xff);
             int start = at + Frames.LENGTH_BYTES + Frames.TYPE_BYTES;
-            int end = length < Frames.TYPE_BYTES ? start : (int) Math.min(read.length, (long) at + Frames.LENGTH_BYTES + length);
+            int end = length < Frames.TYPE_BYTES ? start
+                    : (int) Math.min(read.length, (long) at + Frames.LENGTH_BYTES + length);
             decodeOne(Arrays.copyOfRange(read, start, Math.max(start, end)));
             at = Math.max(end, start);
         }
@@ -185,7 +186,8 @@ class HelloFuzzTest {
             written += releaseOutbound(channel);
 
             check(admitted.size() <= 1, "admitted %d times", admitted.size());
-            check(!secret || admitted.isEmpty(), "admitted with a cluster secret the fuzzer cannot prove: %s", admitted);
+            check(!secret || admitted.isEmpty(), "admitted with a cluster secret the fuzzer cannot prove: %s",
+                    admitted);
             if (admitted.isEmpty()) {
                 check(!channel.isOpen(), "a stream that did not complete its handshake is open after the timeout");
             } else {

@@ -27,7 +27,8 @@ class HelloSeedsTest {
     @Test
     void everyKeptSeedWithoutASecretIsAdmitted() throws Exception {
         Map<String, byte[]> kept = Seeds.read(HelloFuzzTest.class, "handshake");
-        assertThat(kept.keySet()).as("kept seeds").containsAll(seeds().keySet().stream().map(n -> "seed-" + n).toList());
+        assertThat(kept.keySet()).as("kept seeds")
+                .containsAll(seeds().keySet().stream().map(name -> "seed-" + name).toList());
         for (Map.Entry<String, byte[]> seed : kept.entrySet()) {
             if (seed.getKey().startsWith("seed-")) {
                 boolean secret = (seed.getValue()[0] & HelloFuzzTest.WITH_SECRET) != 0;
@@ -52,20 +53,20 @@ class HelloSeedsTest {
         seeds.put("dialed-n2", seed(HelloFuzzTest.DIALED,
                 new StreamScript.Writer().frame(Frames.HELLO, encode(hello(HelloFuzzTest.N2)))));
         seeds.put("dialed-n2-extensions", seed(HelloFuzzTest.DIALED,
-                new StreamScript.Writer().frame(Frames.HELLO, encode(new Hello(HelloCodec.VERSION, HelloFuzzTest.CLUSTER,
-                        HelloFuzzTest.N2.id(), HelloFuzzTest.N2.ip(), HelloFuzzTest.N2.tcpPort(), 7L,
-                        Map.of("x-feature", new byte[] {1}, "zone", "rack-7".getBytes()))))));
+                new StreamScript.Writer().frame(Frames.HELLO, encode(new Hello(HelloCodec.VERSION,
+                        HelloFuzzTest.CLUSTER, HelloFuzzTest.N2.id(), HelloFuzzTest.N2.ip(), HelloFuzzTest.N2.tcpPort(),
+                        7L, Map.of("x-feature", new byte[] {1}, "zone", "rack-7".getBytes()))))));
         byte[] frame = frame(Frames.HELLO, encode(hello(HelloFuzzTest.N2)));
         seeds.put("accepted-from-n2-sliced", seed(HelloFuzzTest.FROM_N2, new StreamScript.Writer()
                 .raw(Arrays.copyOfRange(frame, 0, 3)).slice().raw(Arrays.copyOfRange(frame, 3, 30)).slice()
                 .raw(Arrays.copyOfRange(frame, 30, frame.length))));
         seeds.put("secret-accepted-from-n2", seed(HelloFuzzTest.WITH_SECRET | HelloFuzzTest.FROM_N2,
                 new StreamScript.Writer()
-                        .frame(Frames.HELLO, encode(MemberAuthenticator.withAuthentication(hello(HelloFuzzTest.N2), nonce, null)))
+                        .frame(Frames.HELLO, encode(withNonce(nonce, null)))
                         .slice().frame(Frames.PROOF, proof)));
         seeds.put("secret-dialed-n2", seed(HelloFuzzTest.WITH_SECRET | HelloFuzzTest.DIALED,
                 new StreamScript.Writer()
-                        .frame(Frames.HELLO, encode(MemberAuthenticator.withAuthentication(hello(HelloFuzzTest.N2), nonce, proof)))
+                        .frame(Frames.HELLO, encode(withNonce(nonce, proof)))
                         .slice().frame(Frames.WELCOME, new byte[0])));
         return seeds;
     }
@@ -75,6 +76,11 @@ class HelloSeedsTest {
         out.write(flags);
         out.writeBytes(script.toByteArray());
         return out.toByteArray();
+    }
+
+    /** n2's hello as a node with a cluster secret sends it: with its nonce (and, as the acceptor, its proof). */
+    private static Hello withNonce(byte[] nonce, byte[] proof) {
+        return MemberAuthenticator.withAuthentication(hello(HelloFuzzTest.N2), nonce, proof);
     }
 
     private static Hello hello(ControllerNode node) {

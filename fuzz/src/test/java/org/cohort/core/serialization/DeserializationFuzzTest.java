@@ -45,9 +45,10 @@ import org.junit.jupiter.api.Timeout;
  * <p>Whatever the bytes: the call returns or throws SerializationException, nothing else (no
  * StackOverflowError, no OutOfMemoryError, no KryoException); what it returns is of the type asked
  * for, and everything reachable from it is of a registered type; no unregistered class is ever
- * initialized (the canaries in {@link FuzzTypes}); the call allocates in proportion to the bytes it is
- * given, not to lengths they declare; and what it returns can be serialized and read back (an envelope
- * within its {@code maxEncodedLength}).
+ * initialized (the canaries in {@link FuzzTypes}); valid payloads read next still read as they were
+ * written (nothing the input did is left behind in the pooled Kryo); the call allocates in proportion to
+ * the bytes it is given, not to lengths they declare; and what it returns can be serialized and read
+ * back (an envelope within its {@code maxEncodedLength}).
  */
 class DeserializationFuzzTest {
 
@@ -72,6 +73,12 @@ class DeserializationFuzzTest {
     static final OwnedSerializationService SERVICE =
             new OwnedSerializationService(RUNTIME, "fuzz sibling", ClassLoader.getSystemClassLoader()::loadClass);
     private static final Set<String> ALLOWED;
+    /**
+     * Valid payloads read after every input, by the same pooled Kryo: each must still read as written
+     * (and serialize to the same bytes), so that an input that leaves state behind is caught by itself,
+     * not by whichever input happens to come next.
+     */
+    private static final List<byte[]> SENTINELS;
 
     static {
         int id = 1000;
@@ -81,7 +88,8 @@ class DeserializationFuzzTest {
         }
         // Registered by another bundle that then stopped: its id must be unknown again.
         OwnedSerializationService stopped =
-                new OwnedSerializationService(RUNTIME, "stopped sibling", ClassLoader.getSystemClassLoader()::loadClass);
+                new OwnedSerializationService(RUNTIME, "stopped sibling",
+                        ClassLoader.getSystemClassLoader()::loadClass);
         stopped.register(RETIRED_ID, Retired.class);
         stopped.close();
 
@@ -92,6 +100,17 @@ class DeserializationFuzzTest {
         }
         ALLOWED = Collections.unmodifiableSet(allowed);
         check(!ALLOWED.contains(Retired.class.getName()), "Retired is still registered");
+
+        Inventory inventory = new Inventory();
+        inventory.names = new ArrayList<>(List.of("alpha", "beta"));
+        inventory.counts = new HashMap<>(Map.of("alpha", 1));
+        inventory.numbers = new int[] {7};
+        inventory.label = "sentinel";
+        SENTINELS = List.of(
+                SERVICE.serialize(new Object[] {new ArrayList<>(List.of("one", "two")),
+                        new HashMap<>(Map.of("k", "v"))}),
+                SERVICE.serialize(new Holder(new ArrayList<>(List.of("one", 2L)))),
+                SERVICE.serialize(inventory));
         // Warm the pool, so that building the first Kryo does not count against the first input.
         SERVICE.deserialize(SERVICE.serialize(new Greeting("warm", 1, null)), Greeting.class);
     }
@@ -111,6 +130,15 @@ class DeserializationFuzzTest {
         }
         String tripped = FuzzTypes.TRIPPED.get();
         check(tripped == null, "an unregistered class was reached: %s", tripped);
+        for (byte[] sentinel : SENTINELS) {
+            byte[] again;
+            try {
+                again = SERVICE.serialize(SERVICE.deserialize(sentinel, Object.class));
+            } catch (SerializationException e) {
+                throw Findings.unexpected("after this input, a valid payload no longer reads", e);
+            }
+            check(java.util.Arrays.equals(again, sentinel), "after this input, a valid payload reads as another");
+        }
     }
 
     private static void payload(byte[] bytes, Class<?> type) {

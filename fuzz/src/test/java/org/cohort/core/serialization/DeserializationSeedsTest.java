@@ -43,7 +43,8 @@ class DeserializationSeedsTest {
     @Test
     void everyKeptSeedReadsBack() {
         Map<String, byte[]> kept = Seeds.read(DeserializationFuzzTest.class, "deserialize");
-        assertThat(kept.keySet()).as("kept seeds").containsAll(seeds().keySet().stream().map(n -> "seed-" + n).toList());
+        assertThat(kept.keySet()).as("kept seeds")
+                .containsAll(seeds().keySet().stream().map(name -> "seed-" + name).toList());
         kept.forEach((name, input) -> {
             if (name.startsWith("seed-")) {
                 int entry = (input[0] & 0xff) % (ENTRY_POINTS.size() + 1);
@@ -112,7 +113,8 @@ class DeserializationSeedsTest {
         seeds.put("cluster-message", seed(ClusterMessage.class, message));
         ByteBuffer envelope = ByteBuffer.allocate(SERVICE.maxEncodedLength(message));
         SERVICE.encode(message, envelope);
-        seeds.put("envelope", entry(DeserializationFuzzTest.ENVELOPE, Arrays.copyOf(envelope.array(), envelope.position())));
+        byte[] encoded = Arrays.copyOf(envelope.array(), envelope.position());
+        seeds.put("envelope", entry(DeserializationFuzzTest.ENVELOPE, encoded));
         return seeds;
     }
 

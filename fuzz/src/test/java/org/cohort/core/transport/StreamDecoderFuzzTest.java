@@ -45,7 +45,8 @@ class StreamDecoderFuzzTest {
     private static final NodeId PEER = NodeId.of("n1");
 
     private static final OwnedSerializationService SERIALIZATION =
-            new OwnedSerializationService(new KryoSerialization(), "stream fuzz", ClassLoader.getSystemClassLoader()::loadClass);
+            new OwnedSerializationService(new KryoSerialization(), "stream fuzz",
+                    ClassLoader.getSystemClassLoader()::loadClass);
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)

@@ -37,7 +37,8 @@ class StreamDecoderSeedsTest {
     @Test
     void everyKeptSeedDecodesToMessagesWithoutAFailure() {
         Map<String, byte[]> kept = Seeds.read(StreamDecoderFuzzTest.class, "inboundStream");
-        assertThat(kept.keySet()).as("kept seeds").containsAll(seeds().keySet().stream().map(n -> "seed-" + n).toList());
+        assertThat(kept.keySet()).as("kept seeds")
+                .containsAll(seeds().keySet().stream().map(name -> "seed-" + name).toList());
         kept.forEach((name, input) -> {
             if (name.startsWith("seed-")) {
                 StreamDecoderFuzzTest.Outcome outcome = StreamDecoderFuzzTest.run(input);
