@@ -1,7 +1,5 @@
 package org.cohort.fuzz;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,15 +67,6 @@ public final class StreamScript {
             reads.add(read.toByteArray());
         }
         return reads;
-    }
-
-    /** The same reads as buffers from the given allocator (the caller owns them). */
-    public static List<ByteBuf> buffers(ByteBufAllocator allocator, byte[] script, int offset) {
-        List<ByteBuf> buffers = new ArrayList<>();
-        for (byte[] read : reads(script, offset)) {
-            buffers.add(allocator.buffer(read.length, read.length).writeBytes(read));
-        }
-        return buffers;
     }
 
     private static void writeFrame(ByteArrayOutputStream out, int type, byte[] body, int zeros) {

@@ -46,9 +46,10 @@ import org.junit.jupiter.api.Timeout;
  * <p>Whatever the bytes: decoding yields a hello or a HelloException and nothing else, and a decoded
  * hello encodes back to the same hello; the handler throws nothing, the only failures that reach the
  * end of the pipeline are the frame decoder's; a stream is admitted only for a member's valid hello (the
- * member dialed, on an outbound stream), never with a cluster secret (the fuzzer cannot prove it), at
- * most once; a stream not admitted is closed once the hello timeout has passed; the node writes at
- * most its hello and one more frame; and every buffer is released once the channel is closed.
+ * member dialed, on an outbound stream), never with a cluster secret (the fuzzer cannot prove it), never
+ * once it is closed, at most once; a stream not admitted is closed once the hello timeout has passed;
+ * the node writes at most its hello and one more frame; and every buffer is released once the channel
+ * is closed.
  */
 class HelloFuzzTest {
 
@@ -156,10 +157,14 @@ class HelloFuzzTest {
         TrackingAllocator allocator = new TrackingAllocator();
         MockTicker ticker = Ticker.newMockTicker();
         List<Hello> admitted = new ArrayList<>();
+        List<Hello> admittedClosed = new ArrayList<>();
         List<HelloException.Reason> refusals = new ArrayList<>();
         Tail tail = new Tail();
         HandshakeListener listener = (Channel ch, Direction d, Hello peer) -> {
             admitted.add(peer);
+            if (!ch.isActive()) {
+                admittedClosed.add(peer);
+            }
             return () -> { };
         };
         HelloHandler handler = new HelloHandler(direction, expected,
@@ -171,12 +176,13 @@ class HelloFuzzTest {
         channel.pipeline().addLast(Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES), handler, tail);
         channel.registerNow();
 
-        List<ByteBuf> reads = StreamScript.buffers(allocator, input, 1);
         int written = 0;
-        int next = 0;
         try {
-            for (; next < reads.size() && channel.isOpen(); next++) {
-                channel.writeInbound(reads.get(next));
+            for (byte[] read : StreamScript.reads(input, 1)) {
+                if (!channel.isOpen()) {
+                    break;
+                }
+                channel.writeInbound(allocator.buffer(read.length, read.length).writeBytes(read));
                 channel.checkException();
                 written += releaseOutbound(channel);
             }
@@ -186,6 +192,7 @@ class HelloFuzzTest {
             written += releaseOutbound(channel);
 
             check(admitted.size() <= 1, "admitted %d times", admitted.size());
+            check(admittedClosed.isEmpty(), "admitted a stream that was already closed: %s", admittedClosed);
             check(!secret || admitted.isEmpty(), "admitted with a cluster secret the fuzzer cannot prove: %s",
                     admitted);
             if (admitted.isEmpty()) {
@@ -202,9 +209,6 @@ class HelloFuzzTest {
             check(written <= 2, "the node wrote %d frames in its handshake", written);
             check(!refusals.contains(HelloException.Reason.ROUTINE), "a routine refusal was counted");
         } finally {
-            for (; next < reads.size(); next++) {
-                reads.get(next).release();
-            }
             channel.finishAndReleaseAll();
         }
         tail.assertOnlyFramingFailures();
