@@ -1,0 +1,144 @@
+package org.cohort.core.transport;
+
+import static org.cohort.fuzz.Findings.check;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.serialization.SerializationException;
+import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.serialization.KryoSerialization;
+import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.fuzz.Findings;
+import org.cohort.fuzz.StreamScript;
+import org.cohort.fuzz.TrackingAllocator;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fuzzes what an admitted peer's bytes go through: the stream's inbound pipeline after the hello as
+ * {@link StreamInitializer#installMessagePipeline} builds it (frames of at most one chunk, heartbeats,
+ * reassembly of chunked messages, envelope decoding with the real Kryo runtime), on an embedded channel,
+ * the stream arriving in the reads a {@link StreamScript} describes.
+ *
+ * <p>Whatever the bytes: the stream may fail, but only with the decoder's documented errors
+ * (TooLongFrameException, CorruptedFrameException, a DecoderException around a SerializationException),
+ * which close it as the real error handler does; every decoded message is within message.max.bytes;
+ * reassembly never holds more than reassembly.max.bytes; the buffers held at any moment stay within
+ * what the peer sent plus those caps; and once the channel is closed every buffer is released.
+ */
+class StreamDecoderFuzzTest {
+
+    /** Small limits, so that the fuzzer reaches them: three chunks a message, four held. */
+    static final int MAX_MESSAGE_BYTES = 3 * Frames.CHUNK_BYTES;
+    static final long MAX_HELD_BYTES = 4L * Frames.CHUNK_BYTES;
+    private static final NodeId PEER = NodeId.of("n1");
+
+    private static final OwnedSerializationService SERIALIZATION =
+            new OwnedSerializationService(new KryoSerialization(), "stream fuzz",
+                    ClassLoader.getSystemClassLoader()::loadClass);
+
+    @FuzzTest(maxDuration = "30s")
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void inboundStream(byte[] input) {
+        run(input);
+    }
+
+    /** Runs one input through the pipeline, checks everything above, and says what came out. */
+    static Outcome run(byte[] input) {
+        TrackingAllocator allocator = new TrackingAllocator();
+        TransportCounters counters = new TransportCounters();
+        MessageReassembler reassembler = new MessageReassembler(MAX_MESSAGE_BYTES, MAX_HELD_BYTES, counters);
+        Outcome outcome = new Outcome();
+
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).register(false).build();
+        channel.config().setAllocator(allocator);
+        channel.pipeline().addLast(
+                Frames.decoder(Frames.MAX_FRAME_BYTES),
+                new HeartbeatHandler(PEER, FailureDetectionSettings.DEFAULTS, counters, () -> 0L),
+                reassembler,
+                new MessageFrameDecoder(SERIALIZATION),
+                outcome);
+        register(channel);
+
+        int previous = 0;
+        try {
+            for (byte[] read : StreamScript.reads(input, 0)) {
+                if (!channel.isOpen()) {
+                    break;
+                }
+                int bytes = read.length;
+                allocator.resetPeak();
+                channel.writeInbound(allocator.buffer(bytes, bytes).writeBytes(read));
+                channel.checkException();
+                check(reassembler.heldBytes() <= MAX_HELD_BYTES, "reassembly holds %d bytes, over %d",
+                        reassembler.heldBytes(), MAX_HELD_BYTES);
+                long bound = 4L * (bytes + previous) + 4L * (Frames.LENGTH_BYTES + Frames.MAX_FRAME_BYTES)
+                        + 2L * (Frames.TYPE_BYTES + MAX_MESSAGE_BYTES) + MAX_HELD_BYTES + 65536;
+                check(allocator.peakBytes() <= bound, "the stream held %d bytes of buffers at once after a read of %d"
+                        + " (bound %d)", allocator.peakBytes(), bytes, bound);
+                previous = bytes;
+            }
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+        outcome.assertOnlyDocumentedFailures();
+        check(reassembler.heldBytes() == 0, "reassembly holds %d bytes after close", reassembler.heldBytes());
+        check(allocator.liveBytes() == 0, "%d bytes of buffers not released after close", allocator.liveBytes());
+        Findings.noLeakReported();
+        return outcome;
+    }
+
+    private static void register(EmbeddedChannel channel) {
+        try {
+            channel.register();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The end of the pipeline: takes the decoded messages, and closes the stream on any failure as
+     * {@link StreamErrorHandler} does, remembering it.
+     */
+    static final class Outcome extends ChannelInboundHandlerAdapter {
+        final List<ClusterMessage> messages = new ArrayList<>();
+        final List<Throwable> failures = new ArrayList<>();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ClusterMessage message)) {
+                ReferenceCountUtil.release(msg);
+                throw new AssertionError("the pipeline passed on " + msg.getClass().getName() + ", not a message");
+            }
+            check(message.payload().length <= MAX_MESSAGE_BYTES, "a message of %d payload bytes passed, over %d",
+                    message.payload().length, MAX_MESSAGE_BYTES);
+            messages.add(message);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failures.add(cause);
+            ctx.close();
+        }
+
+        void assertOnlyDocumentedFailures() {
+            for (Throwable failure : failures) {
+                boolean documented = failure instanceof DecoderException
+                        && (failure.getCause() == null || failure.getCause() instanceof SerializationException);
+                if (!documented) {
+                    throw Findings.unexpected("the stream failed with an undocumented exception", failure);
+                }
+            }
+        }
+    }
+}
