@@ -42,10 +42,14 @@ final class ClusterScript {
                 "cohort-karaf-assembly-" + CohortKarafOptions.COHORT_VERSION + ".tar.gz");
     }
 
-    /** A port base whose derived ports (base .. base+40) are free on loopback right now. */
+    /**
+     * A port base whose derived ports (base .. base+40) are free on loopback right now, below Linux's
+     * ephemeral range (32768 and up by default): a busy host's outgoing connections could otherwise take
+     * one of them between this check and a node's bind.
+     */
     private static int freePortBase() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + (int) (Math.random() * 30000);
+            int base = 10000 + (int) (Math.random() * 22000);
             if (rangeFree(base, 40)) {
                 return base;
             }
