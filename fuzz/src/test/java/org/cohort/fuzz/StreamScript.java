@@ -19,12 +19,10 @@ import java.util.List;
  * 3 SLICE                                       the stream arrives in a new read from here on
  * </pre>
  *
- * The stream is cut where the script says, and it ends at {@link #MAX_STREAM_BYTES}.
+ * The stream is cut where the script says, and no operation starts once it holds the most bytes the
+ * target asks for (each target asks for what it needs: every extra byte costs executions per second).
  */
 public final class StreamScript {
-
-    /** The longest stream one input writes. */
-    public static final int MAX_STREAM_BYTES = 1 << 20;
 
     public static final int RAW = 0;
     public static final int FRAME = 1;
@@ -34,13 +32,13 @@ public final class StreamScript {
     private StreamScript() {
     }
 
-    /** The reads a script describes, in order; none is empty. */
-    public static List<byte[]> reads(byte[] script, int offset) {
+    /** The reads a script describes, in order, up to about {@code maxStreamBytes}; none is empty. */
+    public static List<byte[]> reads(byte[] script, int offset, int maxStreamBytes) {
         List<byte[]> reads = new ArrayList<>();
         ByteArrayOutputStream read = new ByteArrayOutputStream();
         int total = 0;
         Cursor in = new Cursor(script, offset);
-        while (in.more() && total < MAX_STREAM_BYTES) {
+        while (in.more() && total < maxStreamBytes) {
             int before = read.size();
             switch (in.u8() & 3) {
                 case RAW -> read.writeBytes(in.bytes(in.u16()));

@@ -41,6 +41,8 @@ class StreamDecoderFuzzTest {
     /** Small limits, so that the fuzzer reaches them: three chunks a message, four held. */
     static final int MAX_MESSAGE_BYTES = 3 * Frames.CHUNK_BYTES;
     static final long MAX_HELD_BYTES = 4L * Frames.CHUNK_BYTES;
+    /** Room for two whole chunked messages and more besides. */
+    static final int MAX_STREAM_BYTES = 512 * 1024;
     private static final NodeId PEER = NodeId.of("n1");
 
     private static final OwnedSerializationService SERIALIZATION =
@@ -72,7 +74,7 @@ class StreamDecoderFuzzTest {
 
         int previous = 0;
         try {
-            for (byte[] read : StreamScript.reads(input, 0)) {
+            for (byte[] read : StreamScript.reads(input, 0, MAX_STREAM_BYTES)) {
                 if (!channel.isOpen()) {
                     break;
                 }
