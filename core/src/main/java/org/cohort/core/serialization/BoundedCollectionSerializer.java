@@ -12,6 +12,9 @@ final class BoundedCollectionSerializer extends CollectionSerializer<Collection>
     @Override
     protected Collection create(Kryo kryo, Input input, Class<? extends Collection> type, int size) {
         InputBounds.requireElements(input, size, "collection");
-        return super.create(kryo, input, type, size);
+        // Presized for the bytes left at most: elements beyond them (nulls, field-less objects) take
+        // room as they are read, not before.
+        long left = (long) input.limit() - input.position();
+        return super.create(kryo, input, type, (int) Math.min(size, left));
     }
 }

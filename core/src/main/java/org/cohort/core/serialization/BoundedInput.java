@@ -16,7 +16,7 @@ final class BoundedInput extends ByteBufferInput {
      * final type with no fields, take no bytes on the wire, so the byte count alone cannot bound them.
      * Shared by every collection of the read, so nesting cannot multiply it.
      */
-    static final long FREE_ELEMENTS_PER_READ = 65_536;
+    static final long FREE_ELEMENTS_PER_READ = 4096;
 
     private long freeElementsLeft = FREE_ELEMENTS_PER_READ;
 

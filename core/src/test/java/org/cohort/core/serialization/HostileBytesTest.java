@@ -383,22 +383,22 @@ class HostileBytesTest {
 
     @Test
     void byteLessElementsAreBoundedPerReadNotPerCollection() {
-        ArrayList<Object> allowed = new ArrayList<>(java.util.Collections.nCopies(60_000, null));
-        assertThat(view.deserialize(view.serialize(allowed), ArrayList.class)).hasSize(60_000);
+        ArrayList<Object> allowed = new ArrayList<>(java.util.Collections.nCopies(4000, null));
+        assertThat(view.deserialize(view.serialize(allowed), ArrayList.class)).hasSize(4000);
 
-        ArrayList<Object> tooMany = new ArrayList<>(java.util.Collections.nCopies(70_000, null));
+        ArrayList<Object> tooMany = new ArrayList<>(java.util.Collections.nCopies(5000, null));
         byte[] tooManyBytes = view.serialize(tooMany);
         assertThat(tooManyBytes.length).as("nulls take no bytes").isLessThan(16);
         assertThatThrownBy(() -> view.deserialize(tooManyBytes, ArrayList.class))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("collection length 70000");
+                .isInstanceOf(SerializationException.class).hasMessageContaining("collection length 5000");
 
-        // nesting does not multiply the allowance: two lists of 40,000 nulls exceed it together
+        // nesting does not multiply the allowance: two lists of 3,000 nulls exceed it together
         ArrayList<Object> nested = new ArrayList<>(List.of(
-                new ArrayList<>(java.util.Collections.nCopies(40_000, null)),
-                new ArrayList<>(java.util.Collections.nCopies(40_000, null))));
+                new ArrayList<>(java.util.Collections.nCopies(3000, null)),
+                new ArrayList<>(java.util.Collections.nCopies(3000, null))));
         byte[] nestedBytes = view.serialize(nested);
         assertThatThrownBy(() -> view.deserialize(nestedBytes, ArrayList.class))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("collection length 40000");
+                .isInstanceOf(SerializationException.class).hasMessageContaining("collection length 3000");
     }
 
     // ---- nesting ---------------------------------------------------------------------------------
