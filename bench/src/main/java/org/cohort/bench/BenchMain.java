@@ -1,0 +1,32 @@
+package org.cohort.bench;
+
+import java.util.Arrays;
+
+/**
+ * {@code java -jar cohort-bench.jar [harness|jmh|jfr-summary] ...}: the harness (the default), the JMH
+ * microbenchmarks, or a summary of JFR recordings.
+ */
+public final class BenchMain {
+
+    /** What {@code jmh} runs with when given no options: one fork, allocation figures, about 2 min in all. */
+    static final String[] JMH_DEFAULTS = {"-prof", "gc", "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s",
+        "-jvmArgs", "-Xms256m -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled", "-rf", "json",
+        "-rff", "bench/target/jmh-results.json"};
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 || args[0].startsWith("-") ? "harness" : args[0];
+        String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (command) {
+            case "harness" -> Harness.main(rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? JMH_DEFAULTS : rest);
+            case "jfr-summary" -> JfrSummary.main(rest);
+            default -> {
+                Harness.Options.usage();
+                System.exit(2);
+            }
+        }
+    }
+}

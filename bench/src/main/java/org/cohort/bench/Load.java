@@ -1,0 +1,302 @@
+package org.cohort.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One node's part of a workload, on any {@link Transport}: generating load, receiving it, checking it
+ * (sequence per sender, echo contents) and counting it.
+ *
+ * <p>One-way payloads start with {@code [u64 sequence][u32 sender]}; credits are {@code [u32 receiver][u32
+ * messages]}. Requests start with {@code [u64 sequence]} and the reply must echo them.
+ */
+final class Load {
+
+    private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+
+    private final Workload workload;
+    private final Transport transport;
+    private final int self;
+    private final List<Integer> targets;
+    private final Semaphore[] credits;
+    private final Semaphore outstanding;
+    private final long[] nextSeq;
+    private final int[] uncredited;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder expected = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder receivedBytes = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
+    private final LongAdder outOfOrder = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder replies = new LongAdder();
+    private final LongAdder mismatches = new LongAdder();
+    private final LongAdder creditWaits = new LongAdder();
+    private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+    private final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
+    private volatile boolean sending;
+    private Thread sender;
+
+    Load(Workload workload, Transport transport, int self) {
+        this.workload = workload;
+        this.transport = transport;
+        this.self = self;
+        this.targets = workload.kind == Workload.Kind.BROADCAST ? transport.peers() : List.of(2);
+        this.credits = new Semaphore[workload.nodes + 1];
+        for (int peer : transport.peers()) {
+            credits[peer] = new Semaphore(workload.window);
+        }
+        this.outstanding = new Semaphore(workload.window);
+        this.nextSeq = new long[workload.nodes + 1];
+        java.util.Arrays.fill(nextSeq, 1);
+        this.uncredited = new int[workload.nodes + 1];
+    }
+
+    /** Installs the handlers; before the transport starts. */
+    void install() {
+        if (workload.kind == Workload.Kind.REQUEST_REPLY) {
+            transport.onRequest(request -> request); // the echo
+        } else {
+            transport.onMessage(Transport.Lane.DATA, this::onData);
+            transport.onMessage(Transport.Lane.CREDIT, this::onCredit);
+        }
+    }
+
+    // ---- receiving ----
+
+    /** On one thread per sender (the subject's executor, or the raw socket's reader). */
+    private void onData(byte[] payload) {
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        long seq = buffer.getLong(0);
+        int from = buffer.getInt(8);
+        received.increment();
+        receivedBytes.add(payload.length);
+        long want = nextSeq[from];
+        if (seq == want) {
+            nextSeq[from] = seq + 1;
+        } else if (seq > want) {
+            gaps.add(seq - want);
+            nextSeq[from] = seq + 1;
+        } else {
+            outOfOrder.increment();
+        }
+        if (++uncredited[from] >= workload.creditBatch) {
+            byte[] credit = ByteBuffer.allocate(8).putInt(self).putInt(uncredited[from]).array();
+            uncredited[from] = 0;
+            if (!transport.send(from, Transport.Lane.CREDIT, credit)) {
+                failures.computeIfAbsent("creditRefused", key -> new LongAdder()).increment();
+            }
+        }
+    }
+
+    private void onCredit(byte[] payload) {
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        credits[buffer.getInt(0)].release(buffer.getInt(4));
+    }
+
+    // ---- sending ----
+
+    void startSending() {
+        if (!workload.sends(self) || sender != null) {
+            return;
+        }
+        sending = true;
+        Runnable body = switch (workload.kind) {
+            case ONE_WAY, BROADCAST -> this::sendOneWay;
+            case REQUEST_REPLY -> workload.window == 1 ? this::requestOneAtATime : this::requestPipelined;
+        };
+        sender = new Thread(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException | Error e) {
+                failures.computeIfAbsent("sender:" + e.getClass().getSimpleName(), key -> new LongAdder()).increment();
+                e.printStackTrace();
+            }
+        }, "bench-load");
+        sender.start();
+    }
+
+    private void sendOneWay() {
+        byte[] payload = new byte[workload.payloadBytes];
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        buffer.putInt(8, self);
+        boolean broadcast = workload.kind == Workload.Kind.BROADCAST;
+        long seq = 0;
+        outer:
+        while (sending) {
+            for (int peer : targets) {
+                if (!acquire(credits[peer])) {
+                    break outer;
+                }
+            }
+            buffer.putLong(0, ++seq);
+            if (broadcast) {
+                transport.broadcast(Transport.Lane.DATA, payload);
+            } else {
+                while (!transport.send(targets.get(0), Transport.Lane.DATA, payload)) {
+                    refused.increment();
+                    if (!sending) {
+                        break outer;
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            sent.increment();
+            expected.add(targets.size());
+        }
+    }
+
+    /** Waits for a permit while sending; false once sending stops. */
+    private boolean acquire(Semaphore semaphore) {
+        if (semaphore.tryAcquire()) {
+            return true;
+        }
+        creditWaits.increment();
+        try {
+            while (sending) {
+                if (semaphore.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void requestOneAtATime() {
+        byte[] payload = new byte[workload.payloadBytes];
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        long seq = 0;
+        while (sending) {
+            buffer.putLong(0, ++seq);
+            requests.increment();
+            long start = System.nanoTime();
+            try {
+                byte[] reply = transport.requestAndWait(2, payload);
+                latency.recordValue(Math.min(System.nanoTime() - start, MAX_LATENCY_NANOS));
+                replied(seq, reply);
+            } catch (ExecutionException e) {
+                failed(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                failed(e);
+            }
+        }
+    }
+
+    private void requestPipelined() {
+        byte[] payload = new byte[workload.payloadBytes];
+        ByteBuffer buffer = ByteBuffer.wrap(payload);
+        long seq = 0;
+        while (sending) {
+            if (!acquire(outstanding)) {
+                break;
+            }
+            long mySeq = ++seq;
+            buffer.putLong(0, mySeq);
+            requests.increment();
+            long start = System.nanoTime();
+            CompletableFuture<byte[]> future;
+            try {
+                future = transport.request(2, payload);
+            } catch (RuntimeException e) {
+                failed(e);
+                outstanding.release();
+                continue;
+            }
+            future.whenComplete((reply, error) -> {
+                if (error == null) {
+                    latency.recordValue(Math.min(System.nanoTime() - start, MAX_LATENCY_NANOS));
+                    replied(mySeq, reply);
+                } else {
+                    failed(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+                }
+                outstanding.release();
+            });
+        }
+    }
+
+    private void replied(long seq, byte[] reply) {
+        if (reply.length != workload.payloadBytes || ByteBuffer.wrap(reply).getLong(0) != seq) {
+            mismatches.increment();
+        }
+        replies.increment();
+    }
+
+    private void failed(Throwable error) {
+        failures.computeIfAbsent(error.getClass().getSimpleName(), key -> new LongAdder()).increment();
+    }
+
+    /** Stops generating load and waits (bounded) for the requests still out. */
+    void stopSending() throws InterruptedException {
+        sending = false;
+        if (sender == null) {
+            return;
+        }
+        sender.join(TimeUnit.NANOSECONDS.toMillis(STOP_WAIT_NANOS));
+        long deadline = System.nanoTime() + STOP_WAIT_NANOS;
+        while (workload.kind == Workload.Kind.REQUEST_REPLY && outstanding.availablePermits() < workload.window
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    // ---- figures ----
+
+    /** Every counter now, and the latency of the requests answered since the previous snapshot. */
+    Map<String, Object> snapshot() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("t", System.nanoTime());
+        values.put("sent", sent.sum());
+        values.put("expected", expected.sum());
+        values.put("refused", refused.sum());
+        values.put("received", received.sum());
+        values.put("receivedBytes", receivedBytes.sum());
+        values.put("gaps", gaps.sum());
+        values.put("outOfOrder", outOfOrder.sum());
+        values.put("creditWaits", creditWaits.sum());
+        values.put("requests", requests.sum());
+        values.put("replies", replies.sum());
+        values.put("mismatches", mismatches.sum());
+        values.put("failures", failures.values().stream().mapToLong(LongAdder::sum).sum());
+        failures.forEach((kind, count) -> values.put("failure." + kind, count.sum()));
+        Histogram interval = latency.getIntervalHistogram();
+        values.put("lat.count", interval.getTotalCount());
+        values.put("lat.p50", interval.getValueAtPercentile(50));
+        values.put("lat.p90", interval.getValueAtPercentile(90));
+        values.put("lat.p99", interval.getValueAtPercentile(99));
+        values.put("lat.p999", interval.getValueAtPercentile(99.9));
+        values.put("lat.max", interval.getMaxValue());
+        values.put("lat.mean", interval.getMean());
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        values.put("cpu", os.getProcessCpuTime());
+        long gcCount = 0;
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        values.put("gc.count", gcCount);
+        values.put("gc.ms", gcMillis);
+        transport.counters().forEach(values::put);
+        return values;
+    }
+}

@@ -1,0 +1,98 @@
+package org.cohort.core.messaging;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Dispatch of one received message, on a direct executor so that only Cohort's own work counts:
+ * {@link #subjectDispatcher} is the {@link SubjectDispatcher} alone (handler lookup, backlog accounting,
+ * the task handed to the executor; the JIT may see through the task here), {@link #subjectDispatcherQueued}
+ * the same with an executor that keeps the task, as every real one does (a thread pool adds its queue
+ * node on top); {@link #communicator} adds {@link ClusterCommunicator}'s part for a
+ * sibling bundle's subscriber (messaging header parsed, body copied out, decoder, handler);
+ * {@link #oneWayHeader} is the sender's side of that header (the payload copied behind two bytes).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DispatchBenchmark {
+
+    private static final MessageSubject RAW = MessageSubject.of("bench.raw");
+    private static final MessageSubject SUBJECT = MessageSubject.of("bench.data");
+    private static final MessageSubject QUEUED = MessageSubject.of("bench.queued");
+
+    @Param({"128"})
+    public int payloadBytes;
+
+    private CommunicationsComponent comms;
+    private ClusterCommunicator communicator;
+    private ClusterMessage rawMessage;
+    private ClusterMessage message;
+    private ClusterMessage queuedMessage;
+    private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    private byte[] payload;
+    private Blackhole sink;
+
+    @Setup(Level.Trial)
+    public void setUp(Blackhole blackhole) {
+        sink = blackhole;
+        comms = new CommunicationsComponent();
+        NodeId self = NodeId.of("n2");
+        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
+        org.cohort.core.config.ClusterSettings settings = new org.cohort.core.config.ClusterSettings("bench", self,
+                java.util.List.of(new org.cohort.api.cluster.ControllerNode(NodeId.of("n1"), loopback, 9001),
+                        new org.cohort.api.cluster.ControllerNode(self, loopback, 9002)),
+                1, java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(2), 16 << 20, 64L << 20);
+        communicator = new ClusterCommunicator(self, comms, (to, m) -> true,
+                new org.cohort.core.membership.MembershipTable(settings, 1, java.time.Instant.now()));
+        comms.subscribe(RAW, received -> sink.consume(received), Runnable::run);
+        // An executor that keeps the task, like every real one (ArrayDeque: no node per task).
+        comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);
+        communicator.addSubscriber(SUBJECT, Function.identity(), (byte[] body) -> sink.consume(body), Runnable::run);
+        payload = new byte[payloadBytes];
+        rawMessage = new ClusterMessage(NodeId.of("n1"), RAW, MessageHeader.oneWay(payload));
+        message = new ClusterMessage(NodeId.of("n1"), SUBJECT, MessageHeader.oneWay(payload));
+        queuedMessage = new ClusterMessage(NodeId.of("n1"), QUEUED, MessageHeader.oneWay(payload));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        communicator.close();
+    }
+
+    @Benchmark
+    public void subjectDispatcher() {
+        comms.dispatch(rawMessage);
+    }
+
+    @Benchmark
+    public void subjectDispatcherQueued() {
+        comms.dispatch(queuedMessage);
+        tasks.poll().run();
+    }
+
+    @Benchmark
+    public void communicator() {
+        comms.dispatch(message);
+    }
+
+    @Benchmark
+    public byte[] oneWayHeader() {
+        return MessageHeader.oneWay(payload);
+    }
+}
