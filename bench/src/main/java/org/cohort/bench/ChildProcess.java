@@ -84,9 +84,8 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** Asks the child to quit, closes its input and waits for it; kills it after 10 s. */
-    @Override
-    public void close() {
+    /** Asks the child to quit and closes its input; {@link #close} then waits for it. */
+    void quit() {
         try {
             send("quit");
         } catch (IOException e) {
@@ -97,6 +96,12 @@ final class ChildProcess implements AutoCloseable {
         } catch (IOException e) {
             // already gone
         }
+    }
+
+    /** Asks the child to quit, closes its input and waits for it; kills it after 10 s. */
+    @Override
+    public void close() {
+        quit();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -48,7 +48,7 @@ final class Harness {
     static final class Options {
         int rounds = 2;
         Duration warmup = Duration.ofSeconds(2);
-        Duration measure = Duration.ofSeconds(4);
+        Duration measure = Duration.ofSeconds(3);
         List<Workload> workloads = List.of(Workload.values());
         List<String> systems = List.of(COHORT, RAW_BUFFERED, RAW_INLINE);
         boolean tls = true;
@@ -99,7 +99,7 @@ final class Harness {
                     java -jar bench/target/cohort-bench.jar [harness] [options]
                       --rounds N          rounds; the systems alternate, order reversed every other round (2)
                       --warmup SECONDS    load before the measured window, per trial (2; W5: +1)
-                      --measure SECONDS   the measured window, per trial (4)
+                      --measure SECONDS   the measured window, per trial (3)
                       --workloads LIST    e.g. W1,W2 (all: W1,W2,W3,W4,W5)
                       --systems LIST      cohort,raw-buffered,raw-inline (and cohort-tls; see --no-tls)
                       --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
@@ -140,7 +140,7 @@ final class Harness {
         if (tls) {
             tlsDir = options.work.resolve("bench-tls");
             deleteTree(tlsDir);
-            Certificates.create(tlsDir, 8);
+            Certificates.create(tlsDir, 2); // TLS runs W1-W4: two nodes
         }
         if (options.jfrDir != null) {
             Files.createDirectories(options.jfrDir);
@@ -273,6 +273,7 @@ final class Harness {
             }
             return metrics(workload, before, after, last);
         } finally {
+            nodes.forEach(ChildProcess::quit); // all at once: they stop in parallel
             for (ChildProcess node : nodes) {
                 node.close();
                 live.remove(node);
