@@ -51,6 +51,7 @@ public final class Child {
         Transport transport = switch (system) {
             case "cohort" -> new CohortTransport(self, nodes, null);
             case "cohort-tls" -> new CohortTransport(self, nodes, tlsDir);
+            case "cohort-direct" -> new CohortTransport(self, nodes, null, true);
             case "raw-buffered" -> new RawTransport(RawTransport.Mode.BUFFERED, self, nodes, false);
             case "raw-inline" -> new RawTransport(RawTransport.Mode.INLINE, self, nodes,
                     workload == Workload.W2 && self == 1);

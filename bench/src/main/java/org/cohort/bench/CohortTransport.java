@@ -50,6 +50,7 @@ final class CohortTransport implements Transport {
     private final int self;
     private final List<InetSocketAddress> nodes;
     private final Path tlsDir;
+    private final boolean directHandlers;
     private final Map<Lane, Receiver> receivers = new EnumMap<>(Lane.class);
     private final List<ExecutorService> executors = new ArrayList<>();
     private UnaryOperator<byte[]> requestHandler;
@@ -65,9 +66,18 @@ final class CohortTransport implements Transport {
      * @param tlsDir where {@link Certificates} put the stores, or null for plaintext
      */
     CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir) {
+        this(self, nodes, tlsDir, false);
+    }
+
+    /**
+     * @param directHandlers run the handlers on the IO thread that received the message (a direct executor),
+     *     not on an executor of their own: a diagnostic, to see what the hand-off costs
+     */
+    CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir, boolean directHandlers) {
         this.self = self;
         this.nodes = List.copyOf(nodes);
         this.tlsDir = tlsDir;
+        this.directHandlers = directHandlers;
     }
 
     static String nodeName(int k) {
@@ -133,7 +143,10 @@ final class CohortTransport implements Transport {
         manager.start();
     }
 
-    private ExecutorService executor(String name) {
+    private java.util.concurrent.Executor executor(String name) {
+        if (directHandlers) {
+            return Runnable::run;
+        }
         ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory(name));
         executors.add(executor);
         return executor;
@@ -212,7 +225,8 @@ final class CohortTransport implements Transport {
 
     @Override
     public String toString() {
-        return "cohort node " + nodeName(self) + (tlsDir == null ? "" : " (TLS)") + " of "
+        return "cohort node " + nodeName(self) + (tlsDir == null ? "" : " (TLS)")
+                + (directHandlers ? " (handlers on the IO thread)" : "") + " of "
                 + nodes.stream().map(InetSocketAddress::toString).collect(Collectors.joining(", "));
     }
 }

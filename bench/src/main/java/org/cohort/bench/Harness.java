@@ -28,17 +28,20 @@ final class Harness {
 
     static final String COHORT = "cohort";
     static final String COHORT_TLS = "cohort-tls";
+    static final String COHORT_DIRECT = "cohort-direct";
     static final String RAW_BUFFERED = "raw-buffered";
     static final String RAW_INLINE = "raw-inline";
     static final List<String> RAW = List.of(RAW_BUFFERED, RAW_INLINE);
 
-    /** The JVM flags of every node of every trial. */
+    /** The JVM flags of every node of every trial: Karaf's default heap (JAVA_MAX_MEM 512M), G1. */
     static final List<String> JVM_FLAGS = List.of("-Xms256m", "-Xmx256m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+    /** The longest warm-up of a session's first window. */
+    static final Duration MAX_WARMUP = Duration.ofSeconds(20);
 
     private final Options options;
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
@@ -47,7 +50,7 @@ final class Harness {
     /** What to run. */
     static final class Options {
         int rounds = 2;
-        Duration warmup = Duration.ofSeconds(2);
+        Duration warmup = Duration.ofSeconds(3);
         Duration measure = Duration.ofSeconds(3);
         List<Workload> workloads = List.of(Workload.values());
         List<String> systems = List.of(COHORT, RAW_BUFFERED, RAW_INLINE);
@@ -98,10 +101,14 @@ final class Harness {
             System.out.println("""
                     java -jar bench/target/cohort-bench.jar [harness] [options]
                       --rounds N          rounds; the systems alternate, order reversed every other round (2)
-                      --warmup SECONDS    load before the measured window, per trial (2; W5: +1)
+                      --warmup SECONDS    load before the first measured window of a system's nodes, at
+                                          least (3; W5: +1); then until a second without JIT activity
+                                          (<= 50 ms) whose rate is within 10% of the one before, at most
+                                          20 s; later windows of the same nodes: 1 s and the same test
                       --measure SECONDS   the measured window, per trial (3)
                       --workloads LIST    e.g. W1,W2 (all: W1,W2,W3,W4,W5)
-                      --systems LIST      cohort,raw-buffered,raw-inline (and cohort-tls; see --no-tls)
+                      --systems LIST      cohort,raw-buffered,raw-inline (and cohort-tls; see --no-tls);
+                                          diagnostic: cohort-direct (handlers on the IO thread)
                       --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
                       --wait-quiet SECS   before each round, wait up to SECS for the load average to drop
                                           below the processor count (shared machines)
@@ -146,41 +153,48 @@ final class Harness {
             Files.createDirectories(options.jfrDir);
         }
         long started = System.nanoTime();
-        int total = 0;
-        for (int round = 1; round <= options.rounds; round++) {
-            for (Workload workload : options.workloads) {
-                total += order(round, workload, tls).size();
-            }
-        }
-        int done = 0;
-        System.out.printf(Locale.ROOT, "Cohort benchmark: %d round(s), %d trials, warmup %.1f s, measure %.1f s%n",
-                options.rounds, total, options.warmup.toMillis() / 1000.0, options.measure.toMillis() / 1000.0);
-        for (int round = 1; round <= options.rounds; round++) {
+        System.out.printf(Locale.ROOT, "Cohort benchmark: %s, %d round(s), warmup at least %.1f s (until steady, at most"
+                + " %.0f s), measure %.1f s%n", options.workloads, options.rounds, options.warmup.toMillis() / 1000.0,
+                MAX_WARMUP.toSeconds() * 1.0, options.measure.toMillis() / 1000.0);
+        for (Workload workload : options.workloads) {
             if (options.waitQuiet.toMillis() > 0) {
                 awaitQuiet(options.waitQuiet);
             }
-            for (Workload workload : options.workloads) {
-                for (String system : order(round, workload, tls)) {
-                    done++;
-                    System.out.printf(Locale.ROOT, "[%2d/%d %4.0fs] round %d %s %-12s ", done, total,
-                            (System.nanoTime() - started) / 1e9, round, workload, system);
-                    System.out.flush();
-                    Map<String, Object> trial = new LinkedHashMap<>();
-                    trial.put("round", round);
-                    trial.put("workload", workload.name());
-                    trial.put("system", system);
-                    try {
-                        double load = loadAverage();
-                        Map<String, Double> metrics = runTrial(round, workload, system, logs, tlsDir);
-                        metrics.put("loadAverage", load);
-                        trial.put("metrics", metrics);
-                        System.out.println(brief(workload, metrics));
+            List<String> systems = order(1, workload, tls);
+            if (workload == Workload.W5) {
+                // Eight JVMs per system: one system's nodes at a time, its rounds back to back.
+                for (String system : systems) {
+                    try (Session session = open(workload, system, logs, tlsDir)) {
+                        for (int round = 1; round <= options.rounds; round++) {
+                            window(session, round, started);
+                        }
                     } catch (Exception e) {
-                        trial.put("error", e.getMessage());
-                        System.out.println("FAILED: " + e.getMessage());
+                        failed(workload, system, e, started);
                     }
-                    trials.add(trial);
                 }
+                continue;
+            }
+            // Two JVMs per system: every system's nodes at once, kept warm, measured in turn.
+            List<Session> sessions = new ArrayList<>();
+            try {
+                for (String system : systems) {
+                    sessions.add(new Session(workload, system, logs, tlsDir));
+                }
+                for (Session session : sessions) {
+                    session.awaitReady();
+                }
+                for (int round = 1; round <= options.rounds; round++) {
+                    for (String system : order(round, workload, tls)) {
+                        Session session = sessions.stream().filter(s -> s.system.equals(system)).findFirst()
+                                .orElseThrow();
+                        window(session, round, started);
+                    }
+                }
+            } catch (Exception e) {
+                failed(workload, "all", e, started);
+            } finally {
+                sessions.forEach(Session::quit);
+                sessions.forEach(Session::close);
             }
         }
         Report report = new Report(options, trials, (System.nanoTime() - started) / 1e9);
@@ -189,6 +203,27 @@ final class Harness {
         Files.createDirectories(options.out.getParent());
         Files.writeString(options.out, Json.write(report.json()) + "\n", StandardCharsets.UTF_8);
         System.out.println("Results: " + options.out + "   Node logs: " + logs);
+    }
+
+    private Session open(Workload workload, String system, Path logs, Path tlsDir) throws Exception {
+        Session session = new Session(workload, system, logs, tlsDir);
+        try {
+            session.awaitReady();
+            return session;
+        } catch (Exception e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private void failed(Workload workload, String system, Exception e, long started) {
+        System.out.printf(Locale.ROOT, "[%4.0fs] %s %s FAILED: %s%n", (System.nanoTime() - started) / 1e9, workload,
+                system, e.getMessage());
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("workload", workload.name());
+        trial.put("system", system);
+        trial.put("error", String.valueOf(e.getMessage()));
+        trials.add(trial);
     }
 
     /** The systems of one workload in one round: alternating, reversed every other round. */
@@ -206,6 +241,7 @@ final class Harness {
         return systems;
     }
 
+
     private static String brief(Workload workload, Map<String, Double> m) {
         String checks = String.format(Locale.ROOT, "drops %.0f gaps %.0f ooo %.0f fail %.0f",
                 m.get("drops"), m.get("gaps"), m.get("outOfOrder"), m.get("failures"));
@@ -217,16 +253,25 @@ final class Harness {
                 m.get("rate"), m.get("mbps"), m.get("cpuPerMsg"), checks);
     }
 
-    private Map<String, Double> runTrial(int round, Workload workload, String system, Path logs, Path tlsDir)
-            throws Exception {
-        List<String> addresses = new ArrayList<>();
-        for (int k = 1; k <= workload.nodes; k++) {
-            InetAddress ip = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) k});
-            addresses.add(ip.getHostAddress() + ":" + freePort(ip));
-        }
-        List<ChildProcess> nodes = new ArrayList<>();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        try {
+
+    /** The JVMs of one system for one workload, kept (and kept warm) across its measured windows. */
+    private final class Session implements AutoCloseable {
+        final Workload workload;
+        final String system;
+        final List<ChildProcess> nodes = new ArrayList<>();
+        /** The checks (drops, gaps...) summed up to the end of the previous window. */
+        Map<String, Double> checked = new LinkedHashMap<>();
+        int windows;
+
+        Session(Workload workload, String system, Path logs, Path tlsDir) throws IOException {
+            this.workload = workload;
+            this.system = system;
+            List<String> addresses = new ArrayList<>();
+            for (int k = 1; k <= workload.nodes; k++) {
+                InetAddress ip = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) k});
+                addresses.add(ip.getHostAddress() + ":" + freePort(ip));
+            }
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             for (int k = 1; k <= workload.nodes; k++) {
                 List<String> command = new ArrayList<>();
                 command.add(java);
@@ -237,48 +282,137 @@ final class Harness {
                 if (system.equals(COHORT_TLS)) {
                     command.add("tls=" + tlsDir);
                 }
-                String name = "r" + round + "-" + workload + "-" + system + "-n" + k;
+                String name = workload + "-" + system + "-n" + k;
                 ChildProcess child = new ChildProcess(name, command, logs.resolve(name + ".log"));
                 live.add(child);
                 nodes.add(child);
             }
+        }
+
+        void awaitReady() throws Exception {
             for (ChildProcess node : nodes) {
                 node.expect(Child.READY, READY_TIMEOUT);
             }
-            all(nodes, "start", "OK");
-            Thread.sleep(options.warmup.toMillis() + (workload == Workload.W5 ? 1000 : 0));
-            boolean jfr = options.jfrDir != null && system.startsWith(COHORT);
-            List<Map<String, Double>> before = marks(nodes, "mark", "MARK");
-            if (jfr) {
-                for (int k = 1; k <= nodes.size(); k++) {
-                    nodes.get(k - 1).send("jfr-start " + options.jfrDir.resolve(workload + "-" + system + "-r"
-                            + round + "-n" + k + ".jfr"));
-                }
-                for (ChildProcess node : nodes) {
-                    node.expect("OK", ANSWER_TIMEOUT);
-                }
-            }
-            Thread.sleep(options.measure.toMillis());
-            List<Map<String, Double>> after = marks(nodes, "mark", "MARK");
-            if (jfr) {
-                all(nodes, "jfr-stop", "OK");
-            }
-            List<Map<String, Double>> stopped = marks(nodes, "stop", "STOPPED");
-            List<Map<String, Double>> last = stopped;
-            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            while (workload.kind != Workload.Kind.REQUEST_REPLY && sum(last, "received") < sum(last, "expected")
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                last = marks(nodes, "mark", "MARK");
-            }
-            return metrics(workload, before, after, last);
-        } finally {
-            nodes.forEach(ChildProcess::quit); // all at once: they stop in parallel
+        }
+
+        void quit() {
+            nodes.forEach(ChildProcess::quit);
+        }
+
+        @Override
+        public void close() {
+            quit(); // all at once: they stop in parallel
             for (ChildProcess node : nodes) {
                 node.close();
                 live.remove(node);
             }
         }
+    }
+
+    /** One measured window of one session: start, warm up until steady, measure, stop, check. */
+    private void window(Session session, int round, long started) {
+        Workload workload = session.workload;
+        System.out.printf(Locale.ROOT, "[%4.0fs] round %d %s %-12s ", (System.nanoTime() - started) / 1e9, round,
+                workload, session.system);
+        System.out.flush();
+        Map<String, Object> trial = new LinkedHashMap<>();
+        trial.put("round", round);
+        trial.put("workload", workload.name());
+        trial.put("system", session.system);
+        try {
+            double load = loadAverage();
+            long[] cpuBefore = procStat();
+            Map<String, Double> metrics = measure(session, round);
+            long[] cpuAfter = procStat();
+            metrics.put("loadAverage", load);
+            if (cpuBefore != null && cpuAfter != null) {
+                // Of this window's CPU time (all processors): stolen by the hypervisor, and busy in any process.
+                double total = cpuAfter[0] - cpuBefore[0];
+                metrics.put("machineStealPct", total == 0 ? 0 : 100.0 * (cpuAfter[1] - cpuBefore[1]) / total);
+                metrics.put("machineBusyPct", total == 0 ? 0 : 100.0 * (cpuAfter[2] - cpuBefore[2]) / total);
+            }
+            trial.put("metrics", metrics);
+            System.out.println(brief(workload, metrics));
+        } catch (Exception e) {
+            trial.put("error", String.valueOf(e.getMessage()));
+            System.out.println("FAILED: " + e.getMessage());
+        }
+        trials.add(trial);
+    }
+
+    private Map<String, Double> measure(Session session, int round) throws Exception {
+        Workload workload = session.workload;
+        List<ChildProcess> nodes = session.nodes;
+        all(nodes, "start", "OK");
+        double warmed = warmUp(session);
+        boolean jfr = options.jfrDir != null && session.system.startsWith(COHORT) && session.windows == 0;
+        List<Map<String, Double>> before = marks(nodes, "mark", "MARK");
+        if (jfr) {
+            for (int k = 1; k <= nodes.size(); k++) {
+                nodes.get(k - 1).send("jfr-start " + options.jfrDir.resolve(workload + "-" + session.system + "-n" + k
+                        + ".jfr"));
+            }
+            for (ChildProcess node : nodes) {
+                node.expect("OK", ANSWER_TIMEOUT);
+            }
+        }
+        Thread.sleep(options.measure.toMillis());
+        List<Map<String, Double>> after = marks(nodes, "mark", "MARK");
+        if (jfr) {
+            all(nodes, "jfr-stop", "OK");
+        }
+        List<Map<String, Double>> last = marks(nodes, "stop", "STOPPED");
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (workload.kind != Workload.Kind.REQUEST_REPLY && sum(last, "received") < sum(last, "expected")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            last = marks(nodes, "mark", "MARK");
+        }
+        Map<String, Double> metrics = metrics(workload, before, after, last);
+        // The checks count from the end of this session's previous window.
+        Map<String, Double> cumulative = new LinkedHashMap<>();
+        metrics.forEach((key, value) -> {
+            if (Report.isCheck(key)) {
+                cumulative.put(key, value);
+                metrics.put(key, value - session.checked.getOrDefault(key, 0.0));
+            }
+        });
+        session.checked = cumulative;
+        session.windows++;
+        metrics.put("warmupSeconds", warmed);
+        return metrics;
+    }
+
+    /**
+     * Runs the load for at least the warm-up time, then until the JIT has caught up: a second in which no
+     * node compiled for more than 50 ms and the rate stayed within 10% of the second before; at most
+     * {@link #MAX_WARMUP}. A session's later windows start warm and need only a second.
+     */
+    private double warmUp(Session session) throws Exception {
+        long start = System.nanoTime();
+        long minimum = session.windows == 0 ? options.warmup.toMillis() + (session.workload == Workload.W5 ? 1000 : 0)
+                : Math.min(1000, options.warmup.toMillis());
+        Thread.sleep(minimum);
+        String counter = session.workload.kind == Workload.Kind.REQUEST_REPLY ? "replies" : "received";
+        List<Map<String, Double>> previous = marks(session.nodes, "mark", "MARK");
+        double previousRate = -1;
+        while (System.nanoTime() - start < MAX_WARMUP.toNanos()) {
+            Thread.sleep(1000);
+            List<Map<String, Double>> now = marks(session.nodes, "mark", "MARK");
+            double seconds = (now.get(0).get("t") - previous.get(0).get("t")) / 1e9;
+            double rate = (sum(now, counter) - sum(previous, counter)) / seconds;
+            double compiling = 0;
+            for (int k = 0; k < now.size(); k++) {
+                compiling = Math.max(compiling, now.get(k).get("jitMs") - previous.get(k).get("jitMs"));
+            }
+            if (previousRate > 0 && compiling <= 50 && Math.abs(rate - previousRate) <= 0.1 * Math.max(rate,
+                    previousRate)) {
+                break;
+            }
+            previousRate = rate;
+            previous = now;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void all(List<ChildProcess> nodes, String command, String answer) throws Exception {
@@ -311,9 +445,11 @@ final class Harness {
             List<Map<String, Double>> after, List<Map<String, Double>> last) {
         Map<String, Double> m = new LinkedHashMap<>();
         double cpuNanos = 0;
+        double appCpuNanos = 0;
         double window = 0;
         for (int k = 0; k < before.size(); k++) {
             cpuNanos += after.get(k).get("cpu") - before.get(k).get("cpu");
+            appCpuNanos += after.get(k).get("appCpu") - before.get(k).get("appCpu");
             window = Math.max(window, (after.get(k).get("t") - before.get(k).get("t")) / 1e9);
         }
         m.put("window", window);
@@ -367,8 +503,10 @@ final class Harness {
             m.put("sent", sum(last, "sent"));
             m.put("drops", sum(last, "expected") - sum(last, "received"));
         }
-        m.put("cpuPerMsg", messages == 0 ? 0 : cpuNanos / messages / 1e3);
+        m.put("cpuPerMsg", messages == 0 ? 0 : appCpuNanos / messages / 1e3);
+        m.put("processCpuPerMsg", messages == 0 ? 0 : cpuNanos / messages / 1e3);
         m.put("cores", cpuNanos / 1e9 / window);
+        m.put("jitGcVmShare", cpuNanos == 0 ? 0 : 1 - appCpuNanos / cpuNanos);
         m.put("gaps", sum(last, "gaps"));
         m.put("outOfOrder", sum(last, "outOfOrder"));
         m.put("mismatches", sum(last, "mismatches"));
@@ -409,6 +547,22 @@ final class Harness {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
+        }
+    }
+
+    /** From /proc/stat: all jiffies, steal jiffies, busy jiffies (not idle, iowait or steal); null if unknown. */
+    static long[] procStat() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+            return new long[] {total, steal, total - idle - steal};
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -20,8 +22,8 @@ import org.HdrHistogram.Recorder;
  * One node's part of a workload, on any {@link Transport}: generating load, receiving it, checking it
  * (sequence per sender, echo contents) and counting it.
  *
- * <p>One-way payloads start with {@code [u64 sequence][u32 sender]}; credits are {@code [u32 receiver][u32
- * messages]}. Requests start with {@code [u64 sequence]} and the reply must echo them.
+ * <p>One-way payloads start with {@code [u64 sequence][u32 sender]}; credits are {@code [u32 receiver][u64
+ * messages received from the sender so far]}. Load may be stopped and started again; sequences go on. Requests start with {@code [u64 sequence]} and the reply must echo them.
  */
 final class Load {
 
@@ -32,10 +34,15 @@ final class Load {
     private final Transport transport;
     private final int self;
     private final List<Integer> targets;
-    private final Semaphore[] credits;
+    /** Per peer: one-way messages sent to it (sender thread only) and how many it says it received. */
+    private final long[] sentTo;
+    private final AtomicLongArray credited;
     private final Semaphore outstanding;
+    /** Per sender: the next sequence expected, messages received and the count last credited back. */
     private final long[] nextSeq;
-    private final int[] uncredited;
+    private final long[] receivedFrom;
+    private final long[] creditedFrom;
+    private long seq;
     private final LongAdder sent = new LongAdder();
     private final LongAdder expected = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -50,21 +57,20 @@ final class Load {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
     private volatile boolean sending;
-    private Thread sender;
+    private volatile Thread sender;
 
     Load(Workload workload, Transport transport, int self) {
         this.workload = workload;
         this.transport = transport;
         this.self = self;
         this.targets = workload.kind == Workload.Kind.BROADCAST ? transport.peers() : List.of(2);
-        this.credits = new Semaphore[workload.nodes + 1];
-        for (int peer : transport.peers()) {
-            credits[peer] = new Semaphore(workload.window);
-        }
+        this.sentTo = new long[workload.nodes + 1];
+        this.credited = new AtomicLongArray(workload.nodes + 1);
         this.outstanding = new Semaphore(workload.window);
         this.nextSeq = new long[workload.nodes + 1];
         java.util.Arrays.fill(nextSeq, 1);
-        this.uncredited = new int[workload.nodes + 1];
+        this.receivedFrom = new long[workload.nodes + 1];
+        this.creditedFrom = new long[workload.nodes + 1];
     }
 
     /** Installs the handlers; before the transport starts. */
@@ -95,9 +101,11 @@ final class Load {
         } else {
             outOfOrder.increment();
         }
-        if (++uncredited[from] >= workload.creditBatch) {
-            byte[] credit = ByteBuffer.allocate(8).putInt(self).putInt(uncredited[from]).array();
-            uncredited[from] = 0;
+        long count = ++receivedFrom[from];
+        if (count - creditedFrom[from] >= workload.creditBatch) {
+            // Cumulative: a credit that waits behind a pause is made good by the next one.
+            byte[] credit = ByteBuffer.allocate(12).putInt(self).putLong(count).array();
+            creditedFrom[from] = count;
             if (!transport.send(from, Transport.Lane.CREDIT, credit)) {
                 failures.computeIfAbsent("creditRefused", key -> new LongAdder()).increment();
             }
@@ -106,7 +114,12 @@ final class Load {
 
     private void onCredit(byte[] payload) {
         ByteBuffer buffer = ByteBuffer.wrap(payload);
-        credits[buffer.getInt(0)].release(buffer.getInt(4));
+        int peer = buffer.getInt(0);
+        credited.accumulateAndGet(peer, buffer.getLong(4), Math::max);
+        Thread waiting = sender;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
     }
 
     // ---- sending ----
@@ -120,7 +133,7 @@ final class Load {
             case ONE_WAY, BROADCAST -> this::sendOneWay;
             case REQUEST_REPLY -> workload.window == 1 ? this::requestOneAtATime : this::requestPipelined;
         };
-        sender = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             try {
                 body.run();
             } catch (RuntimeException | Error e) {
@@ -128,7 +141,8 @@ final class Load {
                 e.printStackTrace();
             }
         }, "bench-load");
-        sender.start();
+        sender = thread;
+        thread.start();
     }
 
     private void sendOneWay() {
@@ -136,11 +150,10 @@ final class Load {
         ByteBuffer buffer = ByteBuffer.wrap(payload);
         buffer.putInt(8, self);
         boolean broadcast = workload.kind == Workload.Kind.BROADCAST;
-        long seq = 0;
         outer:
         while (sending) {
             for (int peer : targets) {
-                if (!acquire(credits[peer])) {
+                if (!awaitCredit(peer)) {
                     break outer;
                 }
             }
@@ -151,14 +164,33 @@ final class Load {
                 while (!transport.send(targets.get(0), Transport.Lane.DATA, payload)) {
                     refused.increment();
                     if (!sending) {
+                        seq--;
                         break outer;
                     }
                     Thread.onSpinWait();
                 }
             }
+            for (int peer : targets) {
+                sentTo[peer]++;
+            }
             sent.increment();
             expected.add(targets.size());
         }
+    }
+
+    /** Waits while the peer's credit window is full; false once sending stops. */
+    private boolean awaitCredit(int peer) {
+        if (sentTo[peer] - credited.get(peer) < workload.window) {
+            return true;
+        }
+        creditWaits.increment();
+        while (sentTo[peer] - credited.get(peer) >= workload.window) {
+            if (!sending) {
+                return false;
+            }
+            LockSupport.parkNanos(this, 1_000_000);
+        }
+        return true;
     }
 
     /** Waits for a permit while sending; false once sending stops. */
@@ -182,7 +214,6 @@ final class Load {
     private void requestOneAtATime() {
         byte[] payload = new byte[workload.payloadBytes];
         ByteBuffer buffer = ByteBuffer.wrap(payload);
-        long seq = 0;
         while (sending) {
             buffer.putLong(0, ++seq);
             requests.increment();
@@ -205,7 +236,6 @@ final class Load {
     private void requestPipelined() {
         byte[] payload = new byte[workload.payloadBytes];
         ByteBuffer buffer = ByteBuffer.wrap(payload);
-        long seq = 0;
         while (sending) {
             if (!acquire(outstanding)) {
                 break;
@@ -248,10 +278,12 @@ final class Load {
     /** Stops generating load and waits (bounded) for the requests still out. */
     void stopSending() throws InterruptedException {
         sending = false;
-        if (sender == null) {
+        Thread stopping = sender;
+        if (stopping == null) {
             return;
         }
-        sender.join(TimeUnit.NANOSECONDS.toMillis(STOP_WAIT_NANOS));
+        stopping.join(TimeUnit.NANOSECONDS.toMillis(STOP_WAIT_NANOS));
+        sender = null;
         long deadline = System.nanoTime() + STOP_WAIT_NANOS;
         while (workload.kind == Workload.Kind.REQUEST_REPLY && outstanding.availablePermits() < workload.window
                 && System.nanoTime() < deadline) {
@@ -288,6 +320,14 @@ final class Load {
         values.put("lat.mean", interval.getMean());
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         values.put("cpu", os.getProcessCpuTime());
+        // The application's threads only: without the JIT compiler, GC and VM threads.
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long appCpu = 0;
+        for (long id : threads.getAllThreadIds()) {
+            appCpu += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        values.put("appCpu", appCpu);
+        values.put("jitMs", ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

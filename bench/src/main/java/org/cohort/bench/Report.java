@@ -43,8 +43,8 @@ final class Report {
         this.seconds = seconds;
         for (Workload workload : Workload.values()) {
             Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
-            for (String system : List.of(Harness.COHORT, Harness.COHORT_TLS, Harness.RAW_BUFFERED,
-                    Harness.RAW_INLINE)) {
+            for (String system : List.of(Harness.COHORT, Harness.COHORT_TLS, Harness.COHORT_DIRECT,
+                    Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
                 List<Map<String, Double>> runs = runs(workload, system);
                 if (!runs.isEmpty()) {
                     bySystem.put(system, median(runs));
@@ -84,13 +84,13 @@ final class Report {
         return result;
     }
 
-    private static boolean isCheck(String key) {
+    static boolean isCheck(String key) {
         return key.equals("drops") || key.equals("gaps") || key.equals("outOfOrder") || key.equals("mismatches")
                 || key.equals("failures") || key.equals("refused") || key.startsWith("failure.")
                 || key.equals("cohort.streamsClosed") || key.equals("cohort.sendRefusedQueueFull")
                 || key.equals("cohort.sendRefusedNoStream") || key.equals("cohort.droppedOnClose")
                 || key.equals("cohort.dispatch.rejected") || key.equals("cohort.silentPeersClosed")
-                || key.equals("raw.readerFailures");
+                || key.equals("raw.readerFailures") || key.equals("mismatches");
     }
 
     private Optional<Double> value(Workload workload, String system, String metric) {
@@ -140,17 +140,22 @@ final class Report {
     }
 
     private List<Map<String, Object>> tlsCost() {
+        return variantCost(Harness.COHORT_TLS);
+    }
+
+    /** A Cohort variant's figures over plain Cohort's. */
+    private List<Map<String, Object>> variantCost(String variant) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Target target : TARGETS) {
             Optional<Double> plain = value(target.workload, Harness.COHORT, target.metric);
-            Optional<Double> tls = value(target.workload, Harness.COHORT_TLS, target.metric);
+            Optional<Double> tls = value(target.workload, variant, target.metric);
             if (plain.isPresent() && tls.isPresent()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("workload", target.workload.name());
                 row.put("metric", target.metric);
                 row.put("label", target.label);
                 row.put("cohort", plain.get());
-                row.put("cohortTls", tls.get());
+                row.put(variant, tls.get());
                 row.put("ratio", tls.get() / plain.get());
                 rows.add(row);
             }
@@ -203,9 +208,16 @@ final class Report {
                 .filter(m -> m instanceof Map<?, ?>).mapToDouble(m -> ((Map<?, ?>) m).get("loadAverage") instanceof Double d
                         ? d : -1).filter(d -> d >= 0).summaryStatistics();
         if (load.getCount() > 0) {
-            out.append(String.format(Locale.ROOT, "Load average at the trials' start: %.1f to %.1f (%d processors)%n%n",
+            out.append(String.format(Locale.ROOT, "Load average at the windows' start: %.1f to %.1f (%d processors)%n",
                     load.getMin(), load.getMax(), Runtime.getRuntime().availableProcessors()));
         }
+        java.util.DoubleSummaryStatistics steal = stat("machineStealPct");
+        java.util.DoubleSummaryStatistics busy = stat("machineBusyPct");
+        if (steal.getCount() > 0) {
+            out.append(String.format(Locale.ROOT, "Machine CPU during the windows: busy %.0f-%.0f%%, stolen by the "
+                    + "hypervisor %.0f-%.0f%%%n", busy.getMin(), busy.getMax(), steal.getMin(), steal.getMax()));
+        }
+        out.append('\n');
         out.append(String.format(Locale.ROOT, "%-4s %-16s %12s %12s %12s %12s  %-12s %6s  %-8s %s%n", "", "metric",
                 "cohort", "raw-buffered", "raw-inline", "cohort-tls", "vs", "ratio", "target", "met"));
         for (Map<String, Object> row : ratios()) {
@@ -224,11 +236,11 @@ final class Report {
                     w5.get("streamsClosed"), w5.get("lost"), num(w5.get("ratio")), num(w5.get("ratioW1")),
                     (Boolean) w5.get("met") ? "met" : "NOT MET"));
         }
-        out.append(String.format(Locale.ROOT, "%nCPU per message (all nodes, us):%n"));
+        out.append(String.format(Locale.ROOT, "%nCPU per message, application threads of all nodes (us; JIT, GC and VM threads excluded):%n"));
         for (Workload workload : medians.keySet()) {
             out.append(String.format(Locale.ROOT, "  %-4s", workload));
-            for (String system : List.of(Harness.COHORT, Harness.COHORT_TLS, Harness.RAW_BUFFERED,
-                    Harness.RAW_INLINE)) {
+            for (String system : List.of(Harness.COHORT, Harness.COHORT_TLS, Harness.COHORT_DIRECT,
+                    Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
                 value(workload, system, "cpuPerMsg").ifPresent(v -> out.append(
                         String.format(Locale.ROOT, "  %s %.2f", system, v)));
             }
@@ -238,6 +250,15 @@ final class Report {
         if (!tls.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nTLS cost (cohort-tls / cohort):"));
             for (Map<String, Object> row : tls) {
+                out.append(String.format(Locale.ROOT, "  %s %s %.2f", row.get("workload"), row.get("label"),
+                        (Double) row.get("ratio")));
+            }
+            out.append('\n');
+        }
+        List<Map<String, Object>> direct = variantCost(Harness.COHORT_DIRECT);
+        if (!direct.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nDiagnostic, handlers on the IO thread (cohort-direct / cohort):"));
+            for (Map<String, Object> row : direct) {
                 out.append(String.format(Locale.ROOT, "  %s %s %.2f", row.get("workload"), row.get("label"),
                         (Double) row.get("ratio")));
             }
@@ -269,6 +290,12 @@ final class Report {
             out.append("  ").append(failed).append(" trial(s) failed; see results.json and the node logs.\n");
         }
         return out.toString();
+    }
+
+    private java.util.DoubleSummaryStatistics stat(String key) {
+        return trials.stream().map(t -> t.get("metrics")).filter(m -> m instanceof Map<?, ?>)
+                .map(m -> ((Map<?, ?>) m).get(key)).filter(v -> v instanceof Double).mapToDouble(v -> (Double) v)
+                .summaryStatistics();
     }
 
     private static String num(Object value) {
@@ -313,6 +340,7 @@ final class Report {
         json.put("ratios", ratios());
         json.put("w5", mesh());
         json.put("tlsCost", tlsCost());
+        json.put("directHandlersCost", variantCost(Harness.COHORT_DIRECT));
         Map<String, Object> summary = new LinkedHashMap<>();
         medians.forEach((workload, bySystem) -> summary.put(workload.name(), bySystem));
         json.put("medians", summary);
