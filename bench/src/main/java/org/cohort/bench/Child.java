@@ -22,7 +22,7 @@ import jdk.jfr.Recording;
  * standard input closes, so it never outlives the harness.
  *
  * <p>Arguments: system, workload, this node's number, then every node as {@code ip:port}; optionally
- * {@code tls=DIR}.
+ * {@code tls=DIR} and {@code cfg=key=value,...} (Cohort settings beyond the defaults).
  */
 public final class Child {
 
@@ -39,9 +39,17 @@ public final class Child {
         int self = Integer.parseInt(args[2]);
         List<InetSocketAddress> nodes = new ArrayList<>();
         Path tlsDir = null;
+        java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
         for (int i = 3; i < args.length; i++) {
             if (args[i].startsWith("tls=")) {
                 tlsDir = Path.of(args[i].substring(4));
+                continue;
+            }
+            if (args[i].startsWith("cfg=")) {
+                for (String entry : args[i].substring(4).split(",")) {
+                    int equals = entry.indexOf('=');
+                    config.put(entry.substring(0, equals).strip(), entry.substring(equals + 1).strip());
+                }
                 continue;
             }
             int colon = args[i].lastIndexOf(':');
@@ -49,9 +57,9 @@ public final class Child {
                     Integer.parseInt(args[i].substring(colon + 1))));
         }
         Transport transport = switch (system) {
-            case "cohort" -> new CohortTransport(self, nodes, null);
-            case "cohort-tls" -> new CohortTransport(self, nodes, tlsDir);
-            case "cohort-direct" -> new CohortTransport(self, nodes, null, true);
+            case "cohort" -> new CohortTransport(self, nodes, null, false, config);
+            case "cohort-tls" -> new CohortTransport(self, nodes, tlsDir, false, config);
+            case "cohort-direct" -> new CohortTransport(self, nodes, null, true, config);
             case "raw-buffered" -> new RawTransport(RawTransport.Mode.BUFFERED, self, nodes, false);
             case "raw-inline" -> new RawTransport(RawTransport.Mode.INLINE, self, nodes,
                     workload == Workload.W2 && self == 1);

@@ -51,6 +51,7 @@ final class CohortTransport implements Transport {
     private final List<InetSocketAddress> nodes;
     private final Path tlsDir;
     private final boolean directHandlers;
+    private final Map<String, String> overrides;
     private final Map<Lane, Receiver> receivers = new EnumMap<>(Lane.class);
     private final List<ExecutorService> executors = new ArrayList<>();
     private UnaryOperator<byte[]> requestHandler;
@@ -65,19 +66,18 @@ final class CohortTransport implements Transport {
      * @param nodes every node's address, node k at index k-1
      * @param tlsDir where {@link Certificates} put the stores, or null for plaintext
      */
-    CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir) {
-        this(self, nodes, tlsDir, false);
-    }
-
     /**
      * @param directHandlers run the handlers on the IO thread that received the message (a direct executor),
      *     not on an executor of their own: a diagnostic, to see what the hand-off costs
+     * @param overrides cfg keys beyond the defaults (a diagnostic too)
      */
-    CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir, boolean directHandlers) {
+    CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir, boolean directHandlers,
+            Map<String, String> overrides) {
         this.self = self;
         this.nodes = List.copyOf(nodes);
         this.tlsDir = tlsDir;
         this.directHandlers = directHandlers;
+        this.overrides = Map.copyOf(overrides);
     }
 
     static String nodeName(int k) {
@@ -114,6 +114,7 @@ final class CohortTransport implements Transport {
             config.put(ClusterConfig.TLS_TRUSTSTORE, Certificates.trustStore(tlsDir).toString());
             config.put(ClusterConfig.TLS_TRUSTSTORE_PASSWORD, Certificates.PASSWORD);
         }
+        config.putAll(overrides);
         ClusterSettings settings = ClusterSettingsParser.parse(config);
         long incarnation = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
         membership = new MembershipTable(settings, incarnation, Instant.now());

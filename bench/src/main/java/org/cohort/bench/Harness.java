@@ -57,6 +57,7 @@ final class Harness {
         boolean tls = true;
         Path jfrDir;
         Duration waitQuiet = Duration.ZERO;
+        String cohortConfig = "";
         Path out;
         Path work;
 
@@ -79,6 +80,7 @@ final class Harness {
                         options.tls = false;
                         continue;
                     }
+                    case "--cohort-config" -> options.cohortConfig = value;
                     case "--wait-quiet" -> options.waitQuiet = Duration.ofSeconds(Long.parseLong(value));
                     case "--jfr" -> options.jfrDir = Path.of(value).toAbsolutePath();
                     case "--out" -> options.out = Path.of(value).toAbsolutePath();
@@ -112,6 +114,8 @@ final class Harness {
                       --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
                       --wait-quiet SECS   before each round, wait up to SECS for the load average to drop
                                           below the processor count (shared machines)
+                      --cohort-config K=V,...  cfg keys for every Cohort node beyond the defaults, e.g.
+                                          failure.acceptable.pause.ms=3000
                       --jfr DIR           record JFR of the measured window of every Cohort node into DIR
                       --out FILE          the JSON results (bench/target/results.json)
                       --work DIR          logs and certificates (bench/target)
@@ -282,6 +286,9 @@ final class Harness {
                 if (system.equals(COHORT_TLS)) {
                     command.add("tls=" + tlsDir);
                 }
+                if (system.startsWith(COHORT) && !options.cohortConfig.isEmpty()) {
+                    command.add("cfg=" + options.cohortConfig);
+                }
                 String name = workload + "-" + system + "-n" + k;
                 ChildProcess child = new ChildProcess(name, command, logs.resolve(name + ".log"));
                 live.add(child);
@@ -363,10 +370,16 @@ final class Harness {
         }
         List<Map<String, Double>> last = marks(nodes, "stop", "STOPPED");
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        long progress = System.nanoTime();
+        double received = sum(last, "received");
         while (workload.kind != Workload.Kind.REQUEST_REPLY && sum(last, "received") < sum(last, "expected")
-                && System.nanoTime() < deadline) {
+                && System.nanoTime() < deadline && System.nanoTime() - progress < 2_000_000_000L) {
             Thread.sleep(50);
             last = marks(nodes, "mark", "MARK");
+            if (sum(last, "received") > received) {
+                received = sum(last, "received");
+                progress = System.nanoTime(); // still arriving; lost ones never will
+            }
         }
         Map<String, Double> metrics = metrics(workload, before, after, last);
         // The checks count from the end of this session's previous window.
@@ -512,6 +525,7 @@ final class Harness {
         m.put("mismatches", sum(last, "mismatches"));
         m.put("failures", sum(last, "failures"));
         m.put("refused", sum(last, "refused"));
+        m.put("creditTimeouts", sum(last, "creditTimeouts"));
         m.put("gcCount", sum(after, "gc.count") - sum(before, "gc.count"));
         m.put("gcMs", sum(after, "gc.ms") - sum(before, "gc.ms"));
         for (String key : List.of("cohort.streamsClosed", "cohort.sendRefusedQueueFull", "cohort.sendRefusedNoStream",

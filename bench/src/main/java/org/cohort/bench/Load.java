@@ -23,22 +23,23 @@ import org.HdrHistogram.Recorder;
  * (sequence per sender, echo contents) and counting it.
  *
  * <p>One-way payloads start with {@code [u64 sequence][u32 sender]}; credits are {@code [u32 receiver][u64
- * messages received from the sender so far]}. Load may be stopped and started again; sequences go on. Requests start with {@code [u64 sequence]} and the reply must echo them.
+ * highest sequence received from the sender]}: the sender keeps at most the window beyond it. Load may be
+ * stopped and started again; sequences go on. Requests start with {@code [u64 sequence]} and the reply must echo them.
  */
 final class Load {
 
     private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final long CREDIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Workload workload;
     private final Transport transport;
     private final int self;
     private final List<Integer> targets;
-    /** Per peer: one-way messages sent to it (sender thread only) and how many it says it received. */
-    private final long[] sentTo;
+    /** Per peer: the highest sequence it says it received. */
     private final AtomicLongArray credited;
     private final Semaphore outstanding;
-    /** Per sender: the next sequence expected, messages received and the count last credited back. */
+    /** Per sender: the next sequence expected, the highest received and the highest credited back. */
     private final long[] nextSeq;
     private final long[] receivedFrom;
     private final long[] creditedFrom;
@@ -54,6 +55,7 @@ final class Load {
     private final LongAdder replies = new LongAdder();
     private final LongAdder mismatches = new LongAdder();
     private final LongAdder creditWaits = new LongAdder();
+    private final LongAdder creditTimeouts = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
     private volatile boolean sending;
@@ -64,7 +66,6 @@ final class Load {
         this.transport = transport;
         this.self = self;
         this.targets = workload.kind == Workload.Kind.BROADCAST ? transport.peers() : List.of(2);
-        this.sentTo = new long[workload.nodes + 1];
         this.credited = new AtomicLongArray(workload.nodes + 1);
         this.outstanding = new Semaphore(workload.window);
         this.nextSeq = new long[workload.nodes + 1];
@@ -101,11 +102,12 @@ final class Load {
         } else {
             outOfOrder.increment();
         }
-        long count = ++receivedFrom[from];
-        if (count - creditedFrom[from] >= workload.creditBatch) {
-            // Cumulative: a credit that waits behind a pause is made good by the next one.
-            byte[] credit = ByteBuffer.allocate(12).putInt(self).putLong(count).array();
-            creditedFrom[from] = count;
+        long highest = receivedFrom[from] = Math.max(receivedFrom[from], seq);
+        if (highest - creditedFrom[from] >= workload.creditBatch) {
+            // The highest sequence received: a credit that waits behind a pause is made good by the next one,
+            // and a message lost on the way (a stream closed with it queued) does not shrink the window.
+            byte[] credit = ByteBuffer.allocate(12).putInt(self).putLong(highest).array();
+            creditedFrom[from] = highest;
             if (!transport.send(from, Transport.Lane.CREDIT, credit)) {
                 failures.computeIfAbsent("creditRefused", key -> new LongAdder()).increment();
             }
@@ -170,9 +172,6 @@ final class Load {
                     Thread.onSpinWait();
                 }
             }
-            for (int peer : targets) {
-                sentTo[peer]++;
-            }
             sent.increment();
             expected.add(targets.size());
         }
@@ -180,13 +179,21 @@ final class Load {
 
     /** Waits while the peer's credit window is full; false once sending stops. */
     private boolean awaitCredit(int peer) {
-        if (sentTo[peer] - credited.get(peer) < workload.window) {
+        if (seq - credited.get(peer) < workload.window) {
             return true;
         }
         creditWaits.increment();
-        while (sentTo[peer] - credited.get(peer) >= workload.window) {
+        long since = System.nanoTime();
+        while (seq - credited.get(peer) >= workload.window) {
             if (!sending) {
                 return false;
+            }
+            if (System.nanoTime() - since > CREDIT_TIMEOUT_NANOS) {
+                // Nothing back for a second: what is out was lost (a stream closed with it queued), or the
+                // peer was skipped; the receiver counts the loss as a gap. Go on rather than stall forever.
+                creditTimeouts.increment();
+                credited.accumulateAndGet(peer, seq, Math::max);
+                return true;
             }
             LockSupport.parkNanos(this, 1_000_000);
         }
@@ -305,6 +312,7 @@ final class Load {
         values.put("gaps", gaps.sum());
         values.put("outOfOrder", outOfOrder.sum());
         values.put("creditWaits", creditWaits.sum());
+        values.put("creditTimeouts", creditTimeouts.sum());
         values.put("requests", requests.sum());
         values.put("replies", replies.sum());
         values.put("mismatches", mismatches.sum());

@@ -90,7 +90,7 @@ final class Report {
                 || key.equals("cohort.streamsClosed") || key.equals("cohort.sendRefusedQueueFull")
                 || key.equals("cohort.sendRefusedNoStream") || key.equals("cohort.droppedOnClose")
                 || key.equals("cohort.dispatch.rejected") || key.equals("cohort.silentPeersClosed")
-                || key.equals("raw.readerFailures") || key.equals("mismatches");
+                || key.equals("raw.readerFailures") || key.equals("mismatches") || key.equals("creditTimeouts");
     }
 
     private Optional<Double> value(Workload workload, String system, String metric) {
@@ -176,8 +176,9 @@ final class Report {
         double fairness = value(Workload.W5, Harness.COHORT, "perNodeMin").orElse(0.0)
                 / value(Workload.W5, Harness.COHORT, "perNodeMean").orElse(1.0);
         double streamsClosed = value(Workload.W5, Harness.COHORT, "cohort.streamsClosed").orElse(0.0);
-        double lost = value(Workload.W5, Harness.COHORT, "gaps").orElse(0.0)
-                + value(Workload.W5, Harness.COHORT, "drops").orElse(0.0);
+        // A lost message shows as a drop (never arrived) and, once later ones arrive, as a gap: count it once.
+        double lost = Math.max(value(Workload.W5, Harness.COHORT, "gaps").orElse(0.0),
+                value(Workload.W5, Harness.COHORT, "drops").orElse(0.0));
         w5.put("cohortAggregate", cohort.get());
         w5.put("fairnessMinOverMean", fairness);
         w5.put("streamsClosed", streamsClosed);
