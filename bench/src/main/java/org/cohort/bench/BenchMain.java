@@ -9,9 +9,11 @@ import java.util.Arrays;
 public final class BenchMain {
 
     /** What {@code jmh} runs with when given no options: one fork, allocation figures, about 2 min in all. */
-    static final String[] JMH_DEFAULTS = {"-prof", "gc", "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s",
-        "-jvmArgs", "-Xms256m -Xmx256m -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled", "-rf", "json",
-        "-rff", "bench/target/jmh-results.json"};
+    static String[] jmhDefaults() {
+        return new String[] {"-prof", "gc", "-f", "1", "-wi", "3", "-w", "1s", "-i", "5", "-r", "1s",
+            "-jvmArgs", "-Xms256m -Xmx256m -XX:+UseG1GC -XX:+AlwaysPreTouch", "-rf", "json",
+            "-rff", Harness.Options.jarDir().resolve("jmh-results.json").toString()};
+    }
 
     private BenchMain() {
     }
@@ -21,7 +23,7 @@ public final class BenchMain {
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "harness" -> Harness.main(rest);
-            case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? JMH_DEFAULTS : rest);
+            case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? jmhDefaults() : rest);
             case "jfr-summary" -> JfrSummary.main(rest);
             default -> {
                 Harness.Options.usage();

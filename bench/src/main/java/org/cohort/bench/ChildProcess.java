@@ -43,10 +43,6 @@ final class ChildProcess implements AutoCloseable {
         reader.start();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     void send(String command) throws IOException {
         stdin.write(command);
         stdin.newLine();

@@ -114,21 +114,22 @@ final class Harness {
                       --systems LIST      cohort,raw-buffered,raw-inline (and cohort-tls; see --no-tls);
                                           diagnostic: cohort-direct (handlers on the IO thread)
                       --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
-                      --wait-quiet SECS   before each round, wait up to SECS for the load average to drop
+                      --wait-quiet SECS   before each workload, wait up to SECS for the load average to drop
                                           below the processor count (shared machines)
                       --cohort-config K=V,...  cfg keys for every Cohort node beyond the defaults, e.g.
                                           failure.acceptable.pause.ms=3000
-                      --jfr DIR           record JFR of the measured window of every Cohort node into DIR
+                      --jfr DIR           record JFR of the first measured window of every Cohort node
                       --out FILE          the JSON results (bench/target/results.json)
                       --work DIR          logs and certificates (bench/target)
                     java -jar bench/target/cohort-bench.jar jmh [JMH options]    (default: -prof gc)
                     java -jar bench/target/cohort-bench.jar jfr-summary FILE.jfr...""");
         }
 
-        private static Path jarDir() {
+        static Path jarDir() {
             try {
+                // bench/target/cohort-bench.jar, or bench/target/classes: either way bench/target.
                 Path location = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                return Files.isDirectory(location) ? location.getParent() : location.getParent();
+                return location.getParent();
             } catch (Exception e) {
                 return Path.of("bench", "target").toAbsolutePath();
             }
