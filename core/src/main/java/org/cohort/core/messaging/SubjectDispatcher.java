@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * executor. Thread-safe; {@link #dispatch} never runs a handler on the calling thread and never throws
  * because of a handler or its executor, as its caller is an IO worker.
  *
- * <p>Messages of one subject are handed to its executor in the order {@link #dispatch} is called; a
- * single-thread executor therefore runs them in that order.
+ * <p>Messages of one subject are handed to its executor in bursts: {@link #dispatch} pushes each onto the
+ * subject's waiting stack, and only the push onto an empty stack hands the executor a task, which runs
+ * every message waiting by the time it starts, in the order {@link #dispatch} was called. A single-thread
+ * executor therefore runs them in that order, and a burst of messages costs one task and one wake-up of
+ * the executor's thread, not one per message; a pool may run two bursts side by side.
  *
  * <p>Each subject's backlog (handed to its executor and not yet handled) is bounded in messages and in
  * payload bytes: a slow handler makes its own subject refuse work, counted as rejected (a request then
@@ -137,20 +141,13 @@ public final class SubjectDispatcher {
             notifyUndelivered(message, Undelivered.REJECTED);
             return;
         }
+        if (!handler.push(message)) {
+            return; // a drain is due already and will take it
+        }
         try {
-            handler.executor.execute(() -> {
-                try {
-                    handler.run(message);
-                } finally {
-                    handler.release(message);
-                }
-            });
+            handler.executor.execute(handler.drain);
         } catch (RuntimeException e) {
-            handler.release(message);
-            rejected.increment();
-            handler.refused.increment();
-            handler.warnRejected(message, e);
-            notifyUndelivered(message, Undelivered.REJECTED);
+            handler.refuseWaiting(e);
         }
     }
 
@@ -222,6 +219,16 @@ public final class SubjectDispatcher {
         notifyUndelivered(message, Undelivered.NO_HANDLER);
     }
 
+    /** A message on a subject's waiting stack. */
+    private static final class Waiting {
+        final ClusterMessage message;
+        Waiting next;
+
+        Waiting(ClusterMessage message) {
+            this.message = message;
+        }
+    }
+
     private final class Handler implements Subscription {
 
         final MessageSubject subject;
@@ -233,6 +240,9 @@ public final class SubjectDispatcher {
         private final LongAdder handled = new LongAdder();
         private final LongAdder refused = new LongAdder();
         private final LongAdder failed = new LongAdder();
+        /** Messages reserved and not yet taken by a drain, newest first; null when none. */
+        private final AtomicReference<Waiting> waiting = new AtomicReference<>();
+        final Runnable drain = this::drain;
         private volatile boolean open = true;
 
         Handler(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
@@ -241,6 +251,64 @@ public final class SubjectDispatcher {
             this.handler = handler;
             this.executor = executor;
             this.rejectionWarnings = rejectionWarnings;
+        }
+
+        /**
+         * Pushes a reserved message onto the waiting stack; true if the stack was empty, so that the caller
+         * must hand a drain to the executor (every later push until that drain runs rides on it).
+         */
+        boolean push(ClusterMessage message) {
+            Waiting node = new Waiting(message);
+            Waiting head;
+            do {
+                head = waiting.get();
+                node.next = head;
+            } while (!waiting.compareAndSet(head, node));
+            return head == null;
+        }
+
+        /**
+         * On the executor: runs every message waiting now, oldest first. What arrives meanwhile is a new
+         * burst with a drain of its own, after this one on a single-thread executor (order kept), possibly
+         * beside it on a pool (as the API allows).
+         */
+        void drain() {
+            Waiting message = oldestFirst(waiting.getAndSet(null));
+            try {
+                for (; message != null; message = message.next) {
+                    try {
+                        run(message.message);
+                    } finally {
+                        release(message.message);
+                    }
+                }
+            } finally {
+                for (message = message == null ? null : message.next; message != null; message = message.next) {
+                    release(message.message); // only after an error that run() lets through
+                }
+            }
+        }
+
+        /** The executor refused the drain: every message waiting is refused, counted and reported. */
+        void refuseWaiting(RuntimeException e) {
+            for (Waiting message = oldestFirst(waiting.getAndSet(null)); message != null; message = message.next) {
+                release(message.message);
+                rejected.increment();
+                refused.increment();
+                warnRejected(message.message, e);
+                notifyUndelivered(message.message, Undelivered.REJECTED);
+            }
+        }
+
+        private static Waiting oldestFirst(Waiting newestFirst) {
+            Waiting reversed = null;
+            while (newestFirst != null) {
+                Waiting next = newestFirst.next;
+                newestFirst.next = reversed;
+                reversed = newestFirst;
+                newestFirst = next;
+            }
+            return reversed;
         }
 
         /** Counts the message into this subject's backlog, unless that would exceed a bound. */
