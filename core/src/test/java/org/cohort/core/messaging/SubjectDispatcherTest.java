@@ -206,6 +206,52 @@ class SubjectDispatcherTest {
         dispatcher.subscribe(PING, message -> { }, queue);
     }
 
+    @Test
+    void aBurstIsOneTaskOnTheExecutorAndRunsInOrder() {
+        Queue<Runnable> tasks = new ArrayDeque<>();
+        List<Integer> handled = new ArrayList<>();
+        dispatcher.subscribe(PING, message -> handled.add(sequence(message)), tasks::add);
+
+        for (int i = 0; i < 100; i++) {
+            dispatcher.dispatch(message(PING, i));
+        }
+        assertThat(tasks).as("one task for the burst").hasSize(1);
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).isEqualTo(100);
+        tasks.poll().run();
+
+        assertThat(handled).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).boxed().toList());
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).isZero();
+        dispatcher.dispatch(message(PING, 100));
+        assertThat(tasks).as("a message after the burst ran is a new burst").hasSize(1);
+        tasks.poll().run();
+        assertThat(handled).hasSize(101).endsWith(100);
+        assertThat(dispatcher.counters().delivered()).isEqualTo(101);
+    }
+
+    @Test
+    void aRefusedDrainRefusesEveryMessageWaitingForIt() {
+        List<ClusterMessage> undelivered = new ArrayList<>();
+        dispatcher.addUndeliveredListener((message, reason) -> undelivered.add(message));
+        Queue<Runnable> tasks = new ArrayDeque<>();
+        boolean[] refuse = {false};
+        dispatcher.subscribe(PING, message -> { }, task -> {
+            if (refuse[0]) {
+                throw new RejectedExecutionException("full");
+            }
+            tasks.add(task);
+        });
+        dispatcher.dispatch(message(PING, 1));
+        tasks.poll().run();
+
+        refuse[0] = true;
+        dispatcher.dispatch(message(PING, 2));
+        dispatcher.dispatch(message(PING, 3)); // a new burst again: the refused one took everything
+
+        assertThat(undelivered).extracting(SubjectDispatcherTest::sequence).containsExactly(2, 3);
+        assertThat(dispatcher.counters().rejected()).isEqualTo(2);
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).isZero();
+    }
+
     static ClusterMessage message(MessageSubject subject, int sequence) {
         return new ClusterMessage(SENDER, subject, new byte[] {
             (byte) (sequence >>> 24), (byte) (sequence >>> 16), (byte) (sequence >>> 8), (byte) sequence});
