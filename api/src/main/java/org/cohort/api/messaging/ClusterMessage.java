@@ -11,8 +11,12 @@ import org.cohort.api.cluster.NodeId;
  * constructor the caller must not change it, and {@link #payload()} returns that same array, which
  * receivers must treat as read-only. This keeps the hot path to one copy each way (into the socket
  * buffer on send, out of it on receive). A caller that must reuse its array passes a copy.
+ *
+ * <p><b>Subclasses.</b> Cohort's own messaging layer sends a subclass that carries its request/reply
+ * header beside the payload rather than copied in front of it; two messages are equal only if they are
+ * of the same class. Other code should not subclass it.
  */
-public final class ClusterMessage {
+public class ClusterMessage {
 
     private final NodeId sender;
     private final MessageSubject subject;
@@ -64,7 +68,7 @@ public final class ClusterMessage {
         if (this == other) {
             return true;
         }
-        if (!(other instanceof ClusterMessage)) {
+        if (other == null || other.getClass() != getClass()) {
             return false;
         }
         ClusterMessage that = (ClusterMessage) other;

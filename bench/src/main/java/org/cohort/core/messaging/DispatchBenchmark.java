@@ -23,8 +23,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * the task handed to the executor; the JIT may see through the task here), {@link #subjectDispatcherQueued}
  * the same with an executor that keeps the task, as every real one does (a thread pool adds its queue
  * node on top); {@link #communicator} adds {@link ClusterCommunicator}'s part for a
- * sibling bundle's subscriber (messaging header parsed, body copied out, decoder, handler);
- * {@link #oneWayHeader} is the sender's side of that header (the payload copied behind two bytes).
+ * sibling bundle's subscriber (messaging header read, decoder, handler);
+ * {@link #oneWayHeader} is the sender's side of that header (a message carrying it beside the payload).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,13 +45,14 @@ public class DispatchBenchmark {
     private ClusterMessage queuedMessage;
     private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
     private byte[] payload;
+    private NodeId self;
     private Blackhole sink;
 
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
         sink = blackhole;
         comms = new CommunicationsComponent();
-        NodeId self = NodeId.of("n2");
+        self = NodeId.of("n2");
         java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
         org.cohort.core.config.ClusterSettings settings = new org.cohort.core.config.ClusterSettings("bench", self,
                 java.util.List.of(new org.cohort.api.cluster.ControllerNode(NodeId.of("n1"), loopback, 9001),
@@ -65,9 +66,9 @@ public class DispatchBenchmark {
         comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);
         communicator.addSubscriber(SUBJECT, Function.identity(), (byte[] body) -> sink.consume(body), Runnable::run);
         payload = new byte[payloadBytes];
-        rawMessage = new ClusterMessage(NodeId.of("n1"), RAW, MessageHeader.oneWay(payload));
-        message = new ClusterMessage(NodeId.of("n1"), SUBJECT, MessageHeader.oneWay(payload));
-        queuedMessage = new ClusterMessage(NodeId.of("n1"), QUEUED, MessageHeader.oneWay(payload));
+        rawMessage = MessageHeader.oneWay(NodeId.of("n1"), RAW, payload);
+        message = MessageHeader.oneWay(NodeId.of("n1"), SUBJECT, payload);
+        queuedMessage = MessageHeader.oneWay(NodeId.of("n1"), QUEUED, payload);
     }
 
     @TearDown(Level.Trial)
@@ -92,7 +93,7 @@ public class DispatchBenchmark {
     }
 
     @Benchmark
-    public byte[] oneWayHeader() {
-        return MessageHeader.oneWay(payload);
+    public ClusterMessage oneWayHeader() {
+        return MessageHeader.oneWay(self, SUBJECT, payload);
     }
 }

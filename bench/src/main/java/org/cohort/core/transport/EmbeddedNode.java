@@ -17,6 +17,7 @@ import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.membership.MembershipTable;
@@ -57,6 +58,7 @@ final class EmbeddedNode {
         ClusterSettings settings = settings(self);
         PeerCounters peerCounters = new PeerCounters();
         channel = new EmbeddedChannel();
+        EnvelopeReader envelopes = new EnvelopeReader(peer);
         // As ConnectionManager configures its channels.
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         channel.pipeline()
@@ -65,8 +67,8 @@ final class EmbeddedNode {
                 .addLast(StreamInitializer.HEARTBEAT, new HeartbeatHandler(peer, settings.failureDetection(),
                         counters, System::nanoTime))
                 .addLast(StreamInitializer.REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
-                        settings.maxReassemblyBytes(), counters))
-                .addLast(StreamInitializer.MESSAGES, new MessageFrameDecoder(serialization))
+                        settings.maxReassemblyBytes(), counters, envelopes))
+                .addLast(StreamInitializer.MESSAGES, new MessageFrameDecoder(envelopes))
                 .addLast(StreamInitializer.INBOUND, new InboundMessageHandler(peer, comms, counters, peerCounters))
                 .addLast(StreamInitializer.DRAIN, new ChannelInboundHandlerAdapter() {
                     // As StreamInitializer's DrainWhenWritable: resume draining once the channel is writable.
@@ -79,7 +81,7 @@ final class EmbeddedNode {
                     }
                 });
         stream = new Stream(channel, peer, 1, Direction.OUTBOUND, settings.outboundQueueBytes(),
-                new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerCounters);
+                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters);
         int maxMessageBytes = settings.maxMessageBytes();
         MessageSender sender = (to, message) -> {
             if (to.equals(self)) {

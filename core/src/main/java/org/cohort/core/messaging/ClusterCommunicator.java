@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterCommunicationService} over core's {@link ClusterMessaging}, without any framework: every
- * payload gets a {@link MessageHeader}; requests ride on their own subject and replies on
+ * message carries a {@link MessageHeader} in its envelope, beside the payload, which is sent and
+ * delivered without a copy; requests ride on their own subject and replies on
  * {@link MessageHeader#REPLY_SUBJECT}.
  *
  * <p>Threads it starts, stopped by {@link #close()}: {@code cohort-messaging-timer} (request timeouts)
@@ -151,7 +152,8 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     public boolean unicast(MessageSubject subject, byte[] payload, NodeId to) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(to, "to");
-        return !closed && sender.send(to, new ClusterMessage(localId, subject, MessageHeader.oneWay(payload)));
+        Objects.requireNonNull(payload, "payload");
+        return !closed && sender.send(to, MessageHeader.oneWay(localId, subject, payload));
     }
 
     @Override
@@ -165,9 +167,9 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed) {
             return;
         }
-        byte[] wire = MessageHeader.oneWay(payload);
+        ClusterMessage message = MessageHeader.oneWay(localId, subject, payload);
         for (NodeId node : nodes) {
-            sender.send(node, new ClusterMessage(localId, subject, wire));
+            sender.send(node, message);
         }
     }
 
@@ -222,7 +224,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
         future.whenComplete((reply, failure) -> timeoutTask.cancel(false));
-        if (!sender.send(to, new ClusterMessage(localId, subject, MessageHeader.request(id, payload)))) {
+        if (!sender.send(to, MessageHeader.request(localId, subject, id, payload))) {
             if (pending.remove(id, request)) {
                 future.completeExceptionally(refusal(to, subject));
             }
@@ -298,8 +300,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
 
     /** On the replies thread. */
     private void onReply(ClusterMessage message) {
-        byte[] payload = message.payload();
-        MessageHeader header = MessageHeader.parse(payload);
+        MessageHeader header = MessageHeader.of(message);
         if (header == null || header.kind() != Kind.REPLY) {
             dropMalformed(message);
             return;
@@ -311,7 +312,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
                     header.requestId());
             return;
         }
-        byte[] body = header.body(payload);
+        byte[] body = message.payload();
         String where = " for " + request.subject + " at node " + request.to;
         switch (header.status()) {
             case OK -> request.future.complete(body);
@@ -329,7 +330,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed || message.subject().equals(REPLY)) {
             return;
         }
-        MessageHeader header = MessageHeader.parse(message.payload());
+        MessageHeader header = MessageHeader.of(message);
         if (header == null) {
             dropMalformed(message);
             return;
@@ -342,7 +343,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
 
     private void reply(NodeId to, long requestId, Status status, byte[] body) {
         try {
-            if (!sender.send(to, new ClusterMessage(localId, REPLY, MessageHeader.reply(requestId, status, body)))) {
+            if (!sender.send(to, MessageHeader.reply(localId, REPLY, requestId, status, body))) {
                 LOG.debug("Could not send the {} reply to request {} back to {}", status, requestId, to);
             }
         } catch (RuntimeException e) {
@@ -417,19 +418,18 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     /** On the subscriber's executor. */
     private <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
             Function<R, byte[]> encoder) {
-        byte[] payload = message.payload();
-        MessageHeader header = MessageHeader.parse(payload);
+        MessageHeader header = MessageHeader.of(message);
         if (header == null || header.kind() == Kind.REPLY) {
             dropMalformed(message);
             return;
         }
         if (header.kind() == Kind.ONE_WAY) {
-            handler.apply(decoder.apply(header.body(payload)));
+            handler.apply(decoder.apply(message.payload()));
             return;
         }
         byte[] reply;
         try {
-            reply = encoder.apply(handler.apply(decoder.apply(header.body(payload))));
+            reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
         } catch (RuntimeException e) {
             long heldBack = handlerWarnings.tryAcquire(System.nanoTime());
             if (heldBack != LogThrottle.SUPPRESSED) {

@@ -1,11 +1,12 @@
 package org.cohort.core.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.ByteBufferOutput;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import com.esotericsoftware.kryo.util.Util;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.serialization.SerializationException;
+import org.cohort.core.envelope.Envelope;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,51 +158,33 @@ public class KryoSerialization {
     }
 
     int maxEncodedLength(ClusterMessage message) {
-        return ClusterMessageSerializer.maxEncodedLength(message);
+        return Envelope.maxEncodedLength(message);
     }
 
+    /** The envelope is not Kryo's (see {@link Envelope}); this is the service's view of it on NIO buffers. */
     void encode(ClusterMessage message, ByteBuffer target) {
-        KryoContext context = obtain();
+        // A slice caps the writer at the target's remaining bytes: it fails instead of growing a buffer.
+        ByteBuf window = Unpooled.wrappedBuffer(target.slice()).clear();
         try {
-            // A slice caps Kryo at the target's remaining bytes: it fails instead of growing a buffer.
-            ByteBuffer window = target.slice();
-            ByteBufferOutput output = context.envelopeOutput;
-            output.setBuffer(window, window.capacity());
-            context.kryo.writeObject(output, message);
-            target.position(target.position() + output.position());
+            Envelope.encode(message, window);
         } catch (RuntimeException e) {
-            context.failed = true;
             throw new SerializationException("cannot encode " + message + " into " + target.remaining()
                     + " bytes: " + e.getMessage(), e);
-        } finally {
-            context.envelopeOutput.setBuffer(EMPTY, 0);
-            release(context);
         }
+        target.position(target.position() + window.writerIndex());
     }
 
     ClusterMessage decode(ByteBuffer source) {
-        KryoContext context = obtain();
         int length = source.remaining();
+        ClusterMessage message;
         try {
-            // A duplicate: Kryo may compact or move the buffer it reads when input runs short.
-            ByteBuffer window = source.duplicate();
-            BoundedInput input = context.input;
-            input.setBuffer(window);
-            ClusterMessage message = context.kryo.readObject(input, ClusterMessage.class);
-            requireFullyRead(input.position(), source.limit());
-            source.position(source.limit());
-            return message;
-        } catch (SerializationException e) {
-            context.failed = true;
-            throw e;
+            message = Envelope.decode(Unpooled.wrappedBuffer(source.slice()));
         } catch (RuntimeException e) {
-            context.failed = true;
             throw new SerializationException("cannot decode a " + length + "-byte message envelope: "
                     + e.getMessage(), e);
-        } finally {
-            context.input.setBuffer(EMPTY);
-            release(context);
         }
+        source.position(source.limit());
+        return message;
     }
 
     private static void requireFullyRead(int position, int limit) {
@@ -254,7 +238,6 @@ public class KryoSerialization {
         final long generation;
         final Kryo kryo;
         final BoundedInput input = new BoundedInput();
-        final ByteBufferOutput envelopeOutput = new ByteBufferOutput();
         final Output output = new Output(INITIAL_OUTPUT_BYTES, maxSerializedBytes);
         /** Set when an operation failed: its generics are reset before it is pooled again. */
         boolean failed;

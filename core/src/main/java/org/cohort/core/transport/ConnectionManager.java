@@ -86,7 +86,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private volatile MemberAuthenticator authenticator;
     private final Hello localHello;
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
-    private final MessageFrameDecoder decoder;
     private final StreamErrorHandler errorHandler;
     private final HandshakeGate handshakeGate;
     private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
@@ -122,7 +121,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.authenticator = new MemberAuthenticator(settings.secret());
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
-        this.decoder = new MessageFrameDecoder(serialization);
         this.errorHandler = new StreamErrorHandler(counters);
         this.handshakeGate = new HandshakeGate(() -> memberAddresses);
     }
@@ -403,10 +401,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         return localHello;
     }
 
-    MessageFrameDecoder decoder() {
-        return decoder;
-    }
-
     StreamErrorHandler errorHandler() {
         return errorHandler;
     }
@@ -483,7 +477,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
         Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
                 settings.outboundQueueBytes(),
-                new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);
+                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerTraffic);
         StreamTable.Admission admission;
         // Queued for delivery under the table's lock, so that node events reach the delegate in the
         // order the table changed: a stream admitted on one worker and an old one closed on another

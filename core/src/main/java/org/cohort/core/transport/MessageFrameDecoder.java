@@ -1,37 +1,51 @@
 package org.cohort.core.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.MessageToMessageDecoder;
-import java.util.List;
-import org.cohort.api.serialization.SerializationService;
+import io.netty.handler.codec.DecoderException;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 
 /**
- * Turns one message frame into a ClusterMessage. Any other frame type after the hello, or an envelope
- * that does not decode, fails the stream (the error handler closes it and counts it).
+ * Turns one message frame into a ClusterMessage; messages the reassembler put together pass on as they
+ * are. Any other frame type after the hello, or an envelope that does not decode, fails the stream (the
+ * error handler closes it and counts it). One per stream: its envelope reader knows the peer and keeps
+ * the stream's subjects.
  */
-@Sharable
-final class MessageFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
+final class MessageFrameDecoder extends ChannelInboundHandlerAdapter {
 
-    private final SerializationService serialization;
+    private final EnvelopeReader envelopes;
 
-    MessageFrameDecoder(SerializationService serialization) {
-        super(ByteBuf.class);
-        this.serialization = serialization;
+    MessageFrameDecoder(EnvelopeReader envelopes) {
+        this.envelopes = envelopes;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-        if (!frame.isReadable()) {
-            throw new CorruptedFrameException("empty frame");
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf frame)) {
+            ctx.fireChannelRead(msg);
+            return;
         }
-        byte type = frame.readByte();
-        if (type != Frames.MESSAGE) {
-            throw new CorruptedFrameException("unexpected frame type " + type);
+        ClusterMessage message;
+        try {
+            if (!frame.isReadable()) {
+                throw new CorruptedFrameException("empty frame");
+            }
+            byte type = frame.readByte();
+            if (type != Frames.MESSAGE) {
+                throw new CorruptedFrameException("unexpected frame type " + type);
+            }
+            message = envelopes.decode(frame);
+        } catch (DecoderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DecoderException(e);
+        } finally {
+            frame.release();
         }
-        out.add(serialization.decode(frame.nioBuffer()));
+        ctx.fireChannelRead(message);
     }
 }

@@ -2,8 +2,8 @@ package org.cohort.core.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import java.nio.ByteBuffer;
-import org.cohort.api.serialization.SerializationService;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.core.envelope.EnvelopeWriter;
 import org.cohort.core.frame.Frames;
 
 /**
@@ -12,12 +12,16 @@ import org.cohort.core.frame.Frames;
  * {@link Frames#MESSAGE_PART} frames, one chunk per turn, so that the stream's other subjects and its
  * heartbeats get the wire between them.
  *
- * <p>The envelope is encoded once, straight into a pooled buffer; chunks are slices of it behind a small
- * header, so the payload is copied once on its way out whatever its size. The sender never has more
- * chunked bytes in flight than the peer may hold in reassembly ({@code reassembly.max.bytes}, the same
- * on every member): a message that would exceed it waits for its turn to come round again.
+ * <p>A drain's frames go into one pooled batch buffer (up to {@link #BATCH_BYTES}, a new one when it is
+ * full), written to the channel as one message, rather than one buffer and one {@code channel.write}
+ * per message. A small message is copied into the batch behind its envelope header, its only copy on
+ * the way out. A chunk's frame header (and, for the first chunk, the envelope header) goes into the
+ * batch too, and its payload bytes follow as a slice of the caller's array: a large message is never
+ * copied into an encoding buffer of its own size. The sender never has more chunked bytes in flight
+ * than the peer may hold in reassembly ({@code reassembly.max.bytes}, the same on every member): a
+ * message that would exceed it waits for its turn to come round again.
  *
- * <p>Confined to the stream's event loop.
+ * <p>Confined to the stream's event loop. A drain ends with {@link #finishBatch}.
  */
 final class MessageFramer {
 
@@ -31,87 +35,124 @@ final class MessageFramer {
         DEFERRED
     }
 
+    /** The size of a batch buffer, unless the drain has less queued or one frame needs more. */
+    static final int BATCH_BYTES = 64 * 1024;
+    /** The smallest batch buffer worth allocating. */
+    private static final int MIN_BATCH_BYTES = 256;
     private static final int HEADER_BYTES = Frames.LENGTH_BYTES + Frames.TYPE_BYTES;
 
-    private final SerializationService serialization;
     private final long maxChunkedInFlight;
     private final TransportCounters counters;
+    private final EnvelopeWriter envelopes = new EnvelopeWriter();
     private long chunkedInFlight;
     private int nextChunkId;
+    /** The frames of this drain not yet written to the channel; null when there are none. */
+    private ByteBuf batch;
+    private int batchHint = BATCH_BYTES;
 
-    MessageFramer(SerializationService serialization, long maxChunkedInFlight, TransportCounters counters) {
-        this.serialization = serialization;
+    MessageFramer(long maxChunkedInFlight, TransportCounters counters) {
         this.maxChunkedInFlight = maxChunkedInFlight;
         this.counters = counters;
+    }
+
+    /** Sizes this drain's batch buffers for about {@code queuedBytes}, at most {@link #BATCH_BYTES}. */
+    void startBatch(long queuedBytes) {
+        batchHint = (int) Math.max(MIN_BATCH_BYTES, Math.min(BATCH_BYTES, queuedBytes));
     }
 
     /** Writes (without flushing) the whole message, its next chunk, or nothing. */
     Turn writeTurn(Channel channel, OutboundMessage out) {
         if (!out.started()) {
-            int bound = serialization.maxEncodedLength(out.message);
-            // The bound is at least the envelope, and the largest message fits maxChunkedInFlight, so
-            // with nothing in flight every message may start: a deferred message never waits forever.
-            if (bound > Frames.CHUNK_BYTES && chunkedInFlight + bound > maxChunkedInFlight) {
-                return Turn.DEFERRED;
-            }
-            out.frame = encode(channel, out, bound);
-            int envelopeBytes = out.frame.readableBytes() - HEADER_BYTES;
+            ClusterMessage message = out.message;
+            int headerBytes = envelopes.headerBytes(message);
+            int envelopeBytes = headerBytes + message.payload().length;
             if (envelopeBytes <= Frames.CHUNK_BYTES) {
-                ByteBuf frame = out.frame;
-                out.frame = null;
-                channel.write(frame, channel.voidPromise());
+                ByteBuf frames = room(channel, HEADER_BYTES + envelopeBytes);
+                int start = frames.writerIndex();
+                try {
+                    frames.writeInt(Frames.TYPE_BYTES + envelopeBytes);
+                    frames.writeByte(Frames.MESSAGE);
+                    envelopes.writeHeader(message, frames);
+                    frames.writeBytes(message.payload());
+                } catch (RuntimeException e) {
+                    frames.writerIndex(start); // no half frame on the wire
+                    throw e;
+                }
                 return Turn.FINISHED;
             }
-            out.chunkId = nextChunkId++;
+            // The largest message fits maxChunkedInFlight, so with nothing in flight every message may
+            // start: a deferred message never waits forever.
+            if (chunkedInFlight + envelopeBytes > maxChunkedInFlight) {
+                return Turn.DEFERRED;
+            }
+            out.start(nextChunkId++, headerBytes, envelopeBytes);
             chunkedInFlight += envelopeBytes;
             counters.chunkedSent.increment();
         }
         return writeChunk(channel, out);
     }
 
-    private ByteBuf encode(Channel channel, OutboundMessage out, int bound) {
-        ByteBuf frame = channel.alloc().ioBuffer(HEADER_BYTES + bound);
-        try {
-            frame.writeInt(0);
-            frame.writeByte(Frames.MESSAGE);
-            ByteBuffer body = frame.nioBuffer(frame.writerIndex(), frame.writableBytes());
-            serialization.encode(out.message, body);
-            frame.writerIndex(frame.writerIndex() + body.position());
-            Frames.finish(frame, 0);
-            return frame;
-        } catch (RuntimeException e) {
-            frame.release();
-            throw e;
+    /**
+     * One chunk: its frame header (and the envelope header, in the first) in the batch, then the batch,
+     * then the chunk's payload bytes as a slice of the message's array.
+     */
+    private Turn writeChunk(Channel channel, OutboundMessage out) {
+        int length = Math.min(Frames.CHUNK_BYTES, out.envelopeBytes - out.written);
+        boolean first = out.written == 0;
+        int inlineBytes = first ? out.headerBytes : 0; // the envelope header never spans chunks
+        ByteBuf frames = room(channel, HEADER_BYTES + Frames.START_HEADER_BYTES + inlineBytes);
+        frames.writeInt(Frames.TYPE_BYTES + (first ? Frames.START_HEADER_BYTES : Frames.PART_HEADER_BYTES) + length);
+        frames.writeByte(first ? Frames.MESSAGE_START : Frames.MESSAGE_PART);
+        frames.writeInt(out.chunkId);
+        if (first) {
+            frames.writeInt(out.envelopeBytes);
+            envelopes.writeHeader(out.message, frames);
+        }
+        writeBatch(channel);
+        int payloadOffset = out.written + inlineBytes - out.headerBytes;
+        channel.write(out.payload().retainedSlice(payloadOffset, length - inlineBytes), channel.voidPromise());
+        out.written += length;
+        if (out.written < out.envelopeBytes) {
+            return Turn.UNFINISHED;
+        }
+        chunkedInFlight -= out.envelopeBytes;
+        out.release();
+        return Turn.FINISHED;
+    }
+
+    /** The batch, with room for {@code bytes} more; the full one is written first. */
+    private ByteBuf room(Channel channel, int bytes) {
+        if (batch != null && batch.writableBytes() < bytes) {
+            writeBatch(channel);
+        }
+        if (batch == null) {
+            batch = channel.alloc().ioBuffer(Math.max(bytes, batchHint));
+        }
+        return batch;
+    }
+
+    private void writeBatch(Channel channel) {
+        ByteBuf frames = batch;
+        batch = null;
+        if (frames == null) {
+            return;
+        }
+        if (frames.isReadable()) {
+            channel.write(frames, channel.voidPromise());
+        } else {
+            frames.release();
         }
     }
 
-    private Turn writeChunk(Channel channel, OutboundMessage out) {
-        int envelopeBytes = out.frame.readableBytes() - HEADER_BYTES;
-        int length = Math.min(Frames.CHUNK_BYTES, envelopeBytes - out.written);
-        boolean first = out.written == 0;
-        int headerBytes = first ? Frames.START_HEADER_BYTES : Frames.PART_HEADER_BYTES;
-        ByteBuf header = channel.alloc().ioBuffer(HEADER_BYTES + headerBytes);
-        header.writeInt(Frames.TYPE_BYTES + headerBytes + length);
-        header.writeByte(first ? Frames.MESSAGE_START : Frames.MESSAGE_PART);
-        header.writeInt(out.chunkId);
-        if (first) {
-            header.writeInt(envelopeBytes);
-        }
-        channel.write(header, channel.voidPromise());
-        channel.write(out.frame.retainedSlice(HEADER_BYTES + out.written, length), channel.voidPromise());
-        out.written += length;
-        if (out.written < envelopeBytes) {
-            return Turn.UNFINISHED;
-        }
-        chunkedInFlight -= envelopeBytes;
-        out.release();
-        return Turn.FINISHED;
+    /** Writes (without flushing) the frames this drain has batched; call at the end of every drain. */
+    void finishBatch(Channel channel) {
+        writeBatch(channel);
     }
 
     /** Frees a message that will not be written (its stream is gone). */
     void discard(OutboundMessage out) {
         if (out.started()) {
-            chunkedInFlight -= out.frame.readableBytes() - HEADER_BYTES;
+            chunkedInFlight -= out.envelopeBytes;
             out.release();
         }
     }

@@ -4,33 +4,52 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import java.util.HashMap;
 import java.util.Map;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 
 /**
- * Puts chunked messages back together: collects the chunks of each {@link Frames#MESSAGE_START} and
- * passes the whole message on as one {@link Frames#MESSAGE} frame once its declared length has arrived.
+ * Puts chunked messages back together: reads the envelope header from the first chunk of each
+ * {@link Frames#MESSAGE_START}, allocates the payload array the handler will get, copies every chunk
+ * straight into it, and passes the message on as a ClusterMessage once its declared length has arrived.
  * Other frames pass through untouched.
  *
  * <p>A peer cannot make it hold more than it may: a message counts with its full declared length from
  * its first chunk, which must fit {@code message.max.bytes} and, with every other partly received
  * message on the stream, {@code reassembly.max.bytes}. A chunked message must need chunks (over one
- * chunk long), and its chunks must not overrun it, so the number of messages in progress is bounded too.
- * Any violation fails the stream as bad input. One instance per stream.
+ * chunk long), its first chunk must hold its whole envelope header, and its chunks must not overrun it,
+ * so the number of messages in progress is bounded too. Any violation fails the stream as bad input.
+ * One instance per stream.
  */
 final class MessageReassembler extends ChannelInboundHandlerAdapter {
+
+    /** A message partly received: its payload array and how much of it has arrived. */
+    private static final class Partial {
+        final ClusterMessage message;
+        final long envelopeBytes;
+        int filled;
+
+        Partial(ClusterMessage message, long envelopeBytes) {
+            this.message = message;
+            this.envelopeBytes = envelopeBytes;
+        }
+    }
 
     private final int maxMessageBytes;
     private final long maxHeldBytes;
     private final TransportCounters counters;
-    private final Map<Integer, ByteBuf> partial = new HashMap<>();
+    private final EnvelopeReader envelopes;
+    private final Map<Integer, Partial> partial = new HashMap<>();
     private long heldBytes;
 
-    MessageReassembler(int maxMessageBytes, long maxHeldBytes, TransportCounters counters) {
+    MessageReassembler(int maxMessageBytes, long maxHeldBytes, TransportCounters counters, EnvelopeReader envelopes) {
         this.maxMessageBytes = maxMessageBytes;
         this.maxHeldBytes = maxHeldBytes;
         this.counters = counters;
+        this.envelopes = envelopes;
     }
 
     @Override
@@ -41,10 +60,14 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        ByteBuf complete;
+        ClusterMessage complete;
         try {
             frame.skipBytes(Frames.TYPE_BYTES);
-            complete = type == Frames.MESSAGE_START ? start(ctx, frame) : part(frame);
+            complete = type == Frames.MESSAGE_START ? start(frame) : part(frame);
+        } catch (DecoderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DecoderException(e);
         } finally {
             frame.release();
         }
@@ -54,7 +77,7 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private ByteBuf start(ChannelHandlerContext ctx, ByteBuf frame) {
+    private ClusterMessage start(ByteBuf frame) {
         need(frame, Frames.START_HEADER_BYTES, "message start");
         int id = frame.readInt();
         long length = frame.readUnsignedInt();
@@ -72,39 +95,51 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
         if (partial.containsKey(id)) {
             throw new CorruptedFrameException("chunked message id " + id + " started twice");
         }
-        int capacity = Frames.TYPE_BYTES + (int) length;
-        ByteBuf message = ctx.alloc().buffer(capacity, capacity);
-        message.writeByte(Frames.MESSAGE);
+        if (!frame.isReadable()) {
+            throw new CorruptedFrameException("empty chunk of message id " + id);
+        }
+        int headerStart = frame.readerIndex();
+        int payloadBytes = envelopes.readHeader(frame);
+        long headerBytes = frame.readerIndex() - headerStart;
+        if (headerBytes + payloadBytes != length) {
+            throw new CorruptedFrameException("chunked message id " + id + " declares " + length
+                    + " bytes, its envelope " + (headerBytes + payloadBytes));
+        }
+        Partial message = new Partial(envelopes.message(new byte[payloadBytes]), length);
         partial.put(id, message);
         heldBytes += length;
         return append(id, message, frame);
     }
 
-    private ByteBuf part(ByteBuf frame) {
+    private ClusterMessage part(ByteBuf frame) {
         need(frame, Frames.PART_HEADER_BYTES, "message part");
         int id = frame.readInt();
-        ByteBuf message = partial.get(id);
+        Partial message = partial.get(id);
         if (message == null) {
             throw new CorruptedFrameException("part of chunked message id " + id + ", which was not started");
+        }
+        if (!frame.isReadable()) {
+            throw new CorruptedFrameException("empty chunk of message id " + id);
         }
         return append(id, message, frame);
     }
 
-    private ByteBuf append(int id, ByteBuf message, ByteBuf chunk) {
-        if (!chunk.isReadable()) {
-            throw new CorruptedFrameException("empty chunk of message id " + id);
-        }
-        if (chunk.readableBytes() > message.writableBytes()) {
+    private ClusterMessage append(int id, Partial message, ByteBuf chunk) {
+        byte[] payload = message.message.payload();
+        int left = payload.length - message.filled;
+        if (chunk.readableBytes() > left) {
             throw new CorruptedFrameException("chunk of " + chunk.readableBytes() + " bytes overruns message id "
-                    + id + " (" + message.writableBytes() + " bytes left)");
+                    + id + " (" + left + " bytes left)");
         }
-        message.writeBytes(chunk);
-        if (message.isWritable()) {
+        int bytes = chunk.readableBytes();
+        chunk.readBytes(payload, message.filled, bytes);
+        message.filled += bytes;
+        if (message.filled < payload.length) {
             return null;
         }
         partial.remove(id);
-        heldBytes -= message.readableBytes() - Frames.TYPE_BYTES;
-        return message;
+        heldBytes -= message.envelopeBytes;
+        return message.message;
     }
 
     private static void need(ByteBuf frame, int bytes, String what) {
@@ -130,7 +165,6 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseAll() {
-        partial.values().forEach(ByteBuf::release);
         partial.clear();
         heldBytes = 0;
     }

@@ -1,12 +1,13 @@
 package org.cohort.core.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.cohort.api.messaging.ClusterMessage;
 
 /**
- * A message in a stream's outbound queue. Once its turn comes it is encoded, and a chunked message keeps
- * its encoded frame here between turns, with how much of it is written. Touched only by the stream's
- * event loop after it is queued.
+ * A message in a stream's outbound queue. A chunked message keeps here, between turns, how much of its
+ * envelope is written and its payload wrapped for slicing. Touched only by the stream's event loop after
+ * it is queued.
  */
 final class OutboundMessage {
 
@@ -17,12 +18,15 @@ final class OutboundMessage {
     /** What the message counts against the stream's outbound queue limit. */
     final long weight;
 
-    /** {@code [length][MESSAGE][envelope]} once encoded; null before and after. */
-    ByteBuf frame;
     /** The message id on the stream, once its first chunk is written. */
     int chunkId;
+    /** Bytes of the envelope's header, and of the whole envelope, once chunking started; 0 before. */
+    int headerBytes;
+    int envelopeBytes;
     /** Envelope bytes written so far. */
     int written;
+    /** The payload array as a buffer, for its chunks' slices; null until the first chunk and after. */
+    private ByteBuf payload;
 
     OutboundMessage(ClusterMessage message) {
         this.message = message;
@@ -31,14 +35,25 @@ final class OutboundMessage {
     }
 
     boolean started() {
-        return frame != null;
+        return envelopeBytes != 0;
     }
 
-    /** Frees the encoded frame, if any; safe to call more than once. */
+    void start(int chunkId, int headerBytes, int envelopeBytes) {
+        this.chunkId = chunkId;
+        this.headerBytes = headerBytes;
+        this.envelopeBytes = envelopeBytes;
+        this.payload = Unpooled.wrappedBuffer(message.payload());
+    }
+
+    ByteBuf payload() {
+        return payload;
+    }
+
+    /** Lets go of the wrapped payload; its chunks in flight hold their own references. Safe to repeat. */
     void release() {
-        if (frame != null) {
-            frame.release();
-            frame = null;
+        if (payload != null) {
+            payload.release();
+            payload = null;
         }
     }
 }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The live stream to one peer: its channel and its bounded outbound queue.
  *
  * <p>Senders on any thread add to the queue; the channel's event loop drains it, writing everything
- * queued and flushing once, so a burst costs one syscall rather than one per message. The queue takes
+ * queued and flushing once, so a burst costs one syscall rather than one per message; the burst's frames
+ * are batched into a few pooled buffers (see {@link MessageFramer}). The queue takes
  * subjects in turn, a message or a chunk of a large one per turn (see {@link SubjectFairQueue} and
  * {@link MessageFramer}), so bulk on one subject does not hold up another. It is
  * bounded in bytes; beyond it, sends are refused rather than buffered without end. Draining stops
@@ -114,6 +115,7 @@ final class Stream {
         }
         int finished = 0;
         boolean wrote = false;
+        framer.startBatch(queuedBytes.get());
         // Ends: every turn that does not write is followed, within one round of subjects, by one that
         // does (a message is deferred only while another one's chunks are in flight), and writing ends
         // when the channel stops being writable or the queue is empty.
@@ -139,6 +141,7 @@ final class Stream {
             counters.sent.add(finished);
             peerCounters.messagesOut.add(finished);
         }
+        framer.finishBatch(channel);
         if (wrote) {
             counters.flushes.increment();
             channel.flush();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.HelloCodec;
@@ -85,9 +86,10 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
         pipeline.addAfter(FRAMES, HEARTBEAT, new HeartbeatHandler(stream.peer(),
                 manager.settings().failureDetection(), manager.transportCounters(), System::nanoTime));
+        EnvelopeReader envelopes = new EnvelopeReader(stream.peer());
         pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(manager.settings().maxMessageBytes(),
-                manager.settings().maxReassemblyBytes(), manager.transportCounters()));
-        pipeline.addBefore(ERRORS, MESSAGES, manager.decoder());
+                manager.settings().maxReassemblyBytes(), manager.transportCounters(), envelopes));
+        pipeline.addBefore(ERRORS, MESSAGES, new MessageFrameDecoder(envelopes));
         pipeline.addBefore(ERRORS, INBOUND,
                 new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters(),
                         stream.peerCounters()));

@@ -32,6 +32,8 @@ import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerOverloadedException;
 import org.cohort.api.messaging.RemoteHandlerFailureException;
 import org.cohort.api.messaging.StreamClosedException;
+import org.cohort.core.envelope.Envelope;
+import org.cohort.core.envelope.HeadedMessage;
 import org.cohort.core.messaging.MessagingCluster.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -296,15 +298,16 @@ class ClusterCommunicatorTest {
                 ClusterCommunicatorTest::utf8, singleThread());
         receiver.communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());
         NodeId from = id(1);
-        byte magic = MessageHeader.MAGIC;
-        byte request = MessageHeader.Kind.REQUEST.code;
+        byte magic = (byte) 0xC7; // the magic of the header that used to precede the payload
         List<ClusterMessage> hostile = List.of(
-                new ClusterMessage(from, ECHO, new byte[] {magic, request, 1, 2, 3}),
+                new ClusterMessage(from, ECHO, new byte[] {magic, 2, 1, 2, 3}),
                 new ClusterMessage(from, ECHO, new byte[0]),
                 new ClusterMessage(from, NEWS, new byte[] {0, 1, 2}),
-                new ClusterMessage(from, NEWS, new byte[] {magic, 99}),
+                new HeadedMessage(from, NEWS, new byte[] {1}, Envelope.REPLY, 5, (byte) 0),
                 new ClusterMessage(from, MessageSubject.of("test.nobody"), new byte[] {magic}),
-                new ClusterMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[] {magic, 3, 0}));
+                new ClusterMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[] {magic, 3, 0}),
+                new HeadedMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[0], Envelope.REPLY, 1,
+                        (byte) 17));
 
         for (ClusterMessage message : hostile) {
             assertThat(cluster.node(1).manager.send(id(2), message)).isTrue();

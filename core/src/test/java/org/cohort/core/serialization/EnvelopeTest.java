@@ -187,7 +187,7 @@ class EnvelopeTest {
 
             assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(padded)))
                     .isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("unexpected bytes");
+                    .hasMessageContaining("declares a payload of 2 bytes, " + (2 + extra) + " follow");
         }
     }
 

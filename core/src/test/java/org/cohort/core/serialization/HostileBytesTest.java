@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.esotericsoftware.kryo.io.Output;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -295,34 +296,35 @@ class HostileBytesTest {
     @Test
     @Timeout(value = 20, threadMode = ThreadMode.SEPARATE_THREAD)
     void envelopeWithAHugePayloadLengthIsRefused() {
-        Output out = output();
-        out.writeString("node-1");
-        out.writeString("some.subject");
-        out.writeVarInt(2_000_000_000, true);
-        byte[] bytes = withTail(out);
+        ByteBuffer envelope = ByteBuffer.allocate(64);
+        envelope.put((byte) 6).put("node-1".getBytes(StandardCharsets.US_ASCII));
+        envelope.putShort((short) 12).put("some.subject".getBytes(StandardCharsets.US_ASCII));
+        envelope.put((byte) 0).putInt(2_000_000_000).put(new byte[] {1, 2, 3});
+        envelope.flip();
 
-        assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(bytes)))
+        assertThatThrownBy(() -> view.decode(envelope))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("declared payload length 2000000000");
+                .hasMessageContaining("declares a payload of 2000000000 bytes, 3 follow");
     }
 
     @Test
     @Timeout(value = 20, threadMode = ThreadMode.SEPARATE_THREAD)
     void envelopeWithAHugeSenderOrSubjectLengthIsRefused() {
-        Output sender = output();
-        sender.writeVarIntFlag(true, NEAR_MAX, true);
-        byte[] senderBytes = withTail(sender);
-        Output subject = output();
-        subject.writeString("node-1");
-        subject.writeVarIntFlag(true, NEAR_MAX, true);
-        byte[] subjectBytes = withTail(subject);
+        byte[] sender = {(byte) 0xFF, 'a', 'b', 'c'};
+        ByteBuffer subject = ByteBuffer.allocate(16);
+        subject.put((byte) 1).put((byte) 'a').putShort((short) 0xFFFF).put(new byte[] {'a', 'b', 'c'}).flip();
+        ByteBuffer shortSubject = ByteBuffer.allocate(16);
+        shortSubject.put((byte) 1).put((byte) 'a').putShort((short) 700).put(new byte[] {'a', 'b', 'c'}).flip();
 
-        assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(senderBytes)))
+        assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(sender)))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("declared string length");
-        assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(subjectBytes)))
+                .hasMessageContaining("sender id of 255 bytes");
+        assertThatThrownBy(() -> view.decode(subject))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("declared string length");
+                .hasMessageContaining("subject of 65535 bytes");
+        assertThatThrownBy(() -> view.decode(shortSubject))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("too short for its subject");
     }
 
     @Test
@@ -330,13 +332,13 @@ class HostileBytesTest {
     void envelopeWithInvalidSenderOrSubjectIsRefused() {
         for (String[] parts : new String[][] {{"bad node", "s"}, {"node-1", "bad subject"}, {"", "s"},
             {"node-1", null}, {null, "s"}}) {
-            Output out = output();
-            out.writeString(parts[0]);
-            out.writeString(parts[1]);
-            out.writeVarInt(0, true);
-            byte[] bytes = out.toBytes();
+            byte[] sender = parts[0] == null ? new byte[0] : parts[0].getBytes(StandardCharsets.UTF_8);
+            byte[] subject = parts[1] == null ? new byte[0] : parts[1].getBytes(StandardCharsets.UTF_8);
+            ByteBuffer envelope = ByteBuffer.allocate(64);
+            envelope.put((byte) sender.length).put(sender).putShort((short) subject.length).put(subject)
+                    .put((byte) 0).putInt(0).flip();
 
-            assertThatThrownBy(() -> view.decode(ByteBuffer.wrap(bytes)))
+            assertThatThrownBy(() -> view.decode(envelope))
                     .as("sender %s, subject %s", parts[0], parts[1])
                     .isInstanceOf(SerializationException.class);
         }

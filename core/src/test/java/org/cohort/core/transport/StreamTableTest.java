@@ -24,9 +24,7 @@ class StreamTableTest {
 
     private final StreamTable table = new StreamTable(NodeId.of("n2"));
     private final TransportCounters counters = new TransportCounters();
-    private final MessageFramer framer = new MessageFramer(new org.cohort.core.serialization.OwnedSerializationService(
-            new org.cohort.core.serialization.KryoSerialization(), "test", getClass().getClassLoader()::loadClass),
-            1 << 26, counters);
+    private final MessageFramer framer = new MessageFramer(1 << 26, counters);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

@@ -16,9 +16,8 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.fuzz.Findings;
 import org.cohort.fuzz.StreamScript;
 import org.cohort.fuzz.TrackingAllocator;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzzes what an admitted peer's bytes go through: the stream's inbound pipeline after the hello as
  * {@link StreamInitializer#installMessagePipeline} builds it (frames of at most one chunk, heartbeats,
- * reassembly of chunked messages, envelope decoding with the real Kryo runtime), on an embedded channel,
+ * reassembly of chunked messages, envelope decoding with the stream's envelope reader), on an embedded channel,
  * the stream arriving in the reads a {@link StreamScript} describes.
  *
  * <p>Whatever the bytes: the stream may fail, but only with the decoder's documented errors
@@ -45,10 +44,6 @@ class StreamDecoderFuzzTest {
     static final int MAX_STREAM_BYTES = 512 * 1024;
     private static final NodeId PEER = NodeId.of("n1");
 
-    private static final OwnedSerializationService SERIALIZATION =
-            new OwnedSerializationService(new KryoSerialization(), "stream fuzz",
-                    ClassLoader.getSystemClassLoader()::loadClass);
-
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void inboundStream(byte[] input) {
@@ -59,7 +54,8 @@ class StreamDecoderFuzzTest {
     static Outcome run(byte[] input) {
         TrackingAllocator allocator = new TrackingAllocator();
         TransportCounters counters = new TransportCounters();
-        MessageReassembler reassembler = new MessageReassembler(MAX_MESSAGE_BYTES, MAX_HELD_BYTES, counters);
+        EnvelopeReader envelopes = new EnvelopeReader(PEER);
+        MessageReassembler reassembler = new MessageReassembler(MAX_MESSAGE_BYTES, MAX_HELD_BYTES, counters, envelopes);
         Outcome outcome = new Outcome();
 
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).register(false).build();
@@ -68,7 +64,7 @@ class StreamDecoderFuzzTest {
                 Frames.decoder(Frames.MAX_FRAME_BYTES),
                 new HeartbeatHandler(PEER, FailureDetectionSettings.DEFAULTS, counters, () -> 0L),
                 reassembler,
-                new MessageFrameDecoder(SERIALIZATION),
+                new MessageFrameDecoder(envelopes),
                 outcome);
         register(channel);
 

@@ -15,8 +15,6 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.frame.Frames;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.fuzz.Seeds;
 import org.cohort.fuzz.StreamScript;
 import org.junit.jupiter.api.Test;
@@ -31,8 +29,6 @@ class StreamDecoderSeedsTest {
 
     private static final NodeId SENDER = NodeId.of("n1");
     private static final MessageSubject SUBJECT = MessageSubject.of("fuzz.subject");
-    private static final OwnedSerializationService SERIALIZATION = new OwnedSerializationService(
-            new KryoSerialization(), "seeds", ClassLoader.getSystemClassLoader()::loadClass);
 
     @Test
     void everyKeptSeedDecodesToMessagesWithoutAFailure() {
@@ -172,6 +168,7 @@ class StreamDecoderSeedsTest {
         /** What the sender wrote in one turn: a whole message, or one chunk with its header. */
         byte[] turn() {
             MessageFramer.Turn turn = sender.framer.writeTurn(sender.channel, message);
+            sender.framer.finishBatch(sender.channel);
             assertThat(turn).isNotEqualTo(MessageFramer.Turn.DEFERRED);
             done = turn == MessageFramer.Turn.FINISHED;
             sender.channel.flush();
@@ -188,8 +185,7 @@ class StreamDecoderSeedsTest {
 
     /** One stream's real framer (it numbers the chunked messages in flight) and channel. */
     private static final class Sender {
-        final MessageFramer framer = new MessageFramer(SERIALIZATION, StreamDecoderFuzzTest.MAX_HELD_BYTES,
-                new TransportCounters());
+        final MessageFramer framer = new MessageFramer(StreamDecoderFuzzTest.MAX_HELD_BYTES, new TransportCounters());
         final EmbeddedChannel channel = new EmbeddedChannel();
     }
 }

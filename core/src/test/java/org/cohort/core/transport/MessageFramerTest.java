@@ -1,0 +1,137 @@
+package org.cohort.core.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.envelope.EnvelopeReader;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Direction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A drain's frames leave in batch buffers, large payloads as slices of their own arrays, and the peer's
+ * pipeline reads back every message in order.
+ */
+class MessageFramerTest {
+
+    private static final NodeId SELF = NodeId.of("n1");
+    private static final MessageSubject SMALL = MessageSubject.of("small");
+    private static final MessageSubject BULK = MessageSubject.of("bulk");
+
+    private final TransportCounters counters = new TransportCounters();
+    private final EmbeddedChannel sender = new EmbeddedChannel();
+
+    {
+        // Room for a whole 1 MiB message in one drain (ConnectionManager pauses a drain at 1 MiB).
+        sender.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 4 * 1024 * 1024));
+    }
+
+    private final Stream stream = new Stream(sender, NodeId.of("n2"), 1, Direction.OUTBOUND, 64L << 20,
+            new MessageFramer(64L << 20, counters), counters, new PeerCounters());
+    private final EnvelopeReader envelopes = new EnvelopeReader(SELF);
+    private final EmbeddedChannel receiver = new EmbeddedChannel(Frames.decoder(Frames.MAX_FRAME_BYTES),
+            new MessageReassembler(16 << 20, 64L << 20, counters, envelopes), new MessageFrameDecoder(envelopes));
+
+    @AfterEach
+    void close() {
+        sender.finishAndReleaseAll();
+        receiver.finishAndReleaseAll();
+    }
+
+    private static ClusterMessage numbered(MessageSubject subject, int sequence, int bytes) {
+        byte[] payload = new byte[bytes];
+        new Random(sequence).nextBytes(payload);
+        ByteBuffer.wrap(payload).putInt(0, sequence);
+        return new ClusterMessage(SELF, subject, payload);
+    }
+
+    /** Drains the stream and returns the buffers it wrote, in order. */
+    private List<ByteBuf> drain() {
+        sender.runPendingTasks();
+        List<ByteBuf> written = new ArrayList<>();
+        for (ByteBuf out; (out = sender.readOutbound()) != null; ) {
+            written.add(out);
+        }
+        return written;
+    }
+
+    private List<ClusterMessage> receive(List<ByteBuf> written) {
+        written.forEach(receiver::writeInbound);
+        List<ClusterMessage> messages = new ArrayList<>();
+        for (Object in; (in = receiver.readInbound()) != null; ) {
+            messages.add((ClusterMessage) in);
+        }
+        return messages;
+    }
+
+    @Test
+    void aBurstOfSmallMessagesLeavesInOneBuffer() {
+        List<ClusterMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            ClusterMessage message = numbered(SMALL, i, 128);
+            sent.add(message);
+            assertThat(stream.offer(message)).isTrue();
+        }
+
+        List<ByteBuf> written = drain();
+
+        assertThat(written).as("300 frames of about 150 bytes: one batch buffer, then a second").hasSize(1);
+        assertThat(receive(written)).containsExactlyElementsOf(sent);
+        assertThat(stream.queuedBytes()).isZero();
+        assertThat(counters.snapshot()).containsEntry("flushes", 1L);
+    }
+
+    @Test
+    void batchesHoldAtMostTheirSizeAndANewOneStartsWhenOneIsFull() {
+        List<ClusterMessage> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ClusterMessage message = numbered(SMALL, i, 2000);
+            sent.add(message);
+            stream.offer(message);
+        }
+
+        List<ByteBuf> written = drain();
+
+        assertThat(written).hasSizeBetween(4, 5); // 100 frames of ~2 KiB in 64 KiB batches
+        assertThat(written).allSatisfy(buffer -> assertThat(buffer.readableBytes())
+                .isLessThanOrEqualTo(MessageFramer.BATCH_BYTES));
+        assertThat(receive(written)).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void aLargeMessageLeavesAsSlicesOfItsArrayWithOtherSubjectsBetweenItsChunks() {
+        ClusterMessage large = numbered(BULK, 0, 1 << 20);
+        stream.offer(large);
+        List<ClusterMessage> small = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            small.add(numbered(SMALL, i, 100));
+            stream.offer(small.get(i - 1));
+        }
+
+        List<ByteBuf> written = drain();
+
+        int slices = 0;
+        for (ByteBuf buffer : written) {
+            if (buffer.hasArray() && buffer.array() == large.payload()) {
+                slices++;
+            }
+        }
+        assertThat(slices).as("the payload is never copied into a frame buffer of its own").isEqualTo(17);
+        List<ClusterMessage> received = receive(written);
+        assertThat(received).hasSize(4);
+        // One turn each: the small messages go between the first chunks, the large one arrives last.
+        assertThat(received.subList(0, 3)).containsExactlyElementsOf(small);
+        assertThat(received.get(3)).isEqualTo(large);
+        assertThat(counters.snapshot()).containsEntry("chunkedSent", 1L).containsEntry("chunkedReceived", 1L);
+    }
+}
