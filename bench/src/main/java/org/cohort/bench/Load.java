@@ -148,9 +148,6 @@ final class Load {
     }
 
     private void sendOneWay() {
-        byte[] payload = new byte[workload.payloadBytes];
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        buffer.putInt(8, self);
         boolean broadcast = workload.kind == Workload.Kind.BROADCAST;
         outer:
         while (sending) {
@@ -159,6 +156,11 @@ final class Load {
                     break outer;
                 }
             }
+            // A new array per message, as an application's encoder makes one: the transports may keep the
+            // array they are handed until it is written (Cohort's API hands payloads over).
+            byte[] payload = new byte[workload.payloadBytes];
+            ByteBuffer buffer = ByteBuffer.wrap(payload);
+            buffer.putInt(8, self);
             buffer.putLong(0, ++seq);
             if (broadcast) {
                 transport.broadcast(Transport.Lane.DATA, payload);
@@ -241,14 +243,13 @@ final class Load {
     }
 
     private void requestPipelined() {
-        byte[] payload = new byte[workload.payloadBytes];
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
         while (sending) {
             if (!acquire(outstanding)) {
                 break;
             }
             long mySeq = ++seq;
-            buffer.putLong(0, mySeq);
+            byte[] payload = new byte[workload.payloadBytes]; // a new array per request: see sendOneWay
+            ByteBuffer.wrap(payload).putLong(0, mySeq);
             requests.increment();
             long start = System.nanoTime();
             CompletableFuture<byte[]> future;
