@@ -9,23 +9,14 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 
 /**
- * The message envelope on the wire: sender id, subject, payload length, payload bytes. The payload is
- * written straight from the caller's array and read into one new array: one copy each way.
+ * A ClusterMessage as a Kryo object, for {@code serialize}/{@code deserialize} (a message nested in a
+ * payload): sender id, subject, payload length, payload bytes. Streams do not use it: their envelope is
+ * {@link org.cohort.core.envelope.Envelope}'s, written and read without Kryo.
  */
 final class ClusterMessageSerializer extends Serializer<ClusterMessage> {
 
-    /** Kryo's worst case for a string: a 5-byte length and 3 bytes per UTF-16 char. */
-    private static final int MAX_BYTES_PER_CHAR = 3;
-    private static final int MAX_VARINT_BYTES = 5;
-
     ClusterMessageSerializer() {
         setImmutable(true);
-    }
-
-    static int maxEncodedLength(ClusterMessage message) {
-        return MAX_VARINT_BYTES + MAX_BYTES_PER_CHAR * message.sender().id().length()
-                + MAX_VARINT_BYTES + MAX_BYTES_PER_CHAR * message.subject().value().length()
-                + MAX_VARINT_BYTES + message.payload().length;
     }
 
     @Override
