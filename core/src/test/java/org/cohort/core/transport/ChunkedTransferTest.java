@@ -120,8 +120,14 @@ class ChunkedTransferTest {
         ClusterMessage large = message(BULK, MAX_MESSAGE - 64, 7);
         ClusterMessage small = message(SMALL, 16, 8);
 
-        assertThat(cluster.node(1).manager.send(TestCluster.id(2), large)).isTrue();
-        assertThat(cluster.node(1).manager.send(TestCluster.id(2), small)).isTrue();
+        // Both queued in one task of the stream's event loop, so that its drain finds them both: from this
+        // thread, a loaded host could pause it between the two sends long enough for the whole large
+        // message to be written (its chunks leave as soon as they are queued, with nothing to encode first).
+        ConnectionManager sender = cluster.node(1).manager;
+        sender.table().get(TestCluster.id(2)).channel().eventLoop().submit(() -> {
+            assertThat(sender.send(TestCluster.id(2), large)).isTrue();
+            assertThat(sender.send(TestCluster.id(2), small)).isTrue();
+        }).get(10, TimeUnit.SECONDS);
 
         assertThat(receive(2)).containsExactly(small, large);
     }
