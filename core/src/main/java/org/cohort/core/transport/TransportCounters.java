@@ -70,6 +70,7 @@ public final class TransportCounters {
     }
     final LongAdder badFrames = new LongAdder();
     final LongAdder silentPeersClosed = new LongAdder();
+    final LongAdder localStallsExcused = new LongAdder();
     final LongAdder dispatchFailures = new LongAdder();
     final LongAdder dials = new LongAdder();
     final LongAdder dialFailures = new LongAdder();
@@ -99,6 +100,7 @@ public final class TransportCounters {
         values.put("handshakesRefused", handshakesRefused.values().stream().mapToLong(LongAdder::sum).sum());
         values.put("badFrames", badFrames.sum());
         values.put("silentPeersClosed", silentPeersClosed.sum());
+        values.put("localStallsExcused", localStallsExcused.sum());
         values.put("dispatchFailures", dispatchFailures.sum());
         values.put("dials", dials.sum());
         values.put("dialFailures", dialFailures.sum());
