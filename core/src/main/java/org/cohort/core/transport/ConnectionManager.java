@@ -10,9 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -92,6 +89,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
 
     private volatile TlsContexts tls;
+    private volatile NettyTransport transport;
     private EventLoopGroup workers;
     private EventLoopGroup listenerGroup;
     private Channel listener;
@@ -141,16 +139,17 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             tls = TlsContexts.build(settings.tls());
         }
         try {
+            transport = NettyTransport.choose();
             workers = new MultiThreadIoEventLoopGroup(settings.ioWorkers(),
                     new ThreadPerTaskExecutor(new DefaultThreadFactory("cohort-io")), chooser,
-                    NioIoHandler.newFactory());
+                    transport.ioHandlers());
             listenerGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cohort-listener"),
-                    NioIoHandler.newFactory());
+                    transport.ioHandlers());
             nodeEvents = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-node-events"));
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
             ChannelFuture bound = new ServerBootstrap()
                     .group(listenerGroup, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -168,8 +167,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                     new DefaultThreadFactory("cohort-custodian"));
             custodian = new Custodian(this, custodianThread);
             custodian.start();
-            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers",
-                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers());
+            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers, {}",
+                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers(), transport.name());
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -342,6 +341,12 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         return peers;
     }
 
+    /** The Netty transport the streams use ("native epoll" or "NIO"); null before the first start. */
+    public String transportName() {
+        NettyTransport current = transport;
+        return current == null ? null : current.name();
+    }
+
     /** How many streams each IO worker serves. */
     public int[] workerLoads() {
         return chooser.loads();
@@ -434,7 +439,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         EventLoop worker = (EventLoop) chooser.reserve();
         Bootstrap bootstrap = new Bootstrap()
                 .group(worker)
-                .channel(NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
