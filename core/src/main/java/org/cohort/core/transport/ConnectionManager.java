@@ -67,6 +67,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     private static final long SHUTDOWN_QUIET_MS = 0;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
+    /** How long a closed stream's unsent messages wait for the peer's next stream. */
+    static final long UNSENT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private volatile ClusterSettings settings;
     private final ClusterNodesDelegate nodesDelegate;
@@ -79,6 +81,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final TransportCounters counters = new TransportCounters();
     private final SortedMap<NodeId, PeerCounters> peerCounters = new ConcurrentSkipListMap<>();
     private final StreamTable table;
+    private final UnsentMessages unsent;
     private volatile HelloValidator validator;
     private volatile MemberAuthenticator authenticator;
     private final Hello localHello;
@@ -111,6 +114,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.members = byId(settings.members());
         this.memberAddresses = addresses(settings.members());
         this.table = new StreamTable(localNode.id());
+        this.unsent = new UnsentMessages(UNSENT_MAX_AGE_NANOS, counters);
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
                 peerCounters.put(member.id(), new PeerCounters());
@@ -193,6 +197,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
         }
+        unsent.dropAll();
         shutdown(listenerGroup);
         shutdown(workers);
         listenerGroup = null;
@@ -490,12 +495,27 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 settings.outboundQueueBytes(),
                 new MessageFramer(serialization, settings.maxReassemblyBytes(), counters), counters, peerTraffic);
         StreamTable.Admission admission;
+        List<OutboundMessage> earlier;
         // Queued for delivery under the table's lock, so that node events reach the delegate in the
         // order the table changed: a stream admitted on one worker and an old one closed on another
         // could otherwise report "detected" before "vanished", leaving a live peer INACTIVE.
         synchronized (table) {
-            admission = table.admit(stream, member);
+            // What the peer's last stream left unsent goes first, before the stream is live and a sender
+            // can queue anything newer on it.
+            earlier = unsent.claim(peer.nodeId(), peer.incarnation(), System.nanoTime());
+            stream.requeue(earlier);
+            try {
+                admission = table.admit(stream, member);
+            } catch (HelloException e) {
+                unsent.hold(peer.nodeId(), peer.incarnation(), stream.takeUnsent(), System.nanoTime());
+                throw e;
+            }
             deliver(admission.events());
+        }
+        if (!earlier.isEmpty()) {
+            counters.movedToNewStream.add(earlier.size());
+            LOG.info("Moved {} messages the last stream to {} had not sent to {}", earlier.size(), peer.nodeId(),
+                    stream);
         }
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();
@@ -548,11 +568,26 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     private void streamClosed(Stream stream) {
         counters.streamsClosed.increment();
-        stream.discardQueued();
+        List<OutboundMessage> unsentHere = stream.takeUnsent();
         List<NodeEvent> events;
         synchronized (table) { // see admit: events are queued in the order the table changed
             events = table.closed(stream);
+            // Held for the peer's next stream only if this was its live stream (not one a restarted
+            // peer's stream replaced) and the peer is still a member.
+            if (!events.isEmpty() && running && members.containsKey(stream.peer())) {
+                unsent.hold(stream.peer(), stream.incarnation(), unsentHere, System.nanoTime());
+            } else {
+                unsent.drop(unsentHere);
+            }
             deliver(events);
+        }
+        if (!unsentHere.isEmpty() && !events.isEmpty()) {
+            try {
+                stream.channel().eventLoop().schedule(() -> unsent.expire(stream.peer(), System.nanoTime()),
+                        UNSENT_MAX_AGE_NANOS, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Not expiring the unsent messages to {}: stopping", stream.peer());
+            }
         }
         if (!events.isEmpty()) {
             LOG.info("Lost {}", stream);

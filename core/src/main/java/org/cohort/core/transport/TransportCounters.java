@@ -24,6 +24,7 @@ public final class TransportCounters {
     final LongAdder chunkedSent = new LongAdder();
     final LongAdder chunkedReceived = new LongAdder();
     final LongAdder droppedOnClose = new LongAdder();
+    final LongAdder movedToNewStream = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
     final LongAdder connectionsAccepted = new LongAdder();
@@ -90,6 +91,7 @@ public final class TransportCounters {
         values.put("chunkedSent", chunkedSent.sum());
         values.put("chunkedReceived", chunkedReceived.sum());
         values.put("droppedOnClose", droppedOnClose.sum());
+        values.put("movedToNewStream", movedToNewStream.sum());
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());
         values.put("connectionsAccepted", connectionsAccepted.sum());
