@@ -162,6 +162,16 @@ public class CohortAssemblyIT {
     }
 
     @Test
+    public void theStreamsUseNettysNativeEpollTransport() throws Exception {
+        // The epoll classes bundle loads its native library through its fragment's Bundle-NativeCode.
+        assertTrue("epoll available in the container: " + io.netty.channel.epoll.Epoll.unavailabilityCause(),
+                io.netty.channel.epoll.Epoll.isAvailable());
+        Path log = Path.of(System.getProperty("karaf.data"), "log", "karaf.log");
+        await("the transport's log line in " + log).atMost(ContainerChecks.DEADLINE).until(() ->
+                Files.readString(log).contains("Netty transport: native epoll"));
+    }
+
+    @Test
     public void clusterSendOnTheDiagnosticSubjectIsLoggedByTheReceiver() throws Exception {
         String marker = "itest-" + System.nanoTime();
         String out = ContainerChecks.executeCommand(sessionFactory, "cluster:send node-1 cohort.diag hello " + marker);

@@ -31,6 +31,9 @@ import org.cohort.api.serialization.SerializationService;
 import org.cohort.api.serialization.TypeRegistration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -73,7 +76,10 @@ final class ContainerChecks {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
-    /** Every bundle of the cohort feature and of the features it includes is installed and Active. */
+    /**
+     * Every bundle of the cohort feature and of the features it includes is installed and Active; a
+     * fragment (the native epoll library) is Resolved, the most a fragment gets, and attached to its host.
+     */
     static void assertCohortFeatureBundlesActive(BundleContext context, FeaturesService features) throws Exception {
         Feature cohort = features.getFeature("cohort");
         assertNotNull("feature cohort is known", cohort);
@@ -86,11 +92,23 @@ final class ContainerChecks {
             Bundle bundle = context.getBundle(location);
             if (bundle == null) {
                 problems.add(location + " is not installed");
+            } else if (isFragment(bundle)) {
+                BundleWiring wiring = bundle.adapt(BundleWiring.class);
+                if (bundle.getState() != Bundle.RESOLVED || wiring == null
+                        || wiring.getRequiredWires(HostNamespace.HOST_NAMESPACE).isEmpty()) {
+                    problems.add("fragment " + bundle.getSymbolicName() + " is in state " + bundle.getState()
+                            + " and attached to no host");
+                }
             } else if (bundle.getState() != Bundle.ACTIVE) {
                 problems.add(bundle.getSymbolicName() + " is in state " + bundle.getState());
             }
         }
         assertEquals("bundles of feature cohort that are not Active", List.of(), problems);
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
     private static void collectBundleLocations(FeaturesService features, Feature feature, List<String> locations,

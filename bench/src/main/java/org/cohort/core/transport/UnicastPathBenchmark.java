@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * included.
  *
  * <p>{@link #requestReply} is one {@code sendAndReceive} round trip the same way; the reply is completed
- * on the communicator's replies thread, so its figures include a thread hand-off.
+ * on the thread that delivers it (here the benchmark's own), as on a node's IO thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,11 +1,13 @@
 package org.cohort.core.messaging;
 
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -15,8 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -50,9 +50,14 @@ import org.slf4j.LoggerFactory;
  * delivered without a copy; requests ride on their own subject and replies on
  * {@link MessageHeader#REPLY_SUBJECT}.
  *
- * <p>Threads it starts, stopped by {@link #close()}: {@code cohort-messaging-timer} (request timeouts)
- * and {@code cohort-messaging-replies} (reads replies and completes the request futures, so that no
- * future completes on an IO thread or on the timer).
+ * <p>Threads it starts, stopped by {@link #close()}: {@code cohort-messaging-timer} (request timeouts, a
+ * timer wheel of {@value #TIMEOUT_TICK_MS} ms ticks, started with the first request) and
+ * {@code cohort-messaging-replies} (runs the stages callers add to request futures).
+ *
+ * <p>A reply is read and its request's future completed on the IO thread that read it: a caller blocked
+ * in {@code get()} wakes straight from there. No caller's code runs on that thread: request futures are
+ * {@link ReplyFuture}s, which run every dependent stage on the replies thread (see there). Timeouts and
+ * vanished nodes complete futures on the timer and the node-event thread, under the same rule.
  *
  * <p>A request whose subject has no subscriber here is answered NO_HANDLER, and one that the
  * subscriber's executor refuses OVERLOADED: the dispatcher reports both through its
@@ -66,17 +71,25 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
     private static final int MAX_FAILURE_CHARS = 512;
+    /**
+     * The timer wheel's tick: a request fails at most this much (plus scheduling delay) after its timeout,
+     * and the timer thread wakes this often while requests are pending, not once per request.
+     */
+    static final long TIMEOUT_TICK_MS = 10;
+    /** 512 ticks of 10 ms: one turn of the wheel covers the default 5 s timeout. */
+    private static final int TIMEOUT_WHEEL_TICKS = 512;
 
     private final NodeId localId;
     private final ClusterMessaging messaging;
     private final MessageSender sender;
     private final MembershipView membership;
-    private final ScheduledThreadPoolExecutor timer;
+    private final HashedWheelTimer timer;
     private final ExecutorService replies;
+    private final Executor stages = this::runStage;
     private final Subscription replySubscription;
     private final BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> undeliveredListener = this::undelivered;
     private final Consumer<MemberState> membershipListener = this::membershipChanged;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final PendingRequests<Pending> pending = new PendingRequests<>();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicLong nextRequestId = new AtomicLong();
     private final LongAdder malformed = new LongAdder();
@@ -85,8 +98,43 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private final LogThrottle handlerWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
     private volatile boolean closed;
 
-    /** A request waiting for its reply. */
-    private record Pending(NodeId to, MessageSubject subject, CompletableFuture<byte[]> future) {
+    /** A request waiting for its reply; its own timeout task, so that a request costs no extra object. */
+    private final class Pending implements TimerTask {
+        final long id;
+        final NodeId to;
+        final MessageSubject subject;
+        final CompletableFuture<byte[]> future;
+        final Duration timeout;
+        /**
+         * Set once the wheel took the timeout, read to cancel it. A reply that comes before it is set
+         * cancels nothing: the timeout then finds the request gone and does nothing.
+         */
+        volatile Timeout timer;
+
+        Pending(long id, NodeId to, MessageSubject subject, CompletableFuture<byte[]> future, Duration timeout) {
+            this.id = id;
+            this.to = to;
+            this.subject = subject;
+            this.future = future;
+            this.timeout = timeout;
+        }
+
+        /** The request is done: its timeout need not fire. */
+        void cancelTimeout() {
+            Timeout scheduled = timer;
+            if (scheduled != null) {
+                scheduled.cancel();
+            }
+        }
+
+        /** On the timer thread. */
+        @Override
+        public void run(Timeout expired) {
+            if (pending.remove(id) != null) {
+                future.completeExceptionally(new MessagingTimeoutException(
+                        "no reply to " + subject + " from " + to + " within " + timeout.toMillis() + " ms"));
+            }
+        }
     }
 
     /**
@@ -101,10 +149,12 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         this.messaging = Objects.requireNonNull(messaging, "messaging");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.membership = Objects.requireNonNull(membership, "membership");
-        timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("cohort-messaging-timer"));
-        timer.setRemoveOnCancelPolicy(true);
+        timer = new HashedWheelTimer(new DefaultThreadFactory("cohort-messaging-timer"), TIMEOUT_TICK_MS,
+                TimeUnit.MILLISECONDS, TIMEOUT_WHEEL_TICKS);
         replies = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-messaging-replies"));
-        replySubscription = messaging.subscribe(REPLY, this::onReply, replies);
+        // Straight on the thread that dispatches it, an IO worker: onReply only parses, looks up and
+        // completes, and no caller's stage runs there (see ReplyFuture).
+        replySubscription = messaging.subscribe(REPLY, this::onReply, Runnable::run);
         messaging.addUndeliveredListener(undeliveredListener);
         membership.addStateListener(membershipListener);
     }
@@ -123,23 +173,19 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         messaging.removeUndeliveredListener(undeliveredListener);
         replySubscription.close();
         List.copyOf(subscriptions).forEach(Subscription::close);
-        // Stop the timer first: a request registered after the sweep below then finds it shut down and
-        // fails at once, instead of waiting for a timeout that will never run.
-        timer.shutdownNow();
-        for (Long id : List.copyOf(pending.keySet())) {
-            Pending request = pending.remove(id);
-            if (request != null) {
-                request.future.completeExceptionally(new MessagingException(
-                        "cluster communication stopped before the reply to " + request.subject + " from "
-                                + request.to + " arrived"));
-            }
+        // Stop the timer first (it waits for its thread): a request registered after the sweep below
+        // then finds it stopped and fails at once, instead of waiting for a timeout that will never run.
+        timer.stop();
+        for (Pending request : pending.removeAll(request -> true)) {
+            request.future.completeExceptionally(new MessagingException(
+                    "cluster communication stopped before the reply to " + request.subject + " from "
+                            + request.to + " arrived"));
         }
         replies.shutdown();
         try {
             if (!replies.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 replies.shutdownNow();
             }
-            timer.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             replies.shutdownNow();
             Thread.currentThread().interrupt();
@@ -213,19 +259,18 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
         long id = nextRequestId.incrementAndGet();
-        CompletableFuture<byte[]> future = new CompletableFuture<>();
-        Pending request = new Pending(to, subject, future);
+        CompletableFuture<byte[]> future = new ReplyFuture<>(stages);
+        Pending request = new Pending(id, to, subject, future, timeout);
         pending.put(id, request);
-        ScheduledFuture<?> timeoutTask;
         try {
-            timeoutTask = timer.schedule(() -> timedOut(id, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
+            request.timer = timer.newTimeout(request, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (IllegalStateException e) { // the timer is stopped: so are we
             pending.remove(id);
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
-        future.whenComplete((reply, failure) -> timeoutTask.cancel(false));
         if (!sender.send(to, MessageHeader.request(localId, subject, id, payload))) {
-            if (pending.remove(id, request)) {
+            if (pending.remove(id) != null) {
+                request.cancelTimeout();
                 future.completeExceptionally(refusal(to, subject));
             }
         }
@@ -267,51 +312,45 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
                 + ": its outbound queue is full (or the message is larger than message.max.bytes)");
     }
 
-    /** On the timer thread. */
-    private void timedOut(long id, Duration timeout) {
-        Pending request = pending.remove(id);
-        if (request != null) {
-            complete(() -> request.future.completeExceptionally(new MessagingTimeoutException(
-                    "no reply to " + request.subject + " from " + request.to + " within " + timeout.toMillis() + " ms")));
-        }
-    }
-
     /** On the node-event thread. */
     private void membershipChanged(MemberState state) {
         if (state.isActive()) {
             return;
         }
-        pending.forEach((id, request) -> {
-            if (request.to.equals(state.id()) && pending.remove(id, request)) {
-                complete(() -> request.future.completeExceptionally(new StreamClosedException(
-                        "node " + request.to + " vanished before replying to " + request.subject)));
-            }
-        });
-    }
-
-    /** Completes a future on the replies thread, so that its callbacks do not run on the caller's. */
-    private void complete(Runnable completion) {
-        try {
-            replies.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+        for (Pending request : pending.removeAll(request -> request.to.equals(state.id()))) {
+            request.cancelTimeout();
+            request.future.completeExceptionally(new StreamClosedException(
+                    "node " + request.to + " vanished before replying to " + request.subject));
         }
     }
 
-    /** On the replies thread. */
+    /**
+     * Runs a stage of a request future on the replies thread; once that is stopped (after {@link #close()},
+     * when no IO thread completes a request any more), on the thread that got to it.
+     */
+    private void runStage(Runnable stage) {
+        try {
+            replies.execute(stage);
+        } catch (RejectedExecutionException e) {
+            stage.run();
+        }
+    }
+
+    /** On the IO thread that read the reply (the dispatcher's thread): parses, looks up, completes. */
     private void onReply(ClusterMessage message) {
         MessageHeader header = MessageHeader.of(message);
         if (header == null || header.kind() != Kind.REPLY) {
             dropMalformed(message);
             return;
         }
-        Pending request = pending.get(header.requestId());
-        if (request == null || !request.to.equals(message.sender()) || !pending.remove(header.requestId(), request)) {
+        Pending request = pending.removeIf(header.requestId(), candidate -> candidate.to.equals(message.sender()));
+        if (request == null) {
             lateReplies.increment();
             LOG.debug("Dropped a reply from {} to request {}: no such request pending", message.sender(),
                     header.requestId());
             return;
         }
+        request.cancelTimeout();
         byte[] body = message.payload();
         String where = " for " + request.subject + " at node " + request.to;
         switch (header.status()) {

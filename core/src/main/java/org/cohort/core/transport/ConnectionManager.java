@@ -10,9 +10,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -70,6 +67,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     private static final long SHUTDOWN_QUIET_MS = 0;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
+    /** How long a closed stream's unsent messages wait for the peer's next stream. */
+    static final long UNSENT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private volatile ClusterSettings settings;
     private final ClusterNodesDelegate nodesDelegate;
@@ -82,6 +81,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final TransportCounters counters = new TransportCounters();
     private final SortedMap<NodeId, PeerCounters> peerCounters = new ConcurrentSkipListMap<>();
     private final StreamTable table;
+    private final UnsentMessages unsent;
     private volatile HelloValidator validator;
     private volatile MemberAuthenticator authenticator;
     private final Hello localHello;
@@ -91,6 +91,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
 
     private volatile TlsContexts tls;
+    private volatile NettyTransport transport;
     private EventLoopGroup workers;
     private EventLoopGroup listenerGroup;
     private Channel listener;
@@ -112,6 +113,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.members = byId(settings.members());
         this.memberAddresses = addresses(settings.members());
         this.table = new StreamTable(localNode.id());
+        this.unsent = new UnsentMessages(UNSENT_MAX_AGE_NANOS, counters);
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
                 peerCounters.put(member.id(), new PeerCounters());
@@ -139,16 +141,17 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             tls = TlsContexts.build(settings.tls());
         }
         try {
+            transport = NettyTransport.choose();
             workers = new MultiThreadIoEventLoopGroup(settings.ioWorkers(),
                     new ThreadPerTaskExecutor(new DefaultThreadFactory("cohort-io")), chooser,
-                    NioIoHandler.newFactory());
+                    transport.ioHandlers());
             listenerGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cohort-listener"),
-                    NioIoHandler.newFactory());
+                    transport.ioHandlers());
             nodeEvents = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-node-events"));
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
             ChannelFuture bound = new ServerBootstrap()
                     .group(listenerGroup, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -166,8 +169,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                     new DefaultThreadFactory("cohort-custodian"));
             custodian = new Custodian(this, custodianThread);
             custodian.start();
-            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers",
-                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers());
+            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers, {}",
+                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers(), transport.name());
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -192,6 +195,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
         }
+        unsent.dropAll();
         shutdown(listenerGroup);
         shutdown(workers);
         listenerGroup = null;
@@ -340,6 +344,12 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         return peers;
     }
 
+    /** The Netty transport the streams use ("native epoll" or "NIO"); null before the first start. */
+    public String transportName() {
+        NettyTransport current = transport;
+        return current == null ? null : current.name();
+    }
+
     /** How many streams each IO worker serves. */
     public int[] workerLoads() {
         return chooser.loads();
@@ -428,7 +438,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         EventLoop worker = (EventLoop) chooser.reserve();
         Bootstrap bootstrap = new Bootstrap()
                 .group(worker)
-                .channel(NioSocketChannel.class)
+                .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -479,12 +489,27 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 settings.outboundQueueBytes(),
                 new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerTraffic);
         StreamTable.Admission admission;
+        List<OutboundMessage> earlier;
         // Queued for delivery under the table's lock, so that node events reach the delegate in the
         // order the table changed: a stream admitted on one worker and an old one closed on another
         // could otherwise report "detected" before "vanished", leaving a live peer INACTIVE.
         synchronized (table) {
-            admission = table.admit(stream, member);
+            // What the peer's last stream left unsent goes first, before the stream is live and a sender
+            // can queue anything newer on it.
+            earlier = unsent.claim(peer.nodeId(), peer.incarnation(), System.nanoTime());
+            stream.requeue(earlier);
+            try {
+                admission = table.admit(stream, member);
+            } catch (HelloException e) {
+                unsent.hold(peer.nodeId(), peer.incarnation(), stream.takeUnsent(), System.nanoTime());
+                throw e;
+            }
             deliver(admission.events());
+        }
+        if (!earlier.isEmpty()) {
+            counters.movedToNewStream.add(earlier.size());
+            LOG.info("Moved {} messages the last stream to {} had not sent to {}", earlier.size(), peer.nodeId(),
+                    stream);
         }
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();
@@ -537,11 +562,26 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     private void streamClosed(Stream stream) {
         counters.streamsClosed.increment();
-        stream.discardQueued();
+        List<OutboundMessage> unsentHere = stream.takeUnsent();
         List<NodeEvent> events;
         synchronized (table) { // see admit: events are queued in the order the table changed
             events = table.closed(stream);
+            // Held for the peer's next stream only if this was its live stream (not one a restarted
+            // peer's stream replaced) and the peer is still a member.
+            if (!events.isEmpty() && running && members.containsKey(stream.peer())) {
+                unsent.hold(stream.peer(), stream.incarnation(), unsentHere, System.nanoTime());
+            } else {
+                unsent.drop(unsentHere);
+            }
             deliver(events);
+        }
+        if (!unsentHere.isEmpty() && !events.isEmpty()) {
+            try {
+                stream.channel().eventLoop().schedule(() -> unsent.expire(stream.peer(), System.nanoTime()),
+                        UNSENT_MAX_AGE_NANOS, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Not expiring the unsent messages to {}: stopping", stream.peer());
+            }
         }
         if (!events.isEmpty()) {
             LOG.info("Lost {}", stream);

@@ -22,6 +22,15 @@ import org.slf4j.LoggerFactory;
  * <p>Heartbeats go straight to the channel, not through the stream's message queue, so that they never
  * wait behind queued bulk. A peer from which any bytes arrived within the acceptable pause is never
  * judged silent, whatever its heartbeats say.
+ *
+ * <p>A peer is not blamed for this node's own stalls. The tick knows when it was due; when it runs
+ * later than that by more than half an interval, the event loop was kept from running (a GC or JIT
+ * storm, a starved host, a long burst of other work) and could not have read the peer meanwhile, so
+ * the stall beyond that half interval does not count as the peer's silence (see
+ * {@link PhiAccrualFailureDetector#localStall}). Jitter under half an interval is never excused, so a
+ * frozen peer is judged exactly as before while this node runs on time. And a peer judged silent is
+ * judged once more after the event loop's next pass over its sockets before its stream closes, so
+ * bytes that were waiting to be read when a late tick ran still count.
  */
 final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
 
@@ -34,10 +43,16 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
     private FailureDetectionSettings settings;
     private final TransportCounters counters;
     private final LongSupplier nanoClock;
+    private final Runnable tick = this::tick;
+    private final Runnable confirmSilence = this::confirmSilence;
     private PhiAccrualFailureDetector detector;
     private ChannelHandlerContext context;
     private ScheduledFuture<?> ticker;
+    /** When the pending tick is due, on {@link #nanoClock}. */
+    private long tickDueNanos;
     private long lastReadNanos;
+    /** This node's stalls excused since the peer was last heard, for the log line when it is judged silent. */
+    private long excusedNanos;
 
     HeartbeatHandler(NodeId peer, FailureDetectionSettings settings, TransportCounters counters,
             LongSupplier nanoClock) {
@@ -54,13 +69,18 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         lastReadNanos = now;
         detector.heartbeat(now); // the hello just arrived: as good as a heartbeat
         context = ctx;
-        startTicking();
+        scheduleTick(now);
     }
 
-    private void startTicking() {
+    /**
+     * One tick at a time, each scheduled when the last one ran (not at a fixed rate: after a stall, a
+     * fixed rate would fire every missed tick at once, a burst of heartbeats the peer would read as
+     * intervals of zero).
+     */
+    private void scheduleTick(long now) {
         long interval = settings.heartbeatInterval().toNanos();
-        ChannelHandlerContext ctx = context;
-        ticker = ctx.executor().scheduleAtFixedRate(() -> tick(ctx), interval, interval, TimeUnit.NANOSECONDS);
+        tickDueNanos = now + interval;
+        ticker = context.executor().schedule(tick, interval, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -72,10 +92,12 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         settings = next;
+        long now = nanoClock.getAsLong();
         detector = new PhiAccrualFailureDetector(next);
-        detector.heartbeat(nanoClock.getAsLong());
+        detector.heartbeat(now);
+        excusedNanos = 0;
         stopTicking();
-        startTicking();
+        scheduleTick(now);
     }
 
     @Override
@@ -103,27 +125,70 @@ final class HeartbeatHandler extends ChannelInboundHandlerAdapter {
         ByteBuf frame = (ByteBuf) msg;
         if (frame.isReadable() && frame.getByte(frame.readerIndex()) == Frames.HEARTBEAT) {
             detector.heartbeat(now);
+            excusedNanos = 0;
             frame.release();
             return;
         }
         ctx.fireChannelRead(msg);
     }
 
-    private void tick(ChannelHandlerContext ctx) {
+    private void tick() {
+        ticker = null;
+        ChannelHandlerContext ctx = context;
         if (!ctx.channel().isActive()) {
-            stopTicking();
             return;
         }
         ctx.writeAndFlush(HEARTBEAT.duplicate(), ctx.voidPromise());
         long now = nanoClock.getAsLong();
-        long silentNanos = now - lastReadNanos;
-        if (!detector.isAvailable(now) && silentNanos > settings.acceptablePause().toNanos()) {
-            counters.silentPeersClosed.increment();
-            LOG.warn("No heartbeat from {} for {} ms (phi {}): closing its stream", peer,
-                    TimeUnit.NANOSECONDS.toMillis(now - detector.lastHeartbeatNanos()),
-                    String.format("%.1f", detector.phi(now)));
-            stopTicking();
-            ctx.close();
+        excuseLateness(now);
+        if (isSilent(now)) {
+            // Judged again after the event loop's next pass over its sockets (a task scheduled now runs
+            // after it): a late tick may run before the reads that were waiting for it.
+            ticker = ctx.executor().schedule(confirmSilence, 0, TimeUnit.NANOSECONDS);
+        } else {
+            scheduleTick(now);
         }
+    }
+
+    /** Excuses the peer the part of this tick's lateness beyond half an interval: this node's stall. */
+    private void excuseLateness(long now) {
+        long stallStart = tickDueNanos + settings.heartbeatInterval().toNanos() / 2;
+        long stall = now - stallStart;
+        if (stall <= 0) {
+            return;
+        }
+        counters.localStallsExcused.increment();
+        if (detector.lastHeartbeatNanos() - stallStart < 0) {
+            detector.localStall(stallStart, now);
+            excusedNanos += stall;
+        }
+        if (lastReadNanos - stallStart < 0) {
+            lastReadNanos += stall; // still before now: it was before the stall began
+        }
+        LOG.debug("Event loop of the stream to {} stalled for {} ms; not counted as the peer's silence", peer,
+                TimeUnit.NANOSECONDS.toMillis(stall));
+    }
+
+    private boolean isSilent(long now) {
+        return !detector.isAvailable(now) && now - lastReadNanos > settings.acceptablePause().toNanos();
+    }
+
+    private void confirmSilence() {
+        ticker = null;
+        ChannelHandlerContext ctx = context;
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        if (!isSilent(now)) {
+            scheduleTick(now);
+            return;
+        }
+        counters.silentPeersClosed.increment();
+        LOG.warn("No heartbeat from {} for {} ms (phi {}; {} ms of this node's own stalls not counted): "
+                + "closing its stream", peer,
+                TimeUnit.NANOSECONDS.toMillis(now - detector.lastHeartbeatNanos() + excusedNanos),
+                String.format("%.1f", detector.phi(now)), TimeUnit.NANOSECONDS.toMillis(excusedNanos));
+        ctx.close();
     }
 }

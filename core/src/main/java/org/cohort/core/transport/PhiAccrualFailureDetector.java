@@ -114,6 +114,25 @@ public final class PhiAccrualFailureDetector {
     }
 
     /**
+     * This node was not running from {@code fromNanos} to {@code toNanos} (its event loop stalled: a GC or
+     * JIT storm, a starved host), so it could not have heard the peer then, and that time is not the peer's
+     * silence. A peer last heard before the stall has its silence shortened by the stall's length; one heard
+     * at or after its start was read once this node ran again, and nothing changes. The stall also stays
+     * out of the next interval recorded, so this node's own pauses do not widen the peer's history.
+     *
+     * @param fromNanos when this node stopped running, on the clock the other calls use
+     * @param toNanos when it ran again, at most now
+     */
+    public void localStall(long fromNanos, long toNanos) {
+        long stall = toNanos - fromNanos;
+        if (!heard || stall <= 0 || lastHeartbeatNanos - fromNanos >= 0) {
+            return;
+        }
+        // lastHeartbeat < from, so the result stays before toNanos: silence never turns negative here
+        lastHeartbeatNanos += stall;
+    }
+
+    /**
      * Returns how suspicious the silence since the last heartbeat is.
      *
      * @param nowNanos the current time, on the monotonic clock {@link #heartbeat(long)} uses

@@ -1,6 +1,8 @@
 package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -160,6 +162,42 @@ final class Stream {
             queuedBytes.addAndGet(-message.weight);
         }
         return turn;
+    }
+
+    /**
+     * Takes every message still queued and never handed to the channel, oldest first within each subject,
+     * for a later stream to the same peer to send. A chunked message with chunks already written is
+     * dropped and counted: the peer has part of it, and sending it again would be a duplicate start.
+     * On the event loop, once the channel is closed.
+     */
+    List<OutboundMessage> takeUnsent() {
+        List<OutboundMessage> unsent = new ArrayList<>();
+        OutboundMessage message;
+        while ((message = queue.poll()) != null) {
+            queuedBytes.addAndGet(-message.weight);
+            if (message.started()) {
+                framer.discard(message);
+                counters.droppedOnClose.increment();
+            } else {
+                unsent.add(message);
+            }
+        }
+        return unsent;
+    }
+
+    /**
+     * Queues messages an earlier stream to the peer never sent, before the stream is live: they go out
+     * ahead of anything offered later, so each subject's order holds. They were accepted once, so the
+     * queue limit does not refuse them.
+     */
+    void requeue(List<OutboundMessage> unsent) {
+        for (OutboundMessage message : unsent) {
+            queuedBytes.addAndGet(message.weight);
+            queue.add(message);
+        }
+        if (!unsent.isEmpty()) {
+            scheduleDrain();
+        }
     }
 
     /** Drops what is still queued when the stream is gone, counting it. */

@@ -24,6 +24,7 @@ public final class TransportCounters {
     final LongAdder chunkedSent = new LongAdder();
     final LongAdder chunkedReceived = new LongAdder();
     final LongAdder droppedOnClose = new LongAdder();
+    final LongAdder movedToNewStream = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
     final LongAdder connectionsAccepted = new LongAdder();
@@ -70,6 +71,7 @@ public final class TransportCounters {
     }
     final LongAdder badFrames = new LongAdder();
     final LongAdder silentPeersClosed = new LongAdder();
+    final LongAdder localStallsExcused = new LongAdder();
     final LongAdder dispatchFailures = new LongAdder();
     final LongAdder dials = new LongAdder();
     final LongAdder dialFailures = new LongAdder();
@@ -89,6 +91,7 @@ public final class TransportCounters {
         values.put("chunkedSent", chunkedSent.sum());
         values.put("chunkedReceived", chunkedReceived.sum());
         values.put("droppedOnClose", droppedOnClose.sum());
+        values.put("movedToNewStream", movedToNewStream.sum());
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());
         values.put("connectionsAccepted", connectionsAccepted.sum());
@@ -99,6 +102,7 @@ public final class TransportCounters {
         values.put("handshakesRefused", handshakesRefused.values().stream().mapToLong(LongAdder::sum).sum());
         values.put("badFrames", badFrames.sum());
         values.put("silentPeersClosed", silentPeersClosed.sum());
+        values.put("localStallsExcused", localStallsExcused.sum());
         values.put("dispatchFailures", dispatchFailures.sum());
         values.put("dials", dials.sum());
         values.put("dialFailures", dialFailures.sum());

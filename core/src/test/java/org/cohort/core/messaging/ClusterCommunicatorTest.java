@@ -216,6 +216,91 @@ class ClusterCommunicatorTest {
     }
 
     @Test
+    void requestsTimeOutNoEarlierThanTheirTimeoutAndWithinASmallMarginAfterIt() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, request -> {
+            awaitRelease();
+        }, singleThread());
+        ClusterCommunicator client = cluster.node(1).communicator;
+        int count = 300;
+        List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+        long[] sentAt = new long[count];
+        long[] failedAt = new long[count];
+        long[] timeoutMs = new long[count];
+        for (int i = 0; i < count; i++) {
+            timeoutMs[i] = 100 + (i * 7) % 300; // 100 to 399 ms, in no order
+            int index = i;
+            sentAt[i] = System.nanoTime();
+            CompletableFuture<byte[]> reply = client.sendAndReceive(ECHO, utf8("x"), id(2),
+                    Duration.ofMillis(timeoutMs[i]));
+            replies.add(reply);
+            reply.whenComplete((value, failure) -> failedAt[index] = System.nanoTime());
+        }
+
+        long latestMs = 0;
+        for (int i = 0; i < count; i++) {
+            assertThat(failureOf(replies.get(i))).isInstanceOf(MessagingTimeoutException.class);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> IntStream.range(0, count).allMatch(i -> failedAt[i] != 0));
+        for (int i = 0; i < count; i++) {
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(failedAt[i] - sentAt[i]);
+            assertThat(tookMs).as("request %d, timeout %d ms", i, timeoutMs[i]).isGreaterThanOrEqualTo(timeoutMs[i]);
+            latestMs = Math.max(latestMs, tookMs - timeoutMs[i]);
+        }
+        System.out.printf("%d requests timed out at most %d ms after their timeout%n", count, latestMs);
+        // A 10 ms wheel tick plus the hop to the stage's thread; generous for a loaded machine.
+        assertThat(latestMs).isLessThan(500);
+        assertThat(client.pendingCount()).isZero();
+    }
+
+    @Test
+    void everyStageACallerAddsToARequestRunsOnTheRepliesThreadNeverOnAnIoThread() throws Exception {
+        cluster(2);
+        CountDownLatch answer = new CountDownLatch(1);
+        cluster.node(2).communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, (String request) -> {
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (request.equals("fail")) {
+                throw new IllegalStateException("asked to");
+            }
+            return request;
+        }, ClusterCommunicatorTest::utf8, singleThread());
+        ClusterCommunicator client = cluster.node(1).communicator;
+        Map<String, String> threads = new ConcurrentHashMap<>();
+
+        CompletableFuture<byte[]> ok = client.sendAndReceive(ECHO, utf8("ok"), id(2), LONG);
+        CompletableFuture<byte[]> failing = client.sendAndReceive(ECHO, utf8("fail"), id(2), LONG);
+        List<CompletableFuture<?>> stages = List.of(
+                ok.thenApply(reply -> threads.put("thenApply", Thread.currentThread().getName())),
+                ok.thenApply(reply -> reply).thenApply(reply -> threads.put("chained", Thread.currentThread().getName())),
+                ok.thenAccept(reply -> threads.put("thenAccept", Thread.currentThread().getName())),
+                ok.thenRun(() -> threads.put("thenRun", Thread.currentThread().getName())),
+                ok.whenComplete((reply, e) -> threads.put("whenComplete", Thread.currentThread().getName())),
+                ok.handle((reply, e) -> threads.put("handle", Thread.currentThread().getName())),
+                ok.thenCompose(reply -> CompletableFuture.completedFuture(
+                        threads.put("thenCompose", Thread.currentThread().getName()))),
+                ok.thenCombine(CompletableFuture.completedFuture(1),
+                        (reply, one) -> threads.put("thenCombine", Thread.currentThread().getName())),
+                failing.exceptionally(e -> utf8(String.valueOf(threads.put("exceptionally",
+                        Thread.currentThread().getName())))),
+                client.sendAndReceive(ECHO, "typed", ClusterCommunicatorTest::utf8, bytes -> {
+                    threads.put("decoder", Thread.currentThread().getName());
+                    return text(bytes);
+                }, id(2), LONG));
+        answer.countDown();
+        CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
+                .get(10, TimeUnit.SECONDS);
+        ok.thenRun(() -> threads.put("added after completion", Thread.currentThread().getName()))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(threads).hasSize(11);
+        assertThat(threads.values()).allMatch(name -> name.startsWith("cohort-messaging-replies"), "replies thread");
+    }
+
+    @Test
     void unknownOrAbsentNodesFailWithNodeUnreachable() throws Exception {
         cluster = new MessagingCluster(3);
         cluster.start(1);

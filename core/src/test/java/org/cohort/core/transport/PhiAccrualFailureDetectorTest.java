@@ -320,4 +320,64 @@ class PhiAccrualFailureDetectorTest {
         assertThat(detector.isAvailable(last + ms(1200))).isTrue();
         assertThat(detector.isAvailable(last + ms(2000))).isFalse();
     }
+
+    // ---- this node's own stalls
+
+    @Test
+    void aStallOfThisNodeAfterTheLastHeartbeatIsNotThePeersSilence() {
+        PhiAccrualFailureDetector detector = new PhiAccrualFailureDetector(DEFAULTS);
+        long last = regular(detector, T0, 200, 100);
+        long stallFrom = last + ms(300);
+        long stallTo = stallFrom + ms(3000);
+
+        detector.localStall(stallFrom, stallTo);
+
+        // 3.3 s after the last heartbeat, of which only 300 ms were this node's running time
+        assertThat(detector.isAvailable(stallTo)).isTrue();
+        assertThat(detector.phi(stallTo)).isEqualTo(phiAfter(ms(300)));
+        // and the peer is judged silent after 1422.6 ms of running time, as without the stall
+        assertThat(detector.isAvailable(last + ms(3000 + 1422))).isTrue();
+        assertThat(detector.isAvailable(last + ms(3000 + 1423))).isFalse();
+    }
+
+    @Test
+    void aHeartbeatHeardAtOrAfterTheStallsStartIsNotShifted() {
+        PhiAccrualFailureDetector detector = new PhiAccrualFailureDetector(DEFAULTS);
+        long last = regular(detector, T0, 200, 100);
+
+        detector.localStall(last, last + ms(2000)); // heard at the very start of the stall
+        detector.localStall(last - ms(500), last - ms(100)); // a stall that ended before it
+
+        assertThat(detector.lastHeartbeatNanos()).isEqualTo(last);
+    }
+
+    @Test
+    void theStallStaysOutOfTheNextInterval() {
+        PhiAccrualFailureDetector detector = new PhiAccrualFailureDetector(DEFAULTS);
+        long last = regular(detector, T0, 200, 100);
+
+        detector.localStall(last + ms(50), last + ms(4050));
+        detector.heartbeat(last + ms(4100)); // read the moment this node ran again: 100 ms of running time
+
+        assertThat(detector.meanIntervalNanos()).isEqualTo(ms(100));
+    }
+
+    @Test
+    void anEmptyOrBackwardStallAndOneBeforeAnyHeartbeatChangeNothing() {
+        PhiAccrualFailureDetector detector = new PhiAccrualFailureDetector(DEFAULTS);
+        detector.localStall(T0, T0 + ms(1000));
+        assertThat(detector.phi(T0 + ms(5000))).isZero();
+
+        long last = regular(detector, T0 + ms(2000), 10, 100);
+        detector.localStall(last + ms(200), last + ms(200));
+        detector.localStall(last + ms(300), last + ms(100));
+        assertThat(detector.lastHeartbeatNanos()).isEqualTo(last);
+    }
+
+    /** phi after {@code silenceNanos} of silence for a fresh detector with a regular 100 ms history. */
+    private static double phiAfter(long silenceNanos) {
+        PhiAccrualFailureDetector reference = new PhiAccrualFailureDetector(DEFAULTS);
+        long last = regular(reference, T0, 200, 100);
+        return reference.phi(last + silenceNanos);
+    }
 }
