@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
@@ -53,6 +54,12 @@ public final class LoadRun implements Runnable {
     static final long GRACE_MILLIS = 1_000;
     /** The longest single wait between messages, so that a stop is noticed quickly. */
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long after its timeout a request may complete and still count as on time: Cohort's timer and
+     * reply thread need a moment on a loaded host. A request that completes later, or is still waiting
+     * then, breaks the promise that every request completes (see {@code late} and {@code oldestPendingMs}).
+     */
+    public static final long LATE_MARGIN_MILLIS = 1_000;
     /** The text of every load message. */
     static final String TEXT = "load";
 
@@ -147,6 +154,11 @@ public final class LoadRun implements Runnable {
     private final LongAdder replies = new LongAdder();
     private final AtomicLongArray failures = new AtomicLongArray(Failure.values().length);
     private final LatencySample latencyMicros = new LatencySample();
+    /** The requests waiting for their reply: a request's number in this load to when it was sent. */
+    private final Map<Long, Long> pending = new ConcurrentHashMap<>();
+    private final LongAdder late = new LongAdder();
+    private final AtomicLong slowestCompletionNanos = new AtomicLong();
+    private long requestCount;
 
     private volatile State state = State.STARTING;
     private volatile boolean stopRequested;
@@ -318,8 +330,17 @@ public final class LoadRun implements Runnable {
         sent.increment();
         bytesSent.add(request.get().bytes());
         sentByNode.computeIfAbsent(to, node -> new LongAdder()).increment();
+        long number = requestCount++;
+        pending.put(number, sentAt);
+        long lateNanos = settings.timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(LATE_MARGIN_MILLIS);
         request.get().reply().whenComplete((reply, error) -> {
             try {
+                pending.remove(number);
+                long took = nanoTime.getAsLong() - sentAt;
+                slowestCompletionNanos.accumulateAndGet(took, Math::max);
+                if (took > lateNanos) {
+                    late.increment();
+                }
                 if (error == null) {
                     replies.increment();
                     latencyMicros.record((nanoTime.getAsLong() - sentAt) / 1_000);
@@ -426,6 +447,15 @@ public final class LoadRun implements Runnable {
             figures.put("failures", failed);
             figures.put("failuresByType", byType);
             figures.put("inFlight", sentCount - replyCount - failed);
+            // The promise that every request completes, with a reply or a failure, within its timeout
+            // plus LATE_MARGIN_MILLIS: what is still waiting, for how long, and what completed late.
+            long oldestSent = pending.values().stream().mapToLong(Long::longValue).reduce(now,
+                    (a, b) -> a - b <= 0 ? a : b);
+            figures.put("pending", pending.size());
+            figures.put("oldestPendingMs", TimeUnit.NANOSECONDS.toMillis(now - oldestSent));
+            figures.put("late", late.sum());
+            figures.put("lateMarginMs", LATE_MARGIN_MILLIS);
+            figures.put("slowestCompletionMs", TimeUnit.NANOSECONDS.toMillis(slowestCompletionNanos.get()));
             LatencySample.Summary latency = latencyMicros.summary();
             Map<String, Object> rtt = new LinkedHashMap<>();
             rtt.put("count", latency == null ? 0 : latency.count());
