@@ -31,6 +31,14 @@ public final class ClusterScript {
     public final Path clusterDir;
     public final int portBase = freePortBase();
 
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    /** Sets an environment variable for every cluster.sh this script runs (COHORT_UP_TIMEOUT...). */
+    public ClusterScript withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public ClusterScript(String folderName) {
         clusterDir = Path.of(System.getProperty("exam.folder")).getParent().resolve(folderName);
     }
@@ -97,6 +105,7 @@ public final class ClusterScript {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().put("COHORT_CLUSTER_DIR", clusterDir.toString());
         builder.environment().put("COHORT_PORT_BASE", Integer.toString(portBase));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close(); // no terminal, like CI
         byte[] output = process.getInputStream().readAllBytes();

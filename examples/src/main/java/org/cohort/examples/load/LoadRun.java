@@ -158,6 +158,8 @@ public final class LoadRun implements Runnable {
     private final Map<Long, Long> pending = new ConcurrentHashMap<>();
     private final LongAdder late = new LongAdder();
     private final AtomicLong slowestCompletionNanos = new AtomicLong();
+    private final AtomicLong overshootNanos = new AtomicLong();
+    private final AtomicLong schedulingDelayNanos = new AtomicLong();
     private long requestCount;
 
     private volatile State state = State.STARTING;
@@ -266,7 +268,11 @@ public final class LoadRun implements Runnable {
             }
             long wait = start + (long) (next * intervalNanos) - now;
             if (wait > 0) {
-                park.accept(Math.min(wait, MAX_PARK_NANOS));
+                long parkNanos = Math.min(wait, MAX_PARK_NANOS);
+                park.accept(parkNanos);
+                // How much later than asked the thread ran again: what the host's scheduler and the JVM's
+                // pauses (GC, safepoints, SIGSTOP) cost every thread of this node at that moment.
+                schedulingDelayNanos.accumulateAndGet(nanoTime.getAsLong() - now - parkNanos, Math::max);
                 continue;
             }
             // Catch up with every message due by now, a burst at a time, never past the deadline.
@@ -338,6 +344,7 @@ public final class LoadRun implements Runnable {
                 pending.remove(number);
                 long took = nanoTime.getAsLong() - sentAt;
                 slowestCompletionNanos.accumulateAndGet(took, Math::max);
+                overshootNanos.accumulateAndGet(took - settings.timeout().toNanos(), Math::max);
                 if (took > lateNanos) {
                     late.increment();
                 }
@@ -424,6 +431,9 @@ public final class LoadRun implements Runnable {
         figures.put("bytesSent", bytesSent.sum());
         // Over the sending time only: the wait for the last replies does not count.
         figures.put("sentPerSecond", sendingNanos <= 0 ? 0 : Math.round(sentCount * 1e9 / sendingNanos));
+        // The longest the load thread ran late after a wait: the node's own scheduling delay, which bounds
+        // how punctual anything on this node (timers, reply callbacks) could have been.
+        figures.put("maxSchedulingDelayMs", TimeUnit.NANOSECONDS.toMillis(schedulingDelayNanos.get()));
         if (mode == Mode.BROADCAST) {
             figures.put("recipients", recipients.sum());
         } else {
@@ -456,6 +466,8 @@ public final class LoadRun implements Runnable {
             figures.put("late", late.sum());
             figures.put("lateMarginMs", LATE_MARGIN_MILLIS);
             figures.put("slowestCompletionMs", TimeUnit.NANOSECONDS.toMillis(slowestCompletionNanos.get()));
+            // How far past its timeout the latest request completed (0: none after its timeout).
+            figures.put("maxOvershootMs", TimeUnit.NANOSECONDS.toMillis(overshootNanos.get()));
             LatencySample.Summary latency = latencyMicros.summary();
             Map<String, Object> rtt = new LinkedHashMap<>();
             rtt.put("count", latency == null ? 0 : latency.count());

@@ -49,7 +49,6 @@ public final class FaultInvariants {
     private final ClusterScript script;
     private final ExampleLoad load;
     private final List<Pattern> expectedErrors = new ArrayList<>();
-    private final java.util.Set<Integer> paused = new java.util.HashSet<>();
     private IntFunction<String> address = k -> "127.0.0." + k;
 
     public FaultInvariants(ClusterScript script) {
@@ -61,17 +60,6 @@ public final class FaultInvariants {
     public FaultInvariants expectErrors(String... patterns) {
         for (String pattern : patterns) {
             expectedErrors.add(Pattern.compile(pattern));
-        }
-        return this;
-    }
-
-    /**
-     * Nodes that were paused (SIGSTOP): their own request timers stood still with them, so their own
-     * requests may complete late by the length of the pause. They must still complete: nothing pending.
-     */
-    public FaultInvariants paused(int... nodes) {
-        for (int k : nodes) {
-            paused.add(k);
         }
         return this;
     }
@@ -110,18 +98,27 @@ public final class FaultInvariants {
      * completed later than its timeout plus the margin.
      */
     public String assertRequestsCompleted(int k) throws Exception {
+        if ("NONE".equals(load.status(k, "request").get("state"))) {
+            return "node-" + k + " ran no request load";
+        }
         await("node " + k + ": no request pending").atMost(SETTLE).pollInterval(Duration.ofMillis(500))
                 .until(() -> ExampleLoad.number(load.status(k, "request"), "pending") == 0);
         Map<String, Object> status = load.status(k, "request");
-        if (!paused.contains(k)) {
-            assertEquals("node " + k + ": requests completed later than timeout + margin: " + status, 0,
-                    ExampleLoad.number(status, "late"));
-        }
+        long overshoot = ExampleLoad.number(status, "maxOvershootMs");
+        long margin = ExampleLoad.number(status, "lateMarginMs");
+        long starved = ExampleLoad.number(status, "maxSchedulingDelayMs");
+        // A request may complete at most the margin after its timeout, plus however long this node's own
+        // threads could not run (a paused node, a starved host): its timer could not fire sooner. The
+        // report prints both, so that a widened bound is never silent.
+        assertTrue("node " + k + ": a request completed " + overshoot + " ms after its timeout; margin " + margin
+                + " ms, the node's own scheduling delay up to " + starved + " ms: " + status,
+                overshoot <= margin + starved);
         assertEquals("node " + k + ": sent = replies + failures: " + status, ExampleLoad.number(status, "sent"),
                 ExampleLoad.number(status, "replies") + ExampleLoad.number(status, "failures"));
         return "node-" + k + " requests: sent " + status.get("sent") + ", replies " + status.get("replies")
                 + ", failures " + status.get("failuresByType") + ", pending " + status.get("pending")
-                + ", late " + status.get("late") + ", slowest " + status.get("slowestCompletionMs") + " ms";
+                + ", late " + status.get("late") + " (up to " + status.get("maxOvershootMs") + " ms past the timeout; "
+                + "the node's scheduling delay up to " + status.get("maxSchedulingDelayMs") + " ms)";
     }
 
     /** Node K received nothing twice and every lane in order (replies included). */
