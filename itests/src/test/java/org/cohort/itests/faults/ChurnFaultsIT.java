@@ -20,7 +20,8 @@ import org.junit.Test;
  */
 public class ChurnFaultsIT {
 
-    private static final int ROUNDS = 20;
+    /** The 20; -Dfaults.churn.rounds=N for a quicker look. */
+    private static final int ROUNDS = Integer.getInteger("faults.churn.rounds", 20);
     private static final int[] ALL = {1, 2, 3};
     private static final int[] SURVIVORS = {1, 2};
     private static final Duration DEADLINE = Duration.ofSeconds(60);
