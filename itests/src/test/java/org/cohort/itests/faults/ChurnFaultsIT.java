@@ -101,7 +101,11 @@ public class ChurnFaultsIT {
             detection = MembershipClock.millis(left, clock.awaitAllSaw(SURVIVORS, 3, false, left, DEADLINE));
         }
         Instant back = Instant.now();
-        script.run(byConfiguration ? "add" : "start", "3");
+        if (byConfiguration) {
+            script.run("add"); // the lowest free number: 3 again
+        } else {
+            script.run("start", "3");
+        }
         Instant boot = NodeLog.read(script.log(3)).clusterStarted(back).orElseThrow();
         Instant active = clock.awaitAllActive(ALL, new int[] {3}, back, DEADLINE);
         if (byConfiguration) {
