@@ -65,6 +65,7 @@ public class ChurnFaultsIT {
         // One round first, so that what grows once (class loading, pools) is in the baseline.
         churn(0, false);
         List<NodeProcess.Resources> before = survivors();
+        List<java.util.Map<String, Integer>> threadsBefore = threadNames();
 
         List<Long> detections = new ArrayList<>();
         List<Long> rejoins = new ArrayList<>();
@@ -74,19 +75,32 @@ public class ChurnFaultsIT {
             rejoins.add(times[1]);
         }
         List<NodeProcess.Resources> after = survivors();
+        List<java.util.Map<String, Integer>> threadsAfter = threadNames();
         report("churn: " + ROUNDS + " rounds; node-3 seen gone (ms after the command) " + detections
                 + "; ACTIVE everywhere after its boot (ms) " + rejoins + " (median " + median(rejoins) + ", max "
                 + Collections.max(rejoins) + ")");
         report("churn: survivors before " + before);
         report("churn: survivors after  " + after);
         for (int i = 0; i < SURVIVORS.length; i++) {
+            report("churn: node-" + SURVIVORS[i] + " threads that came or went, by name: "
+                    + NodeProcess.difference(threadsBefore.get(i), threadsAfter.get(i)));
+        }
+        for (int i = 0; i < SURVIVORS.length; i++) {
             NodeProcess.Resources b = before.get(i);
             NodeProcess.Resources a = after.get(i);
-            assertTrue("threads " + b + " -> " + a, a.threads() <= b.threads() + THREAD_ALLOWANCE);
+            assertTrue("threads " + b + " -> " + a, a.nodeThreads() <= b.nodeThreads() + THREAD_ALLOWANCE);
             assertTrue("sockets " + b + " -> " + a, a.sockets() <= b.sockets() + SOCKET_ALLOWANCE);
             assertTrue("heap " + b + " -> " + a, a.heapUsedKiB() <= b.heapUsedKiB() + HEAP_ALLOWANCE_KIB);
         }
         report(new FaultInvariants(script).check(ALL));
+    }
+
+    private List<java.util.Map<String, Integer>> threadNames() throws Exception {
+        List<java.util.Map<String, Integer>> names = new ArrayList<>();
+        for (int k : SURVIVORS) {
+            names.add(NodeProcess.of(script, k).threadNames());
+        }
+        return names;
     }
 
     /**
