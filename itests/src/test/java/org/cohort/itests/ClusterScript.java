@@ -18,25 +18,27 @@ import java.util.regex.Pattern;
 
 /**
  * Drives {@code scripts/cluster.sh} as a user would, on a cluster folder and port range of the test's
- * own, and reads the shell's JSON.
+ * own, and reads the shell's JSON. Public for the fault tests in {@code org.cohort.itests.faults}.
  */
-final class ClusterScript {
+public final class ClusterScript {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
     private static final Pattern NODE = Pattern.compile(
             "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(true|false),"
                     + "\"since\":\\d+,\"incarnation\":(\\d+)[^}]*\\}");
 
-    final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
-    final Path clusterDir;
-    final int portBase = freePortBase();
+    public final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
+    public final Path clusterDir;
+    public final int portBase = freePortBase();
+    /** More environment for cluster.sh (e.g. EXTRA_JAVA_OPTS for the nodes 'up' starts). */
+    public final Map<String, String> environment = new LinkedHashMap<>();
 
-    ClusterScript(String folderName) {
+    public ClusterScript(String folderName) {
         clusterDir = Path.of(System.getProperty("exam.folder")).getParent().resolve(folderName);
     }
 
     /** The distribution this build made, as installed in the local repository. */
-    static Path assembly() {
+    public static Path assembly() {
         return Path.of(System.getProperty("maven.repo.local"), "org", "cohort", "cohort-karaf-assembly",
                 CohortKarafOptions.COHORT_VERSION,
                 "cohort-karaf-assembly-" + CohortKarafOptions.COHORT_VERSION + ".tar.gz");
@@ -69,24 +71,25 @@ final class ClusterScript {
     }
 
     /** What cluster.sh printed and its exit status (for cli: 1 when Karaf reported an error). */
-    record CommandResult(int exitValue, String output) {
+    public record CommandResult(int exitValue, String output) {
     }
 
     /** Runs cluster.sh with the arguments; fails unless it exits 0; returns its output. */
-    String run(String... args) throws Exception {
+    public String run(String... args) throws Exception {
         CommandResult result = runAllowingFailure(args);
         assertEquals("cluster.sh " + String.join(" ", args) + " failed:\n" + result.output(), 0, result.exitValue());
         return result.output();
     }
 
     /** Runs cluster.sh with the arguments, whatever its exit status. */
-    CommandResult runAllowingFailure(String... args) throws Exception {
+    public CommandResult runAllowingFailure(String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("scripts/cluster.sh").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().put("COHORT_CLUSTER_DIR", clusterDir.toString());
         builder.environment().put("COHORT_PORT_BASE", Integer.toString(portBase));
+        builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close(); // no terminal, like CI
         byte[] output = process.getInputStream().readAllBytes();
@@ -98,14 +101,14 @@ final class ClusterScript {
     }
 
     /** One shell command on node K. */
-    String cli(int k, String... command) throws Exception {
+    public String cli(int k, String... command) throws Exception {
         List<String> args = new ArrayList<>(List.of("cli", Integer.toString(k)));
         args.addAll(List.of(command));
         return run(args.toArray(String[]::new));
     }
 
     /** cluster:nodes --json on node K: node id to [state, incarnation]. */
-    Map<String, String[]> nodes(int k) throws Exception {
+    public Map<String, String[]> nodes(int k) throws Exception {
         String json = cli(k, "cluster:nodes", "--json").trim();
         Map<String, String[]> nodes = new LinkedHashMap<>();
         Matcher matcher = NODE.matcher(json);
@@ -116,7 +119,7 @@ final class ClusterScript {
     }
 
     /** A number in flat JSON text: the first {@code "key":N} after {@code "within":} (or anywhere). */
-    static long number(String json, String within, String key) {
+    public static long number(String json, String within, String key) {
         int from = within == null ? 0 : json.indexOf("\"" + within + "\":");
         if (from < 0) {
             throw new AssertionError("no " + within + " in " + json);
@@ -129,7 +132,7 @@ final class ClusterScript {
     }
 
     /** A string value in flat JSON text. */
-    static String text(String json, String key) {
+    public static String text(String json, String key) {
         Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":\"([^\"]*)\"").matcher(json);
         if (!matcher.find()) {
             throw new AssertionError("no " + key + " in " + json);
