@@ -30,8 +30,14 @@ public final class ClusterScript {
     public final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
     public final Path clusterDir;
     public final int portBase = freePortBase();
-    /** More environment for cluster.sh (e.g. EXTRA_JAVA_OPTS for the nodes 'up' starts). */
-    public final Map<String, String> environment = new LinkedHashMap<>();
+
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    /** Sets an environment variable for every cluster.sh this script runs (COHORT_UP_TIMEOUT...). */
+    public ClusterScript withEnvironment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
 
     public ClusterScript(String folderName) {
         clusterDir = Path.of(System.getProperty("exam.folder")).getParent().resolve(folderName);
@@ -68,6 +74,16 @@ public final class ClusterScript {
             }
         }
         return true;
+    }
+
+    /** Node K's Karaf home. */
+    public Path nodeDir(int k) {
+        return clusterDir.resolve("node-" + k);
+    }
+
+    /** Node K's data/log/karaf.log. */
+    public Path log(int k) {
+        return nodeDir(k).resolve("data/log/karaf.log");
     }
 
     /** What cluster.sh printed and its exit status (for cli: 1 when Karaf reported an error). */

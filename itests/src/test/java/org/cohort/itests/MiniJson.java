@@ -9,7 +9,7 @@ import java.util.Map;
  * Reads the JSON the {@code cluster:} commands print: objects as ordered maps, arrays as lists, whole
  * numbers as Long, other numbers as Double. Enough for the tests; not a general parser.
  */
-final class MiniJson {
+public final class MiniJson {
 
     private final String text;
     private int at;
@@ -18,7 +18,7 @@ final class MiniJson {
         this.text = text;
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson parser = new MiniJson(text.strip());
         Object value = parser.value();
         if (parser.at != parser.text.length()) {

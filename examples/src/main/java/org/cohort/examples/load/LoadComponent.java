@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.examples.load.LoadSettings.Mode;
 import org.cohort.examples.message.ExampleSubjects;
+import org.cohort.examples.receive.ReceiveLedger;
 import org.cohort.examples.send.ExampleSender;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -37,12 +38,15 @@ public class LoadComponent {
     }
 
     private final ExampleSender sender;
+    private final ReceiveLedger ledger;
     private final Map<Mode, Running> loads = new EnumMap<>(Mode.class);
     private boolean closed;
 
     @Activate
-    public LoadComponent(@Reference(name = "sender") ExampleSender sender) {
+    public LoadComponent(@Reference(name = "sender") ExampleSender sender,
+            @Reference(name = "ledger") ReceiveLedger ledger) {
         this.sender = sender;
+        this.ledger = ledger;
     }
 
     /**
@@ -140,7 +144,13 @@ public class LoadComponent {
             @Override
             public Optional<ExampleSender.Request> request(NodeId to, String text, byte[] padding,
                     Duration timeout) {
-                return sender.request(ExampleSubjects.LANE_LOAD_REQUEST, to, text, padding, timeout);
+                Optional<ExampleSender.Request> request = sender.request(ExampleSubjects.LANE_LOAD_REQUEST, to, text,
+                        padding, timeout);
+                // Replies complete on Cohort's one reply thread, in arrival order: the ledger checks them as
+                // it checks messages (duplicates, order, gaps per replying node).
+                request.ifPresent(sent -> sent.reply().thenAccept(reply -> ledger.record(ExampleSubjects.ECHO_REPLIES,
+                        reply, System.currentTimeMillis())));
+                return request;
             }
 
             @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
@@ -53,6 +54,12 @@ public final class LoadRun implements Runnable {
     static final long GRACE_MILLIS = 1_000;
     /** The longest single wait between messages, so that a stop is noticed quickly. */
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long after its timeout a request may complete and still count as on time: Cohort's timer and
+     * reply thread need a moment on a loaded host. A request that completes later, or is still waiting
+     * then, breaks the promise that every request completes (see {@code late} and {@code oldestPendingMs}).
+     */
+    public static final long LATE_MARGIN_MILLIS = 1_000;
     /** The text of every load message. */
     static final String TEXT = "load";
 
@@ -147,6 +154,13 @@ public final class LoadRun implements Runnable {
     private final LongAdder replies = new LongAdder();
     private final AtomicLongArray failures = new AtomicLongArray(Failure.values().length);
     private final LatencySample latencyMicros = new LatencySample();
+    /** The requests waiting for their reply: a request's number in this load to when it was sent. */
+    private final Map<Long, Long> pending = new ConcurrentHashMap<>();
+    private final LongAdder late = new LongAdder();
+    private final AtomicLong slowestCompletionNanos = new AtomicLong();
+    private final AtomicLong overshootNanos = new AtomicLong();
+    private final AtomicLong schedulingDelayNanos = new AtomicLong();
+    private long requestCount;
 
     private volatile State state = State.STARTING;
     private volatile boolean stopRequested;
@@ -254,7 +268,11 @@ public final class LoadRun implements Runnable {
             }
             long wait = start + (long) (next * intervalNanos) - now;
             if (wait > 0) {
-                park.accept(Math.min(wait, MAX_PARK_NANOS));
+                long parkNanos = Math.min(wait, MAX_PARK_NANOS);
+                park.accept(parkNanos);
+                // How much later than asked the thread ran again: what the host's scheduler and the JVM's
+                // pauses (GC, safepoints, SIGSTOP) cost every thread of this node at that moment.
+                schedulingDelayNanos.accumulateAndGet(nanoTime.getAsLong() - now - parkNanos, Math::max);
                 continue;
             }
             // Catch up with every message due by now, a burst at a time, never past the deadline.
@@ -318,8 +336,18 @@ public final class LoadRun implements Runnable {
         sent.increment();
         bytesSent.add(request.get().bytes());
         sentByNode.computeIfAbsent(to, node -> new LongAdder()).increment();
+        long number = requestCount++;
+        pending.put(number, sentAt);
+        long lateNanos = settings.timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(LATE_MARGIN_MILLIS);
         request.get().reply().whenComplete((reply, error) -> {
             try {
+                pending.remove(number);
+                long took = nanoTime.getAsLong() - sentAt;
+                slowestCompletionNanos.accumulateAndGet(took, Math::max);
+                overshootNanos.accumulateAndGet(took - settings.timeout().toNanos(), Math::max);
+                if (took > lateNanos) {
+                    late.increment();
+                }
                 if (error == null) {
                     replies.increment();
                     latencyMicros.record((nanoTime.getAsLong() - sentAt) / 1_000);
@@ -403,6 +431,9 @@ public final class LoadRun implements Runnable {
         figures.put("bytesSent", bytesSent.sum());
         // Over the sending time only: the wait for the last replies does not count.
         figures.put("sentPerSecond", sendingNanos <= 0 ? 0 : Math.round(sentCount * 1e9 / sendingNanos));
+        // The longest the load thread ran late after a wait: the node's own scheduling delay, which bounds
+        // how punctual anything on this node (timers, reply callbacks) could have been.
+        figures.put("maxSchedulingDelayMs", TimeUnit.NANOSECONDS.toMillis(schedulingDelayNanos.get()));
         if (mode == Mode.BROADCAST) {
             figures.put("recipients", recipients.sum());
         } else {
@@ -426,6 +457,17 @@ public final class LoadRun implements Runnable {
             figures.put("failures", failed);
             figures.put("failuresByType", byType);
             figures.put("inFlight", sentCount - replyCount - failed);
+            // The promise that every request completes, with a reply or a failure, within its timeout
+            // plus LATE_MARGIN_MILLIS: what is still waiting, for how long, and what completed late.
+            long oldestSent = pending.values().stream().mapToLong(Long::longValue).reduce(now,
+                    (a, b) -> a - b <= 0 ? a : b);
+            figures.put("pending", pending.size());
+            figures.put("oldestPendingMs", TimeUnit.NANOSECONDS.toMillis(now - oldestSent));
+            figures.put("late", late.sum());
+            figures.put("lateMarginMs", LATE_MARGIN_MILLIS);
+            figures.put("slowestCompletionMs", TimeUnit.NANOSECONDS.toMillis(slowestCompletionNanos.get()));
+            // How far past its timeout the latest request completed (0: none after its timeout).
+            figures.put("maxOvershootMs", TimeUnit.NANOSECONDS.toMillis(overshootNanos.get()));
             LatencySample.Summary latency = latencyMicros.summary();
             Map<String, Object> rtt = new LinkedHashMap<>();
             rtt.put("count", latency == null ? 0 : latency.count());

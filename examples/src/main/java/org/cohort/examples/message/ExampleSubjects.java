@@ -10,6 +10,12 @@ public final class ExampleSubjects {
     /** Requests answered with a small typed reply: the request load. */
     public static final String ECHO = "example.echo";
 
+    /**
+     * Not a subject: the name under which a requester's ledger checks the replies it gets (their order,
+     * duplicates and gaps per replying node), next to what arrived on the real subjects.
+     */
+    public static final String ECHO_REPLIES = "example.echo.reply";
+
     /** {@link #MESSAGE} as a subject. */
     public static final MessageSubject MESSAGE_SUBJECT = MessageSubject.of(MESSAGE);
     /** {@link #ECHO} as a subject. */

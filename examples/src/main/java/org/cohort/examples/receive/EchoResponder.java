@@ -29,19 +29,22 @@ public class EchoResponder implements MessageHandler {
     private final ExampleCodec codec;
     private final ReceiveLedger ledger;
     private final ClusterService cluster;
+    private final StallGate stall;
     private final WarningThrottle warnings = new WarningThrottle();
 
     @Activate
     public EchoResponder(@Reference(name = "codec") ExampleCodec codec,
             @Reference(name = "ledger") ReceiveLedger ledger,
-            @Reference(name = "cluster") ClusterService cluster) {
+            @Reference(name = "cluster") ClusterService cluster, @Reference(name = "stall") StallGate stall) {
         this.codec = codec;
         this.ledger = ledger;
         this.cluster = cluster;
+        this.stall = stall;
     }
 
     @Override
     public byte[] handle(byte[] payload) {
+        stall.pass();
         ExampleMessage request;
         try {
             request = codec.decode(payload);

@@ -24,17 +24,20 @@ public class MessageReceiver implements MessageHandler {
 
     private final ExampleCodec codec;
     private final ReceiveLedger ledger;
+    private final StallGate stall;
     private final WarningThrottle warnings = new WarningThrottle();
 
     @Activate
     public MessageReceiver(@Reference(name = "codec") ExampleCodec codec,
-            @Reference(name = "ledger") ReceiveLedger ledger) {
+            @Reference(name = "ledger") ReceiveLedger ledger, @Reference(name = "stall") StallGate stall) {
         this.codec = codec;
         this.ledger = ledger;
+        this.stall = stall;
     }
 
     @Override
     public byte[] handle(byte[] payload) {
+        stall.pass();
         ExampleMessage message;
         try {
             message = codec.decode(payload);

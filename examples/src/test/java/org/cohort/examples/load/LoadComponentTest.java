@@ -14,6 +14,7 @@ import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.receive.EchoResponder;
 import org.cohort.examples.receive.MessageReceiver;
 import org.cohort.examples.receive.ReceiveLedger;
+import org.cohort.examples.receive.StallGate;
 import org.cohort.examples.send.ExampleSender;
 import org.cohort.examples.testing.Fakes;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +30,11 @@ class LoadComponentTest {
     private final Fakes.Messaging messaging = new Fakes.Messaging(cluster);
     private final ExampleCodec codec = new ExampleCodec(Fakes.serialization());
     private final ReceiveLedger ledger = new ReceiveLedger();
-    private final LoadComponent loads = new LoadComponent(new ExampleSender(messaging, cluster, codec));
+    private final LoadComponent loads = new LoadComponent(new ExampleSender(messaging, cluster, codec), ledger);
 
     LoadComponentTest() {
-        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger));
-        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2)));
+        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger, new StallGate()));
+        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2), new StallGate()));
     }
 
     @AfterEach

@@ -219,6 +219,36 @@ class LoadRunTest {
     }
 
     @Test
+    void pendingRequestsShowTheirOldestAgeAndALateCompletionIsCounted() {
+        FakeSender sender = new FakeSender();
+        List<CompletableFuture<ExampleMessage>> replies = new ArrayList<>();
+        sender.request = to -> {
+            CompletableFuture<ExampleMessage> reply = new CompletableFuture<>();
+            replies.add(reply);
+            return Optional.of(new ExampleSender.Request(replies.size(), 10, reply));
+        };
+        LoadRun run = run(new LoadSettings(Mode.REQUEST, 10, 1, 0, Duration.ofMillis(100), List.of(N2)), sender);
+
+        now += TimeUnit.SECONDS.toNanos(2); // no reply for two seconds
+        Map<String, Object> waiting = run.figures();
+        assertThat(waiting).containsEntry("pending", 10).containsEntry("late", 0L);
+        assertThat((Long) waiting.get("oldestPendingMs")).isGreaterThanOrEqualTo(2_000L);
+
+        replies.get(0).complete(reply()); // far beyond 100 ms + the margin: late
+        replies.subList(1, 10).forEach(reply -> reply.completeExceptionally(new MessagingTimeoutException("t")));
+        Map<String, Object> done = run.figures();
+        assertThat(done).containsEntry("pending", 0).containsEntry("oldestPendingMs", 0L).containsEntry("late", 10L);
+        assertThat((Long) done.get("slowestCompletionMs")).isGreaterThanOrEqualTo(2_000L);
+    }
+
+    @Test
+    void requestsCompletedInTimeAreNotLate() {
+        Map<String, Object> figures = run(settings(Mode.REQUEST, 100, 1, N2), new FakeSender()).figures();
+        assertThat(figures).containsEntry("pending", 0).containsEntry("late", 0L).containsEntry("lateMarginMs",
+                LoadRun.LATE_MARGIN_MILLIS);
+    }
+
+    @Test
     void aRequestThatCannotBeSerializedIsRefused() {
         FakeSender sender = new FakeSender();
         sender.request = to -> Optional.empty();

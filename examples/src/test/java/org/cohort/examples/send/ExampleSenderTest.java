@@ -17,6 +17,7 @@ import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.receive.EchoResponder;
 import org.cohort.examples.receive.MessageReceiver;
 import org.cohort.examples.receive.ReceiveLedger;
+import org.cohort.examples.receive.StallGate;
 import org.cohort.examples.testing.Fakes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +36,9 @@ class ExampleSenderTest {
     private final ExampleSender sender = new ExampleSender(messaging, cluster, codec);
 
     ExampleSenderTest() {
-        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger));
+        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger, new StallGate()));
         // Every request reaches this one responder, which answers as node-2.
-        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2)));
+        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2), new StallGate()));
     }
 
     @AfterEach
@@ -136,7 +137,7 @@ class ExampleSenderTest {
 
     @Test
     void garbageIsCountedAndAGarbageRequestFails() {
-        assertThat(new MessageReceiver(codec, ledger).handle(new byte[] {1, 2, 3})).isNull();
+        assertThat(new MessageReceiver(codec, ledger, new StallGate()).handle(new byte[] {1, 2, 3})).isNull();
         assertThatThrownBy(() -> messaging.sendAndReceive(ExampleSubjects.ECHO_SUBJECT, new byte[] {9}, N2, TIMEOUT)
                 .join()).hasCauseInstanceOf(RemoteHandlerFailureException.class);
         assertThat(ledger.snapshot().totals().undecodable()).isEqualTo(2);
