@@ -57,11 +57,11 @@ Commands:
   cut K                     (--netns) Isolate node K: the network silently drops every packet
                             between it and every other node.
   cut K J                   (--netns) Drop only what goes between nodes K and J; both still reach
-                            the rest. Cuts add up; each prints "cut in force at MILLIS ms" (epoch ms
-                            when the last drop was in place).
+                            the rest. Cuts add up; each prints "cut in force at MILLIS ms (applied
+                            from MILLIS ms)": epoch ms around the one tc batch that changes the drops.
   heal [K [J]]              (--netns) Undo cuts: all of them; those touching node K (its isolation
                             and its cuts from single nodes); or the cut between K and J. Prints
-                            "healed at MILLIS ms".
+                            "healed at MILLIS ms (applied from MILLIS ms)".
   down                      Stop every node (SIGTERM, SIGKILL after COHORT_STOP_GRACE seconds);
                             returns once all their processes have exited (status 0 even when one had
                             to be killed; 1 only if one is still there). Node folders are kept; a
@@ -631,39 +631,48 @@ netns_filters_now() { # M
         sed -n 's/.* fh \(800::[0-9a-f]*\) .*/\1/p' | sort -u
 }
 
-# Brings port nM's filters to what the cuts ask for: adds the missing drops before removing those no
-# longer wanted, so that a cut that stays never lets a packet through.
-netns_apply_port() { # M
-    local m=$1 sw source handle match
-    sw=$(netns_switch "$(netns_state id)")
+# The tc commands (for tc -batch) that bring port nM's filters to what the cuts ask for: first the drops
+# to add, then (on stdout after a line "--") those to remove, so that a cut that stays never lets a
+# packet through.
+netns_port_changes() { # M
+    local m=$1 source handle now
+    now=$(netns_filters_now "$m")
     local -A want=()
     for source in $(netns_drops_for "$m"); do
         handle=$(netns_filter_handle "$source")
         want[$handle]=1
-        netns_filters_now "$m" | grep -qxF "$handle" && continue
+        grep -qxF "$handle" <<<"$now" && continue
         if [ "$source" = all ]; then
-            match="match u32 0 0"
+            echo "+filter add dev n$m parent 1: protocol ip prio 1 handle $handle u32 match u32 0 0 classid 1:1"
         else
-            match="match ip src $(node_address "$source")/32"
+            echo "+filter add dev n$m parent 1: protocol ip prio 1 handle $handle u32" \
+                "match ip src $(node_address "$source")/32 classid 1:1"
         fi
-        # shellcheck disable=SC2086 # the match is several words
-        tc -n "$sw" filter add dev "n$m" parent 1: protocol ip prio 1 handle "$handle" u32 $match classid 1:1 ||
-            die "cannot add a drop on switch port n$m"
     done
-    for handle in $(netns_filters_now "$m"); do
-        [ -n "${want[$handle]:-}" ] && continue
-        tc -n "$sw" filter del dev "n$m" parent 1: protocol ip prio 1 handle "$handle" u32 ||
-            die "cannot remove a drop from switch port n$m"
+    for handle in $now; do
+        [ -n "${want[$handle]:-}" ] || echo "-filter del dev n$m parent 1: protocol ip prio 1 handle $handle u32"
     done
 }
 
+# Applies the cuts in force to every node's switch port in one tc -batch, so that a cut takes effect
+# on all ports within milliseconds even on a starved host. Sets applied_from and applied_to (epoch ms
+# around the batch: what a test measures detection and recovery from).
+applied_from=""
+applied_to=""
 netns_apply_cuts() {
-    local k
+    local sw k ports changes
+    sw=$(netns_switch "$(netns_state id)")
     touch "$(netns_cuts_file)"
-    for k in $(node_numbers); do
-        ip netns list | grep -q "^$(netns_node_ns "$k")\b" && netns_apply_port "$k"
-    done
-    return 0
+    ports=$(ip -n "$sw" -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(n[1-9]\)@.*/\1/p')
+    changes=$(for k in $(node_numbers); do
+        grep -qxF "n$k" <<<"$ports" && netns_port_changes "$k"
+    done)
+    applied_from=$(now_millis)
+    if [ -n "$changes" ]; then
+        { sed -n 's/^+//p' <<<"$changes"; sed -n 's/^-//p' <<<"$changes"; } | tc -n "$sw" -batch - ||
+            die "tc could not change the drops on the switch ports"
+    fi
+    applied_to=$(now_millis)
 }
 
 # Makes the run's switch and one namespace per node, after removing what a crashed run of the same
@@ -716,8 +725,7 @@ cmd_cut() {
     if [ $# -eq 1 ]; then line=$1; else line="$(printf '%s\n' "$1" "$2" | sort -n | tr '\n' ' ' | sed 's/ $//')"; fi
     grep -qxF "$line" "$(netns_cuts_file)" || echo "$line" >>"$(netns_cuts_file)"
     netns_apply_cuts
-    # When the last drop was in place: what a test measures detection from.
-    echo "cut in force at $(now_millis) ms; cuts: $(netns_cuts_summary)"
+    echo "cut in force at $applied_to ms (applied from $applied_from ms); cuts: $(netns_cuts_summary)"
 }
 
 cmd_heal() {
@@ -739,7 +747,7 @@ cmd_heal() {
     done <"$file")
     printf '%s\n' "$keep" | sed '/^$/d' >"$file"
     netns_apply_cuts
-    echo "healed at $(now_millis) ms; cuts: $(netns_cuts_summary)"
+    echo "healed at $applied_to ms (applied from $applied_from ms); cuts: $(netns_cuts_summary)"
 }
 
 # --- starting nodes ----------------------------------------------------------------------------
@@ -1196,6 +1204,17 @@ stop_nodes() { # K...
     [ -z "$killed" ]
 }
 
+# Node K's network is there: its namespace in a netns cluster; its loopback address otherwise (a netns
+# cluster after 'down' has lost its namespaces, and its nodes' addresses with them).
+check_node_network() { # K
+    if netns_mode; then
+        ip netns list 2>/dev/null | cut -d' ' -f1 | grep -qxF "$(netns_node_ns "$1")" ||
+            die "node-$1's network namespace $(netns_node_ns "$1") is gone: run '$prog up N --netns' again"
+    elif ! grep -q "node-$1@127\." "$(node_dir "$1")/etc/org.cohort.cluster.cfg"; then
+        die "node-$1 was made for a netns cluster whose namespaces are gone: run '$prog up' again"
+    fi
+}
+
 cmd_stop() {
     [ $# -eq 1 ] || die "usage: $prog stop K"
     check_node_arg "$1"
@@ -1211,6 +1230,7 @@ cmd_start() {
     if pid=$(node_pid "$k"); then
         echo "node-$k is already running (pid $pid)"
     else
+        check_node_network "$k"
         launch_node "$k"
         wait_pid_file "$k"
         pid=$(node_pid "$k")

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.cohort.itests.ClusterScript;
 import org.junit.After;
 import org.junit.Test;
@@ -62,7 +63,7 @@ public class PartitionScriptIT {
     private static final Pattern NODE = Pattern.compile(
             "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(?:true|false),"
                     + "\"since\":(\\d+)");
-    private static final Pattern IN_FORCE = Pattern.compile("(?:cut in force|healed) at (\\d+) ms");
+    private static final Pattern IN_FORCE = Pattern.compile("(?:cut in force|healed) at \\d+ ms \\(applied from (\\d+) ms\\)");
     private static final Pattern LANE = Pattern.compile(
             "\\{\"sender\":\"([^\"]+)\",\"subject\":\"[^\"]+\",\"lane\":\"([^\"]+)\",\"epoch\"[^}]*?\"received\":(\\d+)");
     private static final Pattern COHORT_THREAD = Pattern.compile("\\b(cohort-[a-z-]+?)-\\d+-\\d+\\b");
@@ -128,6 +129,7 @@ public class PartitionScriptIT {
     // ---- the scenario ---------------------------------------------------------------------------
 
     private void isolateNodeThreeForTenSeconds() throws Exception {
+        awaitEveryoneActive();
         Map<Integer, Map<Integer, View>> before = views();
         long cutAt = inForceAt(script.run("cut", "3"));
         List<Transition> lost = List.of(new Transition(1, 3, "INACTIVE"), new Transition(2, 3, "INACTIVE"),
@@ -150,6 +152,7 @@ public class PartitionScriptIT {
     }
 
     private void cutNodesOneAndTwo() throws Exception {
+        awaitEveryoneActive();
         Map<Integer, Map<Integer, View>> before = views();
         List<int[]> untouched = List.of(new int[] {1, 3}, new int[] {2, 3}, new int[] {3, 1}, new int[] {3, 2});
         long cutAt = inForceAt(script.run("cut", "1", "2"));
@@ -212,22 +215,29 @@ public class PartitionScriptIT {
         Map<Integer, Future<Map<Transition, Long>>> futures = new TreeMap<>();
         byObserver.forEach((observer, expected) -> futures.put(observer, pool.submit(() -> {
             Map<Transition, Long> took = new LinkedHashMap<>();
-            await(expected.toString()).atMost(TRANSITION_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
-                Map<Integer, View> now = view(observer);
-                for (Transition t : expected) {
-                    View v = now.get(t.node());
-                    if (!t.state().equals(v.state()) || v.since() < eventAt) {
-                        return false;
+            Map<Integer, View> last = new TreeMap<>();
+            try {
+                await(expected.toString()).atMost(TRANSITION_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    Map<Integer, View> now = view(observer);
+                    last.putAll(now);
+                    for (Transition t : expected) {
+                        View v = now.get(t.node());
+                        if (!t.state().equals(v.state()) || v.since() < eventAt) {
+                            return false;
+                        }
+                        took.put(t, v.since() - eventAt);
                     }
-                    took.put(t, v.since() - eventAt);
-                }
-                return true;
-            });
+                    return true;
+                });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError(expected + " (entered after " + eventAt + ") not seen within "
+                        + TRANSITION_DEADLINE.toSeconds() + " s; node-" + observer + " last saw " + last, e);
+            }
             return took;
         })));
         Map<Transition, Long> all = new LinkedHashMap<>();
         for (Future<Map<Transition, Long>> future : futures.values()) {
-            all.putAll(future.get());
+            all.putAll(result(future));
         }
         return all;
     }
@@ -271,6 +281,10 @@ public class PartitionScriptIT {
                 + " ms, over the bound of " + BOUND_MILLIS + " ms", millis <= BOUND_MILLIS));
     }
 
+    /**
+     * When cut or heal began to change the drops (they change every port in one tc batch, within
+     * milliseconds): times measured from it are the longest they can be.
+     */
     private static long inForceAt(String output) {
         Matcher matcher = IN_FORCE.matcher(output);
         assertTrue("no time in force in: " + output, matcher.find());
@@ -381,16 +395,21 @@ public class PartitionScriptIT {
         }
         Map<Integer, T> results = new TreeMap<>();
         for (Map.Entry<Integer, Future<T>> entry : futures.entrySet()) {
-            try {
-                results.put(entry.getKey(), entry.getValue().get(5, TimeUnit.MINUTES));
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e;
-            }
+            results.put(entry.getKey(), result(entry.getValue()));
         }
         return results;
+    }
+
+    /** A parallel call's result; its assertion failure as is, so that the report names it. */
+    private static <T> T result(Future<T> future) throws Exception {
+        try {
+            return future.get(5, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** A value (id, prefix) of the cluster folder's .netns, if 'up --netns' got that far. */
