@@ -664,8 +664,9 @@ netns_apply_cuts() {
     sw=$(netns_switch "$(netns_state id)")
     touch "$(netns_cuts_file)"
     ports=$(ip -n "$sw" -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(n[1-9]\)@.*/\1/p')
+    # (Node folders without a port yet, as while 'up' makes them one by one, are skipped.)
     changes=$(for k in $(node_numbers); do
-        grep -qxF "n$k" <<<"$ports" && netns_port_changes "$k"
+        if grep -qxF "n$k" <<<"$ports"; then netns_port_changes "$k"; fi
     done)
     applied_from=$(now_millis)
     if [ -n "$changes" ]; then
