@@ -242,6 +242,15 @@ class LoadRunTest {
     }
 
     @Test
+    void theLoadThreadReportsHowLateItWokeUp() {
+        // Every wait oversleeps by 5 ms, as on a starved host.
+        LoadRun run = new LoadRun(settings(Mode.UNICAST, 10, 1, N2), new FakeSender(), () -> now,
+                nanos -> now += nanos + 5_000_000, WALL);
+        run.run();
+        assertThat(run.figures()).containsEntry("maxSchedulingDelayMs", 5L);
+    }
+
+    @Test
     void requestsCompletedInTimeAreNotLate() {
         Map<String, Object> figures = run(settings(Mode.REQUEST, 100, 1, N2), new FakeSender()).figures();
         assertThat(figures).containsEntry("pending", 0).containsEntry("late", 0L).containsEntry("lateMarginMs",

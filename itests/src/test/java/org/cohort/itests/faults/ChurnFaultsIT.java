@@ -20,7 +20,8 @@ import org.junit.Test;
  */
 public class ChurnFaultsIT {
 
-    private static final int ROUNDS = 20;
+    /** The 20; -Dfaults.churn.rounds=N for a quicker look. */
+    private static final int ROUNDS = Integer.getInteger("faults.churn.rounds", 20);
     private static final int[] ALL = {1, 2, 3};
     private static final int[] SURVIVORS = {1, 2};
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -64,6 +65,7 @@ public class ChurnFaultsIT {
         // One round first, so that what grows once (class loading, pools) is in the baseline.
         churn(0, false);
         List<NodeProcess.Resources> before = survivors();
+        List<java.util.Map<String, Integer>> threadsBefore = threadNames();
 
         List<Long> detections = new ArrayList<>();
         List<Long> rejoins = new ArrayList<>();
@@ -73,19 +75,32 @@ public class ChurnFaultsIT {
             rejoins.add(times[1]);
         }
         List<NodeProcess.Resources> after = survivors();
+        List<java.util.Map<String, Integer>> threadsAfter = threadNames();
         report("churn: " + ROUNDS + " rounds; node-3 seen gone (ms after the command) " + detections
                 + "; ACTIVE everywhere after its boot (ms) " + rejoins + " (median " + median(rejoins) + ", max "
                 + Collections.max(rejoins) + ")");
         report("churn: survivors before " + before);
         report("churn: survivors after  " + after);
         for (int i = 0; i < SURVIVORS.length; i++) {
+            report("churn: node-" + SURVIVORS[i] + " threads that came or went, by name: "
+                    + NodeProcess.difference(threadsBefore.get(i), threadsAfter.get(i)));
+        }
+        for (int i = 0; i < SURVIVORS.length; i++) {
             NodeProcess.Resources b = before.get(i);
             NodeProcess.Resources a = after.get(i);
-            assertTrue("threads " + b + " -> " + a, a.threads() <= b.threads() + THREAD_ALLOWANCE);
+            assertTrue("threads " + b + " -> " + a, a.nodeThreads() <= b.nodeThreads() + THREAD_ALLOWANCE);
             assertTrue("sockets " + b + " -> " + a, a.sockets() <= b.sockets() + SOCKET_ALLOWANCE);
             assertTrue("heap " + b + " -> " + a, a.heapUsedKiB() <= b.heapUsedKiB() + HEAP_ALLOWANCE_KIB);
         }
         report(new FaultInvariants(script).check(ALL));
+    }
+
+    private List<java.util.Map<String, Integer>> threadNames() throws Exception {
+        List<java.util.Map<String, Integer>> names = new ArrayList<>();
+        for (int k : SURVIVORS) {
+            names.add(NodeProcess.of(script, k).threadNames());
+        }
+        return names;
     }
 
     /**
@@ -100,7 +115,11 @@ public class ChurnFaultsIT {
             detection = MembershipClock.millis(left, clock.awaitAllSaw(SURVIVORS, 3, false, left, DEADLINE));
         }
         Instant back = Instant.now();
-        script.run(byConfiguration ? "add" : "start", "3");
+        if (byConfiguration) {
+            script.run("add"); // the lowest free number: 3 again
+        } else {
+            script.run("start", "3");
+        }
         Instant boot = NodeLog.read(script.log(3)).clusterStarted(back).orElseThrow();
         Instant active = clock.awaitAllActive(ALL, new int[] {3}, back, DEADLINE);
         if (byConfiguration) {

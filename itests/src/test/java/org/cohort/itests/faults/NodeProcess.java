@@ -20,12 +20,20 @@ import org.cohort.itests.ClusterScript;
  */
 public final class NodeProcess {
 
-    /** A node's resources at one moment. */
-    public record Resources(int node, long pid, int threads, int sockets, long heapUsedKiB, long rssKiB) {
+    /**
+     * A node's resources at one moment.
+     *
+     * @param threads every thread of the JVM
+     * @param nodeThreads the threads but those of Karaf's SSH server and its shell sessions, which the
+     *     tests' own {@code cluster.sh cli} calls start and which linger a while after each session
+     */
+    public record Resources(int node, long pid, int threads, int nodeThreads, int sockets, long heapUsedKiB,
+            long rssKiB) {
         @Override
         public String toString() {
-            return "node-" + node + " (pid " + pid + "): " + threads + " threads, " + sockets + " sockets, heap "
-                    + heapUsedKiB / 1024 + " MiB used, RSS " + rssKiB / 1024 + " MiB";
+            return "node-" + node + " (pid " + pid + "): " + threads + " threads (" + nodeThreads + " without SSH "
+                    + "sessions), " + sockets + " sockets, heap " + heapUsedKiB / 1024 + " MiB used, RSS "
+                    + rssKiB / 1024 + " MiB";
         }
     }
 
@@ -64,6 +72,39 @@ public final class NodeProcess {
             }
             return count;
         }
+    }
+
+    /**
+     * The JVM's threads by name, digits dropped (so that {@code cohort-io-2-1} and {@code cohort-io-2-2}
+     * count together), from /proc (names cut to 15 characters).
+     */
+    public Map<String, Integer> threadNames() throws IOException {
+        Map<String, Integer> names = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("\\d+", "#");
+                    names.merge(name, 1, Integer::sum);
+                } catch (IOException ended) {
+                    // the thread ended between listing and reading
+                }
+            }
+        }
+        return names;
+    }
+
+    /** What changed between two {@link #threadNames()}: name to count difference, zeros left out. */
+    public static Map<String, Integer> difference(Map<String, Integer> before, Map<String, Integer> after) {
+        Map<String, Integer> changed = new java.util.TreeMap<>();
+        java.util.Set<String> names = new java.util.TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            int delta = after.getOrDefault(name, 0) - before.getOrDefault(name, 0);
+            if (delta != 0) {
+                changed.put(name, delta);
+            }
+        }
+        return changed;
     }
 
     /** The inodes of the sockets the JVM holds open. */
@@ -110,7 +151,11 @@ public final class NodeProcess {
     }
 
     public Resources resources() throws Exception {
-        return new Resources(node, pid, threads(), sockets(), heapUsedKiB(), rssKiB());
+        int sshThreads = threadNames().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("session-") || e.getKey().startsWith("sshd-"))
+                .mapToInt(Map.Entry::getValue).sum();
+        int threads = threads();
+        return new Resources(node, pid, threads, threads - sshThreads, sockets(), heapUsedKiB(), rssKiB());
     }
 
     /**
