@@ -15,10 +15,11 @@ usage() {
 Usage: $prog COMMAND [ARGS]
 
 A local Cohort cluster of N nodes (N 1..9). Node K is a Karaf home in \$COHORT_CLUSTER_DIR/node-K
-whose cluster address is 127.0.0.K; every node is a member of cluster "cohort-local".
+whose cluster address is 127.0.0.K (or 10.A.B.K in a network namespace of its own, with --netns);
+every node is a member of cluster "cohort-local".
 
 Commands:
-  up [N] [--tls] [--assembly FILE]
+  up [N] [--tls] [--netns] [--assembly FILE]
                             Start a fresh cluster of N nodes (default 3) and wait until every node
                             sees every member ACTIVE, then print node 1's cluster:nodes table.
                             Builds the distribution first (mvn -B -q -ntp install -DskipTests) if its
@@ -27,6 +28,9 @@ Commands:
                             from an earlier run are replaced (their logs with them). With --tls, makes a
                             throwaway CA and one certificate per node (keytool, in
                             \$COHORT_CLUSTER_DIR/tls) and runs the cluster over mutual TLS.
+                            With --netns (root only), each node runs in a network namespace of its
+                            own and the cluster's traffic crosses a real (virtual) network that 'cut'
+                            and 'heal' can break; see "Network namespaces" below.
   status                    Each node: running, paused or stopped; its pid and ports.
   cli K COMMAND...          Run one Karaf shell command on node K over SSH and print its output
                             (ANSI codes stripped). The words are joined by spaces into one command
@@ -50,15 +54,39 @@ Commands:
                             node lists every member ACTIVE.
   remove K                  Take node K out of every other running node's members the same way, then
                             stop it; its folder moves to \$COHORT_CLUSTER_DIR/removed/node-K.
+  cut K                     (--netns) Isolate node K: the network silently drops every packet
+                            between it and every other node.
+  cut K J                   (--netns) Drop only what goes between nodes K and J; both still reach
+                            the rest. Cuts add up; each prints "cut in force at MILLIS ms (applied
+                            from MILLIS ms)": epoch ms around the one tc batch that changes the drops.
+  heal [K [J]]              (--netns) Undo cuts: all of them; those touching node K (its isolation
+                            and its cuts from single nodes); or the cut between K and J. Prints
+                            "healed at MILLIS ms (applied from MILLIS ms)".
   down                      Stop every node (SIGTERM, SIGKILL after COHORT_STOP_GRACE seconds);
                             returns once all their processes have exited (status 0 even when one had
-                            to be killed; 1 only if one is still there). Node folders are kept.
+                            to be killed; 1 only if one is still there). Node folders are kept; a
+                            netns cluster's namespaces, veths and bridge are removed, even when its
+                            nodes had already died.
 
 Ports, from COHORT_PORT_BASE (default 9876), so that two clusters with different bases never meet:
   cluster  BASE           on each node's own address 127.0.0.K
   ssh      BASE+10+K      on 127.0.0.1 (user karaf, key \$COHORT_CLUSTER_DIR/ssh/id_rsa)
   rmi      BASE+20+K (registry), BASE+30+K (server), on 127.0.0.1
 Ports are fixed when a node is created by 'up': later commands read them from the node's etc/.
+
+Network namespaces (up --netns; needs root and iproute2's ip and tc):
+  The run's id ID is 8 hex digits of a hash of the cluster folder and COHORT_PORT_BASE. Node K runs
+  in namespace cohort-ID-nK, holding lo and eth0 with address PREFIX.K/24; its eth0 is a veth whose
+  other end, nK, is a port of bridge br0 in namespace cohort-ID-sw (the run's switch). PREFIX is
+  10.A.B, derived from ID, chosen so that it overlaps no route of the host; nothing of the run is
+  in the host's own namespace. \$COHORT_CLUSTER_DIR/.netns records ID and PREFIX (and marks the
+  cluster as a netns one for later commands); .netns-cuts the cuts in force.
+  Control path: SSH and RMI listen on 127.0.0.1 inside each node's namespace; 'cli' and the other
+  commands reach them with 'ip netns exec', so a cut never cuts the script off a node.
+  Cuts drop IPv4 silently in the switch (tc: an htb class with a blackhole qdisc on the port toward
+  the node, u32 filters by source address): the node's link stays up, no ICMP or reset is sent, so
+  a partition is found by the heartbeats' silence, like a cable pulled beyond the first switch.
+  'up' removes namespaces a crashed run of the same folder left; 'down' removes the run's.
 
 Environment:
   COHORT_CLUSTER_DIR  where the nodes live (default <repo>/target/cluster)
@@ -214,7 +242,8 @@ run_cli() { # K command
     cli_errfile=$(mktemp "${TMPDIR:-/tmp}/cohort-cli.XXXXXX")
     set +e
     # -F /dev/null: no user or system ssh_config can change how the node is reached.
-    ssh -T -F /dev/null -i "$(ssh_key)" -p "$port" -o BatchMode=yes -o IdentitiesOnly=yes \
+    # (In a netns cluster, from inside node K's namespace: its shell listens on that 127.0.0.1.)
+    in_node_ns "$k" ssh -T -F /dev/null -i "$(ssh_key)" -p "$port" -o BatchMode=yes -o IdentitiesOnly=yes \
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
         -o ConnectTimeout=10 -o ServerAliveInterval=5 -o ServerAliveCountMax=3 \
         karaf@127.0.0.1 "$cmd" </dev/null 2>"$cli_errfile" | strip_ansi
@@ -236,8 +265,8 @@ cmd_cli() {
     local rc=0
     run_cli "$k" "$*" || rc=$?
     if [ "$rc" -eq 255 ]; then
-        echo "cluster.sh: node $k's shell did not answer on 127.0.0.1:$(node_ssh_port "$k")" \
-            "(see '$prog status')" >&2
+        echo "cluster.sh: node $k's shell did not answer on 127.0.0.1:$(node_ssh_port "$k")$(netns_mode &&
+            echo " in namespace $(netns_node_ns "$k")")" "(see '$prog status')" >&2
     fi
     return "$rc"
 }
@@ -424,6 +453,304 @@ wait_ready() { # N mode seconds K...
     return 1
 }
 
+# --- network namespaces (up --netns) -------------------------------------------------------------
+#
+# With --netns every node runs in a network namespace of its own, cohort-<id>-n<K>, whose only
+# interfaces are lo and eth0 (address <prefix>.K/24). The eth0s are veth pairs whose other ends,
+# n1..n9, are ports of bridge br0 in one more namespace, cohort-<id>-sw: the run's switch. Nothing is
+# added to the host's own namespace (no interface, address or route), so the run cannot disturb the
+# host or another run; <id> (8 hex digits of a hash of the cluster folder and port base) keeps the
+# namespace names apart. The run's id and prefix are kept in $COHORT_CLUSTER_DIR/.netns, which is also
+# what marks the cluster as a netns one for every later command.
+#
+# The control path stays off the cut network: each node's SSH and RMI listen on 127.0.0.1 inside its
+# own namespace, and this script reaches them with 'ip netns exec'. Cuts act only on the switch.
+#
+# A cut drops the node's IPv4 packets silently in the switch: each port gets an htb root qdisc
+# whose one class feeds a blackhole qdisc, and u32 filters steer the packets to be dropped into it
+# (to node M: every packet, when M is isolated; those from an isolated node; those from a node cut
+# from M). The nodes' own interfaces stay up, no ICMP or reset is sent, ARP still works: like a
+# cable pulled beyond the first switch, only the heartbeats' silence tells a node. (netem and tc's
+# drop action are not in every kernel, this machine's included; htb, u32 and blackhole are. Link
+# down would tell the node at once, and cannot cut one pair.)
+
+netns_state_file() { echo "$cluster_dir/.netns"; }
+netns_cuts_file() { echo "$cluster_dir/.netns-cuts"; }
+netns_mode() { [ -f "$(netns_state_file)" ]; }
+
+# A value of the state file: id or prefix.
+netns_state() { # key
+    sed -n "s/^$1=//p" "$(netns_state_file)" 2>/dev/null | head -n 1
+}
+
+# The run id of this cluster folder and port base: 8 hex digits.
+netns_run_id() {
+    printf '%s|%s' "$cluster_dir" "$port_base" | sha256sum | cut -c1-8
+}
+
+netns_switch() { echo "cohort-$1-sw"; }  # id
+netns_node_ns() { echo "cohort-$(netns_state id)-n$1"; }  # K
+
+# The first three octets of the run's /24, derived from its id: 10.A.B with A in 64..191, the next B
+# when the /24 overlaps any route of the host (none of the run's addresses is ever routed by the
+# host, but an address that means one thing in a log should not mean another on the host).
+netns_pick_prefix() { # id
+    ip -4 -o route show table all 2>/dev/null | python3 -c '
+import ipaddress, sys
+h = int(sys.argv[1], 16)
+taken = []
+for line in sys.stdin:
+    for word in line.split()[:2]:
+        try:
+            net = ipaddress.ip_network(word, strict=False)
+        except ValueError:
+            continue
+        if net.prefixlen > 0:
+            taken.append(net)
+        break
+for step in range(128 * 256):
+    i = (h + step) % (128 * 256)
+    candidate = ipaddress.ip_network("10.%d.%d.0/24" % (64 + i // 256, i % 256))
+    if not any(candidate.overlaps(t) for t in taken):
+        print("10.%d.%d" % (64 + i // 256, i % 256))
+        sys.exit(0)
+sys.exit("no free 10.64-191.x.0/24")
+' "$1"
+}
+
+# Node K's cluster address: <prefix>.K in a netns cluster, 127.0.0.K otherwise.
+node_address() { # K
+    if netns_mode; then
+        echo "$(netns_state prefix).$1"
+    else
+        echo "127.0.0.$1"
+    fi
+}
+
+# Runs a command in node K's namespace (netns cluster) or as is (loopback cluster).
+in_node_ns() { # K command...
+    local k=$1
+    shift
+    if netns_mode; then
+        ip netns exec "$(netns_node_ns "$k")" "$@"
+    else
+        "$@"
+    fi
+}
+
+netns_require() {
+    [ "$(id -u)" -eq 0 ] || die "--netns needs root (it makes network namespaces with 'ip netns')"
+    command -v ip >/dev/null && command -v tc >/dev/null || die "--netns needs iproute2's ip and tc"
+    command -v sha256sum >/dev/null || die "--netns needs sha256sum"
+}
+
+# Every namespace of run ID (whatever a crashed run left), deleted; a node's veth goes with its
+# namespace, the bridge with the switch's.
+netns_delete_run() { # id
+    local ns
+    for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1 | grep -E "^cohort-$1-(sw|n[1-9])\$" || true); do
+        ip netns delete "$ns" || echo "cluster.sh: could not delete network namespace $ns" >&2
+    done
+}
+
+# Removes the namespaces of this folder's netns run, if any, and its state.
+netns_teardown() {
+    local id
+    if netns_mode; then
+        id=$(netns_state id)
+        [ -n "$id" ] && netns_delete_run "$id"
+    fi
+    if [ "$(id -u)" -eq 0 ] && command -v ip >/dev/null; then
+        netns_delete_run "$(netns_run_id)"
+    fi
+    rm -f "$(netns_state_file)" "$(netns_cuts_file)"
+}
+
+# The switch namespace and its bridge; fails loudly when namespaces cannot be made here.
+netns_create_switch() { # id
+    local sw
+    sw=$(netns_switch "$1")
+    ip netns add "$sw" || die "cannot make network namespace $sw (is this a container without CAP_SYS_ADMIN?)"
+    ip -n "$sw" link set lo up &&
+        ip -n "$sw" link add br0 type bridge forward_delay 0 &&
+        ip -n "$sw" link set br0 up || die "cannot make the bridge in $sw"
+}
+
+# Node K's namespace, its eth0 (<prefix>.K/24) and its switch port nK, with the drops in force.
+netns_add_node() { # K
+    local k=$1 ns sw
+    ns=$(netns_node_ns "$k")
+    sw=$(netns_switch "$(netns_state id)")
+    ip netns delete "$ns" 2>/dev/null || true
+    ip netns add "$ns" || die "cannot make network namespace $ns"
+    {
+        ip -n "$ns" link set lo up &&
+            ip -n "$sw" link add "n$k" type veth peer name eth0 netns "$ns" &&
+            ip -n "$sw" link set "n$k" master br0 up &&
+            ip -n "$ns" addr add "$(node_address "$k")/24" dev eth0 &&
+            ip -n "$ns" link set eth0 up &&
+            netns_port_qdisc "$k"
+    } || die "cannot connect $ns to the switch"
+    netns_apply_cuts
+}
+
+# The drop machinery on switch port nK (no filter yet: nothing is dropped). Unclassified packets go
+# through htb's direct queue, unshaped.
+netns_port_qdisc() { # K
+    local sw dev=n$1
+    sw=$(netns_switch "$(netns_state id)")
+    tc -n "$sw" qdisc add dev "$dev" root handle 1: htb &&
+        tc -n "$sw" class add dev "$dev" parent 1: classid 1:1 htb rate 8kbit quantum 1514 &&
+        tc -n "$sw" qdisc add dev "$dev" parent 1:1 handle 10: blackhole
+}
+
+# The sources whose IPv4 packets port nM must drop, by the cuts in force: 'all' when M is isolated,
+# otherwise the node numbers isolated or cut from M.
+netns_drops_for() { # M
+    local m=$1 a b
+    while read -r a b; do
+        [ -n "$a" ] || continue
+        if [ -z "$b" ]; then
+            if [ "$a" = "$m" ]; then echo all; else echo "$a"; fi
+        elif [ "$a" = "$m" ]; then
+            echo "$b"
+        elif [ "$b" = "$m" ]; then
+            echo "$a"
+        fi
+    done <"$(netns_cuts_file)" | sort -u
+}
+
+# The u32 filter handle of a drop on a port: 800::J for packets from node J, 800::ff for all.
+netns_filter_handle() { # source
+    if [ "$1" = all ]; then echo 800::ff; else printf '800::%x\n' "$1"; fi
+}
+
+# The drops in force on port nM, as filter handles.
+netns_filters_now() { # M
+    tc -n "$(netns_switch "$(netns_state id)")" filter show dev "n$1" parent 1: 2>/dev/null |
+        sed -n 's/.* fh \(800::[0-9a-f]*\) .*/\1/p' | sort -u
+}
+
+# The tc commands (for tc -batch) that bring port nM's filters to what the cuts ask for: first the drops
+# to add, then (on stdout after a line "--") those to remove, so that a cut that stays never lets a
+# packet through.
+netns_port_changes() { # M
+    local m=$1 source handle now
+    now=$(netns_filters_now "$m")
+    local -A want=()
+    for source in $(netns_drops_for "$m"); do
+        handle=$(netns_filter_handle "$source")
+        want[$handle]=1
+        grep -qxF "$handle" <<<"$now" && continue
+        if [ "$source" = all ]; then
+            echo "+filter add dev n$m parent 1: protocol ip prio 1 handle $handle u32 match u32 0 0 classid 1:1"
+        else
+            echo "+filter add dev n$m parent 1: protocol ip prio 1 handle $handle u32" \
+                "match ip src $(node_address "$source")/32 classid 1:1"
+        fi
+    done
+    for handle in $now; do
+        [ -n "${want[$handle]:-}" ] || echo "-filter del dev n$m parent 1: protocol ip prio 1 handle $handle u32"
+    done
+}
+
+# Applies the cuts in force to every node's switch port in one tc -batch, so that a cut takes effect
+# on all ports within milliseconds even on a starved host. Sets applied_from and applied_to (epoch ms
+# around the batch: what a test measures detection and recovery from).
+applied_from=""
+applied_to=""
+netns_apply_cuts() {
+    local sw k ports changes
+    sw=$(netns_switch "$(netns_state id)")
+    touch "$(netns_cuts_file)"
+    ports=$(ip -n "$sw" -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(n[1-9]\)@.*/\1/p')
+    # (Node folders without a port yet, as while 'up' makes them one by one, are skipped.)
+    changes=$(for k in $(node_numbers); do
+        if grep -qxF "n$k" <<<"$ports"; then netns_port_changes "$k"; fi
+    done)
+    applied_from=$(now_millis)
+    if [ -n "$changes" ]; then
+        { sed -n 's/^+//p' <<<"$changes"; sed -n 's/^-//p' <<<"$changes"; } | tc -n "$sw" -batch - ||
+            die "tc could not change the drops on the switch ports"
+    fi
+    applied_to=$(now_millis)
+}
+
+# Makes the run's switch and one namespace per node, after removing what a crashed run of the same
+# folder left behind. Records the run's id and prefix.
+netns_create() { # N
+    local n=$1 id prefix k
+    netns_require
+    netns_teardown
+    id=$(netns_run_id)
+    prefix=$(netns_pick_prefix "$id") || die "no private /24 free for the run's namespaces"
+    printf 'id=%s\nprefix=%s\n' "$id" "$prefix" >"$(netns_state_file)"
+    : >"$(netns_cuts_file)"
+    netns_create_switch "$id"
+    for ((k = 1; k <= n; k++)); do
+        netns_add_node "$k"
+    done
+    echo "Network namespaces cohort-$id-n1..n$n on switch cohort-$id-sw, nodes at $prefix.1..$prefix.$n"
+}
+
+netns_cut_usage() {
+    die "usage: $prog cut K [J] / $prog heal [K [J]] (K and J distinct nodes of the cluster)"
+}
+
+# Checks cut/heal's node arguments: distinct nodes of a netns cluster.
+netns_check_cut_args() { # K [J]
+    local k
+    for k in "$@"; do
+        check_node_arg "$k"
+    done
+    [ $# -lt 2 ] || [ "$1" != "$2" ] || netns_cut_usage
+    netns_mode || die "cut and heal need a cluster started with '$prog up N --netns'"
+}
+
+# The cuts in force, one line.
+netns_cuts_summary() {
+    local a b out=""
+    while read -r a b; do
+        [ -n "$a" ] || continue
+        if [ -z "$b" ]; then out+="${out:+, }node-$a isolated"; else out+="${out:+, }node-$a/node-$b"; fi
+    done <"$(netns_cuts_file)"
+    echo "${out:-none}"
+}
+
+now_millis() { date +%s%3N; }
+
+cmd_cut() {
+    [ $# -ge 1 ] && [ $# -le 2 ] || netns_cut_usage
+    netns_check_cut_args "$@"
+    local line
+    if [ $# -eq 1 ]; then line=$1; else line="$(printf '%s\n' "$1" "$2" | sort -n | tr '\n' ' ' | sed 's/ $//')"; fi
+    grep -qxF "$line" "$(netns_cuts_file)" || echo "$line" >>"$(netns_cuts_file)"
+    netns_apply_cuts
+    echo "cut in force at $applied_to ms (applied from $applied_from ms); cuts: $(netns_cuts_summary)"
+}
+
+cmd_heal() {
+    [ $# -le 2 ] || netns_cut_usage
+    physical_cluster_dir || die "no cluster in $cluster_dir: run '$prog up' first"
+    [ $# -eq 0 ] || netns_check_cut_args "$@"
+    netns_mode || die "cut and heal need a cluster started with '$prog up N --netns'"
+    local file a b keep
+    file=$(netns_cuts_file)
+    touch "$file"
+    keep=$(while read -r a b; do
+        [ -n "$a" ] || continue
+        case $# in
+            0) continue ;;
+            1) [ "$a" = "$1" ] || [ "${b:-}" = "$1" ] && continue ;;
+            2) [ -n "$b" ] && { [ "$a $b" = "$1 $2" ] || [ "$a $b" = "$2 $1" ]; } && continue ;;
+        esac
+        echo "$a${b:+ $b}"
+    done <"$file")
+    printf '%s\n' "$keep" | sed '/^$/d' >"$file"
+    netns_apply_cuts
+    echo "healed at $applied_to ms (applied from $applied_from ms); cuts: $(netns_cuts_summary)"
+}
+
 # --- starting nodes ----------------------------------------------------------------------------
 
 port_in_use() { # address port
@@ -444,6 +771,10 @@ launch_node() { # K
         # them): the heap is set through EXTRA_JAVA_OPTS, which bin/inc appends to JAVA_OPTS.
         export EXTRA_JAVA_OPTS="-Xms128M -Xmx512M${EXTRA_JAVA_OPTS:+ $EXTRA_JAVA_OPTS}"
         export KARAF_REDIRECT="$dir/data/log/console.log"
+        if netns_mode; then
+            # ip netns exec execs the command in the namespace: the JVM is still the node's only process.
+            exec ip netns exec "$(netns_node_ns "$k")" "$dir/bin/start" daemon
+        fi
         exec "$dir/bin/start" daemon
     ) </dev/null >>"$dir/data/log/start.log" 2>&1 9>&-
 }
@@ -465,11 +796,12 @@ set_property() { # file key value: replaces the key's line; fails if the file ha
     sed -i -E "s|^[[:space:]]*$2[[:space:]]*=.*|$2 = $3|" "$1"
 }
 
-# The members value for the given node numbers: node-K@127.0.0.K:BASE, comma-separated.
+# The members value for the given node numbers: node-K@ADDRESS:BASE, comma-separated (ADDRESS is
+# 127.0.0.K, or <prefix>.K in a netns cluster).
 members_of() { # K...
     local members="" j
     for j in "$@"; do
-        members+="${members:+,}node-$j@127.0.0.$j:$port_base"
+        members+="${members:+,}node-$j@$(node_address "$j"):$port_base"
     done
     echo "$members"
 }
@@ -575,7 +907,7 @@ sources_newer_than() {
 inside_maven() { [ -n "${MAVEN_PROJECTBASEDIR:-}${MAVEN_CMD_LINE_ARGS:-}" ]; }
 
 cmd_up() {
-    local n=3 assembly="" tarball k pid port tls=""
+    local n=3 assembly="" tarball k pid port tls="" netns=""
     while [ $# -gt 0 ]; do
         case "$1" in
             --assembly)
@@ -593,6 +925,10 @@ cmd_up() {
                 ;;
             --tls)
                 tls=1
+                shift
+                ;;
+            --netns)
+                netns=1
                 shift
                 ;;
             *) die "up: unexpected '$1' (N is 1..9; see '$prog help')" ;;
@@ -620,6 +956,7 @@ cmd_up() {
         die "needs OpenSSH's ssh and ssh-keygen (Debian: apt-get install openssh-client)"
     fi
     command -v python3 >/dev/null || die "needs python3"
+    [ -z "$netns" ] || netns_require
 
     mkdir -p "$cluster_dir"
     physical_cluster_dir
@@ -631,12 +968,17 @@ cmd_up() {
             die "node-$k is still running (pid $pid) in $cluster_dir: run '$prog down' first"
         fi
     done
-    for ((k = 1; k <= n; k++)); do
+    # A netns cluster's ports are in namespaces of its own, made fresh: nothing else can hold them.
+    for ((k = 1; k <= n && !netns; k++)); do
         for port in $((port_base + 10 + k)) $((port_base + 20 + k)) $((port_base + 30 + k)); do
             port_in_use 127.0.0.1 "$port" && die "port $port on 127.0.0.1 is in use (choose another COHORT_PORT_BASE)"
         done
         port_in_use "127.0.0.$k" "$port_base" && die "port $port_base on 127.0.0.$k is in use (choose another COHORT_PORT_BASE)"
     done
+    # Namespaces an earlier (maybe crashed) run of this folder left behind go first; none of its
+    # nodes runs any more (checked above).
+    netns_teardown
+    [ -z "$netns" ] || netns_create "$n"
 
     local keydir="$cluster_dir/ssh"
     mkdir -p "$keydir"
@@ -679,7 +1021,8 @@ cmd_up() {
     done
     for ((k = 1; k <= n; k++)); do
         wait_pid_file "$k"
-        echo "node-$k: pid $(node_pid "$k"), cluster 127.0.0.$k:$port_base, ssh 127.0.0.1:$((port_base + 10 + k))"
+        echo "node-$k: pid $(node_pid "$k"), cluster $(node_address "$k"):$port_base, ssh 127.0.0.1:$((port_base + 10 + k))$(
+            netns_mode && echo " in namespace $(netns_node_ns "$k")")"
     done
 
     local -a all=()
@@ -729,26 +1072,33 @@ cmd_add() {
     [ -n "$new" ] || die "the cluster already has 9 nodes"
     tarball=$(cat "$cluster_dir/.assembly" 2>/dev/null || true)
     [ -n "$tarball" ] && [ -f "$tarball" ] || die "the distribution 'up' used is gone ($tarball): run '$prog up' again"
-    for port in $((port_base + 10 + new)) $((port_base + 20 + new)) $((port_base + 30 + new)); do
-        port_in_use 127.0.0.1 "$port" && die "port $port on 127.0.0.1 is in use"
-    done
-    port_in_use "127.0.0.$new" "$port_base" && die "port $port_base on 127.0.0.$new is in use"
+    if netns_mode; then
+        netns_require
+    else
+        for port in $((port_base + 10 + new)) $((port_base + 20 + new)) $((port_base + 30 + new)); do
+            port_in_use 127.0.0.1 "$port" && die "port $port on 127.0.0.1 is in use"
+        done
+        port_in_use "127.0.0.$new" "$port_base" && die "port $port_base on 127.0.0.$new is in use"
+    fi
     local -a old=() all=()
     mapfile -t old < <(node_numbers)
     all=("${old[@]}" "$new")
     # shellcheck disable=SC2207 # node numbers are single digits
     all=($(printf '%s\n' "${all[@]}" | sort -n))
-    echo "Adding node-$new (127.0.0.$new:$port_base) to the running nodes' members:"
+    echo "Adding node-$new ($(node_address "$new"):$port_base) to the running nodes' members:"
     set_members_live "$(members_of "${all[@]}")" "${old[@]}"
     local staging="$cluster_dir/.unpacking"
     rm -rf "$staging"
     mkdir -p "$staging"
     tar -xzf "$tarball" -C "$staging" --strip-components=1
     mv "$staging" "$(node_dir "$new")"
+    if netns_mode; then
+        netns_add_node "$new"
+    fi
     configure_node "$new" "$cluster_dir/ssh" "${all[@]}"
     launch_node "$new"
     wait_pid_file "$new"
-    echo "node-$new: pid $(node_pid "$new"), cluster 127.0.0.$new:$port_base, ssh 127.0.0.1:$((port_base + 10 + new))"
+    echo "node-$new: pid $(node_pid "$new"), cluster $(node_address "$new"):$port_base, ssh 127.0.0.1:$((port_base + 10 + new))"
     local -a running=()
     for k in "${all[@]}"; do
         node_pid "$k" >/dev/null && running+=("$k")
@@ -778,6 +1128,12 @@ cmd_remove() {
     mkdir -p "$cluster_dir/removed"
     rm -rf "$cluster_dir/removed/node-$gone"
     mv "$(node_dir "$gone")" "$cluster_dir/removed/node-$gone"
+    if netns_mode; then
+        # Its cuts go, then its namespace (and with it its veth and switch port).
+        sed -i -E "/^$gone( |\$)|( )$gone\$/d" "$(netns_cuts_file)"
+        netns_apply_cuts
+        ip netns delete "$(netns_node_ns "$gone")" 2>/dev/null || true
+    fi
     echo "node-$gone removed and stopped (its folder is now $cluster_dir/removed/node-$gone)"
 }
 
@@ -796,10 +1152,14 @@ cmd_status() {
             state=stopped
             pid=-
         fi
-        printf 'node-%s  %-8s pid %-8s ssh 127.0.0.1:%s  cluster 127.0.0.%s  %s\n' \
-            "$k" "$state" "$pid" "$(node_ssh_port "$k")" "$k" "$dir"
+        printf 'node-%s  %-8s pid %-8s ssh 127.0.0.1:%s  cluster %s  %s\n' \
+            "$k" "$state" "$pid" "$(node_ssh_port "$k")" "$(node_address "$k")" "$dir"
     done
     [ -n "$any" ] || echo "No nodes in $cluster_dir."
+    if netns_mode; then
+        echo "Network namespaces cohort-$(netns_state id)-nK on switch $(netns_switch "$(netns_state id)");" \
+            "cuts: $(netns_cuts_summary)"
+    fi
 }
 
 cmd_kill() {
@@ -845,6 +1205,17 @@ stop_nodes() { # K...
     [ -z "$killed" ]
 }
 
+# Node K's network is there: its namespace in a netns cluster; its loopback address otherwise (a netns
+# cluster after 'down' has lost its namespaces, and its nodes' addresses with them).
+check_node_network() { # K
+    if netns_mode; then
+        ip netns list 2>/dev/null | cut -d' ' -f1 | grep -qxF "$(netns_node_ns "$1")" ||
+            die "node-$1's network namespace $(netns_node_ns "$1") is gone: run '$prog up N --netns' again"
+    elif ! grep -q "node-$1@127\." "$(node_dir "$1")/etc/org.cohort.cluster.cfg"; then
+        die "node-$1 was made for a netns cluster whose namespaces are gone: run '$prog up' again"
+    fi
+}
+
 cmd_stop() {
     [ $# -eq 1 ] || die "usage: $prog stop K"
     check_node_arg "$1"
@@ -860,6 +1231,7 @@ cmd_start() {
     if pid=$(node_pid "$k"); then
         echo "node-$k is already running (pid $pid)"
     else
+        check_node_network "$k"
         launch_node "$k"
         wait_pid_file "$k"
         pid=$(node_pid "$k")
@@ -904,12 +1276,17 @@ cmd_down() {
     done
     if [ "${#running[@]}" -eq 0 ]; then
         echo "No node running in $cluster_dir."
-        return 0
+    else
+        echo "Stopping node(s) ${running[*]} in $cluster_dir..."
+        # A node that had to be killed is reported by stop_nodes; it is gone all the same.
+        stop_nodes "${running[@]}" || true
+        echo "All nodes stopped."
     fi
-    echo "Stopping node(s) ${running[*]} in $cluster_dir..."
-    # A node that had to be killed is reported by stop_nodes; it is gone all the same.
-    stop_nodes "${running[@]}" || true
-    echo "All nodes stopped."
+    # Even when no node ran (a crashed run): the namespaces, veths and bridge go once their nodes have.
+    local id=""
+    netns_mode && id=$(netns_state id)
+    netns_teardown
+    [ -z "$id" ] || echo "Network namespaces cohort-$id-* removed."
 }
 
 command=${1:-help}
@@ -927,6 +1304,8 @@ case "$command" in
     down) cmd_down "$@" ;;
     add) cmd_add "$@" ;;
     remove) cmd_remove "$@" ;;
+    cut) cmd_cut "$@" ;;
+    heal) cmd_heal "$@" ;;
     help | -h | --help) usage ;;
     *)
         usage >&2

@@ -43,4 +43,16 @@ while IFS= read -r pidfile; do
     stopped=$((stopped + 1))
 done < <(find "$root" -path '*/target/external-node/*' -name '*.pid' -type f 2>/dev/null)
 
+# The network namespaces of an interrupted netns cluster (scripts/cluster.sh up --netns): the run's id
+# is in its cluster folder's .netns, and its nodes were stopped above.
+while IFS= read -r state; do
+    id=$(sed -n 's/^id=//p' "$state" | head -n 1)
+    [[ $id =~ ^[0-9a-f]{8}$ ]] || continue
+    for ns in $(ip netns list 2>/dev/null | cut -d' ' -f1 | grep -E "^cohort-$id-(sw|n[1-9])\$"); do
+        echo "Removing network namespace $ns left behind"
+        ip netns delete "$ns"
+    done
+    rm -f "$state" "$(dirname "$state")/.netns-cuts"
+done < <(find "$root" -path '*/target/*' -name .netns -type f 2>/dev/null)
+
 echo "Stopped $stopped leftover test process(es)."

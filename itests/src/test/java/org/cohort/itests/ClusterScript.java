@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * Drives {@code scripts/cluster.sh} as a user would, on a cluster folder and port range of the test's
- * own, and reads the shell's JSON.
+ * own, and reads the shell's JSON. Public for the fault tests in {@code org.cohort.itests.faults}.
  */
 public final class ClusterScript {
 
