@@ -97,14 +97,14 @@ public @interface ClusterConfig {
     int MAX_CUSTODIAN_INTERVAL_MS = 60_000;
 
     /** Default connect timeout, in milliseconds. */
-    int DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+    int DEFAULT_CONNECT_TIMEOUT_MS = 500;
     /** Shortest connect timeout, in milliseconds. */
     int MIN_CONNECT_TIMEOUT_MS = 10;
     /** Longest connect timeout, in milliseconds. */
     int MAX_CONNECT_TIMEOUT_MS = 60_000;
 
     /** Default longest reconnect backoff, in milliseconds. */
-    int DEFAULT_RECONNECT_BACKOFF_MAX_MS = 1000;
+    int DEFAULT_RECONNECT_BACKOFF_MAX_MS = 500;
     /** Lower bound of the longest reconnect backoff, in milliseconds. */
     int MIN_RECONNECT_BACKOFF_MAX_MS = 10;
     /** Upper bound of the longest reconnect backoff, in milliseconds. */

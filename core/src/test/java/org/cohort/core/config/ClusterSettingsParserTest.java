@@ -74,8 +74,8 @@ class ClusterSettingsParserTest {
         assertThat(settings.localNode()).isEqualTo(node("node-1", "127.0.0.1", 9876));
         assertThat(settings.ioWorkers()).isEqualTo(3);
         assertThat(settings.custodianInterval()).isEqualTo(Duration.ofMillis(250));
-        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(1000));
-        assertThat(settings.reconnectBackoffMax()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.reconnectBackoffMax()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.helloTimeout()).isEqualTo(Duration.ofMillis(2000));
         assertThat(settings.maxMessageBytes()).isEqualTo(16_777_216);
         assertThat(settings.maxReassemblyBytes()).isEqualTo(67_108_864L);
