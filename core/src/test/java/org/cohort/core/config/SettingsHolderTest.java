@@ -124,6 +124,50 @@ class SettingsHolderTest {
     }
 
     @Test
+    void anEditThatLeavesOutAnIdentityKeyIsRefusedAndTheRunningConfigurationKept() throws Exception {
+        Map<String, Object> named = Map.of("cluster.name", "east", "node.id", "a", "members", "a@10.0.0.1:9876",
+                "tls.enabled", "false");
+        holder.configure(named);
+
+        // What Karaf's file watcher handed a node in the churn fault test: the file read half-written,
+        // without the keys that say who the node is.
+        Decision decision = holder.configure(Map.of("io.workers", "3", "heartbeat.interval.ms", "100"));
+
+        assertThat(decision).isInstanceOfSatisfying(Refuse.class, refuse -> {
+            assertThat(refuse.error().key()).isEqualTo("cluster.name");
+            assertThat(refuse.logLine()).contains("left out by an edit").endsWith(SettingsHolder.KEEPING);
+        });
+        assertThat(holder.current()).contains(ClusterSettingsParser.parse(named));
+    }
+
+    @Test
+    void everyIdentityKeyTheRunningConfigurationNamedMustBeNamedAgain() throws Exception {
+        Map<String, Object> named = Map.of("cluster.name", "east", "node.id", "a", "members", "a@10.0.0.1:9876",
+                "tls.enabled", "false");
+        holder.configure(named);
+
+        for (String key : SettingsHolder.IDENTITY_KEYS) {
+            Map<String, Object> without = new java.util.HashMap<>(named);
+            without.remove(key);
+            assertThat(holder.configure(without)).as(key).isInstanceOfSatisfying(Refuse.class,
+                    refuse -> assertThat(refuse.error().key()).isEqualTo(key));
+        }
+        assertThat(holder.current()).contains(ClusterSettingsParser.parse(named));
+    }
+
+    @Test
+    void anIdentityKeyNamedInAnyCaseCountsAndADefaultNamedExplicitlyIsAccepted() throws Exception {
+        holder.configure(Map.of("cluster.name", "east", "node.id", "a", "members", "a@10.0.0.1:9876"));
+
+        Map<String, Object> backToDefault = Map.of("Cluster.Name", ClusterConfig.DEFAULT_CLUSTER_NAME, "NODE.ID", "a",
+                "members", "a@10.0.0.1:9876");
+
+        assertThat(holder.configure(backToDefault)).isEqualTo(new Replace(
+                ClusterSettingsParser.parse(Map.of("cluster.name", "east", "node.id", "a", "members", "a@10.0.0.1:9876")),
+                ClusterSettingsParser.parse(backToDefault)));
+    }
+
+    @Test
     void clearingWithdrawsTheRunningConfiguration() throws Exception {
         holder.configure(VALID);
 
