@@ -22,7 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class ClusterScript {
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
+    /**
+     * How long {@code up} and {@code start} wait for the nodes, in seconds: Karaf's boot took up to 200 s on
+     * a 2-core host at a load average of 30 to 60 (docs/reliability.md), past cluster.sh's default of 120.
+     */
+    private static final String UP_TIMEOUT_SECONDS = "300";
+    /** Longer than {@link #UP_TIMEOUT_SECONDS}, so that the script gives up and says why before we do. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
     private static final Pattern NODE = Pattern.compile(
             "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(true|false),"
                     + "\"since\":\\d+,\"incarnation\":(\\d+)[^}]*\\}");
@@ -31,7 +37,7 @@ public final class ClusterScript {
     public final Path clusterDir;
     public final int portBase = freePortBase();
 
-    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final Map<String, String> environment = new LinkedHashMap<>(Map.of("COHORT_UP_TIMEOUT", UP_TIMEOUT_SECONDS));
 
     /** Sets an environment variable for every cluster.sh this script runs (COHORT_UP_TIMEOUT...). */
     public ClusterScript withEnvironment(String name, String value) {

@@ -30,7 +30,7 @@ public class ChurnFaultsIT {
     private static final int SOCKET_ALLOWANCE = 4;
     private static final long HEAP_ALLOWANCE_KIB = 24 * 1024;
 
-    private final ClusterScript script = new ClusterScript("faults-churn-it").withEnvironment("COHORT_UP_TIMEOUT", "300");
+    private final ClusterScript script = new ClusterScript("faults-churn-it");
     private final ExampleLoad load = new ExampleLoad(script);
     private final MembershipClock clock = new MembershipClock(script);
 

@@ -39,7 +39,7 @@ public class KillAndFreezeIT {
     /** How long the tests wait for a log line before failing: well past each bound, so that a miss is measured. */
     private static final Duration LOG_DEADLINE = Duration.ofSeconds(30);
 
-    private final ClusterScript script = new ClusterScript("faults-kill-freeze-it").withEnvironment("COHORT_UP_TIMEOUT", "300");
+    private final ClusterScript script = new ClusterScript("faults-kill-freeze-it");
     private final ExampleLoad load = new ExampleLoad(script);
     private final MembershipClock clock = new MembershipClock(script);
 

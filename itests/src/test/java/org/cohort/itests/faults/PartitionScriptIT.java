@@ -69,7 +69,7 @@ public class PartitionScriptIT {
     private static final Pattern COHORT_THREAD = Pattern.compile("\\b(cohort-[a-z-]+?)-\\d+-\\d+\\b");
 
     // Three Karaf boots on a loaded two-core machine can take more than up's default two minutes.
-    private final ClusterScript script = new ClusterScript("partition-it").withEnvironment("COHORT_UP_TIMEOUT", "300")
+    private final ClusterScript script = new ClusterScript("partition-it")
             .withEnvironment("EXTRA_JAVA_OPTS", "-Dio.netty.leakDetection.level=paranoid");
     private final ExampleLoad load = new ExampleLoad(script);
     private final ExecutorService pool = Executors.newFixedThreadPool(2 * NODES);

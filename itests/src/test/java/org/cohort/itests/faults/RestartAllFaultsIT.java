@@ -20,7 +20,7 @@ public class RestartAllFaultsIT {
     private static final int[] ALL = {1, 2, 3};
     private static final Duration FORMS_WITHIN = Duration.ofSeconds(5);
 
-    private final ClusterScript script = new ClusterScript("faults-restart-all-it").withEnvironment("COHORT_UP_TIMEOUT", "300");
+    private final ClusterScript script = new ClusterScript("faults-restart-all-it");
     private final ExampleLoad load = new ExampleLoad(script);
     private final MembershipClock clock = new MembershipClock(script);
 

@@ -32,7 +32,7 @@ public class SlowConsumerFaultsIT {
     /** Karaf's heap limit in cluster.sh (-Xmx512M). */
     private static final long MAX_HEAP_KIB = 512 * 1024;
 
-    private final ClusterScript script = new ClusterScript("faults-slow-consumer-it").withEnvironment("COHORT_UP_TIMEOUT", "300");
+    private final ClusterScript script = new ClusterScript("faults-slow-consumer-it");
     private final ExampleLoad load = new ExampleLoad(script);
 
     @After
