@@ -145,7 +145,7 @@ final class Harness {
     }
 
     void run() throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> live.forEach(ChildProcess::kill)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> live.forEach(ChildProcess::kill), "bench-stop-children"));
         Path logs = options.work.resolve("bench-logs");
         Files.createDirectories(logs);
         Path tlsDir = null;
