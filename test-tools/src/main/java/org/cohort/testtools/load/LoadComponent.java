@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.testtools.load.LoadSettings.Mode;
-import org.cohort.testtools.message.ExampleSubjects;
+import org.cohort.testtools.message.LoadSubjects;
 import org.cohort.testtools.receive.ReceiveLedger;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.send.LaneSender;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the background loads of {@code example:load}, at most one per mode at a time, each on a thread of
- * its own named {@code cohort-example-load-MODE}. The threads are this component's: deactivation stops
+ * its own named {@code cohort-testtools-load-MODE}. The threads are this component's: deactivation stops
  * every load and waits for its thread. The last load of each mode stays readable after it ends.
  */
 @Component(service = LoadComponent.class, immediate = true)
@@ -37,13 +37,13 @@ public class LoadComponent {
     private record Running(LoadRun run, Thread thread) {
     }
 
-    private final ExampleSender sender;
+    private final LaneSender sender;
     private final ReceiveLedger ledger;
     private final Map<Mode, Running> loads = new EnumMap<>(Mode.class);
     private boolean closed;
 
     @Activate
-    public LoadComponent(@Reference(name = "sender") ExampleSender sender,
+    public LoadComponent(@Reference(name = "sender") LaneSender sender,
             @Reference(name = "ledger") ReceiveLedger ledger) {
         this.sender = sender;
         this.ledger = ledger;
@@ -58,7 +58,7 @@ public class LoadComponent {
      */
     public synchronized LoadRun start(LoadSettings settings) {
         if (closed) {
-            throw new IllegalStateException("the example load component is stopping");
+            throw new IllegalStateException("the load component is stopping");
         }
         Mode mode = settings.mode();
         Running current = loads.get(mode);
@@ -68,7 +68,7 @@ public class LoadComponent {
         }
         LoadRun run = new LoadRun(settings, lanes(mode), System::nanoTime, LockSupport::parkNanos,
                 Clock.systemUTC());
-        Thread thread = new Thread(run, "cohort-example-load-" + mode.id());
+        Thread thread = new Thread(run, "cohort-testtools-load-" + mode.id());
         thread.setDaemon(true);
         loads.put(mode, new Running(run, thread));
         thread.start();
@@ -128,34 +128,34 @@ public class LoadComponent {
         }
     }
 
-    /** The example sender on the lanes of a mode. */
+    /** The lane sender on the lanes of a mode. */
     private LoadSender lanes(Mode mode) {
         return new LoadSender() {
             @Override
-            public ExampleSender.Outcome unicast(NodeId to, String text, byte[] padding) {
-                return sender.unicast(ExampleSubjects.LANE_LOAD_UNICAST, to, text, padding);
+            public LaneSender.Outcome unicast(NodeId to, String text, byte[] padding) {
+                return sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, to, text, padding);
             }
 
             @Override
-            public ExampleSender.Outcome broadcast(String text, byte[] padding) {
-                return sender.broadcast(ExampleSubjects.LANE_LOAD_BROADCAST, text, padding);
+            public LaneSender.Outcome broadcast(String text, byte[] padding) {
+                return sender.broadcast(LoadSubjects.LANE_LOAD_BROADCAST, text, padding);
             }
 
             @Override
-            public Optional<ExampleSender.Request> request(NodeId to, String text, byte[] padding,
+            public Optional<LaneSender.Request> request(NodeId to, String text, byte[] padding,
                     Duration timeout) {
-                Optional<ExampleSender.Request> request = sender.request(ExampleSubjects.LANE_LOAD_REQUEST, to, text,
+                Optional<LaneSender.Request> request = sender.request(LoadSubjects.LANE_LOAD_REQUEST, to, text,
                         padding, timeout);
                 // Replies complete on Cohort's one reply thread, in arrival order: the ledger checks them as
                 // it checks messages (duplicates, order, gaps per replying node).
-                request.ifPresent(sent -> sent.reply().thenAccept(reply -> ledger.record(ExampleSubjects.ECHO_REPLIES,
+                request.ifPresent(sent -> sent.reply().thenAccept(reply -> ledger.record(LoadSubjects.ECHO_REPLIES,
                         reply, System.currentTimeMillis())));
                 return request;
             }
 
             @Override
             public String toString() {
-                return "example sender (" + mode.id() + " load lanes)";
+                return "lane sender (" + mode.id() + " load lanes)";
             }
         };
     }

@@ -26,7 +26,7 @@ import org.cohort.api.messaging.RemoteHandlerFailureException;
 import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.testtools.load.LoadSettings.Mode;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.send.LaneSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +87,7 @@ public final class LoadRun implements Runnable {
         UNREACHABLE("unreachable"),
         STREAM_CLOSED("streamClosed"),
         REMOTE_FAILURE("remoteFailure"),
-        /** The reply was not an ExampleMessage, or did not answer the request. */
+        /** The reply was not a LoadMessage, or did not answer the request. */
         BAD_REPLY("badReply"),
         /** Any other failure, e.g. Cohort's messaging stopping. */
         OTHER("other");
@@ -128,7 +128,7 @@ public final class LoadRun implements Runnable {
             } else if (cause instanceof RemoteHandlerFailureException) {
                 return REMOTE_FAILURE;
             } else if (cause instanceof SerializationException
-                    || cause instanceof ExampleSender.MismatchedReplyException) {
+                    || cause instanceof LaneSender.MismatchedReplyException) {
                 return BAD_REPLY;
             }
             return OTHER;
@@ -298,7 +298,7 @@ public final class LoadRun implements Runnable {
         }
     }
 
-    private void count(ExampleSender.Outcome outcome, NodeId to) {
+    private void count(LaneSender.Outcome outcome, NodeId to) {
         if (outcome.sent()) {
             sent.increment();
             bytesSent.add(outcome.bytes());
@@ -319,7 +319,7 @@ public final class LoadRun implements Runnable {
             return;
         }
         long sentAt = nanoTime.getAsLong();
-        Optional<ExampleSender.Request> request;
+        Optional<LaneSender.Request> request;
         try {
             request = sender.request(to, TEXT, padding, settings.timeout());
         } catch (RuntimeException e) {
@@ -329,7 +329,7 @@ public final class LoadRun implements Runnable {
         if (request.isEmpty()) {
             inFlight.release();
             refused.increment();
-            refusedByReason.computeIfAbsent(ExampleSender.Refusal.NOT_SERIALIZABLE.name(), reason -> new LongAdder())
+            refusedByReason.computeIfAbsent(LaneSender.Refusal.NOT_SERIALIZABLE.name(), reason -> new LongAdder())
                     .increment();
             return;
         }
@@ -419,7 +419,7 @@ public final class LoadRun implements Runnable {
         figures.put("sent", sentCount);
         figures.put("refused", refusedCount);
         Map<String, Long> byReason = new LinkedHashMap<>();
-        for (ExampleSender.Refusal refusal : ExampleSender.Refusal.values()) {
+        for (LaneSender.Refusal refusal : LaneSender.Refusal.values()) {
             LongAdder count = refusedByReason.get(refusal.name());
             if (count != null) {
                 byReason.put(refusal.name(), count.sum());

@@ -3,9 +3,9 @@ package org.cohort.testtools.load;
 import java.time.Duration;
 import java.util.Optional;
 import org.cohort.api.cluster.NodeId;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.send.LaneSender;
 
-/** What a load sends through: the example sender on the load's lanes, or a fake in tests. */
+/** What a load sends through: the lane sender on the load's lanes, or a fake in tests. */
 public interface LoadSender {
 
     /**
@@ -16,7 +16,7 @@ public interface LoadSender {
      * @param padding filler, or null
      * @return what happened
      */
-    ExampleSender.Outcome unicast(NodeId to, String text, byte[] padding);
+    LaneSender.Outcome unicast(NodeId to, String text, byte[] padding);
 
     /**
      * Sends one message to every other ACTIVE member.
@@ -25,7 +25,7 @@ public interface LoadSender {
      * @param padding filler, or null
      * @return what happened
      */
-    ExampleSender.Outcome broadcast(String text, byte[] padding);
+    LaneSender.Outcome broadcast(String text, byte[] padding);
 
     /**
      * Sends one request.
@@ -36,5 +36,5 @@ public interface LoadSender {
      * @param timeout the reply's timeout
      * @return the request, or empty when it could not be serialized
      */
-    Optional<ExampleSender.Request> request(NodeId to, String text, byte[] padding, Duration timeout);
+    Optional<LaneSender.Request> request(NodeId to, String text, byte[] padding, Duration timeout);
 }

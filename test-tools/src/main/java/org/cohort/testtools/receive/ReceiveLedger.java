@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cohort.testtools.message.ExampleMessage;
+import org.cohort.testtools.message.LoadMessage;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -94,7 +94,7 @@ public final class ReceiveLedger {
      * @param message the message
      * @param nowMillis the wall clock now
      */
-    public synchronized void record(String subject, ExampleMessage message, long nowMillis) {
+    public synchronized void record(String subject, LoadMessage message, long nowMillis) {
         received++;
         SenderCount sender = senders.get(message.origin());
         if (sender == null && senders.size() < MAX_SENDERS) {
@@ -148,7 +148,7 @@ public final class ReceiveLedger {
         return out.toString();
     }
 
-    /** Counts a payload on one of the example subjects that was not a well-formed ExampleMessage. */
+    /** Counts a payload on one of the test-tools subjects that was not a well-formed LoadMessage. */
     public synchronized void undecodable() {
         undecodable++;
     }

@@ -13,8 +13,8 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Makes this node a slow consumer on purpose ({@code example:stall SECONDS}): while a stall lasts, every
- * example handler blocks before it handles its message, so that Cohort's per-subject backlog fills and
- * its refusals can be watched. Each handler runs on its own thread, so a stall holds up the example
+ * test-tools handler blocks before it handles its message, so that Cohort's per-subject backlog fills and
+ * its refusals can be watched. Each handler runs on its own thread, so a stall holds up the test tools'
  * subjects only, never Cohort's IO threads or heartbeats.
  *
  * <p>A stall lasts at most {@value #MAX_SECONDS} s, and deactivation ends it, so a handler thread never

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Writes the example commands' JSON: maps become objects, collections arrays, numbers and booleans
+ * Writes the test tools' commands' JSON: maps become objects, collections arrays, numbers and booleans
  * stay themselves, null is null, everything else a string. Enough for flat operator output.
  */
 final class Json {

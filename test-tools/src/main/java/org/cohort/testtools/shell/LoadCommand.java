@@ -18,7 +18,7 @@ import org.cohort.testtools.load.LoadComponent;
 import org.cohort.testtools.load.LoadRun;
 import org.cohort.testtools.load.LoadSettings;
 import org.cohort.testtools.load.LoadSettings.Mode;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.send.LaneSender;
 
 /**
  * {@code example:load --mode M --rate R --duration S [--size B] [--timeout-ms T] [--wait] [NODE...]}:
@@ -26,10 +26,10 @@ import org.cohort.testtools.send.ExampleSender;
  * summary.
  */
 @Service
-@Command(scope = "example", name = "load", description = "Starts a bounded background load of ExampleMessages "
+@Command(scope = "example", name = "load", description = "Starts a bounded background load of test-tools messages "
         + "(one per mode at a time): unicast or request to the NODEs in turn (default: every other member), or "
         + "broadcast")
-public class LoadCommand extends ExampleAction {
+public class LoadCommand extends ToolAction {
 
     @Option(name = "-m", aliases = "--mode", required = true, description = "unicast, broadcast or request")
     @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
@@ -62,7 +62,7 @@ public class LoadCommand extends ExampleAction {
     LoadComponent loads;
 
     @Reference(optional = true)
-    ExampleSender sender;
+    LaneSender sender;
 
     @Override
     Object compute() throws InterruptedException {
@@ -74,13 +74,13 @@ public class LoadCommand extends ExampleAction {
             }
         }
         if (targets.isEmpty() && loadMode != Mode.BROADCAST) {
-            targets.addAll(require(sender, "The example sender").otherMembers());
+            targets.addAll(require(sender, "The lane sender").otherMembers());
             if (targets.isEmpty()) {
                 throw new IllegalArgumentException("this node is the only member: name the node(s) to load");
             }
         }
         LoadSettings settings = new LoadSettings(loadMode, rate, duration, size, Duration.ofMillis(timeoutMs), targets);
-        LoadRun run = require(loads, "The example load component").start(settings);
+        LoadRun run = require(loads, "The load component").start(settings);
         if (await && !run.awaitDone(LoadComponent.longestRunMillis(settings))) {
             // Cannot happen unless the load thread hangs: its own bounds are shorter.
             throw new IllegalStateException("the " + loadMode.id() + " load did not end in time; see "

@@ -18,9 +18,9 @@ import org.cohort.testtools.load.LoadSettings.Mode;
  * one): sent, refused, replies, failures by type, latency, running or not.
  */
 @Service
-@Command(scope = "example", name = "load-status", description = "Shows the running or last example load of each "
+@Command(scope = "example", name = "load-status", description = "Shows the running or last load of each "
         + "mode: sent, refused, replies, failures by type, round-trip latency")
-public class LoadStatusCommand extends ExampleAction {
+public class LoadStatusCommand extends ToolAction {
 
     @Option(name = "-m", aliases = "--mode", description = "Only this mode: unicast, broadcast or request; its "
             + "figures then are the top-level JSON object")
@@ -32,7 +32,7 @@ public class LoadStatusCommand extends ExampleAction {
 
     @Override
     Object compute() {
-        LoadComponent component = require(loads, "The example load component");
+        LoadComponent component = require(loads, "The load component");
         if (mode != null) {
             Mode only = Mode.parse(mode);
             return component.load(only).map(LoadRun::figures).orElseGet(() -> {
@@ -40,7 +40,7 @@ public class LoadStatusCommand extends ExampleAction {
                 none.put("mode", only.id());
                 none.put("running", false);
                 none.put("state", "NONE");
-                none.put("endReason", "no " + only.id() + " load has run since the example bundle started");
+                none.put("endReason", "no " + only.id() + " load has run since the test-tools bundle started");
                 return none;
             });
         }
@@ -60,7 +60,7 @@ public class LoadStatusCommand extends ExampleAction {
             return;
         }
         if (figures.isEmpty()) {
-            out.println("No load has run since the example bundle started");
+            out.println("No load has run since the test-tools bundle started");
             return;
         }
         String separator = "";

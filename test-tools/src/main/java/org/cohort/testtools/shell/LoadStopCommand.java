@@ -16,8 +16,8 @@ import org.cohort.testtools.load.LoadSettings.Mode;
 
 /** {@code example:load-stop [--mode M]}: stops the running load of a mode, or all running loads. */
 @Service
-@Command(scope = "example", name = "load-stop", description = "Stops the running example load of a mode, or all")
-public class LoadStopCommand extends ExampleAction {
+@Command(scope = "example", name = "load-stop", description = "Stops the running load of a mode, or all")
+public class LoadStopCommand extends ToolAction {
 
     @Option(name = "-m", aliases = "--mode", description = "unicast, broadcast or request (default: all)")
     @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
@@ -30,7 +30,7 @@ public class LoadStopCommand extends ExampleAction {
     Object compute() {
         Mode only = mode == null ? null : Mode.parse(mode);
         List<String> stopped = new ArrayList<>();
-        for (LoadRun run : require(loads, "The example load component").stop(only)) {
+        for (LoadRun run : require(loads, "The load component").stop(only)) {
             stopped.add(run.settings().mode().id());
         }
         return Map.of("stopped", stopped);

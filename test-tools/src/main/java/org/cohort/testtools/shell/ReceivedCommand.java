@@ -14,13 +14,13 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.cohort.testtools.receive.ReceiveLedger;
 
 /**
- * {@code example:received}: what this node received on the example subjects: counts per sender, each
+ * {@code example:received}: what this node received on the test-tools subjects: counts per sender, each
  * lane's sequence check, the last messages.
  */
 @Service
-@Command(scope = "example", name = "received", description = "Shows the ExampleMessages this node received: per "
+@Command(scope = "example", name = "received", description = "Shows the test-tools messages this node received: per "
         + "sender, per lane (duplicates, out of order, gaps) and the last few")
-public class ReceivedCommand extends ExampleAction {
+public class ReceivedCommand extends ToolAction {
 
     @Option(name = "-n", aliases = "--last", description = "How many of the last messages to show, 0.."
             + ReceiveLedger.LAST_KEPT + " (default 10)")
@@ -37,7 +37,7 @@ public class ReceivedCommand extends ExampleAction {
         if (last < 0 || last > ReceiveLedger.LAST_KEPT) {
             throw new IllegalArgumentException("--last must be 0 to " + ReceiveLedger.LAST_KEPT + ", got " + last);
         }
-        ReceiveLedger figures = require(ledger, "The example receiver");
+        ReceiveLedger figures = require(ledger, "The test-tools ledger");
         ReceiveLedger.Snapshot snapshot = reset ? figures.snapshotAndReset() : figures.snapshot();
 
         ReceiveLedger.Totals totals = snapshot.totals();
@@ -106,7 +106,7 @@ public class ReceivedCommand extends ExampleAction {
     void print(Object result, PrintStream out) {
         Map<String, Object> figures = (Map<String, Object>) result;
         Map<String, Object> totals = (Map<String, Object>) figures.get("totals");
-        out.println("Received " + totals.get("received") + " ExampleMessage(s): duplicates " + totals.get("duplicates")
+        out.println("Received " + totals.get("received") + " message(s): duplicates " + totals.get("duplicates")
                 + ", out of order " + totals.get("outOfOrder") + ", gaps " + totals.get("gaps") + ", epoch changes "
                 + totals.get("epochChanges") + ", undecodable " + totals.get("undecodable") + ", untracked "
                 + totals.get("untracked") + (Boolean.TRUE.equals(figures.get("reset")) ? " (now reset to 0)" : ""));

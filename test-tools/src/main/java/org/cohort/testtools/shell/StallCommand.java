@@ -11,13 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cohort.testtools.receive.StallGate;
 
 /**
- * {@code example:stall [SECONDS] [--release]}: makes this node's example handlers block for SECONDS (a
+ * {@code example:stall [SECONDS] [--release]}: makes this node's test-tools handlers block for SECONDS (a
  * slow consumer on purpose), ends a stall, or without arguments shows the stall figures.
  */
 @Service
-@Command(scope = "example", name = "stall", description = "Blocks this node's example handlers for SECONDS (a slow "
+@Command(scope = "example", name = "stall", description = "Blocks this node's test-tools handlers for SECONDS (a slow "
         + "consumer on purpose); without SECONDS shows the stall figures")
-public class StallCommand extends ExampleAction {
+public class StallCommand extends ToolAction {
 
     @Argument(index = 0, name = "seconds", description = "How long the handlers block, 1.." + StallGate.MAX_SECONDS)
     Integer seconds;
@@ -30,7 +30,7 @@ public class StallCommand extends ExampleAction {
 
     @Override
     Object compute() {
-        StallGate stall = require(gate, "The example stall gate");
+        StallGate stall = require(gate, "The stall gate");
         if (release) {
             stall.release();
         } else if (seconds != null) {

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.testtools.load.LoadSettings.Mode;
-import org.cohort.testtools.message.ExampleCodec;
-import org.cohort.testtools.message.ExampleSubjects;
+import org.cohort.testtools.message.LoadCodec;
+import org.cohort.testtools.message.LoadSubjects;
 import org.cohort.testtools.receive.EchoResponder;
 import org.cohort.testtools.receive.MessageReceiver;
 import org.cohort.testtools.receive.ReceiveLedger;
 import org.cohort.testtools.receive.StallGate;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.send.LaneSender;
 import org.cohort.testtools.testing.Fakes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,13 +28,13 @@ class LoadComponentTest {
 
     private final Fakes.Cluster cluster = new Fakes.Cluster(3);
     private final Fakes.Messaging messaging = new Fakes.Messaging(cluster);
-    private final ExampleCodec codec = new ExampleCodec(Fakes.serialization());
+    private final LoadCodec codec = new LoadCodec(Fakes.serialization());
     private final ReceiveLedger ledger = new ReceiveLedger();
-    private final LoadComponent loads = new LoadComponent(new ExampleSender(messaging, cluster, codec), ledger);
+    private final LoadComponent loads = new LoadComponent(new LaneSender(messaging, cluster, codec), ledger);
 
     LoadComponentTest() {
-        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger, new StallGate()));
-        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2), new StallGate()));
+        messaging.handlers.put(LoadSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger, new StallGate()));
+        messaging.handlers.put(LoadSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2), new StallGate()));
     }
 
     @AfterEach
@@ -51,14 +51,14 @@ class LoadComponentTest {
     void oneLoadPerModeOnANamedThreadThatDeactivationStops() {
         LoadRun unicast = loads.start(new LoadSettings(Mode.UNICAST, 1_000, 60, 0, Duration.ofSeconds(1), List.of(N2)));
 
-        await().atMost(DEADLINE).until(() -> threadAlive("cohort-example-load-unicast"));
+        await().atMost(DEADLINE).until(() -> threadAlive("cohort-testtools-load-unicast"));
         assertThatThrownBy(() -> loads.start(new LoadSettings(Mode.UNICAST, 1, 1, 0, Duration.ofSeconds(1),
                 List.of(N2)))).isInstanceOf(IllegalStateException.class).hasMessageContaining("running already");
         await().atMost(DEADLINE).until(() -> (Long) unicast.figures().get("sent") > 10);
 
         loads.deactivate();
 
-        assertThat(threadAlive("cohort-example-load-unicast")).isFalse();
+        assertThat(threadAlive("cohort-testtools-load-unicast")).isFalse();
         assertThat(unicast.state()).isEqualTo(LoadRun.State.STOPPED);
         assertThat(ledger.snapshot().totals().duplicates()).isZero();
         assertThat(ledger.snapshot().totals().gaps()).isZero();

@@ -26,8 +26,8 @@ import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.testtools.load.LoadRun.Failure;
 import org.cohort.testtools.load.LoadSettings.Mode;
-import org.cohort.testtools.message.ExampleMessage;
-import org.cohort.testtools.send.ExampleSender;
+import org.cohort.testtools.message.LoadMessage;
+import org.cohort.testtools.send.LaneSender;
 import org.junit.jupiter.api.Test;
 
 /** Runs loads synchronously on a fake clock: waiting advances it, so no test sleeps. */
@@ -44,26 +44,26 @@ class LoadRunTest {
 
     /** A sender that records when it was called and answers as told. */
     private final class FakeSender implements LoadSender {
-        Function<NodeId, ExampleSender.Outcome> unicast = to -> sent(to);
-        Function<NodeId, Optional<ExampleSender.Request>> request =
-                to -> Optional.of(new ExampleSender.Request(1, 10, CompletableFuture.completedFuture(reply())));
+        Function<NodeId, LaneSender.Outcome> unicast = to -> sent(to);
+        Function<NodeId, Optional<LaneSender.Request>> request =
+                to -> Optional.of(new LaneSender.Request(1, 10, CompletableFuture.completedFuture(reply())));
         final List<NodeId> to = new ArrayList<>();
 
         @Override
-        public ExampleSender.Outcome unicast(NodeId node, String text, byte[] padding) {
+        public LaneSender.Outcome unicast(NodeId node, String text, byte[] padding) {
             tick(node);
             return unicast.apply(node);
         }
 
         @Override
-        public ExampleSender.Outcome broadcast(String text, byte[] padding) {
+        public LaneSender.Outcome broadcast(String text, byte[] padding) {
             tick(null);
-            return new ExampleSender.Outcome("load-broadcast", 1, 10 + (padding == null ? 0 : padding.length),
+            return new LaneSender.Outcome("load-broadcast", 1, 10 + (padding == null ? 0 : padding.length),
                     List.of(N2, N3), null, null);
         }
 
         @Override
-        public Optional<ExampleSender.Request> request(NodeId node, String text, byte[] padding, Duration timeout) {
+        public Optional<LaneSender.Request> request(NodeId node, String text, byte[] padding, Duration timeout) {
             tick(node);
             return request.apply(node);
         }
@@ -75,12 +75,12 @@ class LoadRunTest {
         }
     }
 
-    private static ExampleSender.Outcome sent(NodeId to) {
-        return new ExampleSender.Outcome("load-unicast", 1, 10, List.of(to), null, null);
+    private static LaneSender.Outcome sent(NodeId to) {
+        return new LaneSender.Outcome("load-unicast", 1, 10, List.of(to), null, null);
     }
 
-    private static ExampleMessage reply() {
-        return new ExampleMessage("node-2", 1, "echo-reply", 1, 0, 0, "load", null);
+    private static LoadMessage reply() {
+        return new LoadMessage("node-2", 1, "echo-reply", 1, 0, 0, "load", null);
     }
 
     private LoadRun run(LoadSettings settings, LoadSender sender) {
@@ -120,7 +120,7 @@ class LoadRunTest {
     void refusalsAreCountedByReason() {
         FakeSender sender = new FakeSender();
         sender.unicast = to -> to.equals(N3)
-                ? new ExampleSender.Outcome("load-unicast", 0, 10, List.of(to), ExampleSender.Refusal.NO_STREAM, "x")
+                ? new LaneSender.Outcome("load-unicast", 0, 10, List.of(to), LaneSender.Refusal.NO_STREAM, "x")
                 : sent(to);
 
         Map<String, Object> figures = run(settings(Mode.UNICAST, 10, 1, N2, N3), sender).figures();
@@ -181,14 +181,14 @@ class LoadRunTest {
         int[] calls = {0};
         sender.request = to -> {
             int call = calls[0]++;
-            CompletableFuture<ExampleMessage> reply = new CompletableFuture<>();
+            CompletableFuture<LoadMessage> reply = new CompletableFuture<>();
             if (call < failures.size()) {
                 reply.completeExceptionally(failures.get(call));
             } else {
                 now += 2_000_000; // a 2 ms round trip
                 reply.complete(reply());
             }
-            return Optional.of(new ExampleSender.Request(call + 1, 10, reply));
+            return Optional.of(new LaneSender.Request(call + 1, 10, reply));
         };
 
         Map<String, Object> figures = run(settings(Mode.REQUEST, 100, 1, N2), sender).figures();
@@ -206,7 +206,7 @@ class LoadRunTest {
     @Test
     void requestsWaitingForRepliesAreBounded() {
         FakeSender sender = new FakeSender();
-        sender.request = to -> Optional.of(new ExampleSender.Request(1, 10, new CompletableFuture<>())); // never
+        sender.request = to -> Optional.of(new LaneSender.Request(1, 10, new CompletableFuture<>())); // never
 
         // 1 ms timeout: the run then waits only about a second for replies that never come.
         LoadRun run = run(new LoadSettings(Mode.REQUEST, 15_000, 1, 0, Duration.ofMillis(1), List.of(N2)), sender);
@@ -221,11 +221,11 @@ class LoadRunTest {
     @Test
     void pendingRequestsShowTheirOldestAgeAndALateCompletionIsCounted() {
         FakeSender sender = new FakeSender();
-        List<CompletableFuture<ExampleMessage>> replies = new ArrayList<>();
+        List<CompletableFuture<LoadMessage>> replies = new ArrayList<>();
         sender.request = to -> {
-            CompletableFuture<ExampleMessage> reply = new CompletableFuture<>();
+            CompletableFuture<LoadMessage> reply = new CompletableFuture<>();
             replies.add(reply);
-            return Optional.of(new ExampleSender.Request(replies.size(), 10, reply));
+            return Optional.of(new LaneSender.Request(replies.size(), 10, reply));
         };
         LoadRun run = run(new LoadSettings(Mode.REQUEST, 10, 1, 0, Duration.ofMillis(100), List.of(N2)), sender);
 

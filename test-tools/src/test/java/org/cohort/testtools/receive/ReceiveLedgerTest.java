@@ -3,20 +3,20 @@ package org.cohort.testtools.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.cohort.testtools.message.ExampleMessage;
+import org.cohort.testtools.message.LoadMessage;
 import org.junit.jupiter.api.Test;
 
 class ReceiveLedgerTest {
 
     private final ReceiveLedger ledger = new ReceiveLedger();
 
-    private static ExampleMessage message(String origin, long epoch, String lane, long seq) {
-        return new ExampleMessage(origin, epoch, lane, seq, 1_000, 0, "m" + seq, null);
+    private static LoadMessage message(String origin, long epoch, String lane, long seq) {
+        return new LoadMessage(origin, epoch, lane, seq, 1_000, 0, "m" + seq, null);
     }
 
     private void receive(String origin, long epoch, String lane, long... seqs) {
         for (long seq : seqs) {
-            ledger.record("example.message", message(origin, epoch, lane, seq), 1_005);
+            ledger.record("cohort.testtools.message", message(origin, epoch, lane, seq), 1_005);
         }
     }
 
@@ -53,7 +53,7 @@ class ReceiveLedgerTest {
         receive("node-1", 7, "send", 1, 2);
         receive("node-2", 8, "send", 1, 2);
         receive("node-1", 7, "broadcast", 1);
-        ledger.record("example.echo", message("node-1", 7, "send", 1), 0);
+        ledger.record("cohort.testtools.echo", message("node-1", 7, "send", 1), 0);
 
         assertThat(ledger.snapshot().lanes()).hasSize(4);
         assertThat(ledger.snapshot().totals().duplicates()).isZero();
@@ -132,7 +132,7 @@ class ReceiveLedgerTest {
     @Test
     void keptTextIsCutAndSafeToPrint() {
         String longText = "\u001b[31mred\n" + "x".repeat(500);
-        ledger.record("example.message", new ExampleMessage("node-3", 1, "send", 1, 900, 0, longText, new byte[3]),
+        ledger.record("cohort.testtools.message", new LoadMessage("node-3", 1, "send", 1, 900, 0, longText, new byte[3]),
                 1_000);
         ReceiveLedger.Arrival arrival = ledger.snapshot().last().get(0);
         assertThat(arrival.text()).startsWith("\\u001b[31mred\\u000a").endsWith("...").doesNotContain("\n");

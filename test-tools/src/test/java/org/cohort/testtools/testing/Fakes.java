@@ -31,7 +31,7 @@ import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
 
-/** Small in-memory stand-ins for Cohort's services, enough to drive the example bundle's classes. */
+/** Small in-memory stand-ins for Cohort's services, enough to drive the test tools' classes. */
 public final class Fakes {
 
     private Fakes() {
@@ -44,7 +44,7 @@ public final class Fakes {
 
     /** A fresh runtime and one view of it. */
     public static SerializationService serialization() {
-        return serialization(new KryoSerialization(), "examples-test");
+        return serialization(new KryoSerialization(), "test-tools-test");
     }
 
     /** A cluster of node-1..node-N seen from one of them; states can be changed. */
@@ -195,13 +195,13 @@ public final class Fakes {
         @Override
         public <M> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
                 Consumer<M> handler, Executor executor) {
-            throw new UnsupportedOperationException("the example bundle subscribes through the whiteboard");
+            throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
         }
 
         @Override
         public <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
                 Function<M, R> handler, Function<R, byte[]> encoder, Executor executor) {
-            throw new UnsupportedOperationException("the example bundle subscribes through the whiteboard");
+            throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
         }
 
         /** The payloads sent of one kind, in order. */

@@ -13,16 +13,16 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.serialization.SerializationException;
-import org.cohort.testtools.message.ExampleCodec;
-import org.cohort.testtools.message.ExampleMessage;
-import org.cohort.testtools.message.ExampleSubjects;
+import org.cohort.testtools.message.LoadCodec;
+import org.cohort.testtools.message.LoadMessage;
+import org.cohort.testtools.message.LoadSubjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Sends ExampleMessages through {@link ClusterCommunicationService}, numbering each lane: per receiving
- * node for unicasts and requests, once for all for broadcasts (see {@link ExampleMessage}).
+ * Sends LoadMessages through {@link ClusterCommunicationService}, numbering each lane: per receiving
+ * node for unicasts and requests, once for all for broadcasts (see {@link LoadMessage}).
  *
  * <p>A number is used only by a message that left: a unicast the service refuses gives its number back,
  * so a receiver's gap always means a message lost after it was queued. Requests and broadcasts cannot be
@@ -33,8 +33,8 @@ import org.osgi.service.component.annotations.Reference;
  * <p>Every activation picks a new random epoch: a receiver then starts the lanes of this run afresh
  * instead of taking the new numbers for duplicates.
  */
-@Component(service = ExampleSender.class, immediate = true)
-public class ExampleSender {
+@Component(service = LaneSender.class, immediate = true)
+public class LaneSender {
 
     /** Why a message was not sent. */
     public enum Refusal {
@@ -75,9 +75,9 @@ public class ExampleSender {
      * @param bytes the serialized request's size
      * @param reply completes with the reply, checked to answer this very request; fails with a
      *     MessagingException from Cohort, a SerializationException for a reply that is not an
-     *     ExampleMessage, or a {@link MismatchedReplyException}
+     *     LoadMessage, or a {@link MismatchedReplyException}
      */
-    public record Request(long seq, int bytes, CompletableFuture<ExampleMessage> reply) {
+    public record Request(long seq, int bytes, CompletableFuture<LoadMessage> reply) {
     }
 
     /** A reply that does not answer the request it came for. */
@@ -99,14 +99,14 @@ public class ExampleSender {
 
     private final ClusterCommunicationService messaging;
     private final ClusterService cluster;
-    private final ExampleCodec codec;
+    private final LoadCodec codec;
     private final long epoch = ThreadLocalRandom.current().nextLong();
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
     @Activate
-    public ExampleSender(@Reference(name = "messaging") ClusterCommunicationService messaging,
+    public LaneSender(@Reference(name = "messaging") ClusterCommunicationService messaging,
             @Reference(name = "cluster") ClusterService cluster,
-            @Reference(name = "codec") ExampleCodec codec) {
+            @Reference(name = "codec") LoadCodec codec) {
         this.messaging = messaging;
         this.cluster = cluster;
         this.codec = codec;
@@ -134,7 +134,7 @@ public class ExampleSender {
     }
 
     /**
-     * Sends one message one way to one node, on subject {@value ExampleSubjects#MESSAGE}.
+     * Sends one message one way to one node, on subject {@value LoadSubjects#MESSAGE}.
      *
      * @param lane the lane, numbered per receiving node
      * @param to the receiving node (this node too)
@@ -153,7 +153,7 @@ public class ExampleSender {
             } catch (SerializationException e) {
                 return new Outcome(lane, 0, 0, List.of(to), Refusal.NOT_SERIALIZABLE, e.getMessage());
             }
-            if (!messaging.unicast(ExampleSubjects.MESSAGE_SUBJECT, bytes, to)) {
+            if (!messaging.unicast(LoadSubjects.MESSAGE_SUBJECT, bytes, to)) {
                 Refusal refusal = whyRefused(to);
                 return new Outcome(lane, 0, bytes.length, List.of(to), refusal, describe(refusal, to));
             }
@@ -163,7 +163,7 @@ public class ExampleSender {
     }
 
     /**
-     * Sends one message one way to every other ACTIVE member, on subject {@value ExampleSubjects#MESSAGE}.
+     * Sends one message one way to every other ACTIVE member, on subject {@value LoadSubjects#MESSAGE}.
      *
      * @param lane the lane, numbered once for all receivers
      * @param text the text
@@ -185,14 +185,14 @@ public class ExampleSender {
             } catch (SerializationException e) {
                 return new Outcome(lane, 0, 0, recipients, Refusal.NOT_SERIALIZABLE, e.getMessage());
             }
-            messaging.broadcast(ExampleSubjects.MESSAGE_SUBJECT, bytes);
+            messaging.broadcast(LoadSubjects.MESSAGE_SUBJECT, bytes);
             counter.next++;
             return new Outcome(lane, seq, bytes.length, recipients, null, null);
         }
     }
 
     /**
-     * Sends one request to one node on subject {@value ExampleSubjects#ECHO}; its reply must carry this
+     * Sends one request to one node on subject {@value LoadSubjects#ECHO}; its reply must carry this
      * run's epoch and the request's number, from that node.
      *
      * @param lane the lane, numbered per receiving node
@@ -213,7 +213,7 @@ public class ExampleSender {
             } catch (SerializationException e) {
                 return Optional.empty();
             }
-            CompletableFuture<byte[]> reply = messaging.sendAndReceive(ExampleSubjects.ECHO_SUBJECT, bytes, to,
+            CompletableFuture<byte[]> reply = messaging.sendAndReceive(LoadSubjects.ECHO_SUBJECT, bytes, to,
                     timeout);
             counter.next++;
             return Optional.of(new Request(seq, bytes.length, reply.thenApply(codec::decode)
@@ -221,9 +221,9 @@ public class ExampleSender {
         }
     }
 
-    private ExampleMessage checked(ExampleMessage reply, NodeId from, long seq) {
+    private LoadMessage checked(LoadMessage reply, NodeId from, long seq) {
         if (!reply.origin().equals(from.id()) || reply.epoch() != epoch || reply.seq() != seq
-                || !reply.lane().equals(ExampleSubjects.LANE_ECHO_REPLY)) {
+                || !reply.lane().equals(LoadSubjects.LANE_ECHO_REPLY)) {
             throw new MismatchedReplyException("expected the reply to request " + seq + " from " + from
                     + ", got " + reply);
         }
@@ -250,8 +250,8 @@ public class ExampleSender {
         };
     }
 
-    private ExampleMessage message(String lane, long seq, String text, byte[] padding) {
-        return new ExampleMessage(localId().id(), epoch, lane, seq, System.currentTimeMillis(), System.nanoTime(),
+    private LoadMessage message(String lane, long seq, String text, byte[] padding) {
+        return new LoadMessage(localId().id(), epoch, lane, seq, System.currentTimeMillis(), System.nanoTime(),
                 text, padding);
     }
 

@@ -11,14 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers {@link ExampleMessage} with Cohort's serialization under {@link ExampleMessage#TYPE_ID} while
+ * Registers {@link LoadMessage} with Cohort's serialization under {@link LoadMessage#TYPE_ID} while
  * it is active, and turns messages into bytes and back. The rest of the bundle reaches the type through
  * this service only, so nothing sends or decodes it while it is not registered.
  */
-@Component(service = ExampleCodec.class)
-public class ExampleCodec {
+@Component(service = LoadCodec.class)
+public class LoadCodec {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ExampleCodec.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LoadCodec.class);
 
     private final SerializationService serialization;
     private final TypeRegistration registration;
@@ -30,17 +30,17 @@ public class ExampleCodec {
      * @throws IllegalArgumentException if the type id is taken (then the component does not start)
      */
     @Activate
-    public ExampleCodec(@Reference(name = "serialization") SerializationService serialization) {
+    public LoadCodec(@Reference(name = "serialization") SerializationService serialization) {
         this.serialization = serialization;
-        this.registration = serialization.register(ExampleMessage.TYPE_ID, ExampleMessage.class);
-        LOG.info("Registered {} as type {}", ExampleMessage.class.getSimpleName(), registration.typeId());
+        this.registration = serialization.register(LoadMessage.TYPE_ID, LoadMessage.class);
+        LOG.info("Registered {} as type {}", LoadMessage.class.getSimpleName(), registration.typeId());
     }
 
     /** Removes the registration. */
     @Deactivate
     public void close() {
         registration.close();
-        LOG.info("Unregistered {} (type {})", ExampleMessage.class.getSimpleName(), registration.typeId());
+        LOG.info("Unregistered {} (type {})", LoadMessage.class.getSimpleName(), registration.typeId());
     }
 
     /**
@@ -50,7 +50,7 @@ public class ExampleCodec {
      * @return its bytes
      * @throws SerializationException if it is too large
      */
-    public byte[] encode(ExampleMessage message) {
+    public byte[] encode(LoadMessage message) {
         return serialization.serialize(message);
     }
 
@@ -59,12 +59,12 @@ public class ExampleCodec {
      *
      * @param bytes bytes from any node
      * @return the message
-     * @throws SerializationException if the bytes are not a well-formed ExampleMessage (null included)
+     * @throws SerializationException if the bytes are not a well-formed LoadMessage (null included)
      */
-    public ExampleMessage decode(byte[] bytes) {
-        ExampleMessage message = serialization.deserialize(bytes, ExampleMessage.class);
+    public LoadMessage decode(byte[] bytes) {
+        LoadMessage message = serialization.deserialize(bytes, LoadMessage.class);
         if (message == null) {
-            throw new SerializationException("expected an ExampleMessage, got null");
+            throw new SerializationException("expected a LoadMessage, got null");
         }
         return message;
     }

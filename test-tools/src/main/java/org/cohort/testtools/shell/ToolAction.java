@@ -9,11 +9,12 @@ import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 
 /**
- * What every {@code example:} command shares: the {@code --json} switch, and turning a node id typed by
+ * What every test-tools command shares (they keep the {@code example:} scope that scripts and the fault
+ * suite call): the {@code --json} switch, and turning a node id typed by
  * an operator into one clear error line. Each command computes its result once, then prints it as JSON
  * or for a human.
  */
-abstract class ExampleAction implements Action {
+abstract class ToolAction implements Action {
 
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of text")
     boolean json;

@@ -5,7 +5,8 @@ import java.util.Objects;
 import org.cohort.api.cluster.NodeId;
 
 /**
- * The example bundle's payload type, registered with Cohort's serialization under {@link #TYPE_ID}.
+ * The test tools' payload type, registered with Cohort's serialization under {@link #TYPE_ID}: the
+ * messages of the loads and the echo replies, which the ledger checks.
  *
  * <p>Each message belongs to one <em>lane</em>: an ordered sequence of messages from one sender run
  * ({@code origin} and {@code epoch}) on one subject, numbered 1, 2, 3... by {@code seq}. A unicast lane
@@ -27,14 +28,15 @@ import org.cohort.api.cluster.NodeId;
  * @param text free text, at most {@value #MAX_TEXT_CHARS} characters
  * @param padding filler to make the message larger under load, or null
  */
-public record ExampleMessage(String origin, long epoch, String lane, long seq, long sentAtMillis, long sentAtNanos,
+public record LoadMessage(String origin, long epoch, String lane, long seq, long sentAtMillis, long sentAtNanos,
         String text, byte[] padding) {
 
     /**
-     * The type id all nodes register ExampleMessage under, in the range Cohort leaves to sibling bundles
-     * ({@code SerializationService.FIRST_APPLICATION_TYPE_ID} to {@code LAST_APPLICATION_TYPE_ID}).
+     * The type id all nodes register LoadMessage under, in the range Cohort leaves to sibling bundles
+     * ({@code SerializationService.FIRST_APPLICATION_TYPE_ID} to {@code LAST_APPLICATION_TYPE_ID}); the
+     * example bundle's ExampleMessage has 2000, so both bundles can run on one node.
      */
-    public static final int TYPE_ID = 2000;
+    public static final int TYPE_ID = 2100;
     /** The longest lane name. */
     public static final int MAX_LANE_CHARS = 64;
     /** The longest text. */
@@ -48,7 +50,7 @@ public record ExampleMessage(String origin, long epoch, String lane, long seq, l
      * @throws IllegalArgumentException if origin is not a node id, the lane is empty or too long, seq is
      *     below 1 or the text too long
      */
-    public ExampleMessage {
+    public LoadMessage {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(lane, "lane");
         Objects.requireNonNull(text, "text");
@@ -77,7 +79,7 @@ public record ExampleMessage(String origin, long epoch, String lane, long seq, l
 
     @Override
     public boolean equals(Object other) {
-        return this == other || other instanceof ExampleMessage that && epoch == that.epoch && seq == that.seq
+        return this == other || other instanceof LoadMessage that && epoch == that.epoch && seq == that.seq
                 && sentAtMillis == that.sentAtMillis && sentAtNanos == that.sentAtNanos && origin.equals(that.origin)
                 && lane.equals(that.lane) && text.equals(that.text) && Arrays.equals(padding, that.padding);
     }
@@ -89,7 +91,7 @@ public record ExampleMessage(String origin, long epoch, String lane, long seq, l
 
     @Override
     public String toString() {
-        return "ExampleMessage{" + origin + " " + lane + "#" + seq + " epoch " + epoch + ", " + text.length()
+        return "LoadMessage{" + origin + " " + lane + "#" + seq + " epoch " + epoch + ", " + text.length()
                 + " chars, " + paddingLength() + " padding bytes}";
     }
 }
