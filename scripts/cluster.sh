@@ -900,7 +900,7 @@ find_tarball() {
 
 sources_newer_than() {
     # Any source or build file changed after the tarball was built? (as scripts/karaf.sh)
-    [ -n "$(find "$root/pom.xml" "$root/api" "$root/core" "$root/examples" "$root/features" "$root/karaf-assembly" \
+    [ -n "$(find "$root/pom.xml" "$root/api" "$root/core" "$root/examples" "$root/test-tools" "$root/features" "$root/karaf-assembly" \
         -path '*/target' -prune -o -type f -newer "$1" -print -quit)" ]
 }
 

@@ -112,13 +112,23 @@ public class AssemblyLayoutIT {
 
     @Test
     public void theExampleFeatureShipsInSystemWithoutBooting() throws IOException {
+        shipsInSystemWithoutBooting("cohort-example", "cohort-examples");
+    }
+
+    @Test
+    public void theTestToolsFeatureShipsInSystemWithoutBooting() throws IOException {
+        shipsInSystemWithoutBooting("cohort-test-tools", "cohort-test-tools");
+    }
+
+    /** The feature is defined, its bundle is in system/ for an offline feature:install, and it does not boot. */
+    private void shipsInSystemWithoutBooting(String feature, String artifactId) throws IOException {
         String version = System.getProperty("cohort.version");
-        String jar = "org/cohort/cohort-examples/" + version + "/cohort-examples-" + version + ".jar";
-        assertTrue("system/ holds " + jar + " for an offline feature:install cohort-example; it holds "
+        String jar = "org/cohort/" + artifactId + "/" + version + "/" + artifactId + "-" + version + ".jar";
+        assertTrue("system/ holds " + jar + " for an offline feature:install " + feature + "; it holds "
                 + SYSTEM.stream().filter(path -> path.startsWith("org/cohort/")).toList(), SYSTEM.contains(jar));
         assertNotNull("the features repository is in system/", featuresXml);
-        assertTrue("the repository defines cohort-example", featuresXml.contains("<feature name=\"cohort-example\""));
+        assertTrue("the repository defines " + feature, featuresXml.contains("<feature name=\"" + feature + "\""));
         String boot = etc("org.apache.karaf.features.cfg").getProperty("featuresBoot");
-        assertFalse("cohort-example is not a boot feature: " + boot, boot.matches("(?s).*\\bcohort-example\\b.*"));
+        assertFalse(feature + " is not a boot feature: " + boot, boot.matches("(?s).*\\b" + feature + "\\b.*"));
     }
 }

@@ -21,8 +21,9 @@ import org.junit.Test;
 /**
  * The user's first command, for real: {@code scripts/cluster.sh} starts three Karaf processes on
  * 127.0.0.1-3, and the shell, the logs and signals show the cluster doing what it says. The same cluster
- * then installs the example feature (a sibling bundle on the public API) and carries its typed messages,
- * broadcasts, requests and loads, so that starting a cluster is paid for once.
+ * then installs the example feature (a sibling bundle on the public API) and the test-tools feature, and
+ * carries the example's typed messages, broadcasts and requests and the test tools' loads, so that
+ * starting a cluster is paid for once.
  */
 public class ClusterScriptIT {
 
@@ -85,7 +86,7 @@ public class ClusterScriptIT {
         String withRtt = run("cli", "1", "cluster:nodes", "--json");
         assertTrue(withRtt, withRtt.matches("(?s).*\"id\":\"node-2\"[^}]*\"lastRttMicros\":\\d+.*"));
 
-        exampleFeatureInstallsOnEveryNode();
+        exampleAndTestToolsFeaturesInstallOnEveryNode();
         exampleMessagesArriveByUnicastAndBroadcast();
         exampleLoadsCompleteWithoutLossDuplicatesOrReordering();
 
@@ -105,6 +106,7 @@ public class ClusterScriptIT {
                     .until(() -> "ACTIVE".equals(nodes(observer).get("node-2")[0]));
             assertNotEquals("a restart is a new incarnation", firstIncarnation, nodes(observer).get("node-2")[1]);
         }
+        exampleMembershipListenerLoggedTheKillAndTheRestart();
 
         exampleFeatureIsBackOnTheRestartedNode();
 
@@ -117,15 +119,24 @@ public class ClusterScriptIT {
         }
     }
 
-    // ---- the example feature --------------------------------------------------------------------
+    // ---- the example and test-tools features ----------------------------------------------------
 
     private static final Duration EXAMPLE_DEADLINE = Duration.ofSeconds(30);
     private static final Pattern TOTALS = Pattern.compile(
             "\"totals\":\\{\"received\":(\\d+),\"duplicates\":(\\d+),\"outOfOrder\":(\\d+),\"gaps\":(\\d+)");
 
-    /** {@code example:received --json} on node K. */
+    private static final Pattern RETURN_OF_NODE_2 = Pattern.compile(
+            "Example: node-2 is INACTIVE.*Example: node-2 is ACTIVE", Pattern.DOTALL);
+
+    /** {@code example:received --json} on node K: the test tools' ledger. */
     private String received(int k) throws Exception {
         return run("cli", Integer.toString(k), "example:received", "--json", "--last", "20");
+    }
+
+    /** Whether node K's log shows the example's receiver logging TEXT from SENDER. */
+    private boolean logged(int k, String sender, String text) throws Exception {
+        return Pattern.compile("ExampleMessage #\\d+ from " + Pattern.quote(sender) + ": " + Pattern.quote(text) + "$",
+                Pattern.MULTILINE).matcher(run("logs", Integer.toString(k))).find();
     }
 
     /** A number in flat JSON: the first {@code "name":N}. */
@@ -144,52 +155,56 @@ public class ClusterScriptIT {
     }
 
     /**
-     * feature:install cohort-example on every node, offline from the distribution's system/ folder; then
-     * each node sends itself a message and a request until they come back, which proves its whiteboard
-     * handlers are subscribed.
+     * feature:install cohort-example and cohort-test-tools on every node, offline from the distribution's
+     * system/ folder; then each node sends itself a message (its log shows it), a request (the example's
+     * responder answers) and a one-request load (the test tools' responder answers), which proves that the
+     * whiteboard handlers of both bundles are subscribed side by side.
      */
-    private void exampleFeatureInstallsOnEveryNode() throws Exception {
+    private void exampleAndTestToolsFeaturesInstallOnEveryNode() throws Exception {
         for (int k = 1; k <= 3; k++) {
             run("cli", Integer.toString(k), "feature:install", "cohort-example");
+            run("cli", Integer.toString(k), "feature:install", "cohort-test-tools");
         }
         for (int n = 1; n <= 3; n++) {
             int k = n;
             String node = Integer.toString(k);
             String self = "node-" + k;
             await("example: commands on node " + k).atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(500))
-                    .until(() -> runAllowingFailure("cli", node, "example:received", "--json").exitValue() == 0);
+                    .until(() -> runAllowingFailure("cli", node, "example:received", "--json").exitValue() == 0
+                            && runAllowingFailure("cli", node, "example:request", self, "ready").exitValue() == 0);
             String probe = "probe-" + k;
             await("node " + k + " receives its own message").atMost(EXAMPLE_DEADLINE)
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
                         run("cli", node, "example:send", self, probe);
-                        return received(k).contains("\"text\":\"" + probe + "\"");
+                        return logged(k, self, probe);
                     });
-            await("node " + k + " answers its own request").atMost(EXAMPLE_DEADLINE)
+            await("node " + k + " answers its own load request").atMost(EXAMPLE_DEADLINE)
                     .pollInterval(Duration.ofMillis(500)).until(() -> number(run("cli", node, "example:load", "--mode",
                             "request", "--rate", "1", "--duration", "1", "--wait", "--json", self), "replies") == 1);
         }
         String features = run("cli", "1", "feature:list", "-i");
         assertTrue(features, features.matches("(?s).*\\bcohort-example\\b.*"));
+        assertTrue(features, features.matches("(?s).*\\bcohort-test-tools\\b.*"));
     }
 
     private void exampleMessagesArriveByUnicastAndBroadcast() throws Exception {
         String marker = "typed-" + System.nanoTime();
         String sent = run("cli", "1", "example:send", "--json", "node-2", marker);
         assertTrue(sent, sent.contains("\"sent\":true") && sent.contains("\"node\":\"node-2\""));
-        await("node 2 receives node 1's ExampleMessage").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
-                .until(() -> received(2).matches("(?s).*\\{\"sender\":\"node-1\",\"subject\":\"example.message\","
-                        + "\"lane\":\"send\",[^}]*\"text\":\"" + marker + "\"\\}.*"));
+        await("node 2 logs node 1's ExampleMessage").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> logged(2, "node-1", marker));
 
         String everyone = "everyone-" + System.nanoTime();
         String broadcast = run("cli", "3", "example:broadcast", "--json", everyone);
         assertTrue(broadcast, broadcast.contains("\"to\":[\"node-1\",\"node-2\"]"));
         for (int k = 1; k <= 2; k++) {
             int receiver = k;
-            await("node " + k + " receives node 3's broadcast").atMost(EXAMPLE_DEADLINE)
-                    .pollInterval(Duration.ofMillis(200))
-                    .until(() -> received(receiver).matches("(?s).*\\{\"sender\":\"node-3\",[^}]*\"lane\":\"broadcast\","
-                            + "[^}]*\"text\":\"" + everyone + "\"\\}.*"));
+            await("node " + k + " logs node 3's broadcast").atMost(EXAMPLE_DEADLINE)
+                    .pollInterval(Duration.ofMillis(200)).until(() -> logged(receiver, "node-3", everyone));
         }
+        String echo = "echo-" + System.nanoTime();
+        String reply = run("cli", "1", "example:request", "--json", "node-2", echo);
+        assertTrue(reply, reply.contains("\"node\":\"node-2\"") && reply.contains("\"text\":\"" + echo + "\""));
         // An unknown node is refused with its reason, as an error.
         ClusterScript.CommandResult stranger = runAllowingFailure("cli", "1", "example:send", "node-9", "hello");
         assertEquals(stranger.output(), 1, stranger.exitValue());
@@ -233,16 +248,33 @@ public class ClusterScriptIT {
         }
     }
 
-    /** The feature stays installed across a kill: node 2 comes back with it, a new ledger, and takes messages. */
+    /** The example's membership listener on nodes 1 and 3 logged node-2 going INACTIVE, then ACTIVE. */
+    private void exampleMembershipListenerLoggedTheKillAndTheRestart() throws Exception {
+        for (int k : new int[] {1, 3}) {
+            String node = Integer.toString(k);
+            await("node " + k + "'s example logs node-2's return").atMost(EXAMPLE_DEADLINE)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> RETURN_OF_NODE_2.matcher(run("logs", node)).find());
+        }
+    }
+
+    /**
+     * Both features stay installed across a kill: node 2 comes back with them, logs the example's messages
+     * again, and its fresh ledger takes node 1's request lane where it stands without counting gaps.
+     */
     private void exampleFeatureIsBackOnTheRestartedNode() throws Exception {
         String marker = "again-" + System.nanoTime();
-        await("node 2 receives node 1's ExampleMessage after its restart").atMost(EXAMPLE_DEADLINE)
+        await("node 2 logs node 1's ExampleMessage after its restart").atMost(EXAMPLE_DEADLINE)
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
                     run("cli", "1", "example:send", "node-2", marker);
-                    return received(2).contains("\"text\":\"" + marker + "\"");
+                    return logged(2, "node-1", marker);
                 });
-        String again = received(2);
-        assertTrue("a fresh ledger does not count what the old one saw as gaps: " + again,
-                lane(again, "node-1", "send").contains("\"gaps\":0"));
+        await("node 2 answers node 1's load request after its restart").atMost(EXAMPLE_DEADLINE)
+                .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> number(run("cli", "1",
+                        "example:load", "--mode", "request", "--rate", "1", "--duration", "1", "--wait", "--json",
+                        "node-2"), "replies") == 1);
+        String again = lane(received(2), "node-1", "load-request");
+        assertTrue("the fresh ledger joins the lane where it stands: " + again, number(again, "firstSeq") > 600);
+        assertEquals("a fresh ledger does not count what the old one saw as gaps: " + again, 0, number(again, "gaps"));
     }
 }

@@ -2,17 +2,13 @@ package org.cohort.examples.send;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterCommunicationService;
-import org.cohort.api.serialization.SerializationException;
 import org.cohort.examples.message.ExampleCodec;
 import org.cohort.examples.message.ExampleMessage;
 import org.cohort.examples.message.ExampleSubjects;
@@ -21,249 +17,96 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Sends ExampleMessages through {@link ClusterCommunicationService}, numbering each lane: per receiving
- * node for unicasts and requests, once for all for broadcasts (see {@link ExampleMessage}).
+ * Sends ExampleMessages the three ways Cohort offers: one way to one node, one way to every other
+ * ACTIVE member, and as a request that gets a reply. Each message gets the next number of this sender
+ * run, so that a receiver's log shows the order.
  *
- * <p>A number is used only by a message that left: a unicast the service refuses gives its number back,
- * so a receiver's gap always means a message lost after it was queued. Requests and broadcasts cannot be
- * taken back (a refused request fails its future later, and a broadcast does not say which nodes it
- * reached), so their receivers may see gaps when sends fail. Each lane is sent under its own lock, so
- * its numbers are queued in order even when several threads send on it.
- *
- * <p>Every activation picks a new random epoch: a receiver then starts the lanes of this run afresh
- * instead of taking the new numbers for duplicates.
+ * <p>The sending calls never block: a one-way send is queued (or refused at once), a request returns a
+ * future. DS starts this component only when its three references are there, and stops it when one goes.
  */
-@Component(service = ExampleSender.class, immediate = true)
+@Component(service = ExampleSender.class)
 public class ExampleSender {
 
-    /** Why a message was not sent. */
-    public enum Refusal {
-        /** The node is not a member of the cluster. */
-        NOT_A_MEMBER,
-        /** The node is a member but INACTIVE: there is no stream to it. */
-        NO_STREAM,
-        /** The node is ACTIVE, yet the service refused: its outbound queue is full or the message exceeds a frame. */
-        QUEUE_FULL_OR_TOO_LARGE,
-        /** A broadcast found no other ACTIVE member. */
-        NO_ACTIVE_MEMBER,
-        /** The message could not be serialized (too large). */
-        NOT_SERIALIZABLE
-    }
-
     /**
-     * What became of one unicast or broadcast.
+     * A message handed to Cohort.
      *
-     * @param lane the lane
-     * @param seq the message's number, 0 when refused (a refused message uses no number)
-     * @param bytes the serialized message's size, 0 when it could not be serialized
-     * @param to the receiving node, or for a broadcast the members that were ACTIVE when it was sent
-     * @param refusal why it was not sent, or null when it was
-     * @param detail the refusal in words, or null
+     * @param seq its number
+     * @param bytes its size once serialized
      */
-    public record Outcome(String lane, long seq, int bytes, List<NodeId> to, Refusal refusal, String detail) {
-
-        /** @return whether the message was handed to Cohort */
-        public boolean sent() {
-            return refusal == null;
-        }
+    public record Sent(long seq, int bytes) {
     }
-
-    /**
-     * A request on its way.
-     *
-     * @param seq its number in its lane
-     * @param bytes the serialized request's size
-     * @param reply completes with the reply, checked to answer this very request; fails with a
-     *     MessagingException from Cohort, a SerializationException for a reply that is not an
-     *     ExampleMessage, or a {@link MismatchedReplyException}
-     */
-    public record Request(long seq, int bytes, CompletableFuture<ExampleMessage> reply) {
-    }
-
-    /** A reply that does not answer the request it came for. */
-    public static final class MismatchedReplyException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MismatchedReplyException(String message) {
-            super(message);
-        }
-    }
-
-    /** The next number of one lane; guarded by its own monitor. */
-    private static final class Lane {
-        long next = 1;
-    }
-
-    /** The most lanes numbered (lane and receiving node); callers send to members only, so a few. */
-    static final int MAX_LANES = 4096;
 
     private final ClusterCommunicationService messaging;
     private final ClusterService cluster;
     private final ExampleCodec codec;
-    private final long epoch = ThreadLocalRandom.current().nextLong();
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final AtomicLong nextSeq = new AtomicLong(1);
 
     @Activate
     public ExampleSender(@Reference(name = "messaging") ClusterCommunicationService messaging,
-            @Reference(name = "cluster") ClusterService cluster,
-            @Reference(name = "codec") ExampleCodec codec) {
+            @Reference(name = "cluster") ClusterService cluster, @Reference(name = "codec") ExampleCodec codec) {
         this.messaging = messaging;
         this.cluster = cluster;
         this.codec = codec;
     }
 
-    /** @return this run's epoch */
-    public long epoch() {
-        return epoch;
+    /**
+     * Sends one message one way to one node (this node too), on {@value ExampleSubjects#MESSAGE}.
+     *
+     * @param to the receiving node
+     * @param text the text
+     * @return what was sent
+     * @throws IllegalStateException if Cohort refused it: the node is not ACTIVE (there is no stream to
+     *     it), its outbound queue is full, or the message is larger than a frame. Cohort does not retry.
+     */
+    public Sent send(NodeId to, String text) {
+        long seq = nextSeq.getAndIncrement();
+        byte[] payload = codec.encode(message(seq, text));
+        if (!messaging.unicast(ExampleSubjects.MESSAGE_SUBJECT, payload, to)) {
+            throw new IllegalStateException("Cohort refused the message to " + to + ": it is "
+                    + cluster.member(to).map(member -> member.state().toString()).orElse("not a member")
+                    + ", or its outbound queue is full");
+        }
+        return new Sent(seq, payload.length);
     }
 
-    /** @return this node's id */
-    public NodeId localId() {
-        return cluster.localMember().id();
+    /**
+     * Sends one message one way to every other ACTIVE member, on {@value ExampleSubjects#MESSAGE}.
+     * Cohort does not say which nodes a broadcast reached: a member that goes INACTIVE meanwhile misses it.
+     *
+     * @param text the text
+     * @return what was sent
+     */
+    public Sent broadcast(String text) {
+        long seq = nextSeq.getAndIncrement();
+        byte[] payload = codec.encode(message(seq, text));
+        messaging.broadcast(ExampleSubjects.MESSAGE_SUBJECT, payload);
+        return new Sent(seq, payload.length);
     }
 
-    /** @return every member but this node, ACTIVE or not, in id order */
-    public List<NodeId> otherMembers() {
-        return cluster.members().stream().filter(member -> !member.isLocal()).map(ClusterMember::id).toList();
+    /**
+     * Sends a request to one node on {@value ExampleSubjects#ECHO}; its EchoResponder answers.
+     *
+     * @param to the receiving node
+     * @param text the text
+     * @param timeout how long to wait for the reply; positive
+     * @return the reply; or a future failed with a MessagingException (timeout, node unreachable, no
+     *     handler there, the handler failed...) or a SerializationException for a reply that is not an
+     *     ExampleMessage. It completes on Cohort's reply thread: do not block in what you chain to it.
+     */
+    public CompletableFuture<ExampleMessage> request(NodeId to, String text, Duration timeout) {
+        ExampleMessage request = message(nextSeq.getAndIncrement(), text);
+        // The typed overload encodes on this thread and decodes the reply on arrival.
+        return messaging.sendAndReceive(ExampleSubjects.ECHO_SUBJECT, request, codec::encode, codec::decode, to,
+                timeout);
     }
 
-    /** @return the members but this node that are ACTIVE now, in id order */
+    /** @return the members but this node that are ACTIVE now, in id order: who a broadcast goes to */
     public List<NodeId> activeOtherMembers() {
         return cluster.members().stream().filter(member -> !member.isLocal() && member.state() == NodeState.ACTIVE)
                 .map(ClusterMember::id).toList();
     }
 
-    /**
-     * Sends one message one way to one node, on subject {@value ExampleSubjects#MESSAGE}.
-     *
-     * @param lane the lane, numbered per receiving node
-     * @param to the receiving node (this node too)
-     * @param text the text
-     * @param padding filler, or null
-     * @return what happened
-     * @throws IllegalArgumentException if the text is too long
-     */
-    public Outcome unicast(String lane, NodeId to, String text, byte[] padding) {
-        Lane counter = lane(lane, to.id());
-        synchronized (counter) {
-            long seq = counter.next;
-            byte[] bytes;
-            try {
-                bytes = codec.encode(message(lane, seq, text, padding));
-            } catch (SerializationException e) {
-                return new Outcome(lane, 0, 0, List.of(to), Refusal.NOT_SERIALIZABLE, e.getMessage());
-            }
-            if (!messaging.unicast(ExampleSubjects.MESSAGE_SUBJECT, bytes, to)) {
-                Refusal refusal = whyRefused(to);
-                return new Outcome(lane, 0, bytes.length, List.of(to), refusal, describe(refusal, to));
-            }
-            counter.next++;
-            return new Outcome(lane, seq, bytes.length, List.of(to), null, null);
-        }
-    }
-
-    /**
-     * Sends one message one way to every other ACTIVE member, on subject {@value ExampleSubjects#MESSAGE}.
-     *
-     * @param lane the lane, numbered once for all receivers
-     * @param text the text
-     * @param padding filler, or null
-     * @return what happened; {@code to} lists the members ACTIVE when it was sent
-     * @throws IllegalArgumentException if the text is too long
-     */
-    public Outcome broadcast(String lane, String text, byte[] padding) {
-        Lane counter = lane(lane, "*");
-        synchronized (counter) {
-            List<NodeId> recipients = activeOtherMembers();
-            if (recipients.isEmpty()) {
-                return new Outcome(lane, 0, 0, recipients, Refusal.NO_ACTIVE_MEMBER, "no other member is ACTIVE");
-            }
-            long seq = counter.next;
-            byte[] bytes;
-            try {
-                bytes = codec.encode(message(lane, seq, text, padding));
-            } catch (SerializationException e) {
-                return new Outcome(lane, 0, 0, recipients, Refusal.NOT_SERIALIZABLE, e.getMessage());
-            }
-            messaging.broadcast(ExampleSubjects.MESSAGE_SUBJECT, bytes);
-            counter.next++;
-            return new Outcome(lane, seq, bytes.length, recipients, null, null);
-        }
-    }
-
-    /**
-     * Sends one request to one node on subject {@value ExampleSubjects#ECHO}; its reply must carry this
-     * run's epoch and the request's number, from that node.
-     *
-     * @param lane the lane, numbered per receiving node
-     * @param to the receiving node
-     * @param text the text
-     * @param padding filler, or null
-     * @param timeout how long to wait for the reply; positive
-     * @return the request, or empty if it could not be serialized (it then used no number)
-     * @throws IllegalArgumentException if the text is too long or the timeout not positive
-     */
-    public Optional<Request> request(String lane, NodeId to, String text, byte[] padding, Duration timeout) {
-        Lane counter = lane(lane, to.id());
-        synchronized (counter) {
-            long seq = counter.next;
-            byte[] bytes;
-            try {
-                bytes = codec.encode(message(lane, seq, text, padding));
-            } catch (SerializationException e) {
-                return Optional.empty();
-            }
-            CompletableFuture<byte[]> reply = messaging.sendAndReceive(ExampleSubjects.ECHO_SUBJECT, bytes, to,
-                    timeout);
-            counter.next++;
-            return Optional.of(new Request(seq, bytes.length, reply.thenApply(codec::decode)
-                    .thenApply(answer -> checked(answer, to, seq))));
-        }
-    }
-
-    private ExampleMessage checked(ExampleMessage reply, NodeId from, long seq) {
-        if (!reply.origin().equals(from.id()) || reply.epoch() != epoch || reply.seq() != seq
-                || !reply.lane().equals(ExampleSubjects.LANE_ECHO_REPLY)) {
-            throw new MismatchedReplyException("expected the reply to request " + seq + " from " + from
-                    + ", got " + reply);
-        }
-        return reply;
-    }
-
-    /** Why Cohort refused a message to a node, as far as membership tells. */
-    public Refusal whyRefused(NodeId to) {
-        Optional<ClusterMember> member = cluster.member(to);
-        if (member.isEmpty()) {
-            return Refusal.NOT_A_MEMBER;
-        }
-        return member.get().state() == NodeState.ACTIVE ? Refusal.QUEUE_FULL_OR_TOO_LARGE : Refusal.NO_STREAM;
-    }
-
-    private static String describe(Refusal refusal, NodeId to) {
-        return switch (refusal) {
-            case NOT_A_MEMBER -> to + " is not a member of the cluster";
-            case NO_STREAM -> to + " is INACTIVE: there is no stream to it";
-            case QUEUE_FULL_OR_TOO_LARGE -> "the outbound queue to " + to + " is full, or the message is larger "
-                    + "than message.max.bytes";
-            case NO_ACTIVE_MEMBER -> "no other member is ACTIVE";
-            case NOT_SERIALIZABLE -> "the message cannot be serialized";
-        };
-    }
-
-    private ExampleMessage message(String lane, long seq, String text, byte[] padding) {
-        return new ExampleMessage(localId().id(), epoch, lane, seq, System.currentTimeMillis(), System.nanoTime(),
-                text, padding);
-    }
-
-    private Lane lane(String lane, String to) {
-        String key = lane + ">" + to;
-        Lane counter = lanes.get(key);
-        if (counter != null) {
-            return counter;
-        }
-        if (lanes.size() >= MAX_LANES) {
-            throw new IllegalStateException("this sender numbers " + MAX_LANES + " lanes already; refused " + key);
-        }
-        return lanes.computeIfAbsent(key, k -> new Lane());
+    private ExampleMessage message(long seq, String text) {
+        return new ExampleMessage(cluster.localMember().id().id(), seq, text);
     }
 }

@@ -12,10 +12,10 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.send.ExampleSender;
 
-/** {@code example:broadcast TEXT...}: one typed message to every other ACTIVE member. */
+/** {@code example:broadcast TEXT...}: one typed message to every other ACTIVE member; each logs it. */
 @Service
 @Command(scope = "example", name = "broadcast", description = "Sends one ExampleMessage to every other ACTIVE "
-        + "member, one way, on subject " + ExampleSubjects.MESSAGE)
+        + "member, one way, on subject " + ExampleSubjects.MESSAGE + "; each receiver logs it")
 public class BroadcastCommand extends ExampleAction {
 
     @Argument(index = 0, name = "text", required = true, multiValued = true, description = "The text to send")
@@ -26,19 +26,19 @@ public class BroadcastCommand extends ExampleAction {
 
     @Override
     Object compute() {
-        ExampleSender.Outcome outcome = require(sender, "The example sender")
-                .broadcast(ExampleSubjects.LANE_BROADCAST, String.join(" ", text), null);
-        if (!outcome.sent()) {
-            throw new IllegalStateException("not sent (" + outcome.refusal() + "): " + outcome.detail());
+        ExampleSender examples = require(sender, "The example sender");
+        // Cohort's broadcast does not tell which nodes it reached: these are ACTIVE just before.
+        List<NodeId> to = examples.activeOtherMembers();
+        if (to.isEmpty()) {
+            throw new IllegalStateException("not sent: no other member is ACTIVE");
         }
+        ExampleSender.Sent sent = examples.broadcast(String.join(" ", text));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("sent", true);
-        // Cohort's broadcast does not tell which nodes it reached: these were ACTIVE just before.
-        result.put("to", outcome.to().stream().map(NodeId::id).toList());
+        result.put("to", to.stream().map(NodeId::id).toList());
         result.put("subject", ExampleSubjects.MESSAGE);
-        result.put("lane", outcome.lane());
-        result.put("seq", outcome.seq());
-        result.put("bytes", outcome.bytes());
+        result.put("seq", sent.seq());
+        result.put("bytes", sent.bytes());
         return result;
     }
 
@@ -46,8 +46,8 @@ public class BroadcastCommand extends ExampleAction {
     void print(Object result, PrintStream out) {
         Map<?, ?> sent = (Map<?, ?>) result;
         List<?> to = (List<?>) sent.get("to");
-        out.println("Broadcast ExampleMessage #" + sent.get("seq") + " of lane " + sent.get("lane") + " ("
-                + sent.get("bytes") + " bytes) on " + sent.get("subject") + " to the " + to.size()
-                + " other ACTIVE member(s): " + String.join(", ", to.stream().map(String::valueOf).toList()));
+        out.println("Broadcast ExampleMessage #" + sent.get("seq") + " (" + sent.get("bytes") + " bytes) on "
+                + sent.get("subject") + " to the " + to.size() + " other ACTIVE member(s): "
+                + String.join(", ", to.stream().map(String::valueOf).toList()));
     }
 }

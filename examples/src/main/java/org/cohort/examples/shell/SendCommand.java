@@ -13,10 +13,10 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.send.ExampleSender;
 
-/** {@code example:send NODE TEXT...}: one typed message, one way, to one node. */
+/** {@code example:send NODE TEXT...}: one typed message, one way, to one node; the receiver logs it. */
 @Service
 @Command(scope = "example", name = "send", description = "Sends one ExampleMessage to a node, one way, on subject "
-        + ExampleSubjects.MESSAGE + " (a refusal is an error, with its reason)")
+        + ExampleSubjects.MESSAGE + "; the receiver logs it (a refusal is an error, with its reason)")
 public class SendCommand extends ExampleAction {
 
     @Argument(index = 0, name = "node", required = true, description = "The receiving node's id (this node too)")
@@ -26,31 +26,27 @@ public class SendCommand extends ExampleAction {
     @Argument(index = 1, name = "text", required = true, multiValued = true, description = "The text to send")
     List<String> text;
 
+    // Optional, so that the command says what is missing instead of not existing at all.
     @Reference(optional = true)
     ExampleSender sender;
 
     @Override
     Object compute() {
         NodeId to = member(node);
-        ExampleSender.Outcome outcome = require(sender, "The example sender")
-                .unicast(ExampleSubjects.LANE_SEND, to, String.join(" ", text), null);
-        if (!outcome.sent()) {
-            throw new IllegalStateException("not sent to " + to + " (" + outcome.refusal() + "): " + outcome.detail());
-        }
+        ExampleSender.Sent sent = require(sender, "The example sender").send(to, String.join(" ", text));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("sent", true);
         result.put("node", to.id());
         result.put("subject", ExampleSubjects.MESSAGE);
-        result.put("lane", outcome.lane());
-        result.put("seq", outcome.seq());
-        result.put("bytes", outcome.bytes());
+        result.put("seq", sent.seq());
+        result.put("bytes", sent.bytes());
         return result;
     }
 
     @Override
     void print(Object result, PrintStream out) {
         Map<?, ?> sent = (Map<?, ?>) result;
-        out.println("Sent ExampleMessage #" + sent.get("seq") + " of lane " + sent.get("lane") + " (" + sent.get("bytes")
-                + " bytes) to " + sent.get("node") + " on " + sent.get("subject"));
+        out.println("Sent ExampleMessage #" + sent.get("seq") + " (" + sent.get("bytes") + " bytes) to "
+                + sent.get("node") + " on " + sent.get("subject"));
     }
 }

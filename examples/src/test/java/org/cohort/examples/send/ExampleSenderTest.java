@@ -4,160 +4,93 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.NoRemoteHandlerException;
-import org.cohort.api.messaging.NodeUnreachableException;
-import org.cohort.api.messaging.RemoteHandlerFailureException;
+import org.cohort.api.serialization.SerializationException;
+import org.cohort.api.serialization.SerializationService;
 import org.cohort.examples.message.ExampleCodec;
 import org.cohort.examples.message.ExampleMessage;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.receive.EchoResponder;
-import org.cohort.examples.receive.MessageReceiver;
-import org.cohort.examples.receive.ReceiveLedger;
-import org.cohort.examples.receive.StallGate;
+import org.cohort.examples.receive.MessageLogger;
 import org.cohort.examples.testing.Fakes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The sender and the whiteboard handlers wired through an in-memory stand-in for Cohort's messaging. */
+/** The example end to end on in-memory messaging: codec, sender, both whiteboard handlers. */
 class ExampleSenderTest {
 
-    private static final NodeId N2 = NodeId.of("node-2");
+    private static final NodeId N1 = NodeId.of("node-1");
     private static final NodeId N3 = NodeId.of("node-3");
-    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private final Fakes.Cluster cluster = new Fakes.Cluster(3);
+    private final SerializationService serialization = Fakes.serialization();
+    private final ExampleCodec codec = new ExampleCodec(serialization);
+    private final Fakes.Cluster cluster = new Fakes.Cluster(3, 2);
     private final Fakes.Messaging messaging = new Fakes.Messaging(cluster);
-    private final ExampleCodec codec = new ExampleCodec(Fakes.serialization());
-    private final ReceiveLedger ledger = new ReceiveLedger();
     private final ExampleSender sender = new ExampleSender(messaging, cluster, codec);
 
     ExampleSenderTest() {
-        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageReceiver(codec, ledger, new StallGate()));
-        // Every request reaches this one responder, which answers as node-2.
-        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, ledger, new Fakes.Cluster(3, 2), new StallGate()));
-    }
-
-    @AfterEach
-    void close() {
-        codec.close();
-    }
-
-    private ReceiveLedger.LaneFigures lane(String name) {
-        return ledger.snapshot().lanes().stream().filter(lane -> lane.lane().equals(name)).findFirst().orElseThrow();
+        messaging.handlers.put(ExampleSubjects.MESSAGE_SUBJECT, new MessageLogger(codec));
+        messaging.handlers.put(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, cluster));
     }
 
     @Test
-    void unicastLanesAreNumberedPerReceiver() {
-        assertThat(sender.unicast("send", N2, "a", null).seq()).isEqualTo(1);
-        assertThat(sender.unicast("send", N2, "b", null).seq()).isEqualTo(2);
-        assertThat(sender.unicast("send", N3, "c", null).seq()).isEqualTo(1);
-
-        ExampleMessage first = codec.decode(messaging.payloads("unicast").get(0));
-        assertThat(first.origin()).isEqualTo("node-1");
-        assertThat(first.epoch()).isEqualTo(sender.epoch());
-        assertThat(first.lane()).isEqualTo("send");
-        assertThat(first.text()).isEqualTo("a");
-        assertThat(ledger.snapshot().last()).extracting(ReceiveLedger.Arrival::text).containsExactly("a", "b", "c");
+    void theTypeIsRegisteredInTheSiblingRangeAndRoundTrips() {
+        assertThat(serialization.registeredTypes()).containsEntry(ExampleMessage.TYPE_ID,
+                ExampleMessage.class.getName());
+        assertThat(ExampleMessage.TYPE_ID).isBetween(SerializationService.FIRST_APPLICATION_TYPE_ID,
+                SerializationService.LAST_APPLICATION_TYPE_ID);
+        ExampleMessage message = new ExampleMessage("node-1", 7, "hello wörld");
+        assertThat(codec.decode(codec.encode(message))).isEqualTo(message);
+        assertThatThrownBy(() -> codec.decode(new byte[] {1, 2, 3})).isInstanceOf(SerializationException.class);
     }
 
     @Test
-    void aRefusedUnicastUsesNoNumberAndSaysWhy() {
-        messaging.refuse.add(N2);
-        ExampleSender.Outcome full = sender.unicast("send", N2, "a", null);
-        messaging.refuse.clear();
-        cluster.set("node-2", NodeState.INACTIVE);
-        ExampleSender.Outcome down = sender.unicast("send", N2, "a", null);
-        ExampleSender.Outcome stranger = sender.unicast("send", NodeId.of("node-9"), "a", null);
-
-        assertThat(full.sent()).isFalse();
-        assertThat(full.refusal()).isEqualTo(ExampleSender.Refusal.QUEUE_FULL_OR_TOO_LARGE);
-        assertThat(full.seq()).isZero();
-        assertThat(down.refusal()).isEqualTo(ExampleSender.Refusal.NO_STREAM);
-        assertThat(down.detail()).contains("INACTIVE");
-        assertThat(stranger.refusal()).isEqualTo(ExampleSender.Refusal.NOT_A_MEMBER);
-
-        cluster.set("node-2", NodeState.ACTIVE);
-        assertThat(sender.unicast("send", N2, "b", null).seq()).isEqualTo(1);
-        assertThat(lane("send").gaps()).isZero();
+    void aMalformedMessageIsRefusedOnBothSides() {
+        assertThatThrownBy(() -> new ExampleMessage("not a node id", 1, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExampleMessage("node-1", 0, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExampleMessage("node-1", 1, "x".repeat(ExampleMessage.MAX_TEXT_CHARS + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void aBroadcastGoesToTheActiveMembersOnOneLane() {
-        ExampleSender.Outcome first = sender.broadcast("broadcast", "a", new byte[10]);
-        cluster.set("node-3", NodeState.INACTIVE);
-        ExampleSender.Outcome second = sender.broadcast("broadcast", "b", null);
+    void sendsAndBroadcastsNumberedMessagesFromThisNode() {
+        ExampleSender.Sent first = sender.send(N1, "hello");
+        ExampleSender.Sent second = sender.broadcast("hi all");
 
-        assertThat(first.to()).containsExactly(N2, N3);
-        assertThat(second.to()).containsExactly(N2);
-        assertThat(second.seq()).isEqualTo(2);
-        assertThat(ledger.snapshot().senders()).containsExactly(new ReceiveLedger.SenderFigures("node-1", 2, 10));
-
-        cluster.set("node-2", NodeState.INACTIVE);
-        ExampleSender.Outcome none = sender.broadcast("broadcast", "c", null);
-        assertThat(none.refusal()).isEqualTo(ExampleSender.Refusal.NO_ACTIVE_MEMBER);
-        assertThat(messaging.payloads("broadcast")).hasSize(2);
-    }
-
-    @Test
-    void aRequestIsAnsweredWithATypedReplyForThatVeryRequest() {
-        ExampleSender.Request first = sender.request("load-request", N2, "ping", new byte[100], TIMEOUT).orElseThrow();
-        ExampleSender.Request second = sender.request("load-request", N2, "ping", null, TIMEOUT).orElseThrow();
-
-        ExampleMessage reply = second.reply().join();
         assertThat(first.seq()).isEqualTo(1);
         assertThat(second.seq()).isEqualTo(2);
-        assertThat(reply.lane()).isEqualTo(ExampleSubjects.LANE_ECHO_REPLY);
-        assertThat(reply.seq()).isEqualTo(2);
-        assertThat(reply.epoch()).isEqualTo(sender.epoch());
-        assertThat(reply.padding()).isNull();
-        assertThat(lane("load-request").received()).isEqualTo(2);
-        assertThat(lane("load-request").subject()).isEqualTo(ExampleSubjects.ECHO);
+        assertThat(codec.decode(messaging.payloads("unicast").get(0))).isEqualTo(new ExampleMessage("node-2", 1, "hello"));
+        assertThat(first.bytes()).isEqualTo(messaging.payloads("unicast").get(0).length);
+        assertThat(codec.decode(messaging.payloads("broadcast").get(0)).text()).isEqualTo("hi all");
+        assertThat(sender.activeOtherMembers()).containsExactly(N1, N3);
     }
 
     @Test
-    void aReplyFromAnotherNodeThanAskedIsRefused() {
-        ExampleSender.Request request = sender.request("load-request", N3, "ping", null, TIMEOUT).orElseThrow();
-        assertThatThrownBy(() -> request.reply().join()).isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(ExampleSender.MismatchedReplyException.class);
-    }
-
-    @Test
-    void requestFailuresComeBackAsCohortsExceptions() {
-        messaging.refuse.add(N2);
-        assertThatThrownBy(() -> sender.request("r", N2, "x", null, TIMEOUT).orElseThrow().reply().join())
-                .hasCauseInstanceOf(NodeUnreachableException.class);
-        messaging.handlers.remove(ExampleSubjects.ECHO_SUBJECT);
-        assertThatThrownBy(() -> sender.request("r", N3, "x", null, TIMEOUT).orElseThrow().reply().join())
-                .hasCauseInstanceOf(NoRemoteHandlerException.class);
-    }
-
-    @Test
-    void garbageIsCountedAndAGarbageRequestFails() {
-        assertThat(new MessageReceiver(codec, ledger, new StallGate()).handle(new byte[] {1, 2, 3})).isNull();
-        assertThatThrownBy(() -> messaging.sendAndReceive(ExampleSubjects.ECHO_SUBJECT, new byte[] {9}, N2, TIMEOUT)
-                .join()).hasCauseInstanceOf(RemoteHandlerFailureException.class);
-        assertThat(ledger.snapshot().totals().undecodable()).isEqualTo(2);
-    }
-
-    @Test
-    void everyRunHasItsOwnEpoch() {
-        ExampleSender restarted = new ExampleSender(messaging, cluster, codec);
-        sender.unicast("send", N2, "a", null);
-        restarted.unicast("send", N2, "b", null);
-        assertThat(restarted.epoch()).isNotEqualTo(sender.epoch());
-        assertThat(lane("send").epochChanges()).isEqualTo(1);
-        assertThat(lane("send").duplicates()).isZero();
-    }
-
-    @Test
-    void membersAreListedWithoutThisNode() {
+    void aRefusedSendSaysWhy() {
         cluster.set("node-3", NodeState.INACTIVE);
-        assertThat(sender.otherMembers()).isEqualTo(List.of(N2, N3));
-        assertThat(sender.activeOtherMembers()).isEqualTo(List.of(N2));
-        assertThat(sender.localId()).isEqualTo(NodeId.of("node-1"));
+
+        assertThatThrownBy(() -> sender.send(N3, "hello")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("node-3").hasMessageContaining("INACTIVE");
+        assertThat(sender.activeOtherMembers()).containsExactly(N1);
+    }
+
+    @Test
+    void aRequestGetsTheEchoFromTheAnsweringNode() throws Exception {
+        ExampleMessage reply = sender.request(N1, "ping", TIMEOUT).get(5, TimeUnit.SECONDS);
+
+        // The fake delivers to this node's responder, so the reply comes from node-2.
+        assertThat(reply).isEqualTo(new ExampleMessage("node-2", 1, "ping"));
+    }
+
+    @Test
+    void aRequestWithoutAHandlerFailsWithTheReason() {
+        messaging.handlers.remove(ExampleSubjects.ECHO_SUBJECT);
+
+        assertThatThrownBy(() -> sender.request(N1, "ping", TIMEOUT).get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoRemoteHandlerException.class);
     }
 }

@@ -123,7 +123,7 @@ public class ChurnFaultsIT {
         Instant boot = NodeLog.read(script.log(3)).clusterStarted(back).orElseThrow();
         Instant active = clock.awaitAllActive(ALL, new int[] {3}, back, DEADLINE);
         if (byConfiguration) {
-            load.install(3); // a fresh node: the example feature is installed again
+            load.install(3); // a fresh node: the test-tools feature is installed again
         }
         long rejoin = MembershipClock.millis(boot, active);
         report("churn round " + round + " (" + (byConfiguration ? "remove/add" : "stop/start") + "): rejoined "

@@ -8,7 +8,8 @@ import org.cohort.itests.ClusterScript;
 import org.cohort.itests.MiniJson;
 
 /**
- * The example bundle's background load on the nodes of a scenario: unicast, broadcast and request/reply
+ * The test tools' background load on the nodes of a scenario (feature cohort-test-tools; its commands
+ * keep the example: scope): unicast, broadcast and request/reply
  * from each node to every other member at once, rate- and window-limited so that a 2-core host running
  * three nodes copes (the request load keeps at most 10,000 requests waiting).
  */
@@ -34,15 +35,15 @@ public final class ExampleLoad {
         this.script = script;
     }
 
-    /** Installs the example feature on node K (a restarted node keeps it) and waits for its commands. */
+    /** Installs the test-tools feature on node K (a restarted node keeps it) and waits for its commands. */
     public void install(int k) throws Exception {
-        script.cli(k, "feature:install", "cohort-example");
+        script.cli(k, "feature:install", "cohort-test-tools");
         awaitCommands(k);
     }
 
-    /** Waits until node K's example commands answer (after a start, the feature comes back by itself). */
+    /** Waits until node K's load commands answer (after a start, the feature comes back by itself). */
     public void awaitCommands(int k) {
-        await("example: commands on node " + k).atMost(READY).pollInterval(Duration.ofMillis(500))
+        await("the load commands on node " + k).atMost(READY).pollInterval(Duration.ofMillis(500))
                 .until(() -> script.runAllowingFailure("cli", Integer.toString(k), "example:load-status")
                         .exitValue() == 0);
     }

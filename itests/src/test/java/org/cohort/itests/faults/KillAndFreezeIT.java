@@ -13,7 +13,7 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * Scenarios 2 and 3 of the fault suite, on one three-node cluster while every node's example load keeps
+ * Scenarios 2 and 3 of the fault suite, on one three-node cluster while every node's test-tools load keeps
  * unicast, broadcast and request/reply flowing to every other node:
  *
  * <ul>

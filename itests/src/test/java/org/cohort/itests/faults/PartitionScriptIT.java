@@ -28,7 +28,7 @@ import org.junit.Test;
 /**
  * Network partitions on a real network: {@code scripts/cluster.sh up 3 --netns} puts each node in a
  * network namespace of its own, and {@code cut}/{@code heal} drop packets silently in the switch between
- * them, so a partition is found only by the heartbeats' silence. While the example bundle's loads keep
+ * them, so a partition is found only by the heartbeats' silence. While the test tools' loads keep
  * unicast, broadcast and request/reply flowing between all nodes:
  *
  * <ol>
@@ -312,7 +312,7 @@ public class PartitionScriptIT {
         }
     }
 
-    // ---- the example feature and its loads -------------------------------------------------------
+    // ---- the test-tools feature and its loads ----------------------------------------------------
 
     /** Received load messages per (sender, lane) on node K. */
     private Map<String, Long> lanes(int k) throws Exception {

@@ -16,7 +16,7 @@ import org.junit.After;
 import org.junit.Test;
 
 /**
- * Scenario 5 (-Pfaults): a slow consumer. Node 3's example handlers block for 20 s ({@code example:stall
+ * Scenario 5 (-Pfaults): a slow consumer. Node 3's test-tools handlers block for 20 s ({@code example:stall
  * 20}) while nodes 1 and 2 send it unicasts as fast as their load allows, on top of every node's usual
  * load. The senders' heap stays bounded (its peak is sampled with jstat and printed), node 3 refuses what
  * its subjects' backlogs cannot hold and counts it, the requests to it fail in time, heartbeats keep every
@@ -31,6 +31,9 @@ public class SlowConsumerFaultsIT {
     private static final int FLOOD_SIZE = 1_024;
     /** Karaf's heap limit in cluster.sh (-Xmx512M). */
     private static final long MAX_HEAP_KIB = 512 * 1024;
+    /** The subjects of the test tools' one-way load and request load. */
+    private static final String MESSAGE = "cohort.testtools.message";
+    private static final String ECHO = "cohort.testtools.echo";
 
     private final ClusterScript script = new ClusterScript("faults-slow-consumer-it");
     private final ExampleLoad load = new ExampleLoad(script);
@@ -81,7 +84,7 @@ public class SlowConsumerFaultsIT {
             heapBefore.put(k, nodes.get(k - 1).heapUsedKiB());
             heaps.add(new HeapSampler(nodes.get(k - 1).pid()));
         }
-        long refusedBefore = ExampleLoad.number(subject(3, "example.message"), "refused");
+        long refusedBefore = ExampleLoad.number(subject(3, MESSAGE), "refused");
 
         // The flood: nodes 1 and 2 send node 3 unicasts as fast as the load goes, in place of their usual
         // unicast load; node 3's handlers then block.
@@ -96,8 +99,8 @@ public class SlowConsumerFaultsIT {
                         "--json"))).get("stalled")));
         Instant released = Instant.now();
         Map<String, Object> stall = asMap(MiniJson.parse(script.cli(3, "example:stall", "--json")));
-        Map<String, Object> backlog = subject(3, "example.message");
-        Map<String, Object> echo = subject(3, "example.echo");
+        Map<String, Object> backlog = subject(3, MESSAGE);
+        Map<String, Object> echo = subject(3, ECHO);
 
         // Traffic resumes: node 3 takes node 1's broadcasts (the flood may be over by now) and answers
         // node 1's requests again.
@@ -116,7 +119,7 @@ public class SlowConsumerFaultsIT {
         Map<String, Object> flood1 = load.status(1, "unicast");
         Map<String, Object> requests1 = load.status(1, "request");
         report("slow consumer: node-3 stalled " + STALL_SECONDS + " s; stall figures " + stall);
-        report("slow consumer: node-3 example.message " + backlog + "; example.echo " + echo);
+        report("slow consumer: node-3 " + MESSAGE + " " + backlog + "; " + ECHO + " " + echo);
         report("slow consumer: node-1 flood to node-3: sent " + flood1.get("sent") + " at " + flood1.get("sentPerSecond")
                 + "/s, refused " + flood1.get("refusedByReason") + "; node-1 requests: failures "
                 + requests1.get("failuresByType"));

@@ -1,0 +1,30 @@
+package org.cohort.testtools.shell;
+
+import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.CommandLine;
+import org.apache.karaf.shell.api.console.Completer;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.cohort.api.cluster.ClusterMember;
+import org.cohort.api.cluster.ClusterService;
+
+/** Completes the ids of the cluster's members, as ClusterService lists them. */
+@Service
+public class NodeIdCompleter implements Completer {
+
+    @Reference(optional = true)
+    ClusterService cluster;
+
+    @Override
+    public int complete(Session session, CommandLine commandLine, List<String> candidates) {
+        StringsCompleter ids = new StringsCompleter();
+        if (cluster != null) {
+            for (ClusterMember member : cluster.members()) {
+                ids.getStrings().add(member.id().id());
+            }
+        }
+        return ids.complete(session, commandLine, candidates);
+    }
+}
