@@ -26,7 +26,7 @@ public final class CommandJson {
                     .addSerializer(double.class, new FiniteOrNull<>(Double.class))
                     .addSerializer(Float.class, new FiniteOrNull<>(Float.class))
                     .addSerializer(float.class, new FiniteOrNull<>(Float.class)))
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private CommandJson() {
     }
@@ -50,7 +50,7 @@ public final class CommandJson {
      *
      * @param text the JSON
      * @return objects as ordered maps, arrays as lists, whole numbers as Long, other numbers as Double
-     * @throws IllegalArgumentException if the text is not one JSON value
+     * @throws IllegalArgumentException if the text is not one JSON value (surrounding white space aside)
      */
     public static Object read(String text) {
         try {

@@ -54,5 +54,7 @@ class CommandJsonTest {
     void refusesWhatIsNotJson() {
         assertThatThrownBy(() -> CommandJson.read("{\"a\":NaN}")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not JSON: ");
+        assertThatThrownBy(() -> CommandJson.read("{\"a\":1} and more")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(CommandJson.read("\n [1] \n")).isEqualTo(List.of(1L));
     }
 }
