@@ -16,9 +16,11 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.examples.load.LoadComponent;
 import org.cohort.examples.load.LoadRun;
-import org.cohort.examples.load.LoadSettings;
 import org.cohort.examples.load.LoadSettings.Mode;
+import org.cohort.examples.load.LoadSettings;
 import org.cohort.examples.send.ExampleSender;
+import org.cohort.shell.JsonAction;
+import org.cohort.shell.NodeIdCompleter;
 
 /**
  * {@code example:load --mode M --rate R --duration S [--size B] [--timeout-ms T] [--wait] [NODE...]}:
@@ -29,7 +31,7 @@ import org.cohort.examples.send.ExampleSender;
 @Command(scope = "example", name = "load", description = "Starts a bounded background load of ExampleMessages "
         + "(one per mode at a time): unicast or request to the NODEs in turn (default: every other member), or "
         + "broadcast")
-public class LoadCommand extends ExampleAction {
+public class LoadCommand extends JsonAction {
 
     @Option(name = "-m", aliases = "--mode", required = true, description = "unicast, broadcast or request")
     @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
@@ -65,7 +67,7 @@ public class LoadCommand extends ExampleAction {
     ExampleSender sender;
 
     @Override
-    Object compute() throws InterruptedException {
+    protected Object compute() throws InterruptedException {
         Mode loadMode = Mode.parse(mode);
         List<NodeId> targets = new ArrayList<>();
         if (nodes != null) {
@@ -91,7 +93,7 @@ public class LoadCommand extends ExampleAction {
 
     @Override
     @SuppressWarnings("unchecked")
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<String, Object> figures = (Map<String, Object>) result;
         if (await) {
             FigureTable.print(figures, out);
