@@ -39,6 +39,7 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.shell.CommandJson;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -220,7 +221,7 @@ public class OperateIT {
             await("cluster:stats and both JMX reads agree").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         Map<String, Object> before = attributes(platform(), cluster);
-                        Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(command("cluster:stats --json")))
+                        Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) CommandJson.read(command("cluster:stats --json")))
                                 .get("node");
                         Map<String, Object> overKarafsConnector = attributes(remote, cluster);
                         Map<String, Object> after = attributes(platform(), cluster);
@@ -244,7 +245,7 @@ public class OperateIT {
         awaitMBeans();
         String ping = command("cluster:ping -c 1 node-1");
         assertTrue(ping, ping.contains("1 sent, 1 received"));
-        List<?> rows = (List<?>) MiniJson.parse(command("cluster:nodes --json"));
+        List<?> rows = (List<?>) CommandJson.read(command("cluster:nodes --json"));
         assertEquals(1, rows.size());
         Map<String, Object> expected = jmxNames((Map<?, ?>) rows.get(0));
         assertNotNull("a round trip was measured", expected.get("LastRttMicros"));
@@ -305,7 +306,7 @@ public class OperateIT {
     @SuppressWarnings("unchecked")
     private Map<String, Map<String, Object>> subjects() throws Exception {
         Map<String, Map<String, Object>> bySubject = new LinkedHashMap<>();
-        for (Object row : (List<Object>) MiniJson.parse(command("cluster:subjects --json"))) {
+        for (Object row : (List<Object>) CommandJson.read(command("cluster:subjects --json"))) {
             Map<String, Object> subject = (Map<String, Object>) row;
             bySubject.put((String) subject.get("subject"), subject);
         }
