@@ -1,111 +1,71 @@
 package org.cohort.bench;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Just enough JSON for the harness: writes nested maps, lists, strings and numbers; reads back the flat
- * {@code {"key": number, ...}} objects the child processes print.
+ * The harness's JSON, through Jackson: the results file (indented; a double rounded to six significant
+ * digits, a figure that is not a finite number as null) and the flat objects the child processes print.
  */
 final class Json {
 
-    private static final Pattern NUMBER_FIELD = Pattern.compile("\"([A-Za-z0-9_.-]+)\"\\s*:\\s*(-?[0-9.eE+-]+)");
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new SimpleModule("cohort-bench-json")
+                    .addSerializer(Double.class, new SixDigits())
+                    .addSerializer(double.class, new SixDigits()))
+            .enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
     }
 
-    /** Reads the numeric fields of a flat object. */
+    /** Reads the numeric fields of a flat object; other fields (null for a figure that had none) are left out. */
     static Map<String, Double> parseNumbers(String json) {
         Map<String, Double> values = new LinkedHashMap<>();
-        Matcher matcher = NUMBER_FIELD.matcher(json);
-        while (matcher.find()) {
-            values.put(matcher.group(1), Double.parseDouble(matcher.group(2)));
+        try {
+            MAPPER.readTree(json).properties().forEach(field -> {
+                if (field.getValue().isNumber()) {
+                    values.put(field.getKey(), field.getValue().doubleValue());
+                }
+            });
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("not JSON: " + json, e);
         }
         return values;
     }
 
     static String write(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(out, value, 0);
-        return out.toString();
-    }
-
-    private static void write(StringBuilder out, Object value, int indent) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof Map<?, ?> map) {
-            if (map.isEmpty()) {
-                out.append("{}");
-                return;
-            }
-            out.append("{\n");
-            List<Map.Entry<?, ?>> entries = new ArrayList<>(map.entrySet());
-            for (int i = 0; i < entries.size(); i++) {
-                pad(out, indent + 1);
-                string(out, String.valueOf(entries.get(i).getKey()));
-                out.append(": ");
-                write(out, entries.get(i).getValue(), indent + 1);
-                out.append(i + 1 < entries.size() ? ",\n" : "\n");
-            }
-            pad(out, indent);
-            out.append('}');
-        } else if (value instanceof List<?> list) {
-            boolean simple = list.stream().allMatch(v -> v instanceof Number || v instanceof String);
-            out.append('[');
-            for (int i = 0; i < list.size(); i++) {
-                if (!simple) {
-                    out.append('\n');
-                    pad(out, indent + 1);
-                }
-                write(out, list.get(i), indent + 1);
-                if (i + 1 < list.size()) {
-                    out.append(simple ? ", " : ",");
-                }
-            }
-            if (!simple && !list.isEmpty()) {
-                out.append('\n');
-                pad(out, indent);
-            }
-            out.append(']');
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            out.append(Double.isFinite(d)
-                    ? new BigDecimal(d).round(new MathContext(6)).stripTrailingZeros().toPlainString() : "null");
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else {
-            string(out, value.toString());
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static void pad(StringBuilder out, int indent) {
-        out.append("  ".repeat(indent));
-    }
+    /** A double to six significant digits, as plain decimals; NaN and the infinities as null. */
+    private static final class SixDigits extends StdSerializer<Double> {
 
-    private static void string(StringBuilder out, String text) {
-        out.append('"');
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+        SixDigits() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            if (Double.isFinite(value)) {
+                out.writeNumber(new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString());
+            } else {
+                out.writeNull();
             }
         }
-        out.append('"');
     }
 }

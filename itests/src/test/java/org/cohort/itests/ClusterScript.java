@@ -13,8 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.cohort.shell.CommandJson;
 
 /**
  * Drives {@code scripts/cluster.sh} as a user would, on a cluster folder and port range of the test's
@@ -29,9 +28,6 @@ public final class ClusterScript {
     private static final String UP_TIMEOUT_SECONDS = "300";
     /** Longer than {@link #UP_TIMEOUT_SECONDS}, so that the script gives up and says why before we do. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(6);
-    private static final Pattern NODE = Pattern.compile(
-            "\\{\"id\":\"([^\"]+)\",\"address\":\"[^\"]+\",\"state\":\"(ACTIVE|INACTIVE)\",\"local\":(true|false),"
-                    + "\"since\":\\d+,\"incarnation\":(\\d+)[^}]*\\}");
 
     public final Path root = Path.of(System.getProperty("cohort.root")).toAbsolutePath().normalize();
     public final Path clusterDir;
@@ -131,34 +127,59 @@ public final class ClusterScript {
 
     /** cluster:nodes --json on node K: node id to [state, incarnation]. */
     public Map<String, String[]> nodes(int k) throws Exception {
-        String json = cli(k, "cluster:nodes", "--json").trim();
         Map<String, String[]> nodes = new LinkedHashMap<>();
-        Matcher matcher = NODE.matcher(json);
-        while (matcher.find()) {
-            nodes.put(matcher.group(1), new String[] {matcher.group(2), matcher.group(4)});
+        for (Object row : (List<?>) CommandJson.read(cli(k, "cluster:nodes", "--json"))) {
+            Map<?, ?> node = (Map<?, ?>) row;
+            nodes.put((String) node.get("id"), new String[] {(String) node.get("state"),
+                String.valueOf(node.get("incarnation"))});
         }
         return nodes;
     }
 
-    /** A number in flat JSON text: the first {@code "key":N} after {@code "within":} (or anywhere). */
-    public static long number(String json, String within, String key) {
-        int from = within == null ? 0 : json.indexOf("\"" + within + "\":");
-        if (from < 0) {
-            throw new AssertionError("no " + within + " in " + json);
+    /**
+     * The first value named {@code key} in parsed JSON, depth first in document order: in an object, its
+     * own field, else the first of its values that holds one.
+     */
+    public static Object first(Object json, String key) {
+        if (json instanceof Map<?, ?> object) {
+            if (object.containsKey(key)) {
+                return object.get(key);
+            }
+            for (Object value : object.values()) {
+                Object found = first(value, key);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (json instanceof List<?> array) {
+            for (Object value : array) {
+                Object found = first(value, key);
+                if (found != null) {
+                    return found;
+                }
+            }
         }
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":(-?\\d+)").matcher(json);
-        if (!matcher.find(from)) {
-            throw new AssertionError("no " + key + " in " + json);
-        }
-        return Long.parseLong(matcher.group(1));
+        return null;
     }
 
-    /** A string value in flat JSON text. */
-    public static String text(String json, String key) {
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":\"([^\"]*)\"").matcher(json);
-        if (!matcher.find()) {
-            throw new AssertionError("no " + key + " in " + json);
+    /** A whole number in a command's JSON: the first {@code key} within the first {@code within} (or anywhere). */
+    public static long number(String json, String within, String key) {
+        Object tree = CommandJson.read(json);
+        Object scope = within == null ? tree : first(tree, within);
+        if (scope == null) {
+            throw new AssertionError("no " + within + " in " + json);
         }
-        return matcher.group(1);
+        if (!(first(scope, key) instanceof Number number)) {
+            throw new AssertionError("no number " + key + " in " + json);
+        }
+        return number.longValue();
+    }
+
+    /** A string value in a command's JSON: the first {@code key}. */
+    public static String text(String json, String key) {
+        if (!(first(CommandJson.read(json), key) instanceof String text)) {
+            throw new AssertionError("no text " + key + " in " + json);
+        }
+        return text;
     }
 }

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cohort.shell.CommandJson;
 import org.junit.After;
 import org.junit.Test;
 
@@ -84,7 +84,8 @@ public class ClusterScriptIT {
         String ping = run("cli", "1", "cluster:ping", "-c", "3", "node-2");
         assertTrue(ping, ping.contains("3 sent, 3 received") && ping.contains("rtt min/avg/p99"));
         String withRtt = run("cli", "1", "cluster:nodes", "--json");
-        assertTrue(withRtt, withRtt.matches("(?s).*\"id\":\"node-2\"[^}]*\"lastRttMicros\":\\d+.*"));
+        assertTrue(withRtt, ((List<?>) CommandJson.read(withRtt)).stream().map(row -> (Map<?, ?>) row)
+                .anyMatch(row -> "node-2".equals(row.get("id")) && row.get("lastRttMicros") instanceof Long));
 
         exampleAndTestToolsFeaturesInstallOnEveryNode();
         exampleMessagesArriveByUnicastAndBroadcast();
@@ -122,15 +123,13 @@ public class ClusterScriptIT {
     // ---- the example and test-tools features ----------------------------------------------------
 
     private static final Duration EXAMPLE_DEADLINE = Duration.ofSeconds(30);
-    private static final Pattern TOTALS = Pattern.compile(
-            "\"totals\":\\{\"received\":(\\d+),\"duplicates\":(\\d+),\"outOfOrder\":(\\d+),\"gaps\":(\\d+)");
-
     private static final Pattern RETURN_OF_NODE_2 = Pattern.compile(
             "Example: node-2 is INACTIVE.*Example: node-2 is ACTIVE", Pattern.DOTALL);
 
-    /** {@code example:received --json} on node K: the test tools' ledger. */
-    private String received(int k) throws Exception {
-        return run("cli", Integer.toString(k), "example:received", "--json", "--last", "20");
+    /** {@code example:received --json} on node K, parsed: the test tools' ledger. */
+    private Map<?, ?> received(int k) throws Exception {
+        return (Map<?, ?>) CommandJson.read(run("cli", Integer.toString(k), "example:received", "--json", "--last",
+                "20"));
     }
 
     /** Whether node K's log shows the example's receiver logging TEXT from SENDER. */
@@ -139,20 +138,20 @@ public class ClusterScriptIT {
                 Pattern.MULTILINE).matcher(run("logs", Integer.toString(k))).find();
     }
 
-    /** A number in flat JSON: the first {@code "name":N}. */
-    private static long number(String json, String name) {
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(name) + "\":(-?\\d+)").matcher(json);
-        assertTrue("no " + name + " in " + json, matcher.find());
-        return Long.parseLong(matcher.group(1));
+    /** A whole number in a command's JSON: the first {@code "name"} anywhere. */
+    private static long number(Object json, String name) {
+        Object tree = json instanceof String text ? CommandJson.read(text) : json;
+        assertTrue("no number " + name + " in " + json, ClusterScript.first(tree, name) instanceof Number);
+        return ((Number) ClusterScript.first(tree, name)).longValue();
     }
 
-    /** One lane's figures in example:received --json, as its JSON object (lanes have an epoch; arrivals not). */
-    private static String lane(String receivedJson, String sender, String lane) {
-        Matcher matcher = Pattern.compile("\\{\"sender\":\"" + Pattern.quote(sender) + "\",\"subject\":\"[^\"]+\",\"lane\":\""
-                + Pattern.quote(lane) + "\",\"epoch\"[^}]*\\}").matcher(receivedJson);
-        assertTrue("no lane " + lane + " from " + sender + " in " + receivedJson, matcher.find());
-        return matcher.group();
+    /** One lane's figures in example:received --json. */
+    private static Map<?, ?> lane(Map<?, ?> received, String sender, String lane) {
+        return ((List<?>) received.get("lanes")).stream().map(row -> (Map<?, ?>) row)
+                .filter(row -> sender.equals(row.get("sender")) && lane.equals(row.get("lane"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no lane " + lane + " from " + sender + " in " + received));
     }
+
 
     /**
      * feature:install cohort-example and cohort-test-tools on every node, offline from the distribution's
@@ -190,13 +189,14 @@ public class ClusterScriptIT {
     private void exampleMessagesArriveByUnicastAndBroadcast() throws Exception {
         String marker = "typed-" + System.nanoTime();
         String sent = run("cli", "1", "example:send", "--json", "node-2", marker);
-        assertTrue(sent, sent.contains("\"sent\":true") && sent.contains("\"node\":\"node-2\""));
+        Map<?, ?> sentJson = (Map<?, ?>) CommandJson.read(sent);
+        assertTrue(sent, Boolean.TRUE.equals(sentJson.get("sent")) && "node-2".equals(sentJson.get("node")));
         await("node 2 logs node 1's ExampleMessage").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> logged(2, "node-1", marker));
 
         String everyone = "everyone-" + System.nanoTime();
         String broadcast = run("cli", "3", "example:broadcast", "--json", everyone);
-        assertTrue(broadcast, broadcast.contains("\"to\":[\"node-1\",\"node-2\"]"));
+        assertEquals(broadcast, List.of("node-1", "node-2"), ((Map<?, ?>) CommandJson.read(broadcast)).get("to"));
         for (int k = 1; k <= 2; k++) {
             int receiver = k;
             await("node " + k + " logs node 3's broadcast").atMost(EXAMPLE_DEADLINE)
@@ -218,7 +218,7 @@ public class ClusterScriptIT {
     private void exampleLoadsCompleteWithoutLossDuplicatesOrReordering() throws Exception {
         String requests = run("cli", "1", "example:load", "--mode", "request", "--rate", "200", "--duration", "3",
                 "--size", "1024", "--timeout-ms", "5000", "--wait", "--json", "node-2");
-        assertTrue(requests, requests.contains("\"state\":\"FINISHED\""));
+        assertEquals(requests, "FINISHED", ClusterScript.first(CommandJson.read(requests), "state"));
         assertEquals(requests, 600, number(requests, "sent"));
         assertEquals(requests, 600, number(requests, "replies"));
         assertEquals(requests, 0, number(requests, "failures"));
@@ -232,19 +232,18 @@ public class ClusterScriptIT {
         assertEquals(unicast, 0, number(unicast, "refused"));
         await("node 3 receives the whole unicast load").atMost(EXAMPLE_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> number(lane(received(3), "node-1", "load-unicast"), "received") == 1000);
-        String loadLane = lane(received(3), "node-1", "load-unicast");
-        assertEquals(loadLane, 1, number(loadLane, "firstSeq"));
-        assertEquals(loadLane, 1000, number(loadLane, "highestSeq"));
-        assertEquals(loadLane, 0, number(loadLane, "gaps"));
+        Map<?, ?> loadLane = lane(received(3), "node-1", "load-unicast");
+        assertEquals(loadLane.toString(), 1, number(loadLane, "firstSeq"));
+        assertEquals(loadLane.toString(), 1000, number(loadLane, "highestSeq"));
+        assertEquals(loadLane.toString(), 0, number(loadLane, "gaps"));
 
-        String requestLane = lane(received(2), "node-1", "load-request");
-        assertEquals(requestLane, 600, number(requestLane, "received"));
-        assertEquals(requestLane, 0, number(requestLane, "gaps"));
+        Map<?, ?> requestLane = lane(received(2), "node-1", "load-request");
+        assertEquals(requestLane.toString(), 600, number(requestLane, "received"));
+        assertEquals(requestLane.toString(), 0, number(requestLane, "gaps"));
         for (int k = 1; k <= 3; k++) {
-            Matcher totals = TOTALS.matcher(received(k));
-            assertTrue(totals.find());
-            assertEquals("duplicates on node " + k + ": " + totals.group(), "0", totals.group(2));
-            assertEquals("out of order on node " + k + ": " + totals.group(), "0", totals.group(3));
+            Map<?, ?> totals = (Map<?, ?>) received(k).get("totals");
+            assertEquals("duplicates on node " + k + ": " + totals, 0L, totals.get("duplicates"));
+            assertEquals("out of order on node " + k + ": " + totals, 0L, totals.get("outOfOrder"));
         }
     }
 
@@ -273,7 +272,7 @@ public class ClusterScriptIT {
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> number(run("cli", "1",
                         "example:load", "--mode", "request", "--rate", "1", "--duration", "1", "--wait", "--json",
                         "node-2"), "replies") == 1);
-        String again = lane(received(2), "node-1", "load-request");
+        Map<?, ?> again = lane(received(2), "node-1", "load-request");
         assertTrue("the fresh ledger joins the lane where it stands: " + again, number(again, "firstSeq") > 600);
         assertEquals("a fresh ledger does not count what the old one saw as gaps: " + again, 0, number(again, "gaps"));
     }

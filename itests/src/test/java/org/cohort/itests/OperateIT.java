@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -34,11 +35,15 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.apache.karaf.shell.support.parsing.CommandLineImpl;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.shell.CommandJson;
+import org.cohort.shell.NodeIdCompleter;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -220,7 +225,7 @@ public class OperateIT {
             await("cluster:stats and both JMX reads agree").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         Map<String, Object> before = attributes(platform(), cluster);
-                        Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(command("cluster:stats --json")))
+                        Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) CommandJson.read(command("cluster:stats --json")))
                                 .get("node");
                         Map<String, Object> overKarafsConnector = attributes(remote, cluster);
                         Map<String, Object> after = attributes(platform(), cluster);
@@ -239,12 +244,40 @@ public class OperateIT {
         }
     }
 
+    /** Every cluster: command's --json is valid JSON (Jackson in the container, through the feature). */
+    @Test
+    public void everyClusterCommandPrintsJsonThatParses() throws Exception {
+        awaitMBeans();
+        for (String line : List.of("cluster:nodes --json", "cluster:stats --json", "cluster:config --json",
+                "cluster:subjects --json", "cluster:ping --json -c 2 node-1",
+                "cluster:send --json node-1 cohort.diag json")) {
+            String printed = command(line);
+            assertNotNull(line + ": " + printed, CommandJson.read(printed));
+        }
+        Map<?, ?> ping = (Map<?, ?>) CommandJson.read(command("cluster:ping --json -c 2 node-1"));
+        assertEquals(ping.toString(), 2L, ping.get("received"));
+        assertTrue(ping.toString(), (Long) ping.get("p99Micros") >= (Long) ping.get("minMicros"));
+    }
+
+    /** Core registers the one NodeIdCompleter for every bundle's commands: the session's registry finds it. */
+    @Test
+    public void theSharedNodeIdCompleterIsRegisteredForEveryBundle() throws Exception {
+        awaitMBeans();
+        Object completer = sessionFactory.getRegistry().getService(NodeIdCompleter.class);
+        assertNotNull("NodeIdCompleter in the shell's registry", completer);
+        List<String> candidates = new ArrayList<>();
+        String buffer = "cluster:send no";
+        ((Completer) completer).complete(null, new CommandLineImpl(new String[] {"cluster:send", "no"}, 1, 2,
+                buffer.length(), buffer), candidates);
+        assertEquals(List.of("node-1"), candidates.stream().map(String::trim).toList());
+    }
+
     @Test
     public void onePeerMBeanPerMemberHoldsTheFiguresOfClusterNodes() throws Exception {
         awaitMBeans();
         String ping = command("cluster:ping -c 1 node-1");
         assertTrue(ping, ping.contains("1 sent, 1 received"));
-        List<?> rows = (List<?>) MiniJson.parse(command("cluster:nodes --json"));
+        List<?> rows = (List<?>) CommandJson.read(command("cluster:nodes --json"));
         assertEquals(1, rows.size());
         Map<String, Object> expected = jmxNames((Map<?, ?>) rows.get(0));
         assertNotNull("a round trip was measured", expected.get("LastRttMicros"));
@@ -305,7 +338,7 @@ public class OperateIT {
     @SuppressWarnings("unchecked")
     private Map<String, Map<String, Object>> subjects() throws Exception {
         Map<String, Map<String, Object>> bySubject = new LinkedHashMap<>();
-        for (Object row : (List<Object>) MiniJson.parse(command("cluster:subjects --json"))) {
+        for (Object row : (List<Object>) CommandJson.read(command("cluster:subjects --json"))) {
             Map<String, Object> subject = (Map<String, Object>) row;
             bySubject.put((String) subject.get("subject"), subject);
         }

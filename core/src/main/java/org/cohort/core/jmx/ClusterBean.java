@@ -8,10 +8,8 @@ import java.util.Objects;
 import javax.management.openmbean.SimpleType;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.membership.MemberState;
-import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.ClusterMessaging;
 import org.cohort.core.messaging.DispatchCounters;
-import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.stats.CohortStats;
 
 /**
  * {@value #OBJECT_NAME}: this node's id and incarnation, every transport counter, the handshake refusals
@@ -72,23 +70,17 @@ public final class ClusterBean extends ReadOnlyMBean {
             Map.entry("dials", "Outbound connection attempts to members"),
             Map.entry("dialFailures", "Outbound connection attempts that ended without an admitted stream"));
 
-    private final ClusterStatus status;
-    private final MembershipView membership;
-    private final ClusterMessaging messaging;
+    private final CohortStats stats;
     private final Runnable onRead;
 
     /**
-     * @param status the running transport
-     * @param membership the membership
-     * @param messaging the dispatcher, for its counters
+     * @param stats the figures of the running cluster I/O, the same that cluster:stats reads
      * @param onRead run before every read, e.g. to bring the peer MBeans up to date
      */
-    ClusterBean(ClusterStatus status, MembershipView membership, ClusterMessaging messaging, Runnable onRead) {
+    ClusterBean(CohortStats stats, Runnable onRead) {
         super("Cohort cluster I/O on this node: identity, transport counters and dispatch counters "
-                + "(the figures of cluster:stats)", definitions(status));
-        this.status = Objects.requireNonNull(status, "status");
-        this.membership = Objects.requireNonNull(membership, "membership");
-        this.messaging = Objects.requireNonNull(messaging, "messaging");
+                + "(the figures of cluster:stats)", definitions(stats));
+        this.stats = Objects.requireNonNull(stats, "stats");
         this.onRead = Objects.requireNonNull(onRead, "onRead");
     }
 
@@ -133,7 +125,7 @@ public final class ClusterBean extends ReadOnlyMBean {
         return name.isEmpty() ? name : Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
-    private static List<Definition> definitions(ClusterStatus status) {
+    private static List<Definition> definitions(CohortStats stats) {
         List<Definition> definitions = new ArrayList<>();
         definitions.add(new Definition("NodeId", "This node's id (node.id)", SimpleType.STRING));
         definitions.add(new Definition("ClusterName", "The cluster's name (cluster.name)", SimpleType.STRING));
@@ -142,11 +134,11 @@ public final class ClusterBean extends ReadOnlyMBean {
         definitions.add(new Definition("Members", "Configured members, this node included", SimpleType.INTEGER));
         definitions.add(new Definition("ActiveMembers", "Members that are ACTIVE, this node included",
                 SimpleType.INTEGER));
-        for (String counter : status.counters().keySet()) {
+        for (String counter : stats.counters().keySet()) {
             definitions.add(new Definition(counterAttribute(counter), describe(counter), SimpleType.LONG));
         }
         definitions.add(new Definition("SendsRefused", "Sends refused, all reasons together", SimpleType.LONG));
-        for (String reason : status.handshakesRefusedByReason().keySet()) {
+        for (String reason : stats.handshakesRefusedByReason().keySet()) {
             definitions.add(new Definition(refusalAttribute(reason), "Hellos refused for reason " + reason,
                     SimpleType.LONG));
         }
@@ -166,23 +158,23 @@ public final class ClusterBean extends ReadOnlyMBean {
     Map<String, Object> values() {
         onRead.run();
         Map<String, Object> values = new LinkedHashMap<>();
-        ClusterSettings settings = status.settings();
+        ClusterSettings settings = stats.settings();
         values.put("NodeId", settings.localNodeId().id());
         values.put("ClusterName", settings.clusterName());
-        values.put("Incarnation", status.incarnation());
-        List<MemberState> members = membership.states();
+        values.put("Incarnation", stats.incarnation());
+        List<MemberState> members = stats.members();
         values.put("Members", members.size());
         values.put("ActiveMembers", (int) members.stream().filter(MemberState::isActive).count());
         long sendsRefused = 0;
-        for (Map.Entry<String, Long> counter : status.counters().entrySet()) {
+        for (Map.Entry<String, Long> counter : stats.counters().entrySet()) {
             values.put(counterAttribute(counter.getKey()), counter.getValue());
             if (counter.getKey().startsWith(SEND_REFUSED)) {
                 sendsRefused += counter.getValue();
             }
         }
         values.put("SendsRefused", sendsRefused);
-        status.handshakesRefusedByReason().forEach((reason, count) -> values.put(refusalAttribute(reason), count));
-        DispatchCounters dispatch = messaging.counters();
+        stats.handshakesRefusedByReason().forEach((reason, count) -> values.put(refusalAttribute(reason), count));
+        DispatchCounters dispatch = stats.dispatch();
         values.put("DispatchDelivered", dispatch.delivered());
         values.put("DispatchNoHandler", dispatch.noHandler());
         values.put("DispatchRejected", dispatch.rejected());

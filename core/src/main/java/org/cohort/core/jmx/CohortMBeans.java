@@ -16,10 +16,7 @@ import org.cohort.api.cluster.ClusterEventListener;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState;
-import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.ClusterMessaging;
-import org.cohort.core.messaging.RoundTripTimes;
-import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.stats.CohortStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +34,8 @@ public final class CohortMBeans implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CohortMBeans.class);
 
     private final MBeanServer server;
-    private final ClusterStatus status;
-    private final MembershipView membership;
+    private final CohortStats stats;
     private final ClusterService cluster;
-    private final RoundTripTimes roundTripTimes;
     private final ObjectName clusterName;
     private final ClusterBean clusterBean;
     private final ClusterEventListener listener = event -> reconcile();
@@ -51,25 +46,19 @@ public final class CohortMBeans implements AutoCloseable {
 
     /**
      * @param server the MBean server to register in
-     * @param status the running transport
-     * @param membership the membership the peer MBeans follow
+     * @param stats the figures the MBeans show, the same the shell reads; the peer MBeans follow its members
      * @param cluster tells of membership changes
-     * @param messaging the dispatcher, for its counters
-     * @param roundTripTimes the last round trips measured
      */
-    public CohortMBeans(MBeanServer server, ClusterStatus status, MembershipView membership, ClusterService cluster,
-            ClusterMessaging messaging, RoundTripTimes roundTripTimes) {
+    public CohortMBeans(MBeanServer server, CohortStats stats, ClusterService cluster) {
         this.server = Objects.requireNonNull(server, "server");
-        this.status = Objects.requireNonNull(status, "status");
-        this.membership = Objects.requireNonNull(membership, "membership");
+        this.stats = Objects.requireNonNull(stats, "stats");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
-        this.roundTripTimes = Objects.requireNonNull(roundTripTimes, "roundTripTimes");
         try {
             clusterName = new ObjectName(ClusterBean.OBJECT_NAME);
         } catch (MalformedObjectNameException e) {
             throw new IllegalStateException(e);
         }
-        clusterBean = new ClusterBean(status, membership, messaging, this::reconcile);
+        clusterBean = new ClusterBean(stats, this::reconcile);
     }
 
     /** Registers the cluster MBean and one MBean per member, and starts following the membership. */
@@ -90,7 +79,7 @@ public final class CohortMBeans implements AutoCloseable {
             return;
         }
         Set<NodeId> members = new LinkedHashSet<>();
-        for (MemberState member : membership.states()) {
+        for (MemberState member : stats.members()) {
             members.add(member.id());
         }
         for (NodeId gone : List.copyOf(peers.keySet())) {
@@ -102,7 +91,7 @@ public final class CohortMBeans implements AutoCloseable {
         for (NodeId member : members) {
             if (!peers.containsKey(member)) {
                 ObjectName name = PeerBean.objectName(member);
-                if (register(new PeerBean(member, status, membership, roundTripTimes, this::reconcile), name)) {
+                if (register(new PeerBean(member, stats, this::reconcile), name)) {
                     peers.put(member, name);
                     LOG.debug("JMX: registered {}", name);
                 }

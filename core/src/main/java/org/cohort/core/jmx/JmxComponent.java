@@ -2,10 +2,7 @@ package org.cohort.core.jmx;
 
 import java.lang.management.ManagementFactory;
 import org.cohort.api.cluster.ClusterService;
-import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.ClusterMessaging;
-import org.cohort.core.messaging.RoundTripTimes;
-import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.stats.CohortStats;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,13 +27,9 @@ public class JmxComponent {
 
     @Activate
     public JmxComponent(
-            @Reference(name = "status") ClusterStatus status,
-            @Reference(name = "membership") MembershipView membership,
-            @Reference(name = "cluster") ClusterService cluster,
-            @Reference(name = "messaging") ClusterMessaging messaging,
-            @Reference(name = "roundTripTimes") RoundTripTimes roundTripTimes) {
-        mbeans = new CohortMBeans(ManagementFactory.getPlatformMBeanServer(), status, membership, cluster, messaging,
-                roundTripTimes);
+            @Reference(name = "stats") CohortStats stats,
+            @Reference(name = "cluster") ClusterService cluster) {
+        mbeans = new CohortMBeans(ManagementFactory.getPlatformMBeanServer(), stats, cluster);
         mbeans.start();
     }
 

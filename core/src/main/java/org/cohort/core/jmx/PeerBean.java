@@ -11,9 +11,7 @@ import javax.management.ObjectName;
 import javax.management.openmbean.SimpleType;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState;
-import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.RoundTripTimes;
-import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.stats.CohortStats;
 import org.cohort.core.transport.PeerStats;
 
 /**
@@ -30,20 +28,15 @@ public final class PeerBean extends ReadOnlyMBean {
     public static final String OBJECT_NAME_PATTERN = "org.cohort:type=Peer,name=*";
 
     private final NodeId nodeId;
-    private final ClusterStatus status;
-    private final MembershipView membership;
-    private final RoundTripTimes roundTripTimes;
+    private final CohortStats stats;
     private final Runnable onGone;
 
     /**
      * @param nodeId the member
-     * @param status the running transport, for the traffic figures
-     * @param membership the membership, for the member's state
-     * @param roundTripTimes the last round trips measured
+     * @param stats the figures of the running cluster I/O, the same that cluster:nodes and cluster:stats read
      * @param onGone run when a read finds that the node is no longer a member
      */
-    PeerBean(NodeId nodeId, ClusterStatus status, MembershipView membership, RoundTripTimes roundTripTimes,
-            Runnable onGone) {
+    PeerBean(NodeId nodeId, CohortStats stats, Runnable onGone) {
         super("One member of the Cohort cluster as this node sees it (cluster:nodes and the peer figures of "
                 + "cluster:stats)", List.of(
                 new Definition("NodeId", "The member's id", SimpleType.STRING),
@@ -67,9 +60,7 @@ public final class PeerBean extends ReadOnlyMBean {
                 new Definition("QueueBytes", "Bytes queued for the member and not yet written", SimpleType.LONG),
                 new Definition("Reconnects", "Streams opened to the member after the first", SimpleType.LONG)));
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-        this.status = Objects.requireNonNull(status, "status");
-        this.membership = Objects.requireNonNull(membership, "membership");
-        this.roundTripTimes = Objects.requireNonNull(roundTripTimes, "roundTripTimes");
+        this.stats = Objects.requireNonNull(stats, "stats");
         this.onGone = Objects.requireNonNull(onGone, "onGone");
     }
 
@@ -97,21 +88,21 @@ public final class PeerBean extends ReadOnlyMBean {
 
     @Override
     Map<String, Object> values() throws MBeanException {
-        Optional<MemberState> found = membership.state(nodeId);
+        Optional<MemberState> found = stats.member(nodeId);
         if (found.isEmpty()) {
             onGone.run();
             throw new MBeanException(new IllegalStateException(nodeId + " is no longer a member of the cluster"));
         }
         MemberState member = found.get();
-        PeerStats traffic = status.peers().get(nodeId);
+        PeerStats traffic = stats.peers().get(nodeId);
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("NodeId", nodeId.id());
         values.put("Address", member.node().ip().getHostAddress() + ":" + member.node().tcpPort());
-        values.put("Local", nodeId.equals(status.settings().localNodeId()));
+        values.put("Local", nodeId.equals(stats.settings().localNodeId()));
         values.put("State", member.state().name());
         values.put("Since", member.since().toEpochMilli());
         values.put("Incarnation", member.incarnation());
-        values.put("LastRttMicros", roundTripTimes.last(nodeId).map(rtt -> rtt.toNanos() / 1_000).orElse(-1L));
+        values.put("LastRttMicros", stats.lastRoundTrip(nodeId).map(rtt -> rtt.toNanos() / 1_000).orElse(-1L));
         values.put("Connected", traffic != null && traffic.connected());
         values.put("MessagesIn", traffic == null ? 0L : traffic.messagesIn());
         values.put("MessagesOut", traffic == null ? 0L : traffic.messagesOut());

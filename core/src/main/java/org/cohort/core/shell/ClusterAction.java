@@ -1,60 +1,37 @@
 package org.cohort.core.shell;
 
-import java.io.PrintStream;
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
-import org.apache.karaf.shell.api.console.Session;
-import org.cohort.api.cluster.NodeId;
-import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.stats.CohortStats;
+import org.cohort.shell.JsonAction;
 
 /**
- * What every {@code cluster:} command shares: the {@code --json} switch, the running cluster I/O, and
- * turning a node id typed by an operator into one clear error line.
+ * What every {@code cluster:} command adds to {@link JsonAction}: the figures of the running cluster I/O
+ * (read-only), and one clear error line when it is not running.
  */
-abstract class ClusterAction implements Action {
-
-    @Option(name = "-j", aliases = "--json", description = "Print JSON instead of a table")
-    boolean json;
+abstract class ClusterAction extends JsonAction {
 
     @Reference(optional = true)
-    ClusterStatus status;
-
-    @Reference
-    Session session;
+    CohortStats stats;
 
     @Override
-    public final Object execute() throws Exception {
-        if (status == null) {
+    protected final Object compute() throws Exception {
+        if (stats == null) {
             throw new IllegalStateException("Cluster I/O is not running: check etc/org.cohort.cluster.cfg and "
                     + "data/log/karaf.log");
         }
-        PrintStream out = session.getConsole();
-        if (json) {
-            out.println(Json.write(toJson()));
-        } else {
-            printTable(out);
-        }
-        return null;
+        return result();
     }
 
-    /** The command's result as maps, lists and values, for {@link Json}. */
-    abstract Object toJson() throws Exception;
+    /**
+     * Does the command's work once, the cluster I/O running.
+     *
+     * @return maps, lists and values, printed as JSON or by {@link #print}
+     * @throws Exception an error line for the operator
+     */
+    abstract Object result() throws Exception;
 
-    /** The command's result for a human. */
-    abstract void printTable(PrintStream out) throws Exception;
-
-    /** Reads a node id an operator typed, insisting that it names a member. */
-    NodeId member(String text) {
-        NodeId id;
-        try {
-            id = NodeId.of(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a node id: " + e.getMessage());
-        }
-        if (status.settings().member(id).isEmpty()) {
-            throw new IllegalArgumentException(id + " is not a member of cluster " + status.settings().clusterName());
-        }
-        return id;
+    @Override
+    protected String clusterLabel() {
+        return "cluster " + stats.settings().clusterName();
     }
 }

@@ -32,7 +32,7 @@ public class ConfigCommand extends ClusterAction {
     ClusterConfiguration configuration;
 
     private ClusterSettings inForce() {
-        return configuration != null ? configuration.settings() : status.settings();
+        return configuration != null ? configuration.settings() : stats.settings();
     }
 
     private Optional<RejectedEdit> pending() {
@@ -53,13 +53,13 @@ public class ConfigCommand extends ClusterAction {
 
     /** One flat object keyed by the cfg keys; numbers as JSON numbers. */
     @Override
-    Object toJson() {
+    Object result() {
         return values(inForce());
     }
 
     @Override
-    void printTable(PrintStream out) {
-        values(inForce()).forEach((key, value) -> out.printf("%-28s %s%n", key, value));
+    protected void print(Object result, PrintStream out) {
+        ((Map<?, ?>) result).forEach((key, value) -> out.printf("%-28s %s%n", key, value));
         pending().ifPresent(rejected -> {
             out.println();
             out.printf("Pending, refused: %s = '%s': %s%n", rejected.key(),

@@ -7,28 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState;
-import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.RoundTripTimes;
 
 /** {@code cluster:nodes}: every member, its address and state; this node marked and always ACTIVE. */
 @Service
 @Command(scope = "cluster", name = "nodes", description = "Lists the cluster's members and their state")
 public class NodesCommand extends ClusterAction {
 
-    @Reference
-    MembershipView membership;
-
-    @Reference(optional = true)
-    RoundTripTimes roundTripTimes;
-
-    private List<Map<String, Object>> rows() {
+    @Override
+    Object result() {
+        NodeId localId = stats.settings().localNodeId();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (MemberState member : membership.states()) {
-            boolean local = member.node().id().equals(status.settings().localNodeId());
+        for (MemberState member : stats.members()) {
+            boolean local = member.node().id().equals(localId);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", member.node().id().id());
             row.put("address", member.node().ip().getHostAddress() + ":" + member.node().tcpPort());
@@ -37,20 +31,16 @@ public class NodesCommand extends ClusterAction {
             row.put("since", member.since().toEpochMilli());
             row.put("incarnation", member.incarnation());
             // The last round trip cluster:ping measured, in microseconds; null before any.
-            row.put("lastRttMicros", roundTripTimes == null ? null
-                    : roundTripTimes.last(member.node().id()).map(rtt -> rtt.toNanos() / 1_000).orElse(null));
+            row.put("lastRttMicros", stats.lastRoundTrip(member.node().id()).map(rtt -> rtt.toNanos() / 1_000)
+                    .orElse(null));
             rows.add(row);
         }
         return rows;
     }
 
     @Override
-    Object toJson() {
-        return rows();
-    }
-
-    @Override
-    void printTable(PrintStream out) {
+    @SuppressWarnings("unchecked")
+    protected void print(Object result, PrintStream out) {
         ShellTable table = new ShellTable();
         table.column("");
         table.column("ID");
@@ -59,7 +49,7 @@ public class NodesCommand extends ClusterAction {
         table.column("SINCE");
         table.column("INCARNATION");
         table.column("LAST RTT");
-        for (Map<String, Object> row : rows()) {
+        for (Map<String, Object> row : (List<Map<String, Object>>) result) {
             table.addRow().addContent(Boolean.TRUE.equals(row.get("local")) ? "*" : "", row.get("id"),
                     row.get("address"), row.get("state"), Instant.ofEpochMilli((Long) row.get("since")),
                     row.get("incarnation"), row.get("lastRttMicros") == null ? "-"

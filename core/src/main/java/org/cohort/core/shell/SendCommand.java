@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.cohort.shell.NodeIdCompleter;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
@@ -34,7 +35,8 @@ public class SendCommand extends ClusterAction {
     @Reference(optional = true)
     MessageSender sender;
 
-    private Map<String, Object> send() {
+    @Override
+    Object result() {
         if (sender == null) {
             throw new IllegalStateException("no MessageSender: cluster I/O is not running");
         }
@@ -46,9 +48,9 @@ public class SendCommand extends ClusterAction {
             throw new IllegalArgumentException("'" + subject + "' is not a subject: " + e.getMessage());
         }
         byte[] payload = String.join(" ", text).getBytes(StandardCharsets.UTF_8);
-        ClusterMessage message = new ClusterMessage(status.settings().localNodeId(), messageSubject, payload);
+        ClusterMessage message = new ClusterMessage(stats.settings().localNodeId(), messageSubject, payload);
         if (!sender.send(to, message)) {
-            PeerStats peer = status.peers().get(to);
+            PeerStats peer = stats.peers().get(to);
             String why = peer != null && !peer.connected() ? to + " has no live stream"
                     : "the outbound queue to " + to + " is full";
             throw new IllegalStateException("not sent: " + why);
@@ -57,13 +59,8 @@ public class SendCommand extends ClusterAction {
     }
 
     @Override
-    Object toJson() {
-        return send();
-    }
-
-    @Override
-    void printTable(PrintStream out) {
-        Map<String, Object> result = send();
-        out.println("Sent " + result.get("bytes") + " bytes to " + result.get("node") + " on " + result.get("subject"));
+    protected void print(Object result, PrintStream out) {
+        Map<?, ?> sent = (Map<?, ?>) result;
+        out.println("Sent " + sent.get("bytes") + " bytes to " + sent.get("node") + " on " + sent.get("subject"));
     }
 }

@@ -8,6 +8,7 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.cohort.shell.NodeIdCompleter;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.transport.PeerStats;
 
@@ -21,16 +22,16 @@ public class StatsCommand extends ClusterAction {
     String node;
 
     private Map<String, Object> nodeFigures() {
-        Map<String, Long> counters = status.counters();
-        Map<String, Long> refusedByReason = status.handshakesRefusedByReason();
+        Map<String, Long> counters = stats.counters();
+        Map<String, Long> refusedByReason = stats.handshakesRefusedByReason();
         Map<String, Long> sendsRefused = new LinkedHashMap<>();
         sendsRefused.put("unknownNode", counters.get("sendRefusedUnknownNode"));
         sendsRefused.put("noStream", counters.get("sendRefusedNoStream"));
         sendsRefused.put("queueFull", counters.get("sendRefusedQueueFull"));
         sendsRefused.put("tooLarge", counters.get("sendRefusedTooLarge"));
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("id", status.settings().localNodeId().id());
-        figures.put("incarnation", status.incarnation());
+        figures.put("id", stats.settings().localNodeId().id());
+        figures.put("incarnation", stats.incarnation());
         figures.put("connectionsAccepted", counters.get("connectionsAccepted"));
         Map<String, Long> connectionsRefused = new LinkedHashMap<>();
         counters.forEach((name, value) -> {
@@ -66,7 +67,7 @@ public class StatsCommand extends ClusterAction {
     private Map<String, Map<String, Object>> peerFigures() {
         NodeId only = node == null ? null : member(node);
         Map<String, Map<String, Object>> peers = new LinkedHashMap<>();
-        for (Map.Entry<NodeId, PeerStats> entry : status.peers().entrySet()) {
+        for (Map.Entry<NodeId, PeerStats> entry : stats.peers().entrySet()) {
             if (only != null && !only.equals(entry.getKey())) {
                 continue;
             }
@@ -85,7 +86,7 @@ public class StatsCommand extends ClusterAction {
     }
 
     @Override
-    Object toJson() {
+    Object result() {
         Map<String, Object> result = new LinkedHashMap<>();
         Map<String, Map<String, Object>> peers = peerFigures();
         result.put("node", nodeFigures());
@@ -94,12 +95,14 @@ public class StatsCommand extends ClusterAction {
     }
 
     @Override
-    void printTable(PrintStream out) {
-        Map<String, Map<String, Object>> peers = peerFigures();
+    @SuppressWarnings("unchecked")
+    protected void print(Object result, PrintStream out) {
+        Map<String, Object> figures = (Map<String, Object>) result;
+        Map<String, Map<String, Object>> peers = (Map<String, Map<String, Object>>) figures.get("peers");
         ShellTable nodeTable = new ShellTable();
         nodeTable.column("COUNTER");
         nodeTable.column("VALUE").alignRight();
-        for (Map.Entry<String, Object> figure : nodeFigures().entrySet()) {
+        for (Map.Entry<String, Object> figure : ((Map<String, Object>) figures.get("node")).entrySet()) {
             if (figure.getValue() instanceof Map<?, ?> byReason) {
                 // One row per reason, named like the total it breaks down: handshakesRefused.timeout.
                 String total = figure.getKey().replace("ByReason", "");

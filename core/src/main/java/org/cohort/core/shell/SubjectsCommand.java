@@ -6,10 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
-import org.cohort.core.messaging.ClusterMessaging;
 import org.cohort.core.messaging.SubjectStats;
 
 /**
@@ -21,16 +19,6 @@ import org.cohort.core.messaging.SubjectStats;
 @Command(scope = "cluster", name = "subjects", description = "Lists the message subjects subscribed on this node, "
         + "with their backlog and counters")
 public class SubjectsCommand extends ClusterAction {
-
-    @Reference(optional = true)
-    ClusterMessaging messaging;
-
-    private List<SubjectStats> subjects() {
-        if (messaging == null) {
-            throw new IllegalStateException("cluster messaging is not running");
-        }
-        return messaging.subjects();
-    }
 
     private static Map<String, Object> row(SubjectStats subject) {
         Map<String, Object> row = new LinkedHashMap<>();
@@ -46,17 +34,18 @@ public class SubjectsCommand extends ClusterAction {
     }
 
     @Override
-    Object toJson() {
+    Object result() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (SubjectStats subject : subjects()) {
+        for (SubjectStats subject : stats.subjects()) {
             rows.add(row(subject));
         }
         return rows;
     }
 
     @Override
-    void printTable(PrintStream out) {
-        List<SubjectStats> subjects = subjects();
+    @SuppressWarnings("unchecked")
+    protected void print(Object result, PrintStream out) {
+        List<Map<String, Object>> subjects = (List<Map<String, Object>>) result;
         ShellTable table = new ShellTable();
         table.column("SUBJECT");
         table.column("QUEUED").alignRight();
@@ -64,17 +53,17 @@ public class SubjectsCommand extends ClusterAction {
         table.column("DELIVERED").alignRight();
         table.column("REFUSED").alignRight();
         table.column("FAILED").alignRight();
-        for (SubjectStats subject : subjects) {
-            table.addRow().addContent(subject.subject().value(), subject.queuedMessages(), subject.queuedBytes(),
-                    subject.delivered(), subject.rejected(), subject.handlerFailed());
+        for (Map<String, Object> subject : subjects) {
+            table.addRow().addContent(subject.get("subject"), subject.get("queuedMessages"), subject.get("queuedBytes"),
+                    subject.get("delivered"), subject.get("refused"), subject.get("failed"));
         }
         table.print(out);
         if (subjects.isEmpty()) {
             out.println("No subject has a local subscriber.");
         } else {
-            SubjectStats first = subjects.get(0);
-            out.println("A subject refuses messages once " + first.maxQueuedMessages() + " messages or "
-                    + first.maxQueuedBytes() + " bytes wait for its subscriber (a refused request is answered "
+            Map<String, Object> first = subjects.get(0);
+            out.println("A subject refuses messages once " + first.get("maxQueuedMessages") + " messages or "
+                    + first.get("maxQueuedBytes") + " bytes wait for its subscriber (a refused request is answered "
                     + "overloaded); FAILED counts messages on which the subscriber threw.");
         }
     }

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,14 +25,15 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.TlsSettings;
 
 /**
- * The TLS contexts of a node's streams, built once at start from the configured stores: TLS 1.3 only,
- * the JDK's provider, a certificate required on both sides and checked against the trust store. Any
- * problem with a store is an {@link IllegalStateException} naming the store and why: the caller does
- * not start, there is no plaintext fallback.
+ * The TLS contexts of a node's streams, built once at start from the configured stores (PKCS12, or PEM
+ * read by Netty): TLS 1.3 only, the JDK's provider, a certificate required on both sides and checked
+ * against the trust store. Any problem with a store is an {@link IllegalStateException} naming the store
+ * and why: the caller does not start, there is no plaintext fallback.
  */
 final class TlsContexts {
 
     private static final String[] PROTOCOLS = {"TLSv1.3"};
+    private static final int MAX_PEM_BYTES = 1 << 20;
 
     private final SslContext server;
     private final SslContext client;
@@ -43,20 +45,73 @@ final class TlsContexts {
 
     /** Builds both contexts, or fails saying which store is at fault. */
     static TlsContexts build(TlsSettings tls) {
-        KeyManagerFactory keys = keyManagers(tls);
-        TrustManagerFactory trust = trustManagers(tls);
+        SslContextBuilder server;
+        SslContextBuilder client;
+        Path keyStore = tls.keyStore();
+        if (TlsSettings.isPem(keyStore)) {
+            // One PEM file holds the private key (PKCS#8, encrypted with the password or not) and its chain.
+            File pem = readablePem(keyStore, "key store");
+            String password = tls.keyStorePassword().isEmpty() ? null : tls.keyStorePassword();
+            try {
+                server = SslContextBuilder.forServer(pem, pem, password);
+                client = SslContextBuilder.forClient().keyManager(pem, pem, password);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("TLS is on but key store " + keyStore + " cannot be used: "
+                        + describePem(e), e);
+            }
+        } else {
+            KeyManagerFactory keys = keyManagers(tls);
+            server = SslContextBuilder.forServer(keys);
+            client = SslContextBuilder.forClient().keyManager(keys);
+        }
+        Path trustStore = tls.trustStore();
+        if (TlsSettings.isPem(trustStore)) {
+            File pem = readablePem(trustStore, "trust store");
+            try {
+                server.trustManager(pem);
+                client.trustManager(pem);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("TLS is on but trust store " + trustStore + " cannot be used: "
+                        + describePem(e), e);
+            }
+        } else {
+            TrustManagerFactory trust = trustManagers(tls);
+            server.trustManager(trust);
+            client.trustManager(trust);
+        }
         try {
-            SslContext server = SslContextBuilder.forServer(keys).trustManager(trust).clientAuth(ClientAuth.REQUIRE)
-                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
-            // No host name check (Netty 4.2 turns HTTPS's on for clients): members are dialed by IP, and
-            // the certificate is checked against the node id the peer's hello claims instead.
-            SslContext client = SslContextBuilder.forClient().keyManager(keys).trustManager(trust)
-                    .endpointIdentificationAlgorithm(null)
-                    .sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build();
-            return new TlsContexts(server, client);
+            // No host name check on the client (Netty 4.2 turns HTTPS's on for clients): members are dialed
+            // by IP, and the certificate is checked against the node id the peer's hello claims instead.
+            return new TlsContexts(
+                    server.clientAuth(ClientAuth.REQUIRE).sslProvider(SslProvider.JDK).protocols(PROTOCOLS).build(),
+                    client.endpointIdentificationAlgorithm(null).sslProvider(SslProvider.JDK).protocols(PROTOCOLS)
+                            .build());
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("TLS is on but its contexts cannot be built: " + e.getMessage(), e);
         }
+    }
+
+    /** A PEM store Netty may read: there, readable, and small (a PEM store is a few KiB). */
+    private static File readablePem(Path path, String what) {
+        String why;
+        try {
+            if (!Files.isReadable(path)) {
+                why = Files.exists(path) ? "not readable" : "no such file";
+            } else if (Files.size(path) > MAX_PEM_BYTES) {
+                why = "larger than " + MAX_PEM_BYTES + " bytes";
+            } else {
+                return path.toFile();
+            }
+        } catch (IOException e) {
+            why = describe(e);
+        }
+        throw new IllegalStateException("TLS is on but " + what + " " + path + " cannot be used: " + why);
+    }
+
+    /** Netty's reason for refusing a PEM file, with the underlying one (no key block, a wrong password...). */
+    private static String describePem(IllegalArgumentException e) {
+        Throwable cause = e.getCause();
+        return cause == null || cause.getMessage() == null ? describe(e) : e.getMessage() + ": " + cause.getMessage();
     }
 
     SslContext server() {
@@ -70,8 +125,7 @@ final class TlsContexts {
     private static KeyManagerFactory keyManagers(TlsSettings tls) {
         Path path = tls.keyStore();
         try {
-            KeyStore store = TlsSettings.isPem(path) ? PemStores.keyStore(path, tls.keyStorePassword())
-                    : load(path, tls.keyStorePassword());
+            KeyStore store = load(path, tls.keyStorePassword());
             if (!hasKey(store)) {
                 throw new IllegalStateException("TLS is on but key store " + path + " holds no private key");
             }
@@ -86,8 +140,7 @@ final class TlsContexts {
     private static TrustManagerFactory trustManagers(TlsSettings tls) {
         Path path = tls.trustStore();
         try {
-            KeyStore store = TlsSettings.isPem(path) ? PemStores.trustStore(path)
-                    : load(path, tls.trustStorePassword());
+            KeyStore store = load(path, tls.trustStorePassword());
             if (store.size() == 0) {
                 throw new IllegalStateException("TLS is on but trust store " + path + " holds no certificate");
             }

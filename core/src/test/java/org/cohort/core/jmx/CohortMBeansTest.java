@@ -30,6 +30,7 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.messaging.DispatchCounters;
+import org.cohort.core.stats.LiveStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -168,8 +169,8 @@ class CohortMBeansTest {
     void peerMBeansFollowMembersJoiningAndLeaving() throws Exception {
         FakeMembership membership = new FakeMembership(cluster.members.get(0));
         cluster.start(1);
-        CohortMBeans mbeans = new CohortMBeans(server, cluster.node(1).manager, membership, membership,
-                cluster.node(1).comms, cluster.node(1).roundTripTimes);
+        CohortMBeans mbeans = new CohortMBeans(server, new LiveStats(cluster.node(1).manager, membership,
+                cluster.node(1).comms, cluster.node(1).roundTripTimes), membership);
         toClose.add(mbeans);
         mbeans.start();
         assertThat(cohortNames()).containsExactlyInAnyOrder(CLUSTER, peer("n1"));
@@ -254,8 +255,8 @@ class CohortMBeansTest {
         cluster.start(1);
         JmxTestCluster.Node node1 = cluster.node(1);
         MBeanServer platform = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        JmxComponent component = new JmxComponent(node1.manager, node1.membership, node1.clusterService, node1.comms,
-                node1.roundTripTimes);
+        JmxComponent component = new JmxComponent(new LiveStats(node1.manager, node1.membership, node1.comms,
+                node1.roundTripTimes), node1.clusterService);
         try {
             assertThat(platform.queryNames(name("org.cohort:*"), null))
                     .containsExactlyInAnyOrder(CLUSTER, peer("n1"), peer("n2"));

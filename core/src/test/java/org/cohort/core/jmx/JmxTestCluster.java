@@ -31,6 +31,7 @@ import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.RoundTripTimes;
+import org.cohort.core.stats.LiveStats;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.core.transport.ConnectionManager;
@@ -132,8 +133,8 @@ final class JmxTestCluster implements AutoCloseable {
 
         /** The MBeans of this node, registered in the given server and started. */
         CohortMBeans mbeans(javax.management.MBeanServer server) {
-            CohortMBeans mbeans = new CohortMBeans(server, manager, membership, clusterService, comms,
-                    roundTripTimes);
+            CohortMBeans mbeans = new CohortMBeans(server, new LiveStats(manager, membership, comms, roundTripTimes),
+                    clusterService);
             mbeans.start();
             return mbeans;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.ClusterSettingsParser;
+import org.cohort.shell.CommandJson;
 import org.junit.jupiter.api.Test;
 
 /** cluster:config --json speaks the cfg file's language: its keys, JSON numbers for numbers. */
@@ -16,7 +17,7 @@ class ConfigCommandTest {
                 "members", "a@10.0.0.1:9000,b@10.0.0.2:9001,c@[fd00::3]:9002", "failure.phi.threshold", "9.5",
                 "heartbeat.interval.ms", "150"));
 
-        String json = Json.write(ConfigCommand.values(settings));
+        String json = CommandJson.write(ConfigCommand.values(settings));
 
         assertThat(json).startsWith("{\"cluster.name\":\"cohort\",\"node.id\":\"b\","
                 + "\"members\":\"a@10.0.0.1:9000,b@10.0.0.2:9001,c@[fd00:0:0:0:0:0:0:3]:9002\",\"io.workers\":3,");
@@ -41,7 +42,7 @@ class ConfigCommandTest {
     void aClusterSecretIsNeverPrinted() throws Exception {
         ClusterSettings settings = ClusterSettingsParser.parse(Map.of("cluster.secret", "a long shared secret"));
 
-        assertThat(Json.write(ConfigCommand.values(settings))).contains("\"cluster.secret\":\"********\"")
+        assertThat(CommandJson.write(ConfigCommand.values(settings))).contains("\"cluster.secret\":\"********\"")
                 .doesNotContain("a long shared secret");
     }
 

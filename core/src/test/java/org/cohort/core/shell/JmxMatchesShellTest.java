@@ -32,6 +32,8 @@ import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.RoundTripTimes;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.stats.CohortStats;
+import org.cohort.core.stats.LiveStats;
 import org.cohort.core.transport.ClusterStatus;
 import org.cohort.core.transport.ConnectionManager;
 import org.cohort.core.transport.PeerStats;
@@ -55,6 +57,7 @@ class JmxMatchesShellTest {
     private FixedStatus status;
     private MembershipTable membership;
     private final RoundTripTimes roundTripTimes = new RoundTripTimes();
+    private CohortStats stats;
     private CohortMBeans mbeans;
 
     /** A transport with fixed figures, every counter the real transport has, each its own value. */
@@ -163,8 +166,9 @@ class JmxMatchesShellTest {
         membership = new MembershipTable(settings, 4242L, Instant.ofEpochMilli(1_000_000));
         membership.nodeDetected(members.get(1), 77L, Instant.ofEpochMilli(2_000_000));
         roundTripTimes.record(PEER, Duration.ofNanos(1_500_000));
-        mbeans = new CohortMBeans(server, status, membership, new QuietClusterService(),
-                new CommunicationsComponent(), roundTripTimes);
+        // The shell and the MBeans read the same figures, as in Karaf: one CohortStats.
+        stats = new LiveStats(status, membership, new CommunicationsComponent(), roundTripTimes);
+        mbeans = new CohortMBeans(server, stats, new QuietClusterService());
         mbeans.start();
     }
 
@@ -208,9 +212,9 @@ class JmxMatchesShellTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyFigureOfClusterStatsIsAnAttributeWithTheSameValue() throws Exception {
-        StatsCommand stats = new StatsCommand();
-        stats.status = status;
-        Map<String, Object> json = (Map<String, Object>) stats.toJson();
+        StatsCommand command = new StatsCommand();
+        command.stats = stats;
+        Map<String, Object> json = (Map<String, Object>) command.result();
         Map<String, Object> node = flatten((Map<String, Object>) json.get("node"));
         assertThat(node).containsKeys("NodeId", "Incarnation", "HandshakesRefused", "HandshakesRefusedTimeout",
                 "SendsRefusedQueueFull", "DecodeErrors", "MessagesSent");
@@ -227,10 +231,8 @@ class JmxMatchesShellTest {
     @SuppressWarnings("unchecked")
     void everyColumnOfClusterNodesIsAnAttributeWithTheSameValue() throws Exception {
         NodesCommand nodes = new NodesCommand();
-        nodes.status = status;
-        nodes.membership = membership;
-        nodes.roundTripTimes = roundTripTimes;
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) nodes.toJson();
+        nodes.stats = stats;
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) nodes.result();
         assertThat(rows).hasSize(3);
         for (Map<String, Object> row : rows) {
             Map<String, Object> expected = flatten(row);

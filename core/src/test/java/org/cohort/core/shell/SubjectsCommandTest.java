@@ -6,17 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.membership.MemberState;
 import org.cohort.core.messaging.CommunicationsComponent;
+import org.cohort.core.messaging.DispatchCounters;
 import org.cohort.core.messaging.SubjectDispatcher;
+import org.cohort.core.messaging.SubjectStats;
+import org.cohort.core.stats.CohortStats;
+import org.cohort.core.transport.PeerStats;
+import org.cohort.shell.CommandJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +65,60 @@ class SubjectsCommandTest {
         subscriptions.add(messaging.subscribe(MessageSubject.of("app.refusing"), message -> { }, task -> {
             throw new RejectedExecutionException("shut down");
         }));
-        command.messaging = messaging;
+        command.stats = new SubjectsOnly(messaging);
+    }
+
+    /** Only the subjects of CohortStats, which is all cluster:subjects reads. */
+    private record SubjectsOnly(CommunicationsComponent messaging) implements CohortStats {
+        @Override
+        public List<SubjectStats> subjects() {
+            return messaging.subjects();
+        }
+
+        @Override
+        public ClusterSettings settings() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long incarnation() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, Long> counters() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, Long> handshakesRefusedByReason() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<NodeId, PeerStats> peers() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<MemberState> members() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<MemberState> member(NodeId id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public DispatchCounters dispatch() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Duration> lastRoundTrip(NodeId id) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private void dispatch(String subject, int bytes) {
@@ -64,7 +127,7 @@ class SubjectsCommandTest {
 
     private String table() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        command.printTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        command.print(command.result(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
@@ -80,7 +143,7 @@ class SubjectsCommandTest {
         dispatch("app.nobody", 3); // no subscriber: counted by the dispatcher, listed nowhere
 
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) command.toJson();
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) command.result();
         assertThat(rows).extracting(row -> row.get("subject"))
                 .containsExactly("app.broken", "app.fast", "app.refusing", "app.slow");
         assertThat(rows.get(3)).containsEntry("queuedMessages", 3).containsEntry("queuedBytes", 151L)
@@ -94,7 +157,7 @@ class SubjectsCommandTest {
 
         slow.runAll();
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> after = (List<Map<String, Object>>) command.toJson();
+        List<Map<String, Object>> after = (List<Map<String, Object>>) command.result();
         assertThat(after.get(3)).containsEntry("queuedMessages", 0).containsEntry("queuedBytes", 0L)
                 .containsEntry("delivered", 3L);
     }
@@ -102,7 +165,7 @@ class SubjectsCommandTest {
     @Test
     void jsonIsOneArrayOfFlatObjects() {
         dispatch("app.slow", 4);
-        String json = Json.write(command.toJson());
+        String json = CommandJson.write(command.result());
         assertThat(json).startsWith("[{\"subject\":\"app.broken\",").endsWith("}]")
                 .contains("{\"subject\":\"app.slow\",\"queuedMessages\":1,\"queuedBytes\":4,"
                         + "\"maxQueuedMessages\":10000,\"maxQueuedBytes\":67108864,\"delivered\":0,\"refused\":0,"
@@ -124,16 +187,16 @@ class SubjectsCommandTest {
     @Test
     void aSubjectLeavesTheListWhenItsSubscriptionCloses() {
         subscriptions.remove(0).close();
-        assertThat((List<?>) command.toJson()).hasSize(3);
+        assertThat((List<?>) command.result()).hasSize(3);
         subscriptions.forEach(Subscription::close);
-        assertThat((List<?>) command.toJson()).isEmpty();
+        assertThat((List<?>) command.result()).isEmpty();
         assertThat(table()).contains("No subject has a local subscriber.");
     }
 
     @Test
-    void withoutMessagingItSaysSoInOneLine() {
-        command.messaging = null;
-        assertThatThrownBy(command::toJson).isInstanceOf(IllegalStateException.class)
-                .hasMessage("cluster messaging is not running");
+    void withoutTheClusterIoItSaysSoInOneLine() {
+        command.stats = null;
+        assertThatThrownBy(command::compute).isInstanceOf(IllegalStateException.class)
+                .hasMessage("Cluster I/O is not running: check etc/org.cohort.cluster.cfg and data/log/karaf.log");
     }
 }

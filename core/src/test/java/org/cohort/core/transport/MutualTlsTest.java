@@ -138,6 +138,25 @@ class MutualTlsTest {
                 missing, "")), "trust store " + missing);
     }
 
+    @Test
+    void aMissingOrWrongPemStoreKeepsTheNodeFromStartingAtAll() throws IOException {
+        ClusterSettings base = cluster.settings(1);
+        Path missing = certificates.resolve("no-such.pem");
+        Path garbage = Files.writeString(certificates.resolve("garbage.pem"), "not a PEM file");
+        Path certificateOnly = clusterCa.caPem();
+
+        assertFailsToStart(base.withTls(new TlsSettings(true, missing, "", clusterCa.caPem(), "")),
+                "key store " + missing, "no such file");
+        assertFailsToStart(base.withTls(new TlsSettings(true, garbage, "", clusterCa.caPem(), "")),
+                "key store " + garbage);
+        assertFailsToStart(base.withTls(new TlsSettings(true, certificateOnly, "", clusterCa.caPem(), "")),
+                "key store " + certificateOnly, "private key");
+        assertFailsToStart(base.withTls(new TlsSettings(true, clusterCa.nodePem("n1"), "", missing, "")),
+                "trust store " + missing, "no such file");
+        assertFailsToStart(base.withTls(new TlsSettings(true, clusterCa.nodePem("n1"), "", garbage, "")),
+                "trust store " + garbage, "certificates");
+    }
+
     private void assertFailsToStart(ClusterSettings settings, String... messageParts) throws IOException {
         ConnectionManager manager = cluster.create(settings).manager;
 

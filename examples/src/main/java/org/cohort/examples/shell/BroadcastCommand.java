@@ -11,12 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.send.ExampleSender;
+import org.cohort.shell.JsonAction;
 
 /** {@code example:broadcast TEXT...}: one typed message to every other ACTIVE member; each logs it. */
 @Service
 @Command(scope = "example", name = "broadcast", description = "Sends one ExampleMessage to every other ACTIVE "
         + "member, one way, on subject " + ExampleSubjects.MESSAGE + "; each receiver logs it")
-public class BroadcastCommand extends ExampleAction {
+public class BroadcastCommand extends JsonAction {
 
     @Argument(index = 0, name = "text", required = true, multiValued = true, description = "The text to send")
     List<String> text;
@@ -25,7 +26,7 @@ public class BroadcastCommand extends ExampleAction {
     ExampleSender sender;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         ExampleSender examples = require(sender, "The example sender");
         // Cohort's broadcast does not tell which nodes it reached: these are ACTIVE just before.
         List<NodeId> to = examples.activeOtherMembers();
@@ -43,7 +44,7 @@ public class BroadcastCommand extends ExampleAction {
     }
 
     @Override
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<?, ?> sent = (Map<?, ?>) result;
         List<?> to = (List<?>) sent.get("to");
         out.println("Broadcast ExampleMessage #" + sent.get("seq") + " (" + sent.get("bytes") + " bytes) on "

@@ -13,6 +13,8 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.cohort.shell.NodeIdCompleter;
+import org.cohort.shell.JsonAction;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.examples.message.ExampleMessage;
@@ -23,7 +25,7 @@ import org.cohort.examples.send.ExampleSender;
 @Service
 @Command(scope = "example", name = "request", description = "Sends one ExampleMessage as a request on subject "
         + ExampleSubjects.ECHO + " and prints the reply and the round-trip time")
-public class RequestCommand extends ExampleAction {
+public class RequestCommand extends JsonAction {
 
     @Option(name = "-t", aliases = "--timeout-ms", description = "How long to wait for the reply, in ms (default 5000)")
     long timeoutMs = ClusterCommunicationService.DEFAULT_TIMEOUT.toMillis();
@@ -39,7 +41,7 @@ public class RequestCommand extends ExampleAction {
     ExampleSender sender;
 
     @Override
-    Object compute() throws InterruptedException {
+    protected Object compute() throws InterruptedException {
         if (timeoutMs < 1) {
             throw new IllegalArgumentException("--timeout-ms must be positive, got " + timeoutMs);
         }
@@ -64,7 +66,7 @@ public class RequestCommand extends ExampleAction {
     }
 
     @Override
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<?, ?> reply = (Map<?, ?>) result;
         out.println("Reply to request #" + reply.get("seq") + " from " + reply.get("node") + " in "
                 + String.format(Locale.ROOT, "%.3f", ((Number) reply.get("rttMicros")).longValue() / 1_000.0) + " ms: "

@@ -12,12 +12,14 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.send.ExampleSender;
+import org.cohort.shell.JsonAction;
+import org.cohort.shell.NodeIdCompleter;
 
 /** {@code example:send NODE TEXT...}: one typed message, one way, to one node; the receiver logs it. */
 @Service
 @Command(scope = "example", name = "send", description = "Sends one ExampleMessage to a node, one way, on subject "
         + ExampleSubjects.MESSAGE + "; the receiver logs it (a refusal is an error, with its reason)")
-public class SendCommand extends ExampleAction {
+public class SendCommand extends JsonAction {
 
     @Argument(index = 0, name = "node", required = true, description = "The receiving node's id (this node too)")
     @Completion(NodeIdCompleter.class)
@@ -31,7 +33,7 @@ public class SendCommand extends ExampleAction {
     ExampleSender sender;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         NodeId to = member(node);
         ExampleSender.Sent sent = require(sender, "The example sender").send(to, String.join(" ", text));
         Map<String, Object> result = new LinkedHashMap<>();
@@ -44,7 +46,7 @@ public class SendCommand extends ExampleAction {
     }
 
     @Override
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<?, ?> sent = (Map<?, ?>) result;
         out.println("Sent ExampleMessage #" + sent.get("seq") + " (" + sent.get("bytes") + " bytes) to "
                 + sent.get("node") + " on " + sent.get("subject"));

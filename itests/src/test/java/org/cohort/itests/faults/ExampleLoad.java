@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 import org.cohort.itests.ClusterScript;
-import org.cohort.itests.MiniJson;
+import org.cohort.shell.CommandJson;
 
 /**
  * The test tools' background load on the nodes of a scenario (feature cohort-test-tools; its commands
@@ -69,13 +69,13 @@ public final class ExampleLoad {
     /** {@code example:load-status --mode MODE --json} of node K, parsed. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> status(int k, String mode) throws Exception {
-        return (Map<String, Object>) MiniJson.parse(script.cli(k, "example:load-status", "--mode", mode, "--json"));
+        return (Map<String, Object>) CommandJson.read(script.cli(k, "example:load-status", "--mode", mode, "--json"));
     }
 
     /** {@code example:received --json} of node K, parsed. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> received(int k) throws Exception {
-        return (Map<String, Object>) MiniJson.parse(script.cli(k, "example:received", "--json", "--last", "0"));
+        return (Map<String, Object>) CommandJson.read(script.cli(k, "example:received", "--json", "--last", "0"));
     }
 
     /** A whole number in parsed JSON. */

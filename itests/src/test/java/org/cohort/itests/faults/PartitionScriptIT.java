@@ -383,8 +383,7 @@ public class PartitionScriptIT {
         Map<Integer, Map<String, Integer>> after = onEveryNode(this::cohortThreads);
         for (int k = 1; k <= NODES; k++) {
             report.add("PARTITION node-" + k + " Cohort threads before " + before.get(k) + ", after " + after.get(k));
-            int workers = Integer.parseInt(ClusterScript.text(script.cli(k, "cluster:config", "--json")
-                    .replaceAll("\"io\\.workers\":(\\d+)", "\"io.workers\":\"$1\""), "io.workers"));
+            int workers = (int) ClusterScript.number(script.cli(k, "cluster:config", "--json"), null, "io.workers");
             for (Map.Entry<String, Integer> pool : after.get(k).entrySet()) {
                 int limit = pool.getKey().equals("cohort-io") ? workers : before.get(k).getOrDefault(pool.getKey(), 0);
                 assertTrue("node-" + k + " has " + pool.getValue() + " " + pool.getKey() + " threads, before "

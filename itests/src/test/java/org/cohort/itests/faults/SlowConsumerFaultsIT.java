@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cohort.itests.ClusterScript;
-import org.cohort.itests.MiniJson;
+import org.cohort.shell.CommandJson;
 import org.junit.After;
 import org.junit.Test;
 
@@ -49,7 +49,7 @@ public class SlowConsumerFaultsIT {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> subject(int k, String subject) throws Exception {
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) MiniJson.parse(script.cli(k, "cluster:subjects",
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) CommandJson.read(script.cli(k, "cluster:subjects",
                 "--json"));
         return rows.stream().filter(row -> subject.equals(row.get("subject"))).findFirst().orElseThrow();
     }
@@ -95,10 +95,10 @@ public class SlowConsumerFaultsIT {
         Instant stalled = Instant.now();
         script.cli(3, "example:stall", Integer.toString(STALL_SECONDS));
         await("the stall ends").atMost(Duration.ofSeconds(STALL_SECONDS + 30)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> Boolean.FALSE.equals(((Map<String, Object>) MiniJson.parse(script.cli(3, "example:stall",
+                .until(() -> Boolean.FALSE.equals(((Map<String, Object>) CommandJson.read(script.cli(3, "example:stall",
                         "--json"))).get("stalled")));
         Instant released = Instant.now();
-        Map<String, Object> stall = asMap(MiniJson.parse(script.cli(3, "example:stall", "--json")));
+        Map<String, Object> stall = asMap(CommandJson.read(script.cli(3, "example:stall", "--json")));
         Map<String, Object> backlog = subject(3, MESSAGE);
         Map<String, Object> echo = subject(3, ECHO);
 

@@ -1,54 +1,33 @@
 package org.cohort.testtools.load;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
 
 /**
- * Round-trip times with bounded memory: exact count, minimum, maximum and mean, and percentiles from a
- * uniform random sample of at most {@value #CAPACITY} values (reservoir sampling). Thread-safe.
+ * Round-trip times with bounded memory: exact count, minimum, maximum and mean; percentiles from an
+ * HdrHistogram with three significant digits (exact below 2,048, within 0.1% above). Thread-safe.
  */
 public final class LatencySample {
-
-    /** The most values kept for percentiles. */
-    public static final int CAPACITY = 10_000;
 
     /** The figures, in the unit recorded. */
     public record Summary(long count, long min, long avg, long p50, long p99, long max) {
     }
 
-    private final long[] kept;
-    private final SplittableRandom random = new SplittableRandom(0x5eed);
-    private long count;
+    private final Histogram histogram = new Histogram(3);
     private long sum;
     private long min = Long.MAX_VALUE;
     private long max = Long.MIN_VALUE;
 
-    public LatencySample() {
-        this(CAPACITY);
-    }
-
-    LatencySample(int capacity) {
-        kept = new long[capacity];
-    }
-
     /**
      * Records one value.
      *
-     * @param value e.g. microseconds
+     * @param value e.g. microseconds; a negative one (a clock step) counts as 0
      */
     public synchronized void record(long value) {
-        count++;
-        sum += value;
-        min = Math.min(min, value);
-        max = Math.max(max, value);
-        if (count <= kept.length) {
-            kept[(int) (count - 1)] = value;
-        } else {
-            long slot = random.nextLong(count);
-            if (slot < kept.length) {
-                kept[(int) slot] = value;
-            }
-        }
+        long counted = Math.max(0, value);
+        histogram.recordValue(counted);
+        sum += counted;
+        min = Math.min(min, counted);
+        max = Math.max(max, counted);
     }
 
     /**
@@ -57,17 +36,13 @@ public final class LatencySample {
      * @return the summary, or null before the first value
      */
     public synchronized Summary summary() {
+        long count = histogram.getTotalCount();
         if (count == 0) {
             return null;
         }
-        long[] sorted = Arrays.copyOf(kept, (int) Math.min(count, kept.length));
-        Arrays.sort(sorted);
-        return new Summary(count, min, Math.round((double) sum / count), rank(sorted, 0.50), rank(sorted, 0.99), max);
-    }
-
-    /** Nearest-rank percentile. */
-    private static long rank(long[] sorted, double fraction) {
-        int rank = (int) Math.ceil(fraction * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        // Nearest-rank percentiles, clamped to the exact extremes the histogram's buckets may pass.
+        long p50 = Math.min(max, Math.max(min, histogram.getValueAtPercentile(50.0)));
+        long p99 = Math.min(max, Math.max(min, histogram.getValueAtPercentile(99.0)));
+        return new Summary(count, min, Math.round((double) sum / count), p50, p99, max);
     }
 }

@@ -19,6 +19,8 @@ import org.cohort.testtools.load.LoadRun;
 import org.cohort.testtools.load.LoadSettings;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.shell.JsonAction;
+import org.cohort.shell.NodeIdCompleter;
 
 /**
  * {@code example:load --mode M --rate R --duration S [--size B] [--timeout-ms T] [--wait] [NODE...]}:
@@ -29,7 +31,7 @@ import org.cohort.testtools.send.LaneSender;
 @Command(scope = "example", name = "load", description = "Starts a bounded background load of test-tools messages "
         + "(one per mode at a time): unicast or request to the NODEs in turn (default: every other member), or "
         + "broadcast")
-public class LoadCommand extends ToolAction {
+public class LoadCommand extends JsonAction {
 
     @Option(name = "-m", aliases = "--mode", required = true, description = "unicast, broadcast or request")
     @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
@@ -65,7 +67,7 @@ public class LoadCommand extends ToolAction {
     LaneSender sender;
 
     @Override
-    Object compute() throws InterruptedException {
+    protected Object compute() throws InterruptedException {
         Mode loadMode = Mode.parse(mode);
         List<NodeId> targets = new ArrayList<>();
         if (nodes != null) {
@@ -91,7 +93,7 @@ public class LoadCommand extends ToolAction {
 
     @Override
     @SuppressWarnings("unchecked")
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<String, Object> figures = (Map<String, Object>) result;
         if (await) {
             FigureTable.print(figures, out);

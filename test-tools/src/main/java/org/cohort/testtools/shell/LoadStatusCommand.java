@@ -12,6 +12,7 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.cohort.testtools.load.LoadComponent;
 import org.cohort.testtools.load.LoadRun;
 import org.cohort.testtools.load.LoadSettings.Mode;
+import org.cohort.shell.JsonAction;
 
 /**
  * {@code example:load-status [--mode M]}: the figures of the running or last load of each mode (or of
@@ -20,7 +21,7 @@ import org.cohort.testtools.load.LoadSettings.Mode;
 @Service
 @Command(scope = "example", name = "load-status", description = "Shows the running or last load of each "
         + "mode: sent, refused, replies, failures by type, round-trip latency")
-public class LoadStatusCommand extends ToolAction {
+public class LoadStatusCommand extends JsonAction {
 
     @Option(name = "-m", aliases = "--mode", description = "Only this mode: unicast, broadcast or request; its "
             + "figures then are the top-level JSON object")
@@ -31,7 +32,7 @@ public class LoadStatusCommand extends ToolAction {
     LoadComponent loads;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         LoadComponent component = require(loads, "The load component");
         if (mode != null) {
             Mode only = Mode.parse(mode);
@@ -53,7 +54,7 @@ public class LoadStatusCommand extends ToolAction {
 
     @Override
     @SuppressWarnings("unchecked")
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<String, Object> figures = (Map<String, Object>) result;
         if (mode != null) {
             FigureTable.print(figures, out);

@@ -13,11 +13,12 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.cohort.testtools.load.LoadComponent;
 import org.cohort.testtools.load.LoadRun;
 import org.cohort.testtools.load.LoadSettings.Mode;
+import org.cohort.shell.JsonAction;
 
 /** {@code example:load-stop [--mode M]}: stops the running load of a mode, or all running loads. */
 @Service
 @Command(scope = "example", name = "load-stop", description = "Stops the running load of a mode, or all")
-public class LoadStopCommand extends ToolAction {
+public class LoadStopCommand extends JsonAction {
 
     @Option(name = "-m", aliases = "--mode", description = "unicast, broadcast or request (default: all)")
     @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
@@ -27,7 +28,7 @@ public class LoadStopCommand extends ToolAction {
     LoadComponent loads;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         Mode only = mode == null ? null : Mode.parse(mode);
         List<String> stopped = new ArrayList<>();
         for (LoadRun run : require(loads, "The load component").stop(only)) {
@@ -37,7 +38,7 @@ public class LoadStopCommand extends ToolAction {
     }
 
     @Override
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         List<?> stopped = (List<?>) ((Map<?, ?>) result).get("stopped");
         out.println(stopped.isEmpty() ? "No " + (mode == null ? "" : mode + " ") + "load was running"
                 : "Stopped the " + String.join(", ", stopped.stream().map(String::valueOf).toList()) + " load(s); "

@@ -12,6 +12,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 import org.cohort.testtools.receive.ReceiveLedger;
+import org.cohort.shell.JsonAction;
 
 /**
  * {@code example:received}: what this node received on the test-tools subjects: counts per sender, each
@@ -20,7 +21,7 @@ import org.cohort.testtools.receive.ReceiveLedger;
 @Service
 @Command(scope = "example", name = "received", description = "Shows the test-tools messages this node received: per "
         + "sender, per lane (duplicates, out of order, gaps) and the last few")
-public class ReceivedCommand extends ToolAction {
+public class ReceivedCommand extends JsonAction {
 
     @Option(name = "-n", aliases = "--last", description = "How many of the last messages to show, 0.."
             + ReceiveLedger.LAST_KEPT + " (default 10)")
@@ -33,7 +34,7 @@ public class ReceivedCommand extends ToolAction {
     ReceiveLedger ledger;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         if (last < 0 || last > ReceiveLedger.LAST_KEPT) {
             throw new IllegalArgumentException("--last must be 0 to " + ReceiveLedger.LAST_KEPT + ", got " + last);
         }
@@ -103,7 +104,7 @@ public class ReceivedCommand extends ToolAction {
 
     @Override
     @SuppressWarnings("unchecked")
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         Map<String, Object> figures = (Map<String, Object>) result;
         Map<String, Object> totals = (Map<String, Object>) figures.get("totals");
         out.println("Received " + totals.get("received") + " message(s): duplicates " + totals.get("duplicates")

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cohort.testtools.receive.StallGate;
+import org.cohort.shell.JsonAction;
 
 /**
  * {@code example:stall [SECONDS] [--release]}: makes this node's test-tools handlers block for SECONDS (a
@@ -17,7 +18,7 @@ import org.cohort.testtools.receive.StallGate;
 @Service
 @Command(scope = "example", name = "stall", description = "Blocks this node's test-tools handlers for SECONDS (a slow "
         + "consumer on purpose); without SECONDS shows the stall figures")
-public class StallCommand extends ToolAction {
+public class StallCommand extends JsonAction {
 
     @Argument(index = 0, name = "seconds", description = "How long the handlers block, 1.." + StallGate.MAX_SECONDS)
     Integer seconds;
@@ -29,7 +30,7 @@ public class StallCommand extends ToolAction {
     StallGate gate;
 
     @Override
-    Object compute() {
+    protected Object compute() {
         StallGate stall = require(gate, "The stall gate");
         if (release) {
             stall.release();
@@ -41,7 +42,7 @@ public class StallCommand extends ToolAction {
 
     @Override
     @SuppressWarnings("unchecked")
-    void print(Object result, PrintStream out) {
+    protected void print(Object result, PrintStream out) {
         FigureTable.print((Map<String, Object>) result, out);
     }
 }

@@ -28,6 +28,7 @@ import org.cohort.testtools.load.LoadRun.Failure;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.message.LoadMessage;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.shell.CommandJson;
 import org.junit.jupiter.api.Test;
 
 /** Runs loads synchronously on a fake clock: waiting advances it, so no test sleeps. */
@@ -201,6 +202,10 @@ class LoadRunTest {
                 "unreachable", 1L, "streamClosed", 1L, "remoteFailure", 1L, "badReply", 1L, "other", 1L));
         assertThat(figures.get("latencyMicros")).isEqualTo(Map.of("count", 92L, "min", 2000L, "avg", 2000L,
                 "p50", 2000L, "p99", 2000L, "max", 2000L));
+        // What example:load-status --json prints parses back, the same figures under the same names.
+        Map<?, ?> parsed = (Map<?, ?>) CommandJson.read(CommandJson.write(figures));
+        assertThat(List.copyOf(parsed.keySet())).isEqualTo(List.copyOf(figures.keySet()));
+        assertThat(parsed.get("latencyMicros")).isEqualTo(figures.get("latencyMicros"));
     }
 
     @Test
