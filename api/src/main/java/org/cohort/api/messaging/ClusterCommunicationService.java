@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Sends messages to other cluster nodes by subject, one way or as request and reply, and subscribes
@@ -25,6 +26,7 @@ import org.cohort.api.cluster.NodeId;
  *
  * <p>Payload arrays are handed over as with {@link ClusterMessage}: do not change them after the call.
  */
+@ProviderType
 public interface ClusterCommunicationService {
 
     /** The timeout of a request sent without one. */

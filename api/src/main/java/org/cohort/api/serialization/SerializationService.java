@@ -3,6 +3,7 @@ package org.cohort.api.serialization;
 import java.nio.ByteBuffer;
 import java.util.SortedMap;
 import org.cohort.api.messaging.ClusterMessage;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Turns message envelopes and registered payload types into bytes and back, refusing anything not
@@ -19,6 +20,7 @@ import org.cohort.api.messaging.ClusterMessage;
  * declared lengths beyond the input all fail with {@link SerializationException} before anything is
  * allocated or loaded.
  */
+@ProviderType
 public interface SerializationService {
 
     /** The first type id open to sibling bundles; lower ids are reserved for Cohort. */
@@ -78,7 +80,11 @@ public interface SerializationService {
      *
      * @param message the message
      * @return the bound
+     * @deprecated Internal to Cohort's transport, of no use to sibling bundles (they send payload bytes
+     *     through {@code ClusterCommunicationService}, which frames them itself); nothing replaces it.
+     *     It goes with the next major version of this package (see docs/compatibility.md).
      */
+    @Deprecated
     int maxEncodedLength(ClusterMessage message);
 
     /**
@@ -87,7 +93,11 @@ public interface SerializationService {
      * @param message the message
      * @param target where to write; needs {@link #maxEncodedLength(ClusterMessage)} bytes remaining
      * @throws SerializationException if the target has too little room
+     * @deprecated Internal to Cohort's transport, of no use to sibling bundles (they send payload bytes
+     *     through {@code ClusterCommunicationService}, which frames them itself); nothing replaces it.
+     *     It goes with the next major version of this package (see docs/compatibility.md).
      */
+    @Deprecated
     void encode(ClusterMessage message, ByteBuffer target);
 
     /**
@@ -97,7 +107,11 @@ public interface SerializationService {
      * @param source the encoded envelope, exactly
      * @return the message; its payload is a new array
      * @throws SerializationException if the bytes are not one well-formed envelope
+     * @deprecated Internal to Cohort's transport, of no use to sibling bundles (they send payload bytes
+     *     through {@code ClusterCommunicationService}, which frames them itself); nothing replaces it.
+     *     It goes with the next major version of this package (see docs/compatibility.md).
      */
+    @Deprecated
     ClusterMessage decode(ByteBuffer source);
 
     /**
