@@ -1,8 +1,10 @@
 package org.cohort.api.cluster;
 
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A change in the cluster as this node sees it. */
+@ProviderType
 public final class ClusterEvent {
 
     /** What changed. */

@@ -2,8 +2,10 @@ package org.cohort.api.cluster;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A member of the cluster as this node sees it at one moment: its state, since when, and its incarnation. */
+@ProviderType
 public final class ClusterMember {
 
     private final ControllerNode node;

@@ -1,5 +1,7 @@
 package org.cohort.api.cluster;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Told by the connection manager when a node's stream completes its hello and when it is lost; the
  * membership view is built from these calls.
@@ -7,6 +9,7 @@ package org.cohort.api.cluster;
  * <p>Calls for one node arrive in the order the events happened, never concurrently for the same node,
  * and must return quickly: they run on the thread that observed the event.
  */
+@ConsumerType
 public interface ClusterNodesDelegate {
 
     /**

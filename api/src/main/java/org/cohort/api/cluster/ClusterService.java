@@ -2,8 +2,10 @@ package org.cohort.api.cluster;
 
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** The members of the cluster and their state as this node sees them, and the changes as they happen. */
+@ProviderType
 public interface ClusterService {
 
     /**

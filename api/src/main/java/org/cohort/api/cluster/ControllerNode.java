@@ -2,8 +2,10 @@ package org.cohort.api.cluster;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A member of the cluster: its id and the address and TCP port its cluster listener binds. */
+@ProviderType
 public final class ControllerNode {
 
     private final NodeId id;

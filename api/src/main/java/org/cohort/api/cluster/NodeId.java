@@ -1,9 +1,12 @@
 package org.cohort.api.cluster;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The stable, human-readable identity of a cluster node; it names the node in config, logs, the shell
  * and (later) certificates, so it is restricted to a safe alphabet.
  */
+@ProviderType
 public final class NodeId implements Comparable<NodeId> {
 
     /** The longest id accepted, in characters. */

@@ -1,6 +1,9 @@
 package org.cohort.api.cluster;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Whether a member is reachable now: it has a live stream whose heartbeats arrive. */
+@ProviderType
 public enum NodeState {
     /** Connected and heard from. */
     ACTIVE,

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Sends messages to other cluster nodes by subject, one way or as request and reply, and subscribes
@@ -23,8 +24,19 @@ import org.cohort.api.cluster.NodeId;
  * {@link PeerOverloadedException}, {@link MessagingTimeoutException}, {@link NodeUnreachableException}
  * or {@link StreamClosedException}. Every returned future completes, at the latest at its timeout.
  *
+ * <p><b>Encoders and decoders.</b> They are the caller's own code, and what they throw reaches the
+ * caller, never the void: an encoder passed to {@code unicast} runs on the calling thread and its
+ * exception propagates out of {@code unicast}; one passed to {@code sendAndReceive} fails the returned
+ * future with its exception. Either way nothing is sent. A reply decoder that throws fails the future
+ * with its exception (wrapped in a {@link java.util.concurrent.CompletionException} for dependent
+ * stages). On the subscriber's side, a decoder, handler or reply encoder that throws on a request
+ * answers it with a failure: the requester's future fails with a {@link RemoteHandlerFailureException}
+ * carrying the exception's text; on a one-way message it is logged. Either way the subscriber's node
+ * counts it as a failed handler.
+ *
  * <p>Payload arrays are handed over as with {@link ClusterMessage}: do not change them after the call.
  */
+@ProviderType
 public interface ClusterCommunicationService {
 
     /** The timeout of a request sent without one. */
@@ -47,7 +59,8 @@ public interface ClusterCommunicationService {
      * @param <M> the message type
      * @param subject the subject
      * @param message the message
-     * @param encoder turns the message into bytes, on the calling thread
+     * @param encoder turns the message into bytes, on the calling thread; what it throws propagates to
+     *     the caller and nothing is sent
      * @param to the receiving node
      * @return true if the message was queued
      */
@@ -101,8 +114,9 @@ public interface ClusterCommunicationService {
     CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to, Duration timeout);
 
     /**
-     * Encodes a request, sends it to one node and decodes the reply; a decoder that throws fails the
-     * future with its exception.
+     * Encodes a request, sends it to one node and decodes the reply; an encoder that throws (or returns
+     * null) fails the future with its exception and sends nothing, a decoder that throws fails the future
+     * with its exception.
      *
      * @param <M> the request type
      * @param <R> the reply type
@@ -141,7 +155,8 @@ public interface ClusterCommunicationService {
      * @param subject the subject
      * @param decoder turns the payload into the request, on the executor
      * @param handler handles each request and returns the reply
-     * @param encoder turns the reply into bytes, on the executor
+     * @param encoder turns the reply into bytes, on the executor; null is an empty reply; what it throws
+     *     fails the request with a {@link RemoteHandlerFailureException}
      * @param executor runs the decoder, the handler and the encoder; it stays the caller's to shut down
      * @return the subscription; close it to unsubscribe
      * @throws IllegalStateException if the subject already has a subscriber

@@ -3,6 +3,7 @@ package org.cohort.api.messaging;
 import java.util.Arrays;
 import java.util.Objects;
 import org.cohort.api.cluster.NodeId;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One message between cluster nodes: who sent it, its subject, and its payload bytes.
@@ -16,6 +17,7 @@ import org.cohort.api.cluster.NodeId;
  * header beside the payload rather than copied in front of it; two messages are equal only if they are
  * of the same class. Other code should not subclass it.
  */
+@ProviderType
 public class ClusterMessage {
 
     private final NodeId sender;

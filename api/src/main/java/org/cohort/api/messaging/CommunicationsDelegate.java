@@ -1,9 +1,12 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Handed each message that arrives from another node, and the sender to answer through; the
  * connection manager calls it from its IO threads, so it must hand work off rather than block.
  */
+@ConsumerType
 public interface CommunicationsDelegate {
 
     /**

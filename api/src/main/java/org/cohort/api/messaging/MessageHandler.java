@@ -1,10 +1,13 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * A message handler published as an OSGi service (whiteboard): registered with the service property
  * {@value #SUBJECT_PROPERTY} naming a subject, it is subscribed to that subject for as long as the
  * service lives. It runs on a thread of its own subscription, one message at a time, in arrival order.
  */
+@ConsumerType
 @FunctionalInterface
 public interface MessageHandler {
 

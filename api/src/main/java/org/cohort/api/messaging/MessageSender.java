@@ -1,8 +1,10 @@
 package org.cohort.api.messaging;
 
 import org.cohort.api.cluster.NodeId;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Sends a cluster message to one node over the stream the connection manager keeps to it. */
+@ProviderType
 public interface MessageSender {
 
     /**

@@ -1,9 +1,12 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The name a message is sent under; receivers subscribe to subjects, so two bundles that agree on a
  * subject agree on the payload type carried under it.
  */
+@ProviderType
 public final class MessageSubject implements Comparable<MessageSubject> {
 
     /** The longest subject accepted, in characters. */

@@ -1,9 +1,12 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A message could not be delivered or a request got no usable reply; the base of every failure
  * {@link ClusterCommunicationService} reports. Unchecked: futures complete exceptionally with it.
  */
+@ProviderType
 public class MessagingException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,11 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * No reply arrived within the request's timeout; the request may still have been handled.
  */
+@ProviderType
 public class MessagingTimeoutException extends MessagingException {
 
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,11 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The peer received the request but nothing there subscribes to its subject.
  */
+@ProviderType
 public class NoRemoteHandlerException extends MessagingException {
 
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,11 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The node cannot be sent to: it is not a cluster member, or there is no stream to it now.
  */
+@ProviderType
 public class NodeUnreachableException extends MessagingException {
 
     private static final long serialVersionUID = 1L;

@@ -1,9 +1,12 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The message was refused for lack of room: the peer's handler executor refused the request, or
  * the local outbound queue to the peer is full (or the message is larger than a frame may be).
  */
+@ProviderType
 public class PeerOverloadedException extends MessagingException {
 
     private static final long serialVersionUID = 1L;

@@ -1,9 +1,12 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The peer's handler threw while handling the request; the exception's message carries the
  * handler's message (its class and text), as the peer reported it.
  */
+@ProviderType
 public class RemoteHandlerFailureException extends MessagingException {
 
     private static final long serialVersionUID = 1L;

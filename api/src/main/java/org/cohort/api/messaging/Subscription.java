@@ -1,6 +1,9 @@
 package org.cohort.api.messaging;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** One handler's hold on a subject; closing it lets go. */
+@ProviderType
 public interface Subscription extends AutoCloseable {
 
     /**

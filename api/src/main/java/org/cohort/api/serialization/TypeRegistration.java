@@ -1,9 +1,12 @@
 package org.cohort.api.serialization;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A payload type registered under a stable type id; closing it removes the registration (it also goes
  * when the registering bundle stops).
  */
+@ProviderType
 public interface TypeRegistration extends AutoCloseable {
 
     /**

@@ -1,8 +1,11 @@
 /**
- * Serialization of message envelopes and of the payload types that sibling bundles register, with
- * registration required and stable type ids.
+ * Serialization of the payload types that sibling bundles register, with registration required and
+ * stable type ids: ids 1000 to 65535 belong to sibling bundles, each reserving a block of them (see
+ * {@link org.cohort.api.serialization.SerializationService} for the convention, what is accepted without
+ * registration, and the error a node gives when its type ids disagree with the sender's). The envelope
+ * methods are deprecated and leave with the next major version of this package.
  */
-@Version("0.1.0")
+@Version("0.1.1")
 package org.cohort.api.serialization;
 
 import org.osgi.annotation.versioning.Version;

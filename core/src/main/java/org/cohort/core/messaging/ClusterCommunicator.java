@@ -95,7 +95,6 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private final LongAdder malformed = new LongAdder();
     private final LongAdder lateReplies = new LongAdder();
     private final LogThrottle malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
-    private final LogThrottle handlerWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
     private volatile boolean closed;
 
     /** A request waiting for its reply; its own timeout task, so that a request costs no extra object. */
@@ -281,7 +280,14 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
             Function<byte[], R> decoder, NodeId to, Duration timeout) {
         Objects.requireNonNull(decoder, "decoder");
-        return sendAndReceive(subject, encoder.apply(message), to, timeout).thenApply(decoder);
+        byte[] payload;
+        try {
+            payload = Objects.requireNonNull(encoder.apply(message), "the encoder returned null");
+        } catch (RuntimeException e) {
+            // The caller's own encoder failed and nothing was sent: the future says so, as for a decoder.
+            return CompletableFuture.failedFuture(e);
+        }
+        return sendAndReceive(subject, payload, to, timeout).thenApply(decoder);
     }
 
     /** How many requests wait for their replies now. */
@@ -470,15 +476,11 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         try {
             reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
         } catch (RuntimeException e) {
-            long heldBack = handlerWarnings.tryAcquire(System.nanoTime());
-            if (heldBack != LogThrottle.SUPPRESSED) {
-                LOG.warn("Handler for message subject {} failed on a request from {} ({} more since the last "
-                        + "warning; this warning repeats at most once a minute)", message.subject(),
-                        message.sender(), heldBack, e);
-            }
+            // The decoder, the handler or the reply encoder failed: the requester is told, and the
+            // dispatcher, which the exception goes on to, counts it (handlerFailed) and logs it.
             reply(message.sender(), header.requestId(), Status.HANDLER_FAILED,
                     failureText(e).getBytes(StandardCharsets.UTF_8));
-            return;
+            throw e;
         }
         reply(message.sender(), header.requestId(), Status.OK, reply == null ? new byte[0] : reply);
     }

@@ -52,6 +52,8 @@ final class CoreTypes {
         // Explicit serializer: Kryo's default for UUID is a FieldSerializer, which reflects into
         // java.util's private fields and fails on Java 17 unless java.base opens java.util.
         kryo.register(UUID.class, new UUIDSerializer(), 36);
+
+        JdkImmutableTypes.registerOn(kryo);
     }
 
     /** Returns the ids and class names of every type a fresh Kryo knows, Kryo's own included. */

@@ -1,6 +1,9 @@
 package org.cohort.core.serialization;
 
+import static org.cohort.api.serialization.SerializationService.FIRST_APPLICATION_TYPE_ID;
+
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
@@ -138,10 +141,14 @@ public class KryoSerialization {
             BoundedInput input = context.input;
             input.setBuffer(ByteBuffer.wrap(bytes));
             Object object = context.kryo.readClassAndObject(input);
-            requireFullyRead(input.position(), bytes.length);
+            if (input.position() != bytes.length) {
+                throw new SerializationException("cannot deserialize " + bytes.length + " bytes as "
+                        + expectedType.getName() + wireTypeOf(context.kryo, bytes) + ": "
+                        + (bytes.length - input.position()) + " unexpected bytes after the object");
+            }
             if (object != null && !expectedType.isInstance(object)) {
                 throw new SerializationException("expected " + expectedType.getName() + " but the bytes hold "
-                        + object.getClass().getName());
+                        + object.getClass().getName() + wireTypeOf(context.kryo, bytes));
             }
             return expectedType.cast(object);
         } catch (SerializationException e) {
@@ -150,7 +157,7 @@ public class KryoSerialization {
         } catch (RuntimeException e) {
             context.failed = true;
             throw new SerializationException("cannot deserialize " + bytes.length + " bytes as "
-                    + expectedType.getName() + ": " + e.getMessage(), e);
+                    + expectedType.getName() + wireTypeOf(context.kryo, bytes) + ": " + e.getMessage(), e);
         } finally {
             context.input.setBuffer(EMPTY);
             release(context);
@@ -187,10 +194,29 @@ public class KryoSerialization {
         return message;
     }
 
-    private static void requireFullyRead(int position, int limit) {
-        if (position != limit) {
-            throw new SerializationException((limit - position) + " unexpected bytes after the object");
+    /**
+     * What this node knows of the top-level type id the bytes start with, for an error message. The wire
+     * carries the id only, not the sender's class: two nodes whose bundles register different types
+     * under one id show up here as "id N is class Y on this node" where the caller expected X.
+     */
+    private static String wireTypeOf(Kryo kryo, byte[] bytes) {
+        int wireId;
+        try {
+            wireId = new Input(bytes).readVarInt(true);
+        } catch (RuntimeException e) {
+            return "";
         }
+        if (wireId < WireClassResolver.ID_OFFSET) {
+            return "";
+        }
+        int typeId = wireId - WireClassResolver.ID_OFFSET;
+        var registration = kryo.getClassResolver().getRegistration(typeId);
+        if (registration == null) {
+            return ""; // the resolver's own message says so
+        }
+        String hint = typeId >= FIRST_APPLICATION_TYPE_ID
+                ? "; if the sender meant another class, the nodes register different types under that id" : "";
+        return " (type id " + typeId + " is " + registration.getType().getName() + " on this node" + hint + ")";
     }
 
     private static String typeName(Object object) {
@@ -222,7 +248,7 @@ public class KryoSerialization {
 
     private static Kryo newKryo(TypeRegistry.Snapshot snapshot) {
         // No reference resolver: object graphs with back references are not part of the protocol.
-        Kryo kryo = new Kryo(new NameRefusingClassResolver(), null);
+        Kryo kryo = new Kryo(new WireClassResolver(), null);
         kryo.setRegistrationRequired(true);
         kryo.setMaxDepth(MAX_DEPTH);
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));

@@ -62,16 +62,22 @@ public class OwnedSerializationService implements SerializationService, AutoClos
         return runtime.deserialize(bytes, expectedType);
     }
 
+    /** Deprecated in the API; kept for core's transport until it stops calling it. */
+    @Deprecated
     @Override
     public int maxEncodedLength(ClusterMessage message) {
         return runtime.maxEncodedLength(message);
     }
 
+    /** Deprecated in the API; kept for core's transport until it stops calling it. */
+    @Deprecated
     @Override
     public void encode(ClusterMessage message, ByteBuffer target) {
         runtime.encode(message, target);
     }
 
+    /** Deprecated in the API; kept for core's transport until it stops calling it. */
+    @Deprecated
     @Override
     public ClusterMessage decode(ByteBuffer source) {
         return runtime.decode(source);

@@ -380,7 +380,7 @@ class HostileBytesTest {
 
         assertThatThrownBy(() -> view.deserialize(bytes, Object.class))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("unregistered class ID: " + typeId);
+                .hasMessageContaining("type id " + typeId + " is not registered on this node");
     }
 
     @Test

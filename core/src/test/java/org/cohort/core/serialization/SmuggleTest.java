@@ -83,7 +83,7 @@ class SmuggleTest {
 
             assertThatThrownBy(() -> receiver.deserialize(bytes, Object.class)).as(path)
                     .isInstanceOf(SerializationException.class)
-                    .hasMessageContaining("unregistered class ID: " + CANARY_ID);
+                    .hasMessageContaining("type id " + CANARY_ID + " is not registered on this node");
             assertThat(CANARIES.get()).as("canaries made while decoding the " + path).isEqualTo(made);
         });
         assertThat(CANARIES.get() - before).as("only the sender's own canaries").isEqualTo(paths().size());
