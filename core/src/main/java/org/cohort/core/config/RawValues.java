@@ -41,7 +41,6 @@ final class RawValues {
     static final List<Attribute> ATTRIBUTES = readMetatype();
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
-    /** Plain decimal notation, as BigDecimal reads it: no NaN, Infinity, hex, 'd'/'f' suffix or '_'. */
     private static final Pattern DECIMAL_NUMBER =
             Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?");
 
@@ -99,12 +98,10 @@ final class RawValues {
         String key = attribute.key();
         switch (attribute.type()) {
             case "Integer", "Long" -> {
-                BigInteger value = wholeNumber(raw);
-                return inRange(attribute, value == null ? null : new BigDecimal(value), "not a whole number")
-                        .longValueExact();
+                return inRange(attribute, number(raw, true), "not a whole number").longValueExact();
             }
             case "Double" -> {
-                return inRange(attribute, decimalNumber(raw), "not a decimal number").doubleValue();
+                return inRange(attribute, number(raw, false), "not a decimal number").doubleValue();
             }
             case "Boolean" -> {
                 String text = String.valueOf(raw).strip();
@@ -184,47 +181,33 @@ final class RawValues {
         return new BigDecimal(bound).stripTrailingZeros().toPlainString();
     }
 
-    /** The whole number a raw value holds, or null if it holds none. */
-    private static BigInteger wholeNumber(Object raw) {
-        if (raw instanceof String text) {
-            String digits = text.strip();
-            return WHOLE_NUMBER.matcher(digits).matches() ? new BigInteger(digits) : null;
-        }
-        if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte
-                || raw instanceof AtomicInteger || raw instanceof AtomicLong) {
-            return BigInteger.valueOf(((Number) raw).longValue());
-        }
-        if (raw instanceof BigInteger big) {
-            return big;
-        }
-        BigDecimal decimal = raw instanceof Double || raw instanceof Float || raw instanceof BigDecimal
-                ? decimalNumber(raw) : null;
-        try {
-            return decimal == null ? null : decimal.toBigIntegerExact();
-        } catch (ArithmeticException fraction) {
-            return null;
-        }
-    }
-
-    /** The finite number a raw value holds, or null if it holds none: NaN and infinities hold none. */
-    private static BigDecimal decimalNumber(Object raw) {
+    /**
+     * The finite number a raw value holds, or null if it holds none: text in plain notation (digits alone for a
+     * whole number; never NaN, Infinity, hex or '_'), or a {@link Number} (a whole number without fraction).
+     */
+    private static BigDecimal number(Object raw, boolean whole) {
+        BigDecimal value;
         if (raw instanceof String text) {
             String number = text.strip();
-            return DECIMAL_NUMBER.matcher(number).matches() ? new BigDecimal(number) : null;
-        }
-        if (raw instanceof Double || raw instanceof Float) {
+            return (whole ? WHOLE_NUMBER : DECIMAL_NUMBER).matcher(number).matches() ? new BigDecimal(number) : null;
+        } else if (raw instanceof Double || raw instanceof Float) {
             double d = ((Number) raw).doubleValue();
             if (!Double.isFinite(d)) {
                 return null;
             }
             // Float.toString keeps 8.1f as 8.1 rather than widening it to 8.100000381...
-            return raw instanceof Float f ? new BigDecimal(Float.toString(f)) : BigDecimal.valueOf(d);
+            value = raw instanceof Float f ? new BigDecimal(Float.toString(f)) : BigDecimal.valueOf(d);
+        } else if (raw instanceof BigDecimal decimal) {
+            value = decimal;
+        } else if (raw instanceof BigInteger big) {
+            value = new BigDecimal(big);
+        } else if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte
+                || raw instanceof AtomicInteger || raw instanceof AtomicLong) {
+            value = BigDecimal.valueOf(((Number) raw).longValue());
+        } else {
+            return null;
         }
-        if (raw instanceof BigDecimal decimal) {
-            return decimal;
-        }
-        BigInteger whole = wholeNumber(raw); // Integer, Long, Short, Byte, BigInteger, ...
-        return whole == null ? null : new BigDecimal(whole);
+        return whole && value.stripTrailingZeros().scale() > 0 ? null : value;
     }
 
     private static List<Attribute> readMetatype() {
