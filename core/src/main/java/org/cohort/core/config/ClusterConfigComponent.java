@@ -21,15 +21,20 @@ import org.slf4j.LoggerFactory;
  * is logged in one line and publishes nothing, so nothing downstream half-starts; an invalid edit keeps
  * the running configuration and is remembered for {@code cluster:config}. A valid edit that keeps this
  * node's identity is applied live through the service's listeners; one that changes the identity
- * replaces the service, which restarts the components bound to it.
+ * replaces the service, which restarts the components bound to it. The decisions are
+ * {@link SettingsHolder}'s; this class only carries them out.
  *
- * <p>The raw properties are parsed by {@link ClusterSettingsParser}, not converted by Declarative
- * Services (which would turn an unparseable number into 0); {@link ClusterConfig} only describes them.
- * The decisions are {@link SettingsHolder}'s; this class only carries them out.
+ * <p>It takes the raw properties rather than a DS-converted {@link ClusterConfig}: DS would match keys by
+ * case and turn "12x" into 0 before anything could refuse it ({@link ClusterSettingsParser} checks, then
+ * converts).
  *
- * <p>The service is registered by hand, so bnd does not declare it the way it declares a DS service;
- * the {@link Capability} does, for the components' {@code @Reference ClusterConfiguration} requirements:
- * Karaf's feature resolver refuses a bundle whose {@code osgi.service} requirements nothing provides.
+ * <p>Why the service is registered by hand and not declared as this component's DS service: DS registers a
+ * component's service before (or whether or not) its configuration proves valid, offers no way to keep the
+ * service on a refused edit while remembering it, and re-registers on every edit or on none, where only an
+ * identity change may restart the dependents. Hand registration does exactly that in a dozen lines. As bnd
+ * then cannot see the service, the {@link Capability} declares it, for the components'
+ * {@code @Reference ClusterConfiguration} requirements: Karaf's feature resolver refuses a bundle whose
+ * {@code osgi.service} requirements nothing provides.
  */
 @Capability(
         namespace = "osgi.service",
@@ -101,11 +106,6 @@ public class ClusterConfigComponent {
                 inForce.rejectionWithdrawn();
             }
         }
-    }
-
-    /** The configuration in force, or null: for tests. */
-    ClusterConfiguration inForce() {
-        return inForce;
     }
 
     private void register(ClusterSettings settings) {

@@ -21,10 +21,7 @@ public record FailureDetectionSettings(Duration heartbeatInterval, double phiThr
      * The defaults of the {@link ClusterConfig} keys: 100 ms heartbeats; phi 8 with at least 100 ms spread and
      * 800 ms grace: a peer whose heartbeats were regular is judged silent 1.42 s after its last one.
      */
-    public static final FailureDetectionSettings DEFAULTS = new FailureDetectionSettings(
-            Duration.ofMillis(ClusterConfig.DEFAULT_HEARTBEAT_INTERVAL_MS), ClusterConfig.DEFAULT_FAILURE_PHI_THRESHOLD,
-            Duration.ofMillis(ClusterConfig.DEFAULT_FAILURE_MIN_STDDEV_MS),
-            Duration.ofMillis(ClusterConfig.DEFAULT_FAILURE_ACCEPTABLE_PAUSE_MS));
+    public static final FailureDetectionSettings DEFAULTS = of(ClusterSettingsParser.defaults());
 
     public FailureDetectionSettings {
         Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
@@ -36,5 +33,12 @@ public record FailureDetectionSettings(Duration heartbeatInterval, double phiThr
         if (!(phiThreshold > 0)) {
             throw new IllegalArgumentException("phi threshold must be positive");
         }
+    }
+
+    /** The failure detection keys of a checked configuration. */
+    static FailureDetectionSettings of(ClusterConfig config) {
+        return new FailureDetectionSettings(Duration.ofMillis(config.heartbeat_interval_ms()),
+                config.failure_phi_threshold(), Duration.ofMillis(config.failure_min_stddev_ms()),
+                Duration.ofMillis(config.failure_acceptable_pause_ms()));
     }
 }

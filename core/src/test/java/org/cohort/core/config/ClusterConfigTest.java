@@ -3,6 +3,7 @@ package org.cohort.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
-/** The metatype, the parser and the shipped .cfg file describe the same keys with the same defaults. */
+/** The metatype, its descriptions, the parser and the shipped .cfg file describe the same keys with the same defaults. */
 public class ClusterConfigTest {
 
     public static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
@@ -69,6 +73,29 @@ public class ClusterConfigTest {
         assertThat(ClusterSettingsParser.parse(asText)).isEqualTo(ClusterSettings.defaults());
     }
 
+    /** The descriptions the web console shows name the range and default declared beside them, in the metatype. */
+    @Test
+    void everyDescriptionNamesItsRangeAndDefault() throws Exception {
+        Path metatype = Path.of("target/classes/OSGI-INF/metatype/" + ClusterConfig.PID + ".xml");
+        NodeList definitions;
+        try (InputStream in = Files.newInputStream(metatype)) {
+            definitions = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in).getElementsByTagName("AD");
+        }
+        assertThat(definitions.getLength()).isEqualTo(KEYS.size());
+        for (int i = 0; i < definitions.getLength(); i++) {
+            Element ad = (Element) definitions.item(i);
+            String description = ad.getAttribute("description");
+            if (ad.hasAttribute("min")) {
+                assertThat(description).as(ad.getAttribute("id")).containsPattern("\\b" + ad.getAttribute("min")
+                        + "( \\([0-9]+ [KMG]iB\\))? to " + ad.getAttribute("max") + "\\b");
+            }
+            String defaultValue = ad.getAttribute("default");
+            assertThat(description).as(ad.getAttribute("id"))
+                    .contains(defaultValue.isEmpty() ? "Default: empty" : "Default: " + defaultValue);
+        }
+        assertThat(RawValues.ATTRIBUTES).extracting(RawValues.Attribute::key).containsExactlyInAnyOrderElementsOf(KEYS);
+    }
+
     @Test
     void theShippedCfgFileListsEveryKeyAtItsDefault() throws IOException, InvalidConfigurationException {
         Path cfg = Path.of(System.getProperty("basedir", "."))
@@ -85,5 +112,7 @@ public class ClusterConfigTest {
         assertThat(values).containsEntry("cluster.name", "cohort").containsEntry("node.id", "node-1")
                 .containsEntry("members", "node-1@127.0.0.1:9876").containsEntry("failure.phi.threshold", "8");
         assertThat(ClusterSettingsParser.parse(values)).isEqualTo(ClusterSettings.defaults());
+        assertThat(ClusterSettingsParser.parse(properties)).as("as an embedded node reads the file")
+                .isEqualTo(ClusterSettings.defaults());
     }
 }

@@ -431,7 +431,7 @@ class ClusterSettingsParserTest {
             "fe80::1", "FD00:0:0::AbCd", "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1", "::ffff:10.1.2.3",
             "::10.1.2.3", "64:ff9b::192.0.2.33", "1:2:3:4:5:6:1.2.3.4", "0:0:0:0:0:0:0:0"})
     void validIpv6LiteralsParseAsTheJdkParsesThem(String literal) throws UnknownHostException {
-        byte[] bytes = ClusterSettingsParser.ipv6(literal);
+        byte[] bytes = MemberList.ipv6(literal);
 
         assertThat(bytes).isNotNull();
         assertThat(InetAddress.getByAddress(bytes)).isEqualTo(InetAddress.getByName("[" + literal + "]"));
@@ -442,20 +442,20 @@ class ClusterSettingsParserTest {
             "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "12345::", "g::", "1.2.3.4",
             "::1.2.3", "::1.2.3.4:5", "1.2.3.4::", "::256.0.0.1", "1:2:3:4:5:6:7:1.2.3.4", " ::1"})
     void invalidIpv6LiteralsAreRefused(String literal) {
-        assertThat(ClusterSettingsParser.ipv6(literal)).isNull();
+        assertThat(MemberList.ipv6(literal)).isNull();
     }
 
     @ParameterizedTest(name = "''{0}''")
     @ValueSource(strings = {"", "1", "1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", "1.2.3.-4", "1.2.3.4 ",
             "a.b.c.d", "1..2.3", "\u0661.2.3.4"})
     void invalidIpv4LiteralsAreRefused(String literal) {
-        assertThat(ClusterSettingsParser.ipv4(literal)).isNull();
+        assertThat(MemberList.ipv4(literal)).isNull();
     }
 
     @Test
     void validIpv4LiteralsParse() {
-        assertThat(ClusterSettingsParser.ipv4("255.0.10.1")).containsExactly(255, 0, 10, 1);
-        assertThat(ClusterSettingsParser.ipv4("0.0.0.0")).containsExactly(0, 0, 0, 0);
+        assertThat(MemberList.ipv4("255.0.10.1")).containsExactly(255, 0, 10, 1);
+        assertThat(MemberList.ipv4("0.0.0.0")).containsExactly(0, 0, 0, 0);
     }
 
     // ---- failure detection
