@@ -1,22 +1,15 @@
 package org.cohort.bench;
 
-import com.sun.management.OperatingSystemMXBean;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * One node's part of a workload, on any {@link Transport}: generating load, receiving it, checking it
@@ -25,10 +18,10 @@ import org.HdrHistogram.Recorder;
  * <p>One-way payloads start with {@code [u64 sequence][u32 sender]}; credits are {@code [u32 receiver][u64
  * highest sequence received from the sender]}: the sender keeps at most the window beyond it. Load may be
  * stopped and started again; sequences go on. Requests start with {@code [u64 sequence]} and the reply must echo them.
+ * {@link LoadReceiver} receives and checks one-way messages, {@link RequestLoad} sends and checks requests; {@link JvmFigures} adds what the JVM spent.
  */
 final class Load {
 
-    private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final long CREDIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -38,26 +31,15 @@ final class Load {
     private final List<Integer> targets;
     /** Per peer: the highest sequence it says it received. */
     private final AtomicLongArray credited;
-    private final Semaphore outstanding;
-    /** Per sender: the next sequence expected, the highest received and the highest credited back. */
-    private final long[] nextSeq;
-    private final long[] receivedFrom;
-    private final long[] creditedFrom;
     private long seq;
     private final LongAdder sent = new LongAdder();
     private final LongAdder expected = new LongAdder();
     private final LongAdder refused = new LongAdder();
-    private final LongAdder received = new LongAdder();
-    private final LongAdder receivedBytes = new LongAdder();
-    private final LongAdder gaps = new LongAdder();
-    private final LongAdder outOfOrder = new LongAdder();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder replies = new LongAdder();
-    private final LongAdder mismatches = new LongAdder();
     private final LongAdder creditWaits = new LongAdder();
     private final LongAdder creditTimeouts = new LongAdder();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
-    private final Recorder latency = new Recorder(MAX_LATENCY_NANOS, 3);
+    private final LoadReceiver receiver;
+    private final RequestLoad requestLoad;
     private volatile boolean sending;
     private volatile Thread sender;
 
@@ -67,11 +49,8 @@ final class Load {
         this.self = self;
         this.targets = workload.kind == Workload.Kind.BROADCAST ? transport.peers() : List.of(2);
         this.credited = new AtomicLongArray(workload.nodes + 1);
-        this.outstanding = new Semaphore(workload.window);
-        this.nextSeq = new long[workload.nodes + 1];
-        java.util.Arrays.fill(nextSeq, 1);
-        this.receivedFrom = new long[workload.nodes + 1];
-        this.creditedFrom = new long[workload.nodes + 1];
+        this.receiver = new LoadReceiver(workload, transport, self, failures);
+        this.requestLoad = new RequestLoad(workload, transport, () -> sending, creditWaits, failures);
     }
 
     /** Installs the handlers; before the transport starts. */
@@ -79,41 +58,14 @@ final class Load {
         if (workload.kind == Workload.Kind.REQUEST_REPLY) {
             transport.onRequest(request -> request); // the echo
         } else {
-            transport.onMessage(Transport.Lane.DATA, this::onData);
+            transport.onMessage(Transport.Lane.DATA, receiver::onData);
             transport.onMessage(Transport.Lane.CREDIT, this::onCredit);
         }
     }
 
-    // ---- receiving ----
+    // ---- sending ----
 
-    /** On one thread per sender (the subject's executor, or the raw socket's reader). */
-    private void onData(byte[] payload) {
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        long seq = buffer.getLong(0);
-        int from = buffer.getInt(8);
-        received.increment();
-        receivedBytes.add(payload.length);
-        long want = nextSeq[from];
-        if (seq == want) {
-            nextSeq[from] = seq + 1;
-        } else if (seq > want) {
-            gaps.add(seq - want);
-            nextSeq[from] = seq + 1;
-        } else {
-            outOfOrder.increment();
-        }
-        long highest = receivedFrom[from] = Math.max(receivedFrom[from], seq);
-        if (highest - creditedFrom[from] >= workload.creditBatch) {
-            // The highest sequence received: a credit that waits behind a pause is made good by the next one,
-            // and a message lost on the way (a stream closed with it queued) does not shrink the window.
-            byte[] credit = ByteBuffer.allocate(12).putInt(self).putLong(highest).array();
-            creditedFrom[from] = highest;
-            if (!transport.send(from, Transport.Lane.CREDIT, credit)) {
-                failures.computeIfAbsent("creditRefused", key -> new LongAdder()).increment();
-            }
-        }
-    }
-
+    /** A receiver's credit: on one thread per receiver. */
     private void onCredit(byte[] payload) {
         ByteBuffer buffer = ByteBuffer.wrap(payload);
         int peer = buffer.getInt(0);
@@ -124,8 +76,6 @@ final class Load {
         }
     }
 
-    // ---- sending ----
-
     void startSending() {
         if (!workload.sends(self) || sender != null) {
             return;
@@ -133,7 +83,7 @@ final class Load {
         sending = true;
         Runnable body = switch (workload.kind) {
             case ONE_WAY, BROADCAST -> this::sendOneWay;
-            case REQUEST_REPLY -> workload.window == 1 ? this::requestOneAtATime : this::requestPipelined;
+            case REQUEST_REPLY -> requestLoad::run;
         };
         Thread thread = new Thread(() -> {
             try {
@@ -202,87 +152,6 @@ final class Load {
         return true;
     }
 
-    /** Waits for a permit while sending; false once sending stops. */
-    private boolean acquire(Semaphore semaphore) {
-        if (semaphore.tryAcquire()) {
-            return true;
-        }
-        creditWaits.increment();
-        try {
-            while (sending) {
-                if (semaphore.tryAcquire(20, TimeUnit.MILLISECONDS)) {
-                    return true;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private void requestOneAtATime() {
-        byte[] payload = new byte[workload.payloadBytes];
-        ByteBuffer buffer = ByteBuffer.wrap(payload);
-        while (sending) {
-            buffer.putLong(0, ++seq);
-            requests.increment();
-            long start = System.nanoTime();
-            try {
-                byte[] reply = transport.requestAndWait(2, payload);
-                latency.recordValue(Math.min(System.nanoTime() - start, MAX_LATENCY_NANOS));
-                replied(seq, reply);
-            } catch (ExecutionException e) {
-                failed(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                failed(e);
-            }
-        }
-    }
-
-    private void requestPipelined() {
-        while (sending) {
-            if (!acquire(outstanding)) {
-                break;
-            }
-            long mySeq = ++seq;
-            byte[] payload = new byte[workload.payloadBytes]; // a new array per request: see sendOneWay
-            ByteBuffer.wrap(payload).putLong(0, mySeq);
-            requests.increment();
-            long start = System.nanoTime();
-            CompletableFuture<byte[]> future;
-            try {
-                future = transport.request(2, payload);
-            } catch (RuntimeException e) {
-                failed(e);
-                outstanding.release();
-                continue;
-            }
-            future.whenComplete((reply, error) -> {
-                if (error == null) {
-                    latency.recordValue(Math.min(System.nanoTime() - start, MAX_LATENCY_NANOS));
-                    replied(mySeq, reply);
-                } else {
-                    failed(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
-                }
-                outstanding.release();
-            });
-        }
-    }
-
-    private void replied(long seq, byte[] reply) {
-        if (reply.length != workload.payloadBytes || ByteBuffer.wrap(reply).getLong(0) != seq) {
-            mismatches.increment();
-        }
-        replies.increment();
-    }
-
-    private void failed(Throwable error) {
-        failures.computeIfAbsent(error.getClass().getSimpleName(), key -> new LongAdder()).increment();
-    }
-
     /** Stops generating load and waits (bounded) for the requests still out. */
     void stopSending() throws InterruptedException {
         sending = false;
@@ -293,9 +162,8 @@ final class Load {
         stopping.join(TimeUnit.NANOSECONDS.toMillis(STOP_WAIT_NANOS));
         sender = null;
         long deadline = System.nanoTime() + STOP_WAIT_NANOS;
-        while (workload.kind == Workload.Kind.REQUEST_REPLY && outstanding.availablePermits() < workload.window
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        if (workload.kind == Workload.Kind.REQUEST_REPLY) {
+            requestLoad.awaitOutstanding(deadline);
         }
     }
 
@@ -308,18 +176,18 @@ final class Load {
         values.put("sent", sent.sum());
         values.put("expected", expected.sum());
         values.put("refused", refused.sum());
-        values.put("received", received.sum());
-        values.put("receivedBytes", receivedBytes.sum());
-        values.put("gaps", gaps.sum());
-        values.put("outOfOrder", outOfOrder.sum());
+        values.put("received", receiver.received());
+        values.put("receivedBytes", receiver.receivedBytes());
+        values.put("gaps", receiver.gaps());
+        values.put("outOfOrder", receiver.outOfOrder());
         values.put("creditWaits", creditWaits.sum());
         values.put("creditTimeouts", creditTimeouts.sum());
-        values.put("requests", requests.sum());
-        values.put("replies", replies.sum());
-        values.put("mismatches", mismatches.sum());
+        values.put("requests", requestLoad.requests());
+        values.put("replies", requestLoad.replies());
+        values.put("mismatches", requestLoad.mismatches());
         values.put("failures", failures.values().stream().mapToLong(LongAdder::sum).sum());
         failures.forEach((kind, count) -> values.put("failure." + kind, count.sum()));
-        Histogram interval = latency.getIntervalHistogram();
+        Histogram interval = requestLoad.intervalLatency();
         values.put("lat.count", interval.getTotalCount());
         values.put("lat.p50", interval.getValueAtPercentile(50));
         values.put("lat.p90", interval.getValueAtPercentile(90));
@@ -327,24 +195,7 @@ final class Load {
         values.put("lat.p999", interval.getValueAtPercentile(99.9));
         values.put("lat.max", interval.getMaxValue());
         values.put("lat.mean", interval.getMean());
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        values.put("cpu", os.getProcessCpuTime());
-        // The application's threads only: without the JIT compiler, GC and VM threads.
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long appCpu = 0;
-        for (long id : threads.getAllThreadIds()) {
-            appCpu += Math.max(0, threads.getThreadCpuTime(id));
-        }
-        values.put("appCpu", appCpu);
-        values.put("jitMs", ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
-        long gcCount = 0;
-        long gcMillis = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            gcCount += Math.max(0, gc.getCollectionCount());
-            gcMillis += Math.max(0, gc.getCollectionTime());
-        }
-        values.put("gc.count", gcCount);
-        values.put("gc.ms", gcMillis);
+        JvmFigures.putInto(values);
         transport.counters().forEach(values::put);
         return values;
     }

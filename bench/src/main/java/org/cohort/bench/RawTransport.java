@@ -1,28 +1,21 @@
 package org.cohort.bench;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
@@ -33,7 +26,7 @@ import java.util.function.UnaryOperator;
  * reader thread per socket that hands each message to the workload on that thread. Sending is either
  * {@link Mode#BUFFERED}: the frame is copied into a queue drained by a writer thread per socket, which
  * flushes when the queue runs empty; or {@link Mode#INLINE}: the caller writes the frame and flushes it
- * itself, one syscall per message.
+ * itself, one syscall per message. Each socket is a {@link RawLink}.
  */
 final class RawTransport implements Transport {
 
@@ -42,18 +35,13 @@ final class RawTransport implements Transport {
         BUFFERED, INLINE
     }
 
-    private static final byte DATA = 1;
-    private static final byte CREDIT = 2;
-    private static final byte REQUEST = 3;
-    private static final byte REPLY = 4;
-    private static final int BUFFER_BYTES = 64 * 1024;
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Mode mode;
     private final int self;
     private final List<InetSocketAddress> nodes;
     private final boolean blockingClient;
-    private final Link[] links;
+    private final RawLink[] links;
     private final CountDownLatch connected;
     private final Map<Lane, Receiver> receivers = new EnumMap<>(Lane.class);
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
@@ -73,7 +61,7 @@ final class RawTransport implements Transport {
         this.self = self;
         this.nodes = List.copyOf(nodes);
         this.blockingClient = blockingClient;
-        this.links = new Link[nodes.size() + 1];
+        this.links = new RawLink[nodes.size() + 1];
         this.connected = new CountDownLatch(nodes.size() - 1);
     }
 
@@ -128,7 +116,7 @@ final class RawTransport implements Transport {
                 register(peer, socket, !blockingClient);
                 return;
             } catch (IOException e) {
-                closeQuietly(socket);
+                RawLink.closeQuietly(socket);
                 if (System.nanoTime() > deadline) {
                     throw new UncheckedIOException("cannot reach node " + peer, e);
                 }
@@ -138,10 +126,10 @@ final class RawTransport implements Transport {
     }
 
     private void register(int peer, Socket socket, boolean withReader) throws IOException {
-        Link link = new Link(peer, socket);
+        RawLink link = new RawLink(peer, socket, mode, () -> closed, readerFailures);
         links[peer] = link;
         if (withReader) {
-            thread("raw-reader-" + peer, link::read);
+            thread("raw-reader-" + peer, () -> link.read(this::received));
         }
         if (mode == Mode.BUFFERED) {
             thread("raw-writer-" + peer, link::writeQueued);
@@ -169,7 +157,7 @@ final class RawTransport implements Transport {
 
     @Override
     public boolean send(int to, Lane lane, byte[] payload) {
-        links[to].send(lane == Lane.DATA ? DATA : CREDIT, -1, payload);
+        links[to].send(lane == Lane.DATA ? RawLink.DATA : RawLink.CREDIT, -1, payload);
         return true;
     }
 
@@ -187,7 +175,7 @@ final class RawTransport implements Transport {
         long id = nextRequestId.incrementAndGet();
         CompletableFuture<byte[]> future = new CompletableFuture<>();
         pending.put(id, future);
-        links[to].send(REQUEST, id, payload);
+        links[to].send(RawLink.REQUEST, id, payload);
         return future;
     }
 
@@ -196,18 +184,26 @@ final class RawTransport implements Transport {
         if (!blockingClient) {
             return Transport.super.requestAndWait(to, payload);
         }
-        Link link = links[to];
+        RawLink link = links[to];
         long id = nextRequestId.incrementAndGet();
-        link.send(REQUEST, id, payload);
-        int length = link.in.readInt();
-        byte type = link.in.readByte();
-        long replyId = link.in.readLong();
-        if (type != REPLY || replyId != id) {
-            throw new IOException("expected the reply to " + id + ", got type " + type + " id " + replyId);
+        link.send(RawLink.REQUEST, id, payload);
+        return link.readReply(id);
+    }
+
+    /** Hands a frame read by a link's reader on, on that thread. */
+    private void received(RawLink link, byte type, long id, byte[] payload) throws IOException {
+        switch (type) {
+            case RawLink.DATA -> receivers.get(Lane.DATA).receive(payload);
+            case RawLink.CREDIT -> receivers.get(Lane.CREDIT).receive(payload);
+            case RawLink.REQUEST -> link.send(RawLink.REPLY, id, requestHandler.apply(payload));
+            case RawLink.REPLY -> {
+                CompletableFuture<byte[]> future = pending.remove(id);
+                if (future != null) {
+                    future.complete(payload);
+                }
+            }
+            default -> throw new IOException("unknown frame type " + type + " from node " + link.peer);
         }
-        byte[] reply = new byte[length - 9];
-        link.in.readFully(reply);
-        return reply;
     }
 
     @Override
@@ -221,11 +217,10 @@ final class RawTransport implements Transport {
     @Override
     public void close() {
         closed = true;
-        closeQuietly(server);
-        for (Link link : links) {
+        RawLink.closeQuietly(server);
+        for (RawLink link : links) {
             if (link != null) {
-                closeQuietly(link.socket);
-                link.queue.offer(new byte[0]); // wakes the writer
+                link.close();
             }
         }
         for (Thread thread : threads) {
@@ -245,120 +240,11 @@ final class RawTransport implements Transport {
         thread.start();
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            if (closeable != null) {
-                closeable.close();
-            }
-        } catch (Exception ignored) {
-            // closing anyway
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One socket to one peer. */
-    private final class Link {
-        final int peer;
-        final Socket socket;
-        final DataInputStream in;
-        final DataOutputStream out;
-        final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-
-        Link(int peer, Socket socket) throws IOException {
-            this.peer = peer;
-            this.socket = socket;
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
-            this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
-        }
-
-        void send(byte type, long id, byte[] payload) {
-            int idBytes = id < 0 ? 0 : 8;
-            if (mode == Mode.BUFFERED) {
-                // The caller may reuse its array as soon as this returns: the queue holds a copy.
-                ByteBuffer frame = ByteBuffer.allocate(5 + idBytes + payload.length);
-                frame.putInt(1 + idBytes + payload.length).put(type);
-                if (idBytes > 0) {
-                    frame.putLong(id);
-                }
-                frame.put(payload);
-                queue.add(frame.array());
-                return;
-            }
-            try {
-                synchronized (out) {
-                    out.writeInt(1 + idBytes + payload.length);
-                    out.writeByte(type);
-                    if (idBytes > 0) {
-                        out.writeLong(id);
-                    }
-                    out.write(payload);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                if (!closed) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-
-        /** The writer thread of {@link Mode#BUFFERED}: writes what is queued, flushes when it runs out. */
-        void writeQueued() {
-            try {
-                while (!closed) {
-                    byte[] frame = queue.take();
-                    do {
-                        out.write(frame);
-                    } while ((frame = queue.poll()) != null);
-                    out.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                if (!closed) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-
-        /** The reader thread: hands each message on, on this thread. */
-        void read() {
-            try {
-                while (!closed) {
-                    int length = in.readInt();
-                    byte type = in.readByte();
-                    long id = type == REQUEST || type == REPLY ? in.readLong() : -1;
-                    byte[] payload = new byte[length - 1 - (id < 0 ? 0 : 8)];
-                    in.readFully(payload);
-                    switch (type) {
-                        case DATA -> receivers.get(Lane.DATA).receive(payload);
-                        case CREDIT -> receivers.get(Lane.CREDIT).receive(payload);
-                        case REQUEST -> send(REPLY, id, requestHandler.apply(payload));
-                        case REPLY -> {
-                            CompletableFuture<byte[]> future = pending.remove(id);
-                            if (future != null) {
-                                future.complete(payload);
-                            }
-                        }
-                        default -> throw new IOException("unknown frame type " + type + " from node " + peer);
-                    }
-                }
-            } catch (EOFException | SocketException e) {
-                if (!closed) {
-                    readerFailures.incrementAndGet();
-                }
-            } catch (IOException | RuntimeException e) {
-                if (!closed) {
-                    readerFailures.incrementAndGet();
-                    e.printStackTrace();
-                }
-            }
         }
     }
 }
