@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The default {@link CommunicationsDelegate}: hands incoming messages to a {@link SubjectDispatcher},
  * keeps the sender the connection manager hands over, and publishes both to core as
- * {@link ClusterMessaging}. It starts no thread: handlers run on their subscribers' executors.
+ * {@link ClusterMessaging}. It starts no thread: handlers run on their subscribers' executors. Plain Java
+ * (an embedded node, a test) builds it with {@code new} and ends it with {@link #close()}.
  */
 @Component(
         service = {CommunicationsDelegate.class, ClusterMessaging.class},
@@ -40,6 +41,11 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
 
     @Deactivate
     void deactivate() {
+        close();
+    }
+
+    /** Forgets the sender and unsubscribes every subscriber: the end of the node, in Karaf or embedded. */
+    public void close() {
         sender = null;
         dispatcher.unsubscribeAll();
     }

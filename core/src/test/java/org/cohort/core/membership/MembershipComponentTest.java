@@ -6,21 +6,19 @@ import static org.cohort.core.membership.MembershipTableTest.N2;
 import static org.cohort.core.membership.MembershipTableTest.node;
 import static org.cohort.core.membership.MembershipTableTest.settings;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState.State;
+import org.cohort.core.runtime.NodeClock;
 import org.junit.jupiter.api.Test;
 
 class MembershipComponentTest {
 
     private final StepClock clock = new StepClock(MembershipTableTest.T0);
     private static final long LOCAL_INCARNATION = 4242L;
-    private final MembershipComponent component =
-            new MembershipComponent(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
+    private final ClusterMembership component =
+            new ClusterMembership(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
                     LOCAL_INCARNATION, clock);
 
     @Test
@@ -52,7 +50,7 @@ class MembershipComponentTest {
     }
 
     /** A clock that moves only when told. */
-    static final class StepClock extends Clock {
+    static final class StepClock implements NodeClock {
 
         private volatile Instant now;
 
@@ -65,18 +63,13 @@ class MembershipComponentTest {
         }
 
         @Override
-        public Instant instant() {
-            return now;
+        public long nanoTime() {
+            return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(now.toEpochMilli());
         }
 
         @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+        public long currentTimeMillis() {
+            return now.toEpochMilli();
         }
     }
 }

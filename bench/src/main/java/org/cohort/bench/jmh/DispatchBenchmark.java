@@ -1,10 +1,19 @@
-package org.cohort.core.messaging;
+package org.cohort.bench.jmh;
 
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.membership.MembershipTable;
+import org.cohort.core.messaging.ClusterCommunicator;
+import org.cohort.core.messaging.CommunicationsComponent;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -19,12 +28,13 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Dispatch of one received message, on a direct executor so that only Cohort's own work counts:
- * {@link #subjectDispatcher} is the {@link SubjectDispatcher} alone (handler lookup, backlog accounting,
+ * {@link #subjectDispatcher} is the {@code SubjectDispatcher} alone (handler lookup, backlog accounting,
  * the task handed to the executor; the JIT may see through the task here), {@link #subjectDispatcherQueued}
  * the same with an executor that keeps the task, as every real one does (a thread pool adds its queue
  * node on top); {@link #communicator} adds {@link ClusterCommunicator}'s part for a
  * sibling bundle's subscriber (messaging header read, decoder, handler);
- * {@link #oneWayHeader} is the sender's side of that header (a message carrying it beside the payload).
+ * {@link #oneWayHeader} is the sender's side of that header ({@code unicast} making a message that
+ * carries it beside the payload, handed to a sender that keeps it).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +56,7 @@ public class DispatchBenchmark {
     private final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
     private byte[] payload;
     private NodeId self;
+    private ClusterMessage lastSent;
     private Blackhole sink;
 
     @Setup(Level.Trial)
@@ -53,22 +64,31 @@ public class DispatchBenchmark {
         sink = blackhole;
         comms = new CommunicationsComponent();
         self = NodeId.of("n2");
-        java.net.InetAddress loopback = java.net.InetAddress.getLoopbackAddress();
-        org.cohort.core.config.ClusterSettings settings = new org.cohort.core.config.ClusterSettings("bench", self,
-                java.util.List.of(new org.cohort.api.cluster.ControllerNode(NodeId.of("n1"), loopback, 9001),
-                        new org.cohort.api.cluster.ControllerNode(self, loopback, 9002)),
-                1, java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(2), 16 << 20, 64L << 20);
-        communicator = new ClusterCommunicator(self, comms, (to, m) -> true,
-                new org.cohort.core.membership.MembershipTable(settings, 1, java.time.Instant.now()));
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        ClusterSettings settings = new ClusterSettings("bench", self,
+                List.of(new ControllerNode(NodeId.of("n1"), loopback, 9001), new ControllerNode(self, loopback, 9002)),
+                1, Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                16 << 20, 64L << 20);
+        // The communicator's sender keeps the last message it was given: how a message carrying the
+        // messaging header is made here, through the public path, as a sibling's unicast makes it.
+        communicator = new ClusterCommunicator(self, comms, (to, m) -> {
+            lastSent = m;
+            return true;
+        }, new MembershipTable(settings, 1, Instant.now()));
         comms.subscribe(RAW, received -> sink.consume(received), Runnable::run);
         // An executor that keeps the task, like every real one (ArrayDeque: no node per task).
         comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);
         communicator.addSubscriber(SUBJECT, Function.identity(), (byte[] body) -> sink.consume(body), Runnable::run);
         payload = new byte[payloadBytes];
-        rawMessage = MessageHeader.oneWay(NodeId.of("n1"), RAW, payload);
-        message = MessageHeader.oneWay(NodeId.of("n1"), SUBJECT, payload);
-        queuedMessage = MessageHeader.oneWay(NodeId.of("n1"), QUEUED, payload);
+        rawMessage = headed(RAW);
+        message = headed(SUBJECT);
+        queuedMessage = headed(QUEUED);
+    }
+
+    /** A message with the messaging header, as node n1's unicast sends it (its sender is n2 here). */
+    private ClusterMessage headed(MessageSubject subject) {
+        communicator.unicast(subject, payload, NodeId.of("n1"));
+        return lastSent;
     }
 
     @TearDown(Level.Trial)
@@ -94,6 +114,7 @@ public class DispatchBenchmark {
 
     @Benchmark
     public ClusterMessage oneWayHeader() {
-        return MessageHeader.oneWay(self, SUBJECT, payload);
+        communicator.unicast(SUBJECT, payload, self);
+        return lastSent;
     }
 }

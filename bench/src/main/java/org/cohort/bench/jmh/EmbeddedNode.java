@@ -1,36 +1,30 @@
-package org.cohort.core.transport;
+package org.cohort.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
-import org.cohort.api.serialization.SerializationService;
-import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
-import org.cohort.core.envelope.EnvelopeReader;
-import org.cohort.core.frame.Frames;
-import org.cohort.core.handshake.Direction;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
+import org.cohort.core.transport.DetachedStream;
 
 /**
- * One end of a stream for the microbenchmarks: Cohort's own pipeline and stream on an
- * {@link EmbeddedChannel} instead of a socket, with the messaging layer on top. The pipeline is the one
- * {@code StreamInitializer.installMessagePipeline} leaves after the hello (byte counter, framing,
- * heartbeats, reassembly, message decoding, inbound dispatch); the sender mirrors
- * {@code ConnectionManager.send} (size check, then the stream's queue). Everything runs on the calling
- * thread: {@link #flushTo} drains the stream's queue (the event loop's task) and hands the bytes to the peer.
+ * One end of a stream for the microbenchmarks: Cohort's own stream ({@link DetachedStream}: the pipeline a
+ * stream has after its hello, and its queue and framer) on an {@link EmbeddedChannel} instead of a socket,
+ * with the messaging layer on top. The sender is a connection manager's for a connected peer (size check,
+ * then the stream's queue). Everything runs on the calling thread: {@link #flushTo} drains the stream's
+ * queue (the event loop's task) and hands the bytes to the peer.
  */
 final class EmbeddedNode {
 
@@ -48,50 +42,23 @@ final class EmbeddedNode {
 
     final NodeId self;
     final EmbeddedChannel channel;
-    final Stream stream;
+    final DetachedStream stream;
     final CommunicationsComponent comms = new CommunicationsComponent();
     final ClusterCommunicator communicator;
-    final TransportCounters counters = new TransportCounters();
 
-    EmbeddedNode(NodeId self, NodeId peer, SerializationService serialization) {
+    EmbeddedNode(NodeId self, NodeId peer) {
         this.self = self;
         ClusterSettings settings = settings(self);
-        PeerCounters peerCounters = new PeerCounters();
         channel = new EmbeddedChannel();
-        EnvelopeReader envelopes = new EnvelopeReader(peer);
         // As ConnectionManager configures its channels.
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
-        channel.pipeline()
-                .addLast(StreamInitializer.BYTES, new PeerByteCounter(peerCounters))
-                .addLast(StreamInitializer.FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES))
-                .addLast(StreamInitializer.HEARTBEAT, new HeartbeatHandler(peer, settings.failureDetection(),
-                        counters, System::nanoTime))
-                .addLast(StreamInitializer.REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
-                        settings.maxReassemblyBytes(), counters, envelopes))
-                .addLast(StreamInitializer.MESSAGES, new MessageFrameDecoder(envelopes))
-                .addLast(StreamInitializer.INBOUND, new InboundMessageHandler(peer, comms, counters, peerCounters))
-                .addLast(StreamInitializer.DRAIN, new ChannelInboundHandlerAdapter() {
-                    // As StreamInitializer's DrainWhenWritable: resume draining once the channel is writable.
-                    @Override
-                    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                        if (ctx.channel().isWritable()) {
-                            stream.scheduleDrain();
-                        }
-                        ctx.fireChannelWritabilityChanged();
-                    }
-                });
-        stream = new Stream(channel, peer, 1, Direction.OUTBOUND, settings.outboundQueueBytes(),
-                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters);
-        int maxMessageBytes = settings.maxMessageBytes();
+        stream = DetachedStream.open(channel, peer, settings, comms, System::nanoTime);
         MessageSender sender = (to, message) -> {
             if (to.equals(self)) {
                 comms.dispatch(message);
                 return true;
             }
-            if (serialization.maxEncodedLength(message) > maxMessageBytes) {
-                return false;
-            }
-            return stream.offer(message);
+            return stream.send(message);
         };
         comms.setSender(sender);
         communicator = new ClusterCommunicator(self, comms, sender,
@@ -99,17 +66,13 @@ final class EmbeddedNode {
     }
 
     private static ClusterSettings settings(NodeId self) {
-        try {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            List<ControllerNode> members = List.of(new ControllerNode(N1, loopback, 9001),
-                    new ControllerNode(N2, loopback, 9002));
-            return new ClusterSettings("bench", self, members, 1, Duration.ofMillis(250), Duration.ofSeconds(1),
-                    Duration.ofSeconds(1), Duration.ofSeconds(2), ClusterConfig.DEFAULT_MESSAGE_MAX_BYTES,
-                    ClusterConfig.DEFAULT_REASSEMBLY_MAX_BYTES, ClusterConfig.DEFAULT_OUTBOUND_QUEUE_MAX_BYTES,
-                    PATIENT);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e);
-        }
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<ControllerNode> members = List.of(new ControllerNode(N1, loopback, 9001),
+                new ControllerNode(N2, loopback, 9002));
+        ClusterSettings defaults = ClusterSettings.defaults();
+        return new ClusterSettings("bench", self, members, 1, Duration.ofMillis(250), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), defaults.maxMessageBytes(),
+                defaults.maxReassemblyBytes(), defaults.outboundQueueBytes(), PATIENT);
     }
 
     /** Runs this end's pending event-loop work (the stream's drain) and delivers what it wrote to the peer. */
@@ -142,7 +105,7 @@ final class EmbeddedNode {
      */
     static ByteBuf wire(EmbeddedNode sender, ClusterMessage message) {
         sender.stream.offer(message);
-        List<ByteBuf> frames = new java.util.ArrayList<>();
+        List<ByteBuf> frames = new ArrayList<>();
         int bytes = 0;
         int before;
         do {

@@ -1,11 +1,9 @@
-package org.cohort.core.transport;
+package org.cohort.bench.jmh;
 
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -20,10 +18,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Framing on its own, on an {@link io.netty.channel.embedded.EmbeddedChannel}: {@link #encode} is the
- * stream's drain turning one queued message into frames ({@link MessageFramer}: envelope encoding straight
+ * stream's drain turning one queued message into frames ({@code MessageFramer}: envelope encoding straight
  * into a pooled buffer, chunks for a large one); {@link #decode} is the receiving pipeline turning those
- * frames back into a {@link ClusterMessage} (length-field framing, {@link MessageReassembler},
- * {@link MessageFrameDecoder}) and its dispatch to a subscriber on a direct executor.
+ * frames back into a {@link ClusterMessage} (length-field framing, {@code MessageReassembler},
+ * {@code MessageFrameDecoder}) and its dispatch to a subscriber on a direct executor.
  * 1 MiB messages travel as 17 chunk frames.
  */
 @State(Scope.Thread)
@@ -43,11 +41,8 @@ public class FramingBenchmark {
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
         sink = blackhole;
-        KryoSerialization runtime = new KryoSerialization();
-        sender = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2,
-                new OwnedSerializationService(runtime, "n1", getClass().getClassLoader()::loadClass));
-        receiver = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1,
-                new OwnedSerializationService(runtime, "n2", getClass().getClassLoader()::loadClass));
+        sender = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2);
+        receiver = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1);
         // The payload as ClusterCommunicator sends it: a 2-byte messaging header, then the body.
         message = new ClusterMessage(EmbeddedNode.N1, MessageSubject.of("bench.data"), new byte[payloadBytes]);
         wire = EmbeddedNode.wire(sender, message);

@@ -1,4 +1,4 @@
-package org.cohort.core.serialization;
+package org.cohort.bench.jmh;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
