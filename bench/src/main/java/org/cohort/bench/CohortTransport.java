@@ -29,8 +29,7 @@ import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.DispatchCounters;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.ConnectionManager;
 
 /**
@@ -129,12 +128,10 @@ final class CohortTransport implements Transport {
                 membership.nodeVanished(nodeId, Instant.now());
             }
         };
-        KryoSerialization runtime = new KryoSerialization();
-        OwnedSerializationService serialization = new OwnedSerializationService(runtime, "bench",
-                CohortTransport.class.getClassLoader()::loadClass);
+        NodeRuntime node = NodeRuntime.production();
         comms = new CommunicationsComponent();
-        manager = new ConnectionManager(settings, nodesDelegate, comms, serialization, incarnation);
-        communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership);
+        manager = new ConnectionManager(settings, nodesDelegate, comms, incarnation, node);
+        communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership, node);
         receivers.forEach((lane, receiver) -> communicator.addSubscriber(SUBJECTS.get(lane), Function.identity(),
                 receiver::receive, executor("bench-" + lane.name().toLowerCase())));
         if (requestHandler != null) {

@@ -60,7 +60,8 @@ public class DispatchBenchmark {
                 1, java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofSeconds(2), 16 << 20, 64L << 20);
         communicator = new ClusterCommunicator(self, comms, (to, m) -> true,
-                new org.cohort.core.membership.MembershipTable(settings, 1, java.time.Instant.now()));
+                new org.cohort.core.membership.MembershipTable(settings, 1, java.time.Instant.now()),
+                org.cohort.core.runtime.NodeRuntime.production());
         comms.subscribe(RAW, received -> sink.consume(received), Runnable::run);
         // An executor that keeps the task, like every real one (ArrayDeque: no node per task).
         comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);

@@ -13,16 +13,17 @@ import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
-import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.envelope.Envelope;
 import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
+import org.cohort.core.runtime.NodeRuntime;
 
 /**
  * One end of a stream for the microbenchmarks: Cohort's own pipeline and stream on an
@@ -53,7 +54,7 @@ final class EmbeddedNode {
     final ClusterCommunicator communicator;
     final TransportCounters counters = new TransportCounters();
 
-    EmbeddedNode(NodeId self, NodeId peer, SerializationService serialization) {
+    EmbeddedNode(NodeId self, NodeId peer) {
         this.self = self;
         ClusterSettings settings = settings(self);
         PeerCounters peerCounters = new PeerCounters();
@@ -88,14 +89,14 @@ final class EmbeddedNode {
                 comms.dispatch(message);
                 return true;
             }
-            if (serialization.maxEncodedLength(message) > maxMessageBytes) {
+            if (Envelope.maxEncodedLength(message) > maxMessageBytes) {
                 return false;
             }
             return stream.offer(message);
         };
         comms.setSender(sender);
         communicator = new ClusterCommunicator(self, comms, sender,
-                new MembershipTable(settings, 1, Instant.now()));
+                new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
     }
 
     private static ClusterSettings settings(NodeId self) {

@@ -4,8 +4,6 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -43,11 +41,8 @@ public class FramingBenchmark {
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
         sink = blackhole;
-        KryoSerialization runtime = new KryoSerialization();
-        sender = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2,
-                new OwnedSerializationService(runtime, "n1", getClass().getClassLoader()::loadClass));
-        receiver = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1,
-                new OwnedSerializationService(runtime, "n2", getClass().getClassLoader()::loadClass));
+        sender = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2);
+        receiver = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1);
         // The payload as ClusterCommunicator sends it: a 2-byte messaging header, then the body.
         message = new ClusterMessage(EmbeddedNode.N1, MessageSubject.of("bench.data"), new byte[payloadBytes]);
         wire = EmbeddedNode.wire(sender, message);

@@ -6,8 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -49,11 +47,8 @@ public class UnicastPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(Blackhole blackhole) {
-        KryoSerialization runtime = new KryoSerialization();
-        node1 = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2,
-                new OwnedSerializationService(runtime, "n1", getClass().getClassLoader()::loadClass));
-        node2 = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1,
-                new OwnedSerializationService(runtime, "n2", getClass().getClassLoader()::loadClass));
+        node1 = new EmbeddedNode(EmbeddedNode.N1, EmbeddedNode.N2);
+        node2 = new EmbeddedNode(EmbeddedNode.N2, EmbeddedNode.N1);
         sink = blackhole;
         node2.communicator.addSubscriber(SUBJECT, Function.identity(), (byte[] bytes) -> sink.consume(bytes),
                 Runnable::run);

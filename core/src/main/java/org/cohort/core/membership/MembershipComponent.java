@@ -1,6 +1,5 @@
 package org.cohort.core.membership;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +15,8 @@ import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -38,7 +39,7 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
 
     private static final Logger LOG = LoggerFactory.getLogger(MembershipComponent.class);
 
-    private final Clock clock;
+    private final NodeClock clock;
     private final MembershipTable table;
     private final NodeId localId;
     private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
@@ -48,11 +49,13 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
 
     @Activate
     public MembershipComponent(@Reference(name = "configuration") ClusterConfiguration configuration,
-            @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        this(configuration, incarnation.value(), Clock.systemUTC());
+            @Reference(name = "incarnation") NodeIncarnation incarnation,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        this(configuration, incarnation.value(), runtime.clock());
     }
 
-    MembershipComponent(ClusterConfiguration configuration, long localIncarnation, Clock clock) {
+    /** For tests and the embedding: the node's clock given directly. */
+    public MembershipComponent(ClusterConfiguration configuration, long localIncarnation, NodeClock clock) {
         this.configuration = configuration;
         ClusterSettings settings = configuration.settings();
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -32,7 +32,7 @@ import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.RoundTripTimes;
 import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.ConnectionManager;
 
 /**
@@ -124,10 +124,9 @@ final class JmxTestCluster implements AutoCloseable {
                     membership.nodeVanished(nodeId, Instant.now());
                 }
             };
-            OwnedSerializationService serialization = new OwnedSerializationService(runtime,
-                    "node " + settings.localNodeId(), JmxTestCluster.class.getClassLoader()::loadClass);
-            manager = new ConnectionManager(settings, nodesDelegate, comms, serialization, incarnation);
-            communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership);
+            NodeRuntime node = NodeRuntime.production();
+            manager = new ConnectionManager(settings, nodesDelegate, comms, incarnation, node);
+            communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership, node);
         }
 
         /** The MBeans of this node, registered in the given server and started. */

@@ -22,7 +22,7 @@ import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.ConnectionManager;
 
 /**
@@ -101,10 +101,9 @@ final class MessagingCluster implements AutoCloseable {
                     membership.nodeVanished(nodeId, Instant.now());
                 }
             };
-            OwnedSerializationService serialization = new OwnedSerializationService(runtime,
-                    "node " + settings.localNodeId(), MessagingCluster.class.getClassLoader()::loadClass);
-            manager = new ConnectionManager(settings, nodesDelegate, comms, serialization, incarnation);
-            communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership);
+            NodeRuntime node = NodeRuntime.production();
+            manager = new ConnectionManager(settings, nodesDelegate, comms, incarnation, node);
+            communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership, node);
         }
 
         void stop() {

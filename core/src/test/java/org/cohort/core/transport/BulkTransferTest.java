@@ -23,8 +23,7 @@ import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,7 +78,6 @@ class BulkTransferTest {
     @Test
     void bulkDoesNotMakeAPeerLookSilentAndSmallMessagesKeepABoundedDelay() throws Exception {
         TestCluster layout = new TestCluster(2);
-        KryoSerialization runtime = new KryoSerialization();
         List<ConnectionManager> managers = new ArrayList<>();
         List<Events> events = new ArrayList<>();
         Receiver receiver = new Receiver();
@@ -92,8 +90,7 @@ class BulkTransferTest {
             Events nodeEvents = new Events();
             events.add(nodeEvents);
             CommunicationsDelegate comms = k == 2 ? receiver : new Receiver();
-            managers.add(new ConnectionManager(settings, nodeEvents, comms,
-                    new OwnedSerializationService(runtime, "n" + k, getClass().getClassLoader()::loadClass), k));
+            managers.add(new ConnectionManager(settings, nodeEvents, comms, k, NodeRuntime.production()));
         }
         ScheduledExecutorService smallSender = Executors.newSingleThreadScheduledExecutor();
         try {

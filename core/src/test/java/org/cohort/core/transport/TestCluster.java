@@ -23,7 +23,7 @@ import org.cohort.api.messaging.MessageSender;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 
 /**
  * Real connection managers in one JVM, node K on 127.0.0.K with a free port, and delegates that record
@@ -145,9 +145,8 @@ final class TestCluster implements AutoCloseable {
         final ConnectionManager manager;
 
         Node(ClusterSettings settings, KryoSerialization runtime, long incarnation) {
-            OwnedSerializationService serialization = new OwnedSerializationService(runtime,
-                    "node " + settings.localNodeId(), TestCluster.class.getClassLoader()::loadClass);
-            manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, serialization, incarnation);
+            manager = new ConnectionManager(settings, nodesDelegate, commsDelegate, incarnation,
+                    NodeRuntime.production());
         }
     }
 
