@@ -14,6 +14,7 @@ import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
+import org.cohort.core.runtime.NodeRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -74,7 +75,7 @@ public class DispatchBenchmark {
         communicator = new ClusterCommunicator(self, comms, (to, m) -> {
             lastSent = m;
             return true;
-        }, new MembershipTable(settings, 1, Instant.now()));
+        }, new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
         comms.subscribe(RAW, received -> sink.consume(received), Runnable::run);
         // An executor that keeps the task, like every real one (ArrayDeque: no node per task).
         comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);

@@ -62,7 +62,7 @@ final class EmbeddedNode {
         };
         comms.setSender(sender);
         communicator = new ClusterCommunicator(self, comms, sender,
-                new MembershipTable(settings, 1, Instant.now()));
+                new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
     }
 
     private static ClusterSettings settings(NodeId self) {

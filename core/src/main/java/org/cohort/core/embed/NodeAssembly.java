@@ -22,7 +22,6 @@ import org.cohort.core.messaging.ClusterMessaging;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.HandlerSubscription;
 import org.cohort.core.messaging.RoundTripTimes;
-import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
@@ -61,16 +60,16 @@ public final class NodeAssembly implements AutoCloseable {
         serializationRuntime = new KryoSerialization();
         serialization = new OwnedSerializationService(serializationRuntime, "node " + builder.settings.localNodeId(),
                 builder.classLoader::loadClass);
-        membership = new ClusterMembership(configuration, incarnation, NodeClock.SYSTEM);
+        membership = new ClusterMembership(configuration, incarnation, builder.runtime.clock());
         communications = new CommunicationsComponent();
         ClusterNodesDelegate nodesDelegate = builder.nodesDelegate != null ? builder.nodesDelegate : membership;
         CommunicationsDelegate commsDelegate = builder.commsDelegate != null ? builder.commsDelegate : communications;
-        connections = new ConnectionManager(builder.settings, nodesDelegate, commsDelegate, serialization,
-                incarnation);
+        connections = new ConnectionManager(builder.settings, nodesDelegate, commsDelegate, incarnation,
+                builder.runtime);
         transportFollowsEdits = connections::reconfigure;
         configuration.addListener(ClusterConfiguration.Stage.TRANSPORT, transportFollowsEdits);
         communicator = new ClusterCommunicator(builder.settings.localNodeId(), communications, connections,
-                membership);
+                membership, builder.runtime);
     }
 
     /**
@@ -192,7 +191,7 @@ public final class NodeAssembly implements AutoCloseable {
     public static final class Builder {
 
         private final ClusterSettings settings;
-        private NodeRuntime runtime;
+        private NodeRuntime runtime = NodeRuntime.production();
         private Long incarnation;
         private ClusterNodesDelegate nodesDelegate;
         private CommunicationsDelegate commsDelegate;
@@ -208,7 +207,7 @@ public final class NodeAssembly implements AutoCloseable {
             return this;
         }
 
-        /** This start of the node; by default microseconds since the epoch on the runtime's clock. */
+        /** This start of the node; by default a new {@link NodeIncarnation} (microseconds since the epoch). */
         public Builder incarnation(long value) {
             this.incarnation = value;
             return this;

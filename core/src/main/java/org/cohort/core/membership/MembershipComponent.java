@@ -4,7 +4,7 @@ import org.cohort.api.cluster.ClusterEventListener;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.core.config.ClusterConfiguration;
-import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,8 +24,9 @@ public class MembershipComponent extends ClusterMembership {
 
     @Activate
     public MembershipComponent(@Reference(name = "configuration") ClusterConfiguration configuration,
-            @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        super(configuration, incarnation.value(), NodeClock.SYSTEM);
+            @Reference(name = "incarnation") NodeIncarnation incarnation,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        super(configuration, incarnation.value(), runtime.clock());
     }
 
     @Deactivate

@@ -1,9 +1,9 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import io.netty.util.TimerTask;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -13,9 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +38,8 @@ import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
 import org.cohort.core.messaging.MessageHeader.Kind;
 import org.cohort.core.messaging.MessageHeader.Status;
+import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.util.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,15 +76,14 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
      * and the timer thread wakes this often while requests are pending, not once per request.
      */
     static final long TIMEOUT_TICK_MS = 10;
-    /** 512 ticks of 10 ms: one turn of the wheel covers the default 5 s timeout. */
-    private static final int TIMEOUT_WHEEL_TICKS = 512;
 
     private final NodeId localId;
     private final ClusterMessaging messaging;
     private final MessageSender sender;
     private final MembershipView membership;
-    private final HashedWheelTimer timer;
-    private final ExecutorService replies;
+    private final NodeClock clock;
+    private final Timer timer;
+    private final EventExecutor replies;
     private final Executor stages = this::runStage;
     private final Subscription replySubscription;
     private final BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> undeliveredListener = this::undelivered;
@@ -94,8 +93,8 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private final AtomicLong nextRequestId = new AtomicLong();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder lateReplies = new LongAdder();
-    private final LogThrottle malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
-    private final LogThrottle handlerWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
+    private final LogThrottle malformedWarnings;
+    private final LogThrottle handlerWarnings;
     private volatile boolean closed;
 
     /** A request waiting for its reply; its own timeout task, so that a request costs no extra object. */
@@ -142,16 +141,19 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
      * @param messaging the subject dispatcher to subscribe through
      * @param sender sends messages (to this node too)
      * @param membership tells which members are active, and when one goes
+     * @param runtime the node's clock, and the scheduling that gives the timer and the replies thread
      */
     public ClusterCommunicator(NodeId localId, ClusterMessaging messaging, MessageSender sender,
-            MembershipView membership) {
+            MembershipView membership, NodeRuntime runtime) {
         this.localId = Objects.requireNonNull(localId, "localId");
         this.messaging = Objects.requireNonNull(messaging, "messaging");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.membership = Objects.requireNonNull(membership, "membership");
-        timer = new HashedWheelTimer(new DefaultThreadFactory("cohort-messaging-timer"), TIMEOUT_TICK_MS,
-                TimeUnit.MILLISECONDS, TIMEOUT_WHEEL_TICKS);
-        replies = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-messaging-replies"));
+        this.clock = runtime.clock();
+        malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, clock.nanoTime());
+        handlerWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, clock.nanoTime());
+        timer = runtime.scheduling().newTimer("messaging-timer", TIMEOUT_TICK_MS);
+        replies = runtime.scheduling().newSerialExecutor("messaging-replies");
         // Straight on the thread that dispatches it, an IO worker: onReply only parses, looks up and
         // completes, and no caller's stage runs there (see ReplyFuture).
         replySubscription = messaging.subscribe(REPLY, this::onReply, Runnable::run);
@@ -181,15 +183,9 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
                     "cluster communication stopped before the reply to " + request.subject + " from "
                             + request.to + " arrived"));
         }
-        replies.shutdown();
-        try {
-            if (!replies.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                replies.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            replies.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        // Runs the stages already queued, then stops.
+        replies.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
     }
 
     // ---- one way ----
@@ -398,7 +394,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
 
     private void dropMalformed(ClusterMessage message) {
         malformed.increment();
-        long heldBack = malformedWarnings.tryAcquire(System.nanoTime());
+        long heldBack = malformedWarnings.tryAcquire(clock.nanoTime());
         if (heldBack != LogThrottle.SUPPRESSED) {
             LOG.warn("Dropped a message on subject {} from {} ({} bytes): malformed or unexpected messaging header "
                     + "({} more since the last warning; this warning repeats at most once a minute)",
@@ -470,7 +466,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         try {
             reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
         } catch (RuntimeException e) {
-            long heldBack = handlerWarnings.tryAcquire(System.nanoTime());
+            long heldBack = handlerWarnings.tryAcquire(clock.nanoTime());
             if (heldBack != LogThrottle.SUPPRESSED) {
                 LOG.warn("Handler for message subject {} failed on a request from {} ({} more since the last "
                         + "warning; this warning repeats at most once a minute)", message.subject(),

@@ -1,19 +1,12 @@
 package org.cohort.core.transport;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -25,10 +18,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ControllerNode;
@@ -36,8 +26,8 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
-import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.envelope.Envelope;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.Hello;
@@ -46,6 +36,8 @@ import org.cohort.core.handshake.HelloException;
 import org.cohort.core.handshake.HelloValidator;
 import org.cohort.core.handshake.MemberAuthenticator;
 import org.cohort.core.messaging.LogThrottle;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.StreamTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +56,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
     private static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("cohort.admitted");
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     private static final long SHUTDOWN_QUIET_MS = 0;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
     /** How long a closed stream's unsent messages wait for the peer's next stream. */
@@ -73,7 +64,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private volatile ClusterSettings settings;
     private final ClusterNodesDelegate nodesDelegate;
     private final CommunicationsDelegate commsDelegate;
-    private final SerializationService serialization;
+    private final NodeRuntime runtime;
     private final long incarnation;
     private final ControllerNode localNode;
     private volatile Map<NodeId, ControllerNode> members;
@@ -91,23 +82,23 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LogThrottle gateWarnings = new LogThrottle(TimeUnit.MINUTES.toNanos(1), System.nanoTime());
 
     private volatile TlsContexts tls;
-    private volatile NettyTransport transport;
-    private EventLoopGroup workers;
-    private EventLoopGroup listenerGroup;
+    private volatile StreamTransport transport;
+    private volatile String transportName;
     private Channel listener;
-    private ExecutorService nodeEvents;
+    private EventExecutor nodeEvents;
     private Custodian custodian;
     private volatile boolean running;
 
     /**
      * @param incarnation this start of the node; must differ from every earlier start
+     * @param runtime the node's clock, randomness, executors and transport
      */
     public ConnectionManager(ClusterSettings settings, ClusterNodesDelegate nodesDelegate,
-            CommunicationsDelegate commsDelegate, SerializationService serialization, long incarnation) {
+            CommunicationsDelegate commsDelegate, long incarnation, NodeRuntime runtime) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nodesDelegate = Objects.requireNonNull(nodesDelegate, "nodesDelegate");
         this.commsDelegate = Objects.requireNonNull(commsDelegate, "commsDelegate");
-        this.serialization = Objects.requireNonNull(serialization, "serialization");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.incarnation = incarnation;
         this.localNode = settings.localNode();
         this.members = byId(settings.members());
@@ -141,23 +132,12 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             tls = TlsContexts.build(settings.tls());
         }
         try {
-            transport = NettyTransport.choose();
-            workers = new MultiThreadIoEventLoopGroup(settings.ioWorkers(),
-                    new ThreadPerTaskExecutor(new DefaultThreadFactory("cohort-io")), chooser,
-                    transport.ioHandlers());
-            listenerGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("cohort-listener"),
-                    transport.ioHandlers());
-            nodeEvents = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-node-events"));
+            transport = runtime.transport().get();
+            transportName = transport.name();
+            transport.start(settings.ioWorkers(), chooser);
+            nodeEvents = runtime.scheduling().newSerialExecutor("node-events");
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
-            ChannelFuture bound = new ServerBootstrap()
-                    .group(listenerGroup, workers)
-                    .channel(transport.serverChannel())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new StreamInitializer(this, Direction.INBOUND, null))
-                    .bind(bindAddress)
+            ChannelFuture bound = transport.listen(bindAddress, new StreamInitializer(this, Direction.INBOUND, null))
                     .awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 throw new IllegalStateException("cannot listen on " + bindAddress + ": " + bound.cause(), bound.cause());
@@ -165,12 +145,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             listener = bound.channel();
             running = true;
             commsDelegate.setSender(this);
-            ScheduledExecutorService custodianThread = Executors.newSingleThreadScheduledExecutor(
-                    new DefaultThreadFactory("cohort-custodian"));
-            custodian = new Custodian(this, custodianThread);
+            custodian = new Custodian(this, runtime.scheduling().newSerialExecutor("custodian"));
             custodian.start();
             LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers, {}",
-                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers(), transport.name());
+                    localNode.id(), incarnation, bindAddress, members.size(), settings.ioWorkers(), transportName);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -196,32 +174,20 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             stream.channel().close().awaitUninterruptibly();
         }
         unsent.dropAll();
-        shutdown(listenerGroup);
-        shutdown(workers);
-        listenerGroup = null;
-        workers = null;
+        if (transport != null) {
+            transport.stop();
+            transport = null;
+        }
         if (nodeEvents != null) {
-            nodeEvents.shutdown();
-            try {
-                if (!nodeEvents.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                    LOG.warn("Node-event thread did not finish within {} ms; interrupting it", SHUTDOWN_TIMEOUT_MS);
-                    nodeEvents.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                nodeEvents.shutdownNow();
-                Thread.currentThread().interrupt();
+            // Runs the events already queued, then stops.
+            if (!nodeEvents.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000)) {
+                LOG.warn("Node-event thread did not finish within {} ms", SHUTDOWN_TIMEOUT_MS);
             }
             nodeEvents = null;
         }
         if (wasRunning) {
             LOG.info("Cluster I/O stopped: node {}", localNode.id());
-        }
-    }
-
-    private static void shutdown(EventLoopGroup group) {
-        if (group != null) {
-            group.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
         }
     }
 
@@ -307,7 +273,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             counters.sendRefusedNoStream.increment();
             return false;
         }
-        if (serialization.maxEncodedLength(message) > settings.maxMessageBytes()) {
+        if (Envelope.maxEncodedLength(message) > settings.maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
             return false;
         }
@@ -346,8 +312,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
 
     /** The Netty transport the streams use ("native epoll" or "NIO"); null before the first start. */
     public String transportName() {
-        NettyTransport current = transport;
-        return current == null ? null : current.name();
+        return transportName;
     }
 
     /** How many streams each IO worker serves. */
@@ -432,19 +397,13 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
      * on the channel's futures.
      */
     void dial(ControllerNode member, Runnable onFailure) {
-        if (table.busy(member.id())) {
+        StreamTransport current = transport;
+        if (current == null || table.busy(member.id())) {
             return;
         }
         EventLoop worker = (EventLoop) chooser.reserve();
-        Bootstrap bootstrap = new Bootstrap()
-                .group(worker)
-                .channel(transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new StreamInitializer(this, Direction.OUTBOUND, member.id()));
-        ChannelFuture registered = bootstrap.register();
+        ChannelFuture registered = current.newDialChannel(worker, settings.connectTimeout(),
+                new StreamInitializer(this, Direction.OUTBOUND, member.id()));
         Channel channel = registered.channel();
         channel.closeFuture().addListener(closed -> chooser.release(worker));
         // The dial is pending before a byte leaves, and atomically with the check that there is no stream:
@@ -596,8 +555,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         if (events.isEmpty()) {
             return;
         }
-        ExecutorService executor = nodeEvents;
-        if (executor == null || executor.isShutdown()) {
+        EventExecutor executor = nodeEvents;
+        if (executor == null || executor.isShuttingDown()) {
             return;
         }
         try {

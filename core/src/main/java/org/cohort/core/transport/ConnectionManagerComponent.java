@@ -8,11 +8,11 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
-import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.membership.NodeIncarnation;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -46,11 +46,11 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
             @Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "nodesDelegate", target = "(cohort.delegate=core)") ClusterNodesDelegate nodesDelegate,
             @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
-            @Reference(name = "serialization") SerializationService serialization,
-            @Reference(name = "incarnation") NodeIncarnation incarnation) {
+            @Reference(name = "incarnation") NodeIncarnation incarnation,
+            @Reference(name = "runtime") NodeRuntime runtime) {
         this.configuration = configuration;
-        manager = new ConnectionManager(configuration.settings(), nodesDelegate, commsDelegate, serialization,
-                incarnation.value());
+        manager = new ConnectionManager(configuration.settings(), nodesDelegate, commsDelegate, incarnation.value(),
+                runtime);
         try {
             manager.start();
         } catch (RuntimeException e) {

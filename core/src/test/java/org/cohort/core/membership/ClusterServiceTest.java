@@ -15,7 +15,7 @@ import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.core.config.ConfigurationInForce;
-import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /** The ClusterService sibling bundles see: members, states, and events to listeners. */
@@ -23,17 +23,8 @@ class ClusterServiceTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final ConfigurationInForce configuration = new ConfigurationInForce(settings("n1", N1, N2));
-    private final ClusterMembership service = new ClusterMembership(configuration, 77L, new NodeClock() {
-        @Override
-        public long nanoTime() {
-            return 0;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return T0.toEpochMilli();
-        }
-    });
+    private final ClusterMembership service =
+            new ClusterMembership(configuration, 77L, new ManualClock(T0));
 
     @Test
     void theLocalMemberIsAlwaysActiveWithTheNodesIncarnation() {

@@ -10,12 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState.State;
-import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class MembershipComponentTest {
 
-    private final StepClock clock = new StepClock(MembershipTableTest.T0);
+    private final ManualClock clock = new ManualClock(MembershipTableTest.T0);
     private static final long LOCAL_INCARNATION = 4242L;
     private final ClusterMembership component =
             new ClusterMembership(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
@@ -47,29 +47,5 @@ class MembershipComponentTest {
         component.nodeVanished(NodeId.of("stranger"));
 
         assertThat(component.states()).extracting(MemberState::id).containsExactly(N1.id(), N2.id());
-    }
-
-    /** A clock that moves only when told. */
-    static final class StepClock implements NodeClock {
-
-        private volatile Instant now;
-
-        StepClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public long nanoTime() {
-            return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(now.toEpochMilli());
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return now.toEpochMilli();
-        }
     }
 }

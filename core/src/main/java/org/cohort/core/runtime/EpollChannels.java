@@ -1,4 +1,4 @@
-package org.cohort.core.transport;
+package org.cohort.core.runtime;
 
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -6,9 +6,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 
 /** The only class that names Netty's epoll classes, so that NIO never needs them loaded. */
-final class EpollTransport {
+final class EpollChannels {
 
-    private EpollTransport() {
+    private EpollChannels() {
     }
 
     /** Null if native epoll works here, otherwise why not. */
@@ -20,8 +20,8 @@ final class EpollTransport {
         return cause == null ? "unknown" : cause.toString();
     }
 
-    static NettyTransport create() {
-        return new NettyTransport("native epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+    static TcpTransport create() {
+        return new TcpTransport("native epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
                 EpollSocketChannel.class);
     }
 }

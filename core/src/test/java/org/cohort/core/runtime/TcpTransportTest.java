@@ -1,4 +1,4 @@
-package org.cohort.core.transport;
+package org.cohort.core.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,14 +7,14 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.Test;
 
-class NettyTransportTest {
+class TcpTransportTest {
 
     @Test
     void onLinuxX8664TheNativeEpollTransportLoadsAndIsChosen() {
         boolean linuxX8664 = System.getProperty("os.name").equals("Linux")
                 && System.getProperty("os.arch").equals("amd64");
 
-        NettyTransport chosen = NettyTransport.choose();
+        TcpTransport chosen = TcpTransport.choose();
 
         if (linuxX8664) {
             // the native jar is on the classpath (as in the Karaf feature): if it stops loading, we want to know
@@ -28,11 +28,11 @@ class NettyTransportTest {
 
     @Test
     void theDiagnosticSwitchKeepsNio() {
-        System.setProperty(NettyTransport.FORCE_NIO_PROPERTY, "true");
+        System.setProperty(TcpTransport.FORCE_NIO_PROPERTY, "true");
         try {
-            assertThat(NettyTransport.choose().socketChannel()).isEqualTo(NioSocketChannel.class);
+            assertThat(TcpTransport.choose().socketChannel()).isEqualTo(NioSocketChannel.class);
         } finally {
-            System.clearProperty(NettyTransport.FORCE_NIO_PROPERTY);
+            System.clearProperty(TcpTransport.FORCE_NIO_PROPERTY);
         }
     }
 }
