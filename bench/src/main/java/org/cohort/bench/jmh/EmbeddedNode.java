@@ -17,6 +17,7 @@ import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.DetachedStream;
 
 /**

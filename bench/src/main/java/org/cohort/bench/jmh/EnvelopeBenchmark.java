@@ -6,6 +6,8 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.serialization.SerializationService;
+import org.cohort.core.serialization.KryoSerialization;
+import org.cohort.core.serialization.OwnedSerializationService;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
