@@ -133,6 +133,17 @@ class CohortNodeTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cohortThreads()).isEmpty());
     }
 
+    @Test
+    void closeStopsTheThreadsOfHandlersStillSubscribed() {
+        node1 = start("node-1");
+        node1.addHandler(ECHO, payload -> payload);
+        node1.addHandler(GREETING, payload -> null);
+        assertThat(cohortThreads()).filteredOn(name -> name.startsWith("cohort-handler")).hasSize(2);
+        node1.close();
+        node1 = null;
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cohortThreads()).isEmpty());
+    }
+
     /** A payload type of the embedding application. */
     record Greeting(String text) {
     }

@@ -1,7 +1,8 @@
 package org.cohort.core.embed;
 
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.messaging.ClusterCommunicationService;
@@ -26,6 +27,7 @@ import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.core.transport.ClusterStatus;
+import org.cohort.core.transport.ConfiguredConnections;
 import org.cohort.core.transport.ConnectionManager;
 
 /**
@@ -48,10 +50,11 @@ public final class NodeAssembly implements AutoCloseable {
     private final OwnedSerializationService serialization;
     private final ClusterMembership membership;
     private final CommunicationsComponent communications;
+    private final ConfiguredConnections transport;
     private final ConnectionManager connections;
-    private final Consumer<ClusterSettings> transportFollowsEdits;
     private final ClusterCommunicator communicator;
     private final RoundTripTimes roundTripTimes = new RoundTripTimes();
+    private final Set<HandlerSubscription> handlers = ConcurrentHashMap.newKeySet();
     private boolean closed;
 
     private NodeAssembly(Builder builder) {
@@ -64,10 +67,9 @@ public final class NodeAssembly implements AutoCloseable {
         communications = new CommunicationsComponent();
         ClusterNodesDelegate nodesDelegate = builder.nodesDelegate != null ? builder.nodesDelegate : membership;
         CommunicationsDelegate commsDelegate = builder.commsDelegate != null ? builder.commsDelegate : communications;
-        connections = new ConnectionManager(builder.settings, nodesDelegate, commsDelegate, incarnation,
+        transport = new ConfiguredConnections(configuration, nodesDelegate, commsDelegate, incarnation,
                 builder.runtime);
-        transportFollowsEdits = connections::reconfigure;
-        configuration.addListener(ClusterConfiguration.Stage.TRANSPORT, transportFollowsEdits);
+        connections = transport.manager();
         communicator = new ClusterCommunicator(builder.settings.localNodeId(), communications, connections,
                 membership, builder.runtime);
     }
@@ -87,7 +89,7 @@ public final class NodeAssembly implements AutoCloseable {
      *     started is stopped again, and {@link #close()} still stops the rest
      */
     public void start() {
-        connections.start();
+        transport.start();
     }
 
     /** Applies an edit of the configuration to the running node, as a ConfigAdmin edit in Karaf does. */
@@ -95,9 +97,25 @@ public final class NodeAssembly implements AutoCloseable {
         configuration.update(next);
     }
 
-    /** Subscribes a handler to a subject as the whiteboard subscribes a {@link MessageHandler} service. */
+    /**
+     * Subscribes a handler to a subject as the whiteboard subscribes a {@link MessageHandler} service, on a
+     * thread of its own that {@link #close()} stops if the subscription is not closed before.
+     */
     public Subscription addHandler(MessageSubject subject, MessageHandler handler) {
-        return HandlerSubscription.subscribe(communicator, subject, handler);
+        HandlerSubscription subscription = HandlerSubscription.subscribe(communicator, subject, handler);
+        handlers.add(subscription);
+        return new Subscription() {
+            @Override
+            public MessageSubject subject() {
+                return subscription.subject();
+            }
+
+            @Override
+            public void close() {
+                handlers.remove(subscription);
+                subscription.close();
+            }
+        };
     }
 
     // ---- the API services ----
@@ -164,9 +182,9 @@ public final class NodeAssembly implements AutoCloseable {
     }
 
     /**
-     * Stops the node in the order Karaf deactivates its components: the communicator (failing the
-     * requests still waiting), the transport (every stream, every IO thread), then the dispatcher, the
-     * membership and the serialization view. Calling it again does nothing.
+     * Stops the node in the order Karaf deactivates its components: the handlers, the communicator
+     * (failing the requests still waiting), the transport (every stream, every IO thread), then the
+     * dispatcher, the membership and the serialization view. Calling it again does nothing.
      */
     @Override
     public synchronized void close() {
@@ -174,9 +192,10 @@ public final class NodeAssembly implements AutoCloseable {
             return;
         }
         closed = true;
+        handlers.forEach(HandlerSubscription::close);
+        handlers.clear();
         communicator.close();
-        configuration.removeListener(transportFollowsEdits);
-        connections.stop();
+        transport.close();
         communications.close();
         membership.close();
         serialization.close();

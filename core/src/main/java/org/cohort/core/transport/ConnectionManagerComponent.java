@@ -1,7 +1,6 @@
 package org.cohort.core.transport;
 
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.SortedMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.NodeId;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * can capture the cluster's traffic by registering a delegate of its own; an operator who means to
  * replace one sets {@code nodesDelegate.target} or {@code commsDelegate.target} in
  * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
- * {@link ClusterConfiguration}, whose edits it applies live (see {@link ConnectionManager#reconfigure}).
+ * {@link ClusterConfiguration}, whose edits it applies live ({@link ConfiguredConnections}).
  */
 @Component(immediate = true, service = {MessageSender.class, ClusterStatus.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -37,9 +36,8 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
+    private final ConfiguredConnections connections;
     private final ConnectionManager manager;
-    private final ClusterConfiguration configuration;
-    private final Consumer<ClusterSettings> configurationListener = this::reconfigure;
 
     @Activate
     public ConnectionManagerComponent(
@@ -48,20 +46,15 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
             @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
             @Reference(name = "incarnation") NodeIncarnation incarnation,
             @Reference(name = "runtime") NodeRuntime runtime) {
-        this.configuration = configuration;
-        manager = new ConnectionManager(configuration.settings(), nodesDelegate, commsDelegate, incarnation.value(),
+        connections = new ConfiguredConnections(configuration, nodesDelegate, commsDelegate, incarnation.value(),
                 runtime);
+        manager = connections.manager();
         try {
-            manager.start();
+            connections.start();
         } catch (RuntimeException e) {
             LOG.error("Cluster I/O not started: {}", e.getMessage());
             throw e;
         }
-        configuration.addListener(ClusterConfiguration.Stage.TRANSPORT, configurationListener);
-    }
-
-    private void reconfigure(ClusterSettings next) {
-        manager.reconfigure(next);
     }
 
     /** Keys other than the reference targets arrive through ClusterSettings; nothing to do here. */
@@ -72,8 +65,7 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
 
     @Deactivate
     void deactivate() {
-        configuration.removeListener(configurationListener);
-        manager.stop();
+        connections.close();
     }
 
     @Override
