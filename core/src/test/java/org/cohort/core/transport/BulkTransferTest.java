@@ -24,9 +24,9 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.embed.NodeAssembly;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
 
 /**
  * One node streams 1 MiB messages to another as fast as its queue takes them for 10 s (30 s with

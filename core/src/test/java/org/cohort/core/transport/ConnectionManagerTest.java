@@ -21,11 +21,11 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
-import org.cohort.core.testing.InProcessNode;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConnectionManagerTest {

@@ -12,10 +12,10 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.InProcessNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * An acceptor may send its first messages in the same TCP segment as its hello reply: the dialer must

@@ -14,12 +14,12 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
-import org.cohort.core.testing.InProcessNode;
 
 /**
  * A peer that passes the hello and then misbehaves: each kind of bad input closes that stream alone,

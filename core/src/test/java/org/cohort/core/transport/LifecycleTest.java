@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.NettyLeakRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
 
 /** Starting and stopping leaves nothing behind: no thread, no port, no buffer. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

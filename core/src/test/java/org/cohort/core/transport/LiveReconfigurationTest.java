@@ -13,10 +13,10 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
 
 /** Members come and go, and settings change, on running nodes over real sockets, with no restart. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

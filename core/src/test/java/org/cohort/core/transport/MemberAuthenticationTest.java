@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSecret;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.cohort.core.testing.InProcessCluster;
 
 /** Members prove the cluster secret over real sockets; a node without it, or with another, stays out. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

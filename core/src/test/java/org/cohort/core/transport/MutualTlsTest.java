@@ -18,13 +18,13 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.TlsSettings;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.cohort.core.testing.InProcessCluster;
-import org.cohort.core.testing.InProcessNode;
 
 /**
  * Mutual TLS between members over real sockets, with certificates made by keytool: members talk; a

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.cohort.core.config.FailureDetectionSettings;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.InProcessNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A peer that falls silent for real, a separate JVM frozen with SIGSTOP, its sockets still open: the

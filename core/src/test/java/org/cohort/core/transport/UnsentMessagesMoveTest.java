@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.FailureDetectionSettings;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.InProcessNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A stream closed with messages still queued (its peer stopped reading and heartbeating, so the failure
