@@ -65,7 +65,9 @@ final class EmbeddedNode {
         channel.pipeline()
                 .addLast(StreamInitializer.BYTES, new PeerByteCounter(peerCounters))
                 .addLast(StreamInitializer.FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES))
-                .addLast(StreamInitializer.HEARTBEAT, new HeartbeatHandler(peer, settings.failureDetection(),
+                .addLast(StreamInitializer.HEARTBEAT,
+                        new HeartbeatTicker(settings.failureDetection().heartbeatInterval(), System::nanoTime))
+                .addLast(StreamInitializer.SILENCE, new SilentPeerHandler(peer, settings.failureDetection(),
                         counters, System::nanoTime))
                 .addLast(StreamInitializer.REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
                         settings.maxReassemblyBytes(), counters, envelopes))

@@ -41,6 +41,7 @@ import org.cohort.core.messaging.MessageHeader.Status;
 import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.util.LogText;
+import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

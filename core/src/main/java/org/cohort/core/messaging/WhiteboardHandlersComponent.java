@@ -1,16 +1,16 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.Scheduling;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,27 +31,22 @@ public class WhiteboardHandlersComponent {
     private static final Logger LOG = LoggerFactory.getLogger(WhiteboardHandlersComponent.class);
 
     private final ClusterCommunicationService messaging;
+    private final Scheduling scheduling;
     private final Map<MessageHandler, Registration> registrations = new ConcurrentHashMap<>();
 
     /** One handler's subscription and the thread it runs on. */
-    private record Registration(Subscription subscription, ExecutorService executor) {
+    private record Registration(Subscription subscription, EventExecutor executor) {
         void close() {
             subscription.close();
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
         }
     }
 
     @Activate
-    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging) {
+    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging,
+            @Reference(name = "runtime") NodeRuntime runtime) {
         this.messaging = messaging;
+        this.scheduling = runtime.scheduling();
     }
 
     @Reference(name = "handlers", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -66,7 +61,7 @@ public class WhiteboardHandlersComponent {
                     properties.get("service.id"), MessageHandler.SUBJECT_PROPERTY, e.getMessage());
             return;
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-handler"));
+        EventExecutor executor = scheduling.newSerialExecutor("handler");
         try {
             Subscription subscription = messaging.addSubscriber(subject, Function.<byte[]>identity(), handler::handle,
                     (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
@@ -74,7 +69,7 @@ public class WhiteboardHandlersComponent {
             LOG.info("Subscribed message handler {} (service {}) to subject {}", handler, properties.get("service.id"),
                     subject);
         } catch (RuntimeException e) {
-            executor.shutdownNow();
+            executor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             LOG.warn("Cannot subscribe message handler {} (service {}) to subject {}: {}", handler,
                     properties.get("service.id"), subject, e.getMessage());
         }
