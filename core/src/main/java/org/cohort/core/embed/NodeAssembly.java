@@ -44,6 +44,7 @@ import org.cohort.core.transport.ConnectionManager;
  */
 public final class NodeAssembly implements AutoCloseable {
 
+    private final NodeRuntime runtime;
     private final ConfigurationInForce configuration;
     private final long incarnation;
     private final KryoSerialization serializationRuntime;
@@ -58,8 +59,9 @@ public final class NodeAssembly implements AutoCloseable {
     private boolean closed;
 
     private NodeAssembly(Builder builder) {
+        runtime = builder.runtime;
         configuration = new ConfigurationInForce(builder.settings);
-        incarnation = builder.incarnation != null ? builder.incarnation : new NodeIncarnation().value();
+        incarnation = builder.incarnation != null ? builder.incarnation : new NodeIncarnation(builder.runtime).value();
         serializationRuntime = new KryoSerialization();
         serialization = new OwnedSerializationService(serializationRuntime, "node " + builder.settings.localNodeId(),
                 builder.classLoader::loadClass);
@@ -102,7 +104,8 @@ public final class NodeAssembly implements AutoCloseable {
      * thread of its own that {@link #close()} stops if the subscription is not closed before.
      */
     public Subscription addHandler(MessageSubject subject, MessageHandler handler) {
-        HandlerSubscription subscription = HandlerSubscription.subscribe(communicator, subject, handler);
+        HandlerSubscription subscription = HandlerSubscription.subscribe(communicator, subject, handler,
+                runtime.scheduling());
         handlers.add(subscription);
         return new Subscription() {
             @Override
@@ -226,7 +229,7 @@ public final class NodeAssembly implements AutoCloseable {
             return this;
         }
 
-        /** This start of the node; by default a new {@link NodeIncarnation} (microseconds since the epoch). */
+        /** This start of the node; by default a new {@link NodeIncarnation} on the runtime's clock. */
         public Builder incarnation(long value) {
             this.incarnation = value;
             return this;

@@ -10,8 +10,11 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +34,15 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
     private final SubjectDispatcher dispatcher;
     private volatile MessageSender sender;
 
+    /** Reads the system's clock (tests and tools). */
     public CommunicationsComponent() {
         this(new SubjectDispatcher());
+    }
+
+    /** Reads the node's clock. */
+    @Activate
+    public CommunicationsComponent(@Reference(name = "runtime") NodeRuntime runtime) {
+        this(new SubjectDispatcher(runtime.clock()::nanoTime));
     }
 
     CommunicationsComponent(SubjectDispatcher dispatcher) {

@@ -1,17 +1,17 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.Scheduling;
 
 /**
- * One {@link MessageHandler} subscribed to a subject on a thread of its own ({@code cohort-handler}), so
+ * One {@link MessageHandler} subscribed to a subject on a serial executor of its own (in production a
+ * thread, {@code cohort-handler}), so
  * that its messages are handled one at a time in arrival order; its return value is the reply, null an
  * empty one. What the whiteboard does for a handler service, and what an embedder's
  * {@code addHandler} does. Closing it unsubscribes and stops the thread.
@@ -21,9 +21,9 @@ public final class HandlerSubscription implements Subscription {
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 5;
 
     private final Subscription subscription;
-    private final ExecutorService executor;
+    private final EventExecutor executor;
 
-    private HandlerSubscription(Subscription subscription, ExecutorService executor) {
+    private HandlerSubscription(Subscription subscription, EventExecutor executor) {
         this.subscription = subscription;
         this.executor = executor;
     }
@@ -33,14 +33,14 @@ public final class HandlerSubscription implements Subscription {
      *     subject is taken, or reserved); no thread is left running then
      */
     public static HandlerSubscription subscribe(ClusterCommunicationService messaging, MessageSubject subject,
-            MessageHandler handler) {
-        ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-handler"));
+            MessageHandler handler, Scheduling scheduling) {
+        EventExecutor executor = scheduling.newSerialExecutor("handler");
         try {
             Subscription subscription = messaging.addSubscriber(subject, Function.<byte[]>identity(), handler::handle,
                     (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
             return new HandlerSubscription(subscription, executor);
         } catch (RuntimeException e) {
-            executor.shutdownNow();
+            executor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -54,14 +54,7 @@ public final class HandlerSubscription implements Subscription {
     @Override
     public void close() {
         subscription.close();
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        executor.shutdownGracefully(0, SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
     }
 }

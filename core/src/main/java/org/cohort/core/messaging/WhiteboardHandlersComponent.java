@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.Scheduling;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,11 +27,14 @@ public class WhiteboardHandlersComponent {
     private static final Logger LOG = LoggerFactory.getLogger(WhiteboardHandlersComponent.class);
 
     private final ClusterCommunicationService messaging;
+    private final Scheduling scheduling;
     private final Map<MessageHandler, HandlerSubscription> registrations = new ConcurrentHashMap<>();
 
     @Activate
-    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging) {
+    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging,
+            @Reference(name = "runtime") NodeRuntime runtime) {
         this.messaging = messaging;
+        this.scheduling = runtime.scheduling();
     }
 
     @Reference(name = "handlers", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -45,7 +50,7 @@ public class WhiteboardHandlersComponent {
             return;
         }
         try {
-            registrations.put(handler, HandlerSubscription.subscribe(messaging, subject, handler));
+            registrations.put(handler, HandlerSubscription.subscribe(messaging, subject, handler, scheduling));
             LOG.info("Subscribed message handler {} (service {}) to subject {}", handler, properties.get("service.id"),
                     subject);
         } catch (RuntimeException e) {

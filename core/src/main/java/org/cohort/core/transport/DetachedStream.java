@@ -1,7 +1,6 @@
 package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -10,15 +9,16 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.envelope.Envelope;
-import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
+import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.runtime.Randomness;
 
 /**
  * One end of a stream as it is once its hello is done, on a channel the caller brings and drives (an
- * {@code EmbeddedChannel} in the JMH benchmarks): inbound, the same handlers under the same names as a
- * connection manager's streams (byte counting, framing, heartbeats, reassembly, message decoding, dispatch
- * to the given delegate); outbound, the same queue and framer, behind the same size check as
+ * {@code EmbeddedChannel} in the JMH benchmarks): inbound, the pipeline {@link StreamInitializer} installs
+ * after a hello (byte counting, framing, heartbeats, silence verdicts, reassembly, message decoding,
+ * dispatch to the given delegate); outbound, the same queue and framer, behind the same size check as
  * {@link ConnectionManager#send}. No hello, no TLS, no connection manager: the caller decides when the
  * channel's event loop runs (the stream's drain is a task on it).
  *
@@ -36,25 +36,15 @@ public final class DetachedStream {
         maxMessageBytes = settings.maxMessageBytes();
         stream = new Stream(channel, peer, 1, Direction.OUTBOUND, settings.outboundQueueBytes(),
                 new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters);
-        EnvelopeReader envelopes = new EnvelopeReader(peer);
+        // The pipeline as a finished hello leaves it (framing, the hello's place, the error handler), then
+        // the stream initializer's own step from there: the same handlers, in the same order.
         channel.pipeline()
-                .addLast(StreamInitializer.BYTES, new PeerByteCounter(peerCounters))
-                .addLast(StreamInitializer.FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES))
-                .addLast(StreamInitializer.HEARTBEAT, new HeartbeatHandler(peer, settings.failureDetection(),
-                        counters, nanoTime::getAsLong))
-                .addLast(StreamInitializer.REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
-                        settings.maxReassemblyBytes(), counters, envelopes))
-                .addLast(StreamInitializer.MESSAGES, new MessageFrameDecoder(envelopes))
-                .addLast(StreamInitializer.INBOUND, new InboundMessageHandler(peer, comms, counters, peerCounters))
-                .addLast(StreamInitializer.DRAIN, new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                        if (ctx.channel().isWritable()) {
-                            stream.scheduleDrain();
-                        }
-                        ctx.fireChannelWritabilityChanged();
-                    }
-                });
+                .addLast(StreamInitializer.FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
+                .addLast(StreamInitializer.HELLO, new ChannelInboundHandlerAdapter())
+                .addLast(StreamInitializer.ERRORS, new StreamErrorHandler(counters));
+        PipelineParts parts = new PipelineParts(new Roster.InForce(Roster.of(settings, Randomness.seeded(0))),
+                null, null, null, null, null, null, counters, null, comms, nanoTime);
+        StreamInitializer.installMessagePipeline(parts, channel, stream);
     }
 
     /**

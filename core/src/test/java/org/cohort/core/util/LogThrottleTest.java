@@ -1,4 +1,4 @@
-package org.cohort.core.messaging;
+package org.cohort.core.util;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

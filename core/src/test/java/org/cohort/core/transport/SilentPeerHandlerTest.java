@@ -12,14 +12,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The heartbeat handler on an {@link EmbeddedChannel} whose time stands still but for what the test
- * advances: the handler's clock and the channel's scheduler move together, and a stall of this node is
+ * The heartbeat ticker and the silent-peer handler on an {@link EmbeddedChannel} whose time stands still but for what the test
+ * advances: the handlers' clock and the channel's scheduler move together, and a stall of this node is
  * time that passes without the event loop running.
  *
  * <p>Default failure detection throughout: 100 ms heartbeats, and a peer with regular heartbeats judged
  * silent 1422.6 ms after its last one (see {@link PhiAccrualFailureDetectorTest}).
  */
-class HeartbeatHandlerTest {
+class SilentPeerHandlerTest {
 
     private static final long INTERVAL_MS = 100;
 
@@ -27,10 +27,12 @@ class HeartbeatHandlerTest {
     private long nowNanos = 5_000_000_000L;
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
-    HeartbeatHandlerTest() {
+    SilentPeerHandlerTest() {
         channel.freezeTime();
-        channel.pipeline().addLast(new HeartbeatHandler(NodeId.of("node-2"), FailureDetectionSettings.DEFAULTS,
-                counters, () -> nowNanos));
+        channel.pipeline().addLast(
+                new HeartbeatTicker(FailureDetectionSettings.DEFAULTS.heartbeatInterval(), () -> nowNanos),
+                new SilentPeerHandler(NodeId.of("node-2"), FailureDetectionSettings.DEFAULTS, counters,
+                        () -> nowNanos));
     }
 
     @AfterEach

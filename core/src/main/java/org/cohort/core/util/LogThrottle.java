@@ -1,4 +1,4 @@
-package org.cohort.core.messaging;
+package org.cohort.core.util;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;

@@ -1,4 +1,4 @@
-package org.cohort.core.transport;
+package org.cohort.core.detection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.cohort.core.transport;
+package org.cohort.core.detection;
 
 import java.util.Objects;
 import org.cohort.core.config.FailureDetectionSettings;
