@@ -134,10 +134,15 @@ class CohortNodeTest {
     }
 
     @Test
-    void closeStopsTheThreadsOfHandlersStillSubscribed() {
+    void closeStopsTheThreadsOfHandlersStillSubscribed() throws Exception {
         node1 = start("node-1");
         node1.addHandler(ECHO, payload -> payload);
         node1.addHandler(GREETING, payload -> null);
+        // A handler's thread starts with its first message: one for each, to this node itself.
+        assertThat(node1.communication().sendAndReceive(ECHO, new byte[] {1}, node1.id()).get(10, TimeUnit.SECONDS))
+                .containsExactly(1);
+        assertThat(node1.communication().sendAndReceive(GREETING, new byte[] {2}, node1.id())
+                .get(10, TimeUnit.SECONDS)).isEmpty();
         assertThat(cohortThreads()).filteredOn(name -> name.startsWith("cohort-handler")).hasSize(2);
         node1.close();
         node1 = null;
