@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +65,9 @@ public final class SubjectDispatcher {
         REJECTED
     }
 
-    /** Creates a dispatcher that reads time from {@link System#nanoTime()}. */
+    /** Creates a dispatcher that reads the system's clock (tests and tools; a node gives its own). */
     public SubjectDispatcher() {
-        this(System::nanoTime);
+        this(NodeClock.SYSTEM::nanoTime);
     }
 
     /**
