@@ -67,8 +67,8 @@ public final class CohortNode implements AutoCloseable {
     }
 
     /**
-     * @return the embedder's view of serialization: types it registers load through this class's class
-     *     loader's parent (the application's) and stay registered until {@link #close()}
+     * @return the embedder's view of serialization: a type registered by name loads through the class
+     *     loader that loaded Cohort; what is registered stays until {@link #close()}
      */
     public SerializationService serialization() {
         return assembly.serialization();
