@@ -86,6 +86,9 @@ class CohortNodeTest {
         assertThat(reply).containsExactly(4, 2);
         assertThat(cohortThreads()).anyMatch(name -> name.startsWith("cohort-handler"));
         echo.close();
+        // cluster:ping from a Karaf node reaches an embedded one too.
+        assertThat(node1.communication().sendAndReceive(MessageSubject.of("cohort.ping"), new byte[] {7},
+                NodeId.of("node-2")).get(10, TimeUnit.SECONDS)).containsExactly(7);
 
         // The node's own serialization view: registered types round-trip, and go with the node.
         node1.serialization().register(4000, Greeting.class);

@@ -22,6 +22,7 @@ import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.ClusterMessaging;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.HandlerSubscription;
+import org.cohort.core.messaging.PingResponderComponent;
 import org.cohort.core.messaging.RoundTripTimes;
 import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.serialization.KryoSerialization;
@@ -33,8 +34,9 @@ import org.cohort.core.transport.ConnectionManager;
 /**
  * One Cohort node, wired in plain Java from the same objects its DS components hold in Karaf: the
  * configuration in force, the serialization runtime and a view of it, the membership, the subject
- * dispatcher, the connection manager and the cluster communicator. {@link #start()} listens and dials;
- * {@link #close()} stops every thread the node started, in the order Karaf deactivates the components.
+ * dispatcher, the connection manager, the cluster communicator and the ping responder. {@link #start()}
+ * listens and dials; {@link #close()} stops every thread the node started, in the order Karaf deactivates
+ * the components.
  *
  * <p>Edits of the configuration reach the running parts as ConfigAdmin edits do in Karaf:
  * {@link #reconfigure} (membership first, then the transport).
@@ -54,6 +56,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final ConfiguredConnections transport;
     private final ConnectionManager connections;
     private final ClusterCommunicator communicator;
+    private final HandlerSubscription pings;
     private final RoundTripTimes roundTripTimes = new RoundTripTimes();
     private final Set<HandlerSubscription> handlers = ConcurrentHashMap.newKeySet();
     private boolean closed;
@@ -74,6 +77,8 @@ public final class NodeAssembly implements AutoCloseable {
         connections = transport.manager();
         communicator = new ClusterCommunicator(builder.settings.localNodeId(), communications, connections,
                 membership, builder.runtime);
+        // Other nodes' cluster:ping reaches an embedded node as it reaches a Karaf one.
+        pings = PingResponderComponent.answerPings(communicator, builder.runtime.scheduling());
     }
 
     /**
@@ -185,9 +190,10 @@ public final class NodeAssembly implements AutoCloseable {
     }
 
     /**
-     * Stops the node in the order Karaf deactivates its components: the handlers, the communicator
-     * (failing the requests still waiting), the transport (every stream, every IO thread), then the
-     * dispatcher, the membership and the serialization view. Calling it again does nothing.
+     * Stops the node in the order Karaf deactivates its components: the handlers and the ping responder,
+     * the communicator (failing the requests still waiting), the transport (every stream, every IO
+     * thread), then the dispatcher, the membership and the serialization view. Calling it again does
+     * nothing.
      */
     @Override
     public synchronized void close() {
@@ -197,6 +203,7 @@ public final class NodeAssembly implements AutoCloseable {
         closed = true;
         handlers.forEach(HandlerSubscription::close);
         handlers.clear();
+        pings.close();
         communicator.close();
         transport.close();
         communications.close();

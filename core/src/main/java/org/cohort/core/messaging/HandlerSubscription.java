@@ -34,7 +34,13 @@ public final class HandlerSubscription implements Subscription {
      */
     public static HandlerSubscription subscribe(ClusterCommunicationService messaging, MessageSubject subject,
             MessageHandler handler, Scheduling scheduling) {
-        EventExecutor executor = scheduling.newSerialExecutor("handler");
+        return subscribe(messaging, subject, handler, scheduling, "handler");
+    }
+
+    /** The same, on an executor of the given name ({@code cohort-<name>} in production). */
+    public static HandlerSubscription subscribe(ClusterCommunicationService messaging, MessageSubject subject,
+            MessageHandler handler, Scheduling scheduling, String executorName) {
+        EventExecutor executor = scheduling.newSerialExecutor(executorName);
         try {
             Subscription subscription = messaging.addSubscriber(subject, Function.<byte[]>identity(), handler::handle,
                     (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
