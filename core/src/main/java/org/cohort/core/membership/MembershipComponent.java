@@ -54,8 +54,16 @@ public class MembershipComponent implements ClusterNodesDelegate, MembershipView
         this(configuration, incarnation.value(), runtime.clock());
     }
 
-    /** For tests and the embedding: the node's clock given directly. */
-    public MembershipComponent(ClusterConfiguration configuration, long localIncarnation, NodeClock clock) {
+    /**
+     * For tests and the embedding: the incarnation and the clock given directly. A factory, not a public
+     * constructor: DS picks its constructor by the number of arguments, and this one has as many.
+     */
+    public static MembershipComponent of(ClusterConfiguration configuration, long localIncarnation,
+            NodeClock clock) {
+        return new MembershipComponent(configuration, localIncarnation, clock);
+    }
+
+    private MembershipComponent(ClusterConfiguration configuration, long localIncarnation, NodeClock clock) {
         this.configuration = configuration;
         ClusterSettings settings = configuration.settings();
         this.clock = Objects.requireNonNull(clock, "clock");

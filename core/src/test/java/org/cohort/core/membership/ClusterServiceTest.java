@@ -24,7 +24,7 @@ class ClusterServiceTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final ConfigurationInForce configuration = new ConfigurationInForce(settings("n1", N1, N2));
     private final MembershipComponent service =
-            new MembershipComponent(configuration, 77L, new ManualClock(T0));
+            MembershipComponent.of(configuration, 77L, new ManualClock(T0));
 
     @Test
     void theLocalMemberIsAlwaysActiveWithTheNodesIncarnation() {

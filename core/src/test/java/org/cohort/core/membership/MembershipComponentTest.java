@@ -18,7 +18,7 @@ class MembershipComponentTest {
     private final ManualClock clock = new ManualClock(MembershipTableTest.T0);
     private static final long LOCAL_INCARNATION = 4242L;
     private final MembershipComponent component =
-            new MembershipComponent(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
+            MembershipComponent.of(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
                     LOCAL_INCARNATION, clock);
 
     @Test
