@@ -4,7 +4,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -13,31 +12,23 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.cohort.api.cluster.ClusterNodesDelegate;
-import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.config.ClusterConfig;
-import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.ClusterSettingsParser;
+import org.cohort.core.embed.NodeAssembly;
 import org.cohort.core.membership.MemberState;
-import org.cohort.core.membership.MembershipTable;
+import org.cohort.core.membership.MembershipView;
 import org.cohort.core.messaging.ClusterCommunicator;
-import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.DispatchCounters;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
-import org.cohort.core.transport.ConnectionManager;
 
 /**
- * A real Cohort node outside Karaf, wired the way the DS components wire it: settings parsed from the
- * same keys as {@code org.cohort.cluster.cfg} (every other key at its default), a connection manager, the
- * membership table, the subject dispatcher and the {@link ClusterCommunicator} sibling bundles use.
- * Handlers run on one single-thread executor per subject, as a sibling bundle's would.
+ * A real Cohort node outside Karaf, through the embedding ({@link NodeAssembly}, the wiring the DS
+ * components share): settings parsed from the same keys as {@code org.cohort.cluster.cfg} (every other key
+ * at its default), and the {@link ClusterCommunicator} sibling bundles use. Handlers run on one
+ * single-thread executor per subject, as a sibling bundle's would.
  */
 final class CohortTransport implements Transport {
 
@@ -56,10 +47,7 @@ final class CohortTransport implements Transport {
     private final List<ExecutorService> executors = new ArrayList<>();
     private UnaryOperator<byte[]> requestHandler;
     private NodeId[] ids;
-    private MembershipTable membership;
-    private CommunicationsComponent comms;
-    private ConnectionManager manager;
-    private ClusterCommunicator communicator;
+    private NodeAssembly node;
 
     /**
      * @param self this node's number, 1-based
@@ -97,8 +85,8 @@ final class CohortTransport implements Transport {
     @Override
     public void start() throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put(ClusterConfig.CLUSTER_NAME, CLUSTER_NAME);
-        config.put(ClusterConfig.NODE_ID, nodeName(self));
+        config.put("cluster.name", CLUSTER_NAME);
+        config.put("node.id", nodeName(self));
         List<String> members = new ArrayList<>();
         ids = new NodeId[nodes.size() + 1];
         for (int k = 1; k <= nodes.size(); k++) {
@@ -106,42 +94,24 @@ final class CohortTransport implements Transport {
             members.add(nodeName(k) + "@" + address.getAddress().getHostAddress() + ":" + address.getPort());
             ids[k] = NodeId.of(nodeName(k));
         }
-        config.put(ClusterConfig.MEMBERS, String.join(", ", members));
+        config.put("members", String.join(", ", members));
         if (tlsDir != null) {
-            config.put(ClusterConfig.TLS_ENABLED, "true");
-            config.put(ClusterConfig.TLS_KEYSTORE, Certificates.keyStore(tlsDir, nodeName(self)).toString());
-            config.put(ClusterConfig.TLS_KEYSTORE_PASSWORD, Certificates.PASSWORD);
-            config.put(ClusterConfig.TLS_TRUSTSTORE, Certificates.trustStore(tlsDir).toString());
-            config.put(ClusterConfig.TLS_TRUSTSTORE_PASSWORD, Certificates.PASSWORD);
+            config.put("tls.enabled", "true");
+            config.put("tls.keystore", Certificates.keyStore(tlsDir, nodeName(self)).toString());
+            config.put("tls.keystore.password", Certificates.PASSWORD);
+            config.put("tls.truststore", Certificates.trustStore(tlsDir).toString());
+            config.put("tls.truststore.password", Certificates.PASSWORD);
         }
         config.putAll(overrides);
-        ClusterSettings settings = ClusterSettingsParser.parse(config);
-        long incarnation = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
-        membership = new MembershipTable(settings, incarnation, Instant.now());
-        ClusterNodesDelegate nodesDelegate = new ClusterNodesDelegate() {
-            @Override
-            public void nodeDetected(ControllerNode node, long nodeIncarnation) {
-                membership.nodeDetected(node, nodeIncarnation, Instant.now());
-            }
-
-            @Override
-            public void nodeVanished(NodeId nodeId) {
-                membership.nodeVanished(nodeId, Instant.now());
-            }
-        };
-        KryoSerialization runtime = new KryoSerialization();
-        OwnedSerializationService serialization = new OwnedSerializationService(runtime, "bench",
-                CohortTransport.class.getClassLoader()::loadClass);
-        comms = new CommunicationsComponent();
-        manager = new ConnectionManager(settings, nodesDelegate, comms, serialization, incarnation);
-        communicator = new ClusterCommunicator(settings.localNodeId(), comms, manager, membership);
+        node = NodeAssembly.builder(ClusterSettingsParser.parse(config)).build();
+        ClusterCommunicator communicator = node.communicator();
         receivers.forEach((lane, receiver) -> communicator.addSubscriber(SUBJECTS.get(lane), Function.identity(),
                 receiver::receive, executor("bench-" + lane.name().toLowerCase())));
         if (requestHandler != null) {
             communicator.addSubscriber(ECHO, Function.identity(), requestHandler, Function.identity(),
                     executor("bench-echo"));
         }
-        manager.start();
+        node.start();
     }
 
     private java.util.concurrent.Executor executor(String name) {
@@ -156,6 +126,7 @@ final class CohortTransport implements Transport {
     @Override
     public void awaitConnected(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
+        MembershipView membership = node.membership();
         while (!membership.states().stream().allMatch(MemberState::isActive)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("not every member became active within " + timeout + ": "
@@ -178,23 +149,23 @@ final class CohortTransport implements Transport {
 
     @Override
     public boolean send(int to, Lane lane, byte[] payload) {
-        return communicator.unicast(SUBJECTS.get(lane), payload, ids[to]);
+        return node.communicator().unicast(SUBJECTS.get(lane), payload, ids[to]);
     }
 
     @Override
     public void broadcast(Lane lane, byte[] payload) {
-        communicator.broadcast(SUBJECTS.get(lane), payload);
+        node.communicator().broadcast(SUBJECTS.get(lane), payload);
     }
 
     @Override
     public CompletableFuture<byte[]> request(int to, byte[] payload) {
-        return communicator.sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT);
+        return node.communicator().sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT);
     }
 
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        Map<String, Long> transport = manager.counters();
+        Map<String, Long> transport = node.status().counters();
         for (String key : List.of("sent", "received", "flushes", "sendRefusedNoStream", "sendRefusedQueueFull",
                 "sendRefusedTooLarge", "sendFailedEncoding", "droppedOnClose", "streamsOpened", "streamsClosed",
                 "silentPeersClosed", "badFrames", "dispatchFailures")) {
@@ -202,24 +173,21 @@ final class CohortTransport implements Transport {
                 counters.put("cohort." + key, transport.get(key));
             }
         }
-        DispatchCounters dispatch = comms.counters();
+        DispatchCounters dispatch = node.messaging().counters();
         counters.put("cohort.dispatch.rejected", dispatch.rejected());
         counters.put("cohort.dispatch.noHandler", dispatch.noHandler());
         counters.put("cohort.dispatch.handlerFailed", dispatch.handlerFailed());
-        counters.put("cohort.malformed", communicator.malformedCount());
-        counters.put("cohort.lateReplies", communicator.lateReplyCount());
+        counters.put("cohort.malformed", node.communicator().malformedCount());
+        counters.put("cohort.lateReplies", node.communicator().lateReplyCount());
         counters.put("cohort.inactiveMembers",
-                membership.states().stream().filter(state -> !state.isActive()).count());
+                node.membership().states().stream().filter(state -> !state.isActive()).count());
         return counters;
     }
 
     @Override
     public void close() {
-        if (communicator != null) {
-            communicator.close();
-        }
-        if (manager != null) {
-            manager.stop();
+        if (node != null) {
+            node.close();
         }
         executors.forEach(ExecutorService::shutdownNow);
     }

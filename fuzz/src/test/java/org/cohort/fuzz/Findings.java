@@ -1,6 +1,7 @@
 package org.cohort.fuzz;
 
 import java.lang.management.ManagementFactory;
+import org.cohort.core.testing.NettyLeakRecorder;
 
 /** What the fuzz targets assert, as plain AssertionErrors: Jazzer reports any throwable as a finding. */
 public final class Findings {

@@ -98,7 +98,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         if (direction == Direction.OUTBOUND) {
             sentHello = authenticator.enabled()
-                    ? MemberAuthenticator.withAuthentication(localHello, MemberAuthenticator.newNonce(), null)
+                    ? MemberAuthenticator.withAuthentication(localHello, authenticator.newNonce(), null)
                     : localHello;
             send(ctx, helloFrame(ctx, sentHello));
         }
@@ -152,7 +152,7 @@ public final class HelloHandler extends ChannelInboundHandlerAdapter {
         MemberAuthenticator.peerNonce(peer);
         peerHello = peer;
         if (direction == Direction.INBOUND) {
-            byte[] nonce = MemberAuthenticator.newNonce();
+            byte[] nonce = authenticator.newNonce();
             Hello withNonce = MemberAuthenticator.withAuthentication(localHello, nonce, null);
             byte[] proof = authenticator.proof(MemberAuthenticator.Role.ACCEPTOR, peer, withNonce);
             sentHello = MemberAuthenticator.withAuthentication(localHello, nonce, proof);

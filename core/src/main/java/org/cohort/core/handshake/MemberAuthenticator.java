@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.cohort.core.config.ClusterSecret;
+import org.cohort.core.runtime.Randomness;
 
 /**
  * Proves membership with the cluster secret, in the hello's extension room, without sending it.
@@ -33,7 +33,8 @@ public final class MemberAuthenticator {
     static final int NONCE_BYTES = 32;
     static final int PROOF_BYTES = 32;
     private static final byte[] CONTEXT = "cohort-handshake-v1".getBytes(StandardCharsets.US_ASCII);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** For authenticators made without a runtime's randomness (tests, tools): the platform's secure one. */
+    private static final Randomness SECURE = Randomness.secure();
 
     /** Who proves. */
     enum Role {
@@ -42,10 +43,21 @@ public final class MemberAuthenticator {
     }
 
     private final SecretKeySpec key;
+    private final Randomness randomness;
 
-    /** An authenticator for the secret; with {@link ClusterSecret#NONE}, {@link #enabled()} is false. */
+    /** An authenticator for the secret, nonces from the platform's secure randomness. */
     public MemberAuthenticator(ClusterSecret secret) {
+        this(secret, SECURE);
+    }
+
+    /**
+     * An authenticator for the secret; with {@link ClusterSecret#NONE}, {@link #enabled()} is false.
+     *
+     * @param randomness where the nonces come from: the node's (a seeded one only in a simulation)
+     */
+    public MemberAuthenticator(ClusterSecret secret, Randomness randomness) {
         this.key = secret.isSet() ? new SecretKeySpec(secret.key(), "HmacSHA256") : null;
+        this.randomness = randomness;
     }
 
     public boolean enabled() {
@@ -57,9 +69,9 @@ public final class MemberAuthenticator {
         return hello.extensions().containsKey(SCHEME_EXTENSION);
     }
 
-    static byte[] newNonce() {
+    byte[] newNonce() {
         byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        randomness.nextBytes(nonce);
         return nonce;
     }
 

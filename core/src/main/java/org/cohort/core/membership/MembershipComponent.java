@@ -1,170 +1,48 @@
 package org.cohort.core.membership;
 
-import java.time.Clock;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.cohort.api.cluster.ClusterEvent;
 import org.cohort.api.cluster.ClusterEventListener;
-import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ClusterService;
-import org.cohort.api.cluster.NodeState;
-import org.cohort.api.cluster.ControllerNode;
-import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterConfiguration;
-import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The default {@link ClusterNodesDelegate}: keeps a {@link MembershipTable} of the configured members,
- * logs each transition, publishes the table read-only as {@link MembershipView}, and offers it to
- * sibling bundles as the {@link ClusterService}, with listeners added directly or published as
- * {@link ClusterEventListener} services (whiteboard).
+ * Publishes core's {@link ClusterMembership} as the default {@link ClusterNodesDelegate}, as
+ * {@link MembershipView} and as the {@link ClusterService}, and adds the {@link ClusterEventListener}
+ * services sibling bundles publish (whiteboard) as listeners.
  */
 @Component(
         service = {ClusterNodesDelegate.class, MembershipView.class, ClusterService.class},
         property = "cohort.delegate=core")
-public class MembershipComponent implements ClusterNodesDelegate, MembershipView, ClusterService {
-
-    private static final Logger LOG = LoggerFactory.getLogger(MembershipComponent.class);
-
-    private final Clock clock;
-    private final MembershipTable table;
-    private final NodeId localId;
-    private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
-
-    private final ClusterConfiguration configuration;
-    private final Consumer<ClusterSettings> configurationListener = this::configurationChanged;
+public class MembershipComponent extends ClusterMembership {
 
     @Activate
     public MembershipComponent(@Reference(name = "configuration") ClusterConfiguration configuration,
-            @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        this(configuration, incarnation.value(), Clock.systemUTC());
-    }
-
-    MembershipComponent(ClusterConfiguration configuration, long localIncarnation, Clock clock) {
-        this.configuration = configuration;
-        ClusterSettings settings = configuration.settings();
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.localId = settings.localNodeId();
-        this.table = new MembershipTable(settings, localIncarnation, clock.instant());
-        table.addListener(MembershipComponent::logTransition);
-        table.addListener(this::publish);
-        LOG.debug("Membership of cluster {} started: local node {}, {} members",
-                settings.clusterName(), settings.localNodeId(), settings.members().size());
-        configuration.addListener(ClusterConfiguration.Stage.MEMBERSHIP, configurationListener);
+            @Reference(name = "incarnation") NodeIncarnation incarnation,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        super(configuration, incarnation.value(), runtime.clock());
     }
 
     @Deactivate
     void deactivate() {
-        configuration.removeListener(configurationListener);
-    }
-
-    private void configurationChanged(ClusterSettings next) {
-        MembershipTable.MembersChange change = table.membersChanged(next.members(), clock.instant());
-        for (MemberState removed : change.removed()) {
-            LOG.info("Node {} is no longer a member", removed.node());
-            publish(new ClusterEvent(ClusterEvent.Type.REMOVED, toMember(removed)));
-        }
-        for (MemberState added : change.added()) {
-            LOG.info("Node {} is a new member", added.node());
-            publish(new ClusterEvent(ClusterEvent.Type.ADDED, toMember(added)));
-        }
-    }
-
-    @Override
-    public void nodeDetected(ControllerNode node, long incarnation) {
-        table.nodeDetected(node, incarnation, clock.instant());
-    }
-
-    @Override
-    public void nodeVanished(NodeId nodeId) {
-        table.nodeVanished(nodeId, clock.instant());
-    }
-
-    @Override
-    public List<MemberState> states() {
-        return table.states();
-    }
-
-    @Override
-    public Optional<MemberState> state(NodeId nodeId) {
-        return table.state(nodeId);
-    }
-
-    @Override
-    public ClusterMember localMember() {
-        return member(localId).orElseThrow();
-    }
-
-    @Override
-    public List<ClusterMember> members() {
-        return table.states().stream().map(this::toMember).toList();
-    }
-
-    @Override
-    public Optional<ClusterMember> member(NodeId nodeId) {
-        return table.state(nodeId).map(this::toMember);
+        close();
     }
 
     @Override
     @Reference(name = "listeners", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             service = ClusterEventListener.class)
     public void addListener(ClusterEventListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        super.addListener(listener);
     }
 
     @Override
     public void removeListener(ClusterEventListener listener) {
-        listeners.remove(listener);
-    }
-
-    private ClusterMember toMember(MemberState state) {
-        boolean local = state.id().equals(localId);
-        return new ClusterMember(state.node(), local || state.isActive() ? NodeState.ACTIVE : NodeState.INACTIVE,
-                state.since(), state.incarnation(), local);
-    }
-
-    private void publish(MemberState state) {
-        publish(new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED : ClusterEvent.Type.DEACTIVATED,
-                toMember(state)));
-    }
-
-    private void publish(ClusterEvent event) {
-        for (ClusterEventListener listener : listeners) {
-            try {
-                listener.event(event);
-            } catch (RuntimeException e) {
-                LOG.warn("Cluster event listener {} failed on {}: {}", listener, event, e.toString());
-            }
-        }
-    }
-
-    @Override
-    public void addStateListener(Consumer<? super MemberState> listener) {
-        table.addListener(listener);
-    }
-
-    @Override
-    public void removeStateListener(Consumer<? super MemberState> listener) {
-        table.removeListener(listener);
-    }
-
-    private static void logTransition(MemberState state) {
-        if (state.isActive()) {
-            LOG.info("Node {} is ACTIVE (incarnation {})", state.id(), state.incarnation());
-        } else {
-            LOG.info("Node {} is INACTIVE", state.id());
-        }
+        super.removeListener(listener);
     }
 }

@@ -13,6 +13,7 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.membership.MembershipView;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -33,8 +34,10 @@ public class ClusterCommunicationComponent implements ClusterCommunicationServic
             @Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "messaging") ClusterMessaging messaging,
             @Reference(name = "sender") MessageSender sender,
-            @Reference(name = "membership") MembershipView membership) {
-        communicator = new ClusterCommunicator(configuration.settings().localNodeId(), messaging, sender, membership);
+            @Reference(name = "membership") MembershipView membership,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        communicator = new ClusterCommunicator(configuration.settings().localNodeId(), messaging, sender, membership,
+                runtime);
     }
 
     @Deactivate

@@ -1,25 +1,13 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.HashedWheelTimer;
-import io.netty.util.Timeout;
-import io.netty.util.TimerTask;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -29,18 +17,10 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
-import org.cohort.api.messaging.MessagingTimeoutException;
-import org.cohort.api.messaging.NoRemoteHandlerException;
-import org.cohort.api.messaging.NodeUnreachableException;
-import org.cohort.api.messaging.PeerOverloadedException;
-import org.cohort.api.messaging.RemoteHandlerFailureException;
-import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
-import org.cohort.core.messaging.MessageHeader.Kind;
-import org.cohort.core.messaging.MessageHeader.Status;
-import org.cohort.core.util.LogText;
+import org.cohort.core.runtime.NodeRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,110 +30,54 @@ import org.slf4j.LoggerFactory;
  * delivered without a copy; requests ride on their own subject and replies on
  * {@link MessageHeader#REPLY_SUBJECT}.
  *
- * <p>Threads it starts, stopped by {@link #close()}: {@code cohort-messaging-timer} (request timeouts, a
- * timer wheel of {@value #TIMEOUT_TICK_MS} ms ticks, started with the first request) and
- * {@code cohort-messaging-replies} (runs the stages callers add to request futures).
- *
- * <p>A reply is read and its request's future completed on the IO thread that read it: a caller blocked
- * in {@code get()} wakes straight from there. No caller's code runs on that thread: request futures are
- * {@link ReplyFuture}s, which run every dependent stage on the replies thread (see there). Timeouts and
- * vanished nodes complete futures on the timer and the node-event thread, under the same rule.
- *
- * <p>A request whose subject has no subscriber here is answered NO_HANDLER, and one that the
- * subscriber's executor refuses OVERLOADED: the dispatcher reports both through its
- * undelivered-message listener. Subjects subscribed directly through {@link ClusterMessaging}, not
- * through this class, do not answer requests.
+ * <p>Requests wait for their replies in {@link OutstandingRequests} (which owns the timer and replies
+ * threads, stopped by {@link #close()}); the {@link Responder} runs subscribers and answers requests. A
+ * request whose subject has no subscriber here is answered NO_HANDLER, and one that the subscriber's
+ * executor refuses OVERLOADED: the dispatcher reports both through its undelivered-message listener.
+ * Subjects subscribed directly through {@link ClusterMessaging}, not through this class, do not answer
+ * requests.
  */
 public final class ClusterCommunicator implements ClusterCommunicationService, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCommunicator.class);
     private static final MessageSubject REPLY = MessageSubject.of(MessageHeader.REPLY_SUBJECT);
-    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
-    private static final int MAX_FAILURE_CHARS = 512;
     /**
      * The timer wheel's tick: a request fails at most this much (plus scheduling delay) after its timeout,
      * and the timer thread wakes this often while requests are pending, not once per request.
      */
     static final long TIMEOUT_TICK_MS = 10;
-    /** 512 ticks of 10 ms: one turn of the wheel covers the default 5 s timeout. */
-    private static final int TIMEOUT_WHEEL_TICKS = 512;
 
     private final NodeId localId;
     private final ClusterMessaging messaging;
     private final MessageSender sender;
     private final MembershipView membership;
-    private final HashedWheelTimer timer;
-    private final ExecutorService replies;
-    private final Executor stages = this::runStage;
+    private final Responder responder;
+    private final OutstandingRequests requests;
     private final Subscription replySubscription;
     private final BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> undeliveredListener = this::undelivered;
     private final Consumer<MemberState> membershipListener = this::membershipChanged;
-    private final PendingRequests<Pending> pending = new PendingRequests<>();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
-    private final AtomicLong nextRequestId = new AtomicLong();
-    private final LongAdder malformed = new LongAdder();
-    private final LongAdder lateReplies = new LongAdder();
-    private final LogThrottle malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, System.nanoTime());
     private volatile boolean closed;
-
-    /** A request waiting for its reply; its own timeout task, so that a request costs no extra object. */
-    private final class Pending implements TimerTask {
-        final long id;
-        final NodeId to;
-        final MessageSubject subject;
-        final CompletableFuture<byte[]> future;
-        final Duration timeout;
-        /**
-         * Set once the wheel took the timeout, read to cancel it. A reply that comes before it is set
-         * cancels nothing: the timeout then finds the request gone and does nothing.
-         */
-        volatile Timeout timer;
-
-        Pending(long id, NodeId to, MessageSubject subject, CompletableFuture<byte[]> future, Duration timeout) {
-            this.id = id;
-            this.to = to;
-            this.subject = subject;
-            this.future = future;
-            this.timeout = timeout;
-        }
-
-        /** The request is done: its timeout need not fire. */
-        void cancelTimeout() {
-            Timeout scheduled = timer;
-            if (scheduled != null) {
-                scheduled.cancel();
-            }
-        }
-
-        /** On the timer thread. */
-        @Override
-        public void run(Timeout expired) {
-            if (pending.remove(id) != null) {
-                future.completeExceptionally(new MessagingTimeoutException(
-                        "no reply to " + subject + " from " + to + " within " + timeout.toMillis() + " ms"));
-            }
-        }
-    }
 
     /**
      * @param localId this node's id
      * @param messaging the subject dispatcher to subscribe through
      * @param sender sends messages (to this node too)
      * @param membership tells which members are active, and when one goes
+     * @param runtime the node's clock, and the scheduling that gives the timer and the replies thread
      */
     public ClusterCommunicator(NodeId localId, ClusterMessaging messaging, MessageSender sender,
-            MembershipView membership) {
+            MembershipView membership, NodeRuntime runtime) {
         this.localId = Objects.requireNonNull(localId, "localId");
         this.messaging = Objects.requireNonNull(messaging, "messaging");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.membership = Objects.requireNonNull(membership, "membership");
-        timer = new HashedWheelTimer(new DefaultThreadFactory("cohort-messaging-timer"), TIMEOUT_TICK_MS,
-                TimeUnit.MILLISECONDS, TIMEOUT_WHEEL_TICKS);
-        replies = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-messaging-replies"));
+        responder = new Responder(localId, REPLY, sender, runtime.clock());
+        requests = new OutstandingRequests(localId, sender, membership, responder::dropMalformed,
+                runtime.scheduling());
         // Straight on the thread that dispatches it, an IO worker: onReply only parses, looks up and
         // completes, and no caller's stage runs there (see ReplyFuture).
-        replySubscription = messaging.subscribe(REPLY, this::onReply, Runnable::run);
+        replySubscription = messaging.subscribe(REPLY, requests::onReply, Runnable::run);
         messaging.addUndeliveredListener(undeliveredListener);
         membership.addStateListener(membershipListener);
     }
@@ -172,23 +96,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         messaging.removeUndeliveredListener(undeliveredListener);
         replySubscription.close();
         List.copyOf(subscriptions).forEach(Subscription::close);
-        // Stop the timer first (it waits for its thread): a request registered after the sweep below
-        // then finds it stopped and fails at once, instead of waiting for a timeout that will never run.
-        timer.stop();
-        for (Pending request : pending.removeAll(request -> true)) {
-            request.future.completeExceptionally(new MessagingException(
-                    "cluster communication stopped before the reply to " + request.subject + " from "
-                            + request.to + " arrived"));
-        }
-        replies.shutdown();
-        try {
-            if (!replies.awaitTermination(SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                replies.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            replies.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        requests.close();
     }
 
     // ---- one way ----
@@ -257,23 +165,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed) {
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
-        long id = nextRequestId.incrementAndGet();
-        CompletableFuture<byte[]> future = new ReplyFuture<>(stages);
-        Pending request = new Pending(id, to, subject, future, timeout);
-        pending.put(id, request);
-        try {
-            request.timer = timer.newTimeout(request, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (IllegalStateException e) { // the timer is stopped: so are we
-            pending.remove(id);
-            return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
-        }
-        if (!sender.send(to, MessageHeader.request(localId, subject, id, payload))) {
-            if (pending.remove(id) != null) {
-                request.cancelTimeout();
-                future.completeExceptionally(refusal(to, subject));
-            }
-        }
-        return future;
+        return requests.send(subject, payload, to, timeout);
     }
 
     @Override
@@ -292,81 +184,23 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
 
     /** How many requests wait for their replies now. */
     public int pendingCount() {
-        return pending.size();
+        return requests.pendingCount();
     }
 
     /** How many incoming messages were dropped for a malformed or unexpected header. */
     public long malformedCount() {
-        return malformed.sum();
+        return responder.malformedCount();
     }
 
     /** How many replies arrived for no pending request (late, duplicated, or from the wrong node). */
     public long lateReplyCount() {
-        return lateReplies.sum();
-    }
-
-    /** Why the sender refused a message to a node, as far as membership can tell. */
-    private MessagingException refusal(NodeId to, MessageSubject subject) {
-        Optional<MemberState> member = membership.state(to);
-        if (member.isEmpty()) {
-            return new NodeUnreachableException("cannot send " + subject + " to " + to + ": not a cluster member");
-        }
-        if (!member.get().isActive()) {
-            return new NodeUnreachableException("cannot send " + subject + " to " + to + ": no stream to it");
-        }
-        return new PeerOverloadedException("cannot send " + subject + " to " + to
-                + ": its outbound queue is full (or the message is larger than message.max.bytes)");
+        return requests.lateReplyCount();
     }
 
     /** On the node-event thread. */
     private void membershipChanged(MemberState state) {
-        if (state.isActive()) {
-            return;
-        }
-        for (Pending request : pending.removeAll(request -> request.to.equals(state.id()))) {
-            request.cancelTimeout();
-            request.future.completeExceptionally(new StreamClosedException(
-                    "node " + request.to + " vanished before replying to " + request.subject));
-        }
-    }
-
-    /**
-     * Runs a stage of a request future on the replies thread; once that is stopped (after {@link #close()},
-     * when no IO thread completes a request any more), on the thread that got to it.
-     */
-    private void runStage(Runnable stage) {
-        try {
-            replies.execute(stage);
-        } catch (RejectedExecutionException e) {
-            stage.run();
-        }
-    }
-
-    /** On the IO thread that read the reply (the dispatcher's thread): parses, looks up, completes. */
-    private void onReply(ClusterMessage message) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null || header.kind() != Kind.REPLY) {
-            dropMalformed(message);
-            return;
-        }
-        Pending request = pending.removeIf(header.requestId(), candidate -> candidate.to.equals(message.sender()));
-        if (request == null) {
-            lateReplies.increment();
-            LOG.debug("Dropped a reply from {} to request {}: no such request pending", message.sender(),
-                    header.requestId());
-            return;
-        }
-        request.cancelTimeout();
-        byte[] body = message.payload();
-        String where = " for " + request.subject + " at node " + request.to;
-        switch (header.status()) {
-            case OK -> request.future.complete(body);
-            case NO_HANDLER -> request.future.completeExceptionally(new NoRemoteHandlerException("no handler" + where));
-            case HANDLER_FAILED -> request.future.completeExceptionally(new RemoteHandlerFailureException(
-                    "handler" + where + " failed: " + LogText.escape(new String(body, StandardCharsets.UTF_8))));
-            case OVERLOADED -> request.future.completeExceptionally(
-                    new PeerOverloadedException("the handler's executor" + where + " refused the request"));
-            default -> throw new IllegalStateException("unknown status " + header.status());
+        if (!state.isActive()) {
+            requests.nodeVanished(state.id());
         }
     }
 
@@ -375,41 +209,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed || message.subject().equals(REPLY)) {
             return;
         }
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null) {
-            dropMalformed(message);
-            return;
-        }
-        if (header.kind() == Kind.REQUEST) {
-            Status status = reason == SubjectDispatcher.Undelivered.REJECTED ? Status.OVERLOADED : Status.NO_HANDLER;
-            reply(message.sender(), header.requestId(), status, new byte[0]);
-        }
-    }
-
-    private void reply(NodeId to, long requestId, Status status, byte[] body) {
-        try {
-            if (!sender.send(to, MessageHeader.reply(localId, REPLY, requestId, status, body))) {
-                LOG.debug("Could not send the {} reply to request {} back to {}", status, requestId, to);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Sending the {} reply to request {} back to {} failed", status, requestId, to, e);
-        }
-    }
-
-    /** The handler's failure as the requester will see it, capped. */
-    static String failureText(RuntimeException e) {
-        String text = String.valueOf(e);
-        return text.length() <= MAX_FAILURE_CHARS ? text : text.substring(0, MAX_FAILURE_CHARS) + "...";
-    }
-
-    private void dropMalformed(ClusterMessage message) {
-        malformed.increment();
-        long heldBack = malformedWarnings.tryAcquire(System.nanoTime());
-        if (heldBack != LogThrottle.SUPPRESSED) {
-            LOG.warn("Dropped a message on subject {} from {} ({} bytes): malformed or unexpected messaging header "
-                    + "({} more since the last warning; this warning repeats at most once a minute)",
-                    message.subject(), message.sender(), message.payload().length, heldBack);
-        }
+        responder.undelivered(message, reason);
     }
 
     // ---- subscribers ----
@@ -438,7 +238,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
             throw new IllegalStateException("cluster communication is stopped");
         }
         Subscription inner = messaging.subscribe(subject,
-                message -> handle(message, decoder, handler, encoder), executor);
+                message -> responder.handle(message, decoder, handler, encoder), executor);
         Subscription outer = new Subscription() {
             @Override
             public MessageSubject subject() {
@@ -458,30 +258,5 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         };
         subscriptions.add(outer);
         return outer;
-    }
-
-    /** On the subscriber's executor. */
-    private <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
-            Function<R, byte[]> encoder) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null || header.kind() == Kind.REPLY) {
-            dropMalformed(message);
-            return;
-        }
-        if (header.kind() == Kind.ONE_WAY) {
-            handler.apply(decoder.apply(message.payload()));
-            return;
-        }
-        byte[] reply;
-        try {
-            reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
-        } catch (RuntimeException e) {
-            // The decoder, the handler or the reply encoder failed: the requester is told, and the
-            // dispatcher, which the exception goes on to, counts it (handlerFailed) and logs it.
-            reply(message.sender(), header.requestId(), Status.HANDLER_FAILED,
-                    failureText(e).getBytes(StandardCharsets.UTF_8));
-            throw e;
-        }
-        reply(message.sender(), header.requestId(), Status.OK, reply == null ? new byte[0] : reply);
     }
 }

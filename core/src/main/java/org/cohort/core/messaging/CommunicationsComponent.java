@@ -10,15 +10,19 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link CommunicationsDelegate}: hands incoming messages to a {@link SubjectDispatcher},
  * keeps the sender the connection manager hands over, and publishes both to core as
- * {@link ClusterMessaging}. It starts no thread: handlers run on their subscribers' executors.
+ * {@link ClusterMessaging}. It starts no thread: handlers run on their subscribers' executors. Plain Java
+ * (an embedded node, a test) builds it with {@code new} and ends it with {@link #close()}.
  */
 @Component(
         service = {CommunicationsDelegate.class, ClusterMessaging.class},
@@ -30,8 +34,15 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
     private final SubjectDispatcher dispatcher;
     private volatile MessageSender sender;
 
+    /** Reads the system's clock (tests and tools). */
     public CommunicationsComponent() {
         this(new SubjectDispatcher());
+    }
+
+    /** Reads the node's clock. */
+    @Activate
+    public CommunicationsComponent(@Reference(name = "runtime") NodeRuntime runtime) {
+        this(new SubjectDispatcher(runtime.clock()::nanoTime));
     }
 
     CommunicationsComponent(SubjectDispatcher dispatcher) {
@@ -40,6 +51,11 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
 
     @Deactivate
     void deactivate() {
+        close();
+    }
+
+    /** Forgets the sender and unsubscribes every subscriber: the end of the node, in Karaf or embedded. */
+    public void close() {
         sender = null;
         dispatcher.unsubscribeAll();
     }

@@ -1,13 +1,12 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.util.LogText;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,22 +27,20 @@ public class DiagnosticSubjectComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiagnosticSubjectComponent.class);
 
-    private final ExecutorService executor;
+    private final EventExecutor executor;
     private final Subscription subscription;
 
     @Activate
-    public DiagnosticSubjectComponent(@Reference(name = "messaging") ClusterMessaging messaging) {
-        executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-diag"));
+    public DiagnosticSubjectComponent(@Reference(name = "messaging") ClusterMessaging messaging,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        executor = runtime.scheduling().newSerialExecutor("diag");
         subscription = messaging.subscribe(MessageSubject.of(SUBJECT), DiagnosticSubjectComponent::log, executor);
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         subscription.close();
-        executor.shutdown();
-        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-            executor.shutdownNow();
-        }
+        executor.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
     }
 
     static void log(ClusterMessage message) {

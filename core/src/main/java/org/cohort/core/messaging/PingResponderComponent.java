@@ -1,13 +1,9 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.Scheduling;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -22,22 +18,25 @@ public class PingResponderComponent {
     /** The largest ping payload answered; larger ones get an empty answer. */
     static final int MAX_ECHO_BYTES = 64 * 1024;
 
-    private final ExecutorService executor;
-    private final Subscription subscription;
+    private final HandlerSubscription subscription;
 
     @Activate
-    public PingResponderComponent(@Reference(name = "messaging") ClusterCommunicationService messaging) {
-        executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-ping"));
-        subscription = messaging.addSubscriber(MessageSubject.of(SUBJECT), Function.identity(),
-                payload -> payload.length <= MAX_ECHO_BYTES ? payload : new byte[0], Function.identity(), executor);
+    public PingResponderComponent(@Reference(name = "messaging") ClusterCommunicationService messaging,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        subscription = answerPings(messaging, runtime.scheduling());
+    }
+
+    /**
+     * Answers pings on a serial executor of its own ({@code cohort-ping}) until the subscription is closed:
+     * what this component does in Karaf, and an embedded node does itself.
+     */
+    public static HandlerSubscription answerPings(ClusterCommunicationService messaging, Scheduling scheduling) {
+        return HandlerSubscription.subscribe(messaging, MessageSubject.of(SUBJECT),
+                payload -> payload.length <= MAX_ECHO_BYTES ? payload : new byte[0], scheduling, "ping");
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         subscription.close();
-        executor.shutdown();
-        if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-            executor.shutdownNow();
-        }
     }
 }

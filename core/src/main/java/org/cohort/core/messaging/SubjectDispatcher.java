@@ -7,11 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -19,6 +15,8 @@ import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +50,7 @@ public final class SubjectDispatcher {
     private final LongSupplier nanoTime;
     private final int maxQueuedMessages;
     private final long maxQueuedBytes;
-    private final ConcurrentHashMap<MessageSubject, Handler> handlers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MessageSubject, SubjectBacklog> handlers = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
     private final LongAdder noHandler = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -67,9 +65,9 @@ public final class SubjectDispatcher {
         REJECTED
     }
 
-    /** Creates a dispatcher that reads time from {@link System#nanoTime()}. */
+    /** Creates a dispatcher that reads the system's clock (tests and tools; a node gives its own). */
     public SubjectDispatcher() {
-        this(System::nanoTime);
+        this(NodeClock.SYSTEM::nanoTime);
     }
 
     /**
@@ -108,12 +106,13 @@ public final class SubjectDispatcher {
      * @throws IllegalStateException if the subject already has a handler
      */
     public Subscription subscribe(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor) {
-        Handler added = new Handler(
+        SubjectBacklog added = new SubjectBacklog(
                 Objects.requireNonNull(subject, "subject"),
                 Objects.requireNonNull(handler, "handler"),
                 Objects.requireNonNull(executor, "executor"),
+                maxQueuedMessages, maxQueuedBytes, outcomes, nanoTime,
                 new LogThrottle(REJECTION_WARNING_INTERVAL_NANOS, nanoTime.getAsLong()));
-        Handler existing = handlers.putIfAbsent(subject, added);
+        SubjectBacklog existing = handlers.putIfAbsent(subject, added);
         if (existing != null) {
             throw new IllegalStateException("message subject " + subject + " already has a handler ("
                     + existing.handler + "); close its subscription first");
@@ -129,16 +128,13 @@ public final class SubjectDispatcher {
      */
     public void dispatch(ClusterMessage message) {
         Objects.requireNonNull(message, "message");
-        Handler handler = handlers.get(message.subject());
+        SubjectBacklog handler = handlers.get(message.subject());
         if (handler == null) {
             countNoHandler(message);
             return;
         }
         if (!handler.reserve(message)) {
-            rejected.increment();
-            handler.refused.increment();
-            handler.warnRejected(message, null);
-            notifyUndelivered(message, Undelivered.REJECTED);
+            handler.refuse(message, null);
             return;
         }
         if (!handler.push(message)) {
@@ -185,7 +181,7 @@ public final class SubjectDispatcher {
 
     /** Closes every subscription; later messages count as having no handler. */
     public void unsubscribeAll() {
-        for (Handler handler : List.copyOf(handlers.values())) {
+        for (SubjectBacklog handler : List.copyOf(handlers.values())) {
             handler.close();
         }
     }
@@ -206,190 +202,45 @@ public final class SubjectDispatcher {
      */
     public List<SubjectStats> subjects() {
         List<SubjectStats> subjects = new ArrayList<>();
-        for (Handler handler : handlers.values()) {
+        for (SubjectBacklog handler : handlers.values()) {
             subjects.add(handler.stats());
         }
         subjects.sort(Comparator.comparing(stats -> stats.subject().value()));
         return subjects;
     }
 
+    /** What the subjects' backlogs tell the dispatcher: counted here, reported to the listeners. */
+    private final SubjectBacklog.Outcomes outcomes = new SubjectBacklog.Outcomes() {
+        @Override
+        public void handled() {
+            delivered.increment();
+        }
+
+        @Override
+        public void failed() {
+            handlerFailed.increment();
+        }
+
+        @Override
+        public void refused(ClusterMessage message) {
+            rejected.increment();
+            notifyUndelivered(message, Undelivered.REJECTED);
+        }
+
+        @Override
+        public void noHandler(ClusterMessage message) {
+            countNoHandler(message);
+        }
+
+        @Override
+        public boolean closed(SubjectBacklog backlog) {
+            return handlers.remove(backlog.subject(), backlog);
+        }
+    };
+
     private void countNoHandler(ClusterMessage message) {
         noHandler.increment();
         LOG.debug("Dropped a message on subject {} from {}: no handler", message.subject(), message.sender());
         notifyUndelivered(message, Undelivered.NO_HANDLER);
-    }
-
-    /** A message on a subject's waiting stack. */
-    private static final class Waiting {
-        final ClusterMessage message;
-        Waiting next;
-
-        Waiting(ClusterMessage message) {
-            this.message = message;
-        }
-    }
-
-    private final class Handler implements Subscription {
-
-        final MessageSubject subject;
-        final Consumer<ClusterMessage> handler;
-        final Executor executor;
-        private final LogThrottle rejectionWarnings;
-        private final AtomicInteger queuedMessages = new AtomicInteger();
-        private final AtomicLong queuedBytes = new AtomicLong();
-        private final LongAdder handled = new LongAdder();
-        private final LongAdder refused = new LongAdder();
-        private final LongAdder failed = new LongAdder();
-        /** Messages reserved and not yet taken by a drain, newest first; null when none. */
-        private final AtomicReference<Waiting> waiting = new AtomicReference<>();
-        final Runnable drain = this::drain;
-        private volatile boolean open = true;
-
-        Handler(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
-                LogThrottle rejectionWarnings) {
-            this.subject = subject;
-            this.handler = handler;
-            this.executor = executor;
-            this.rejectionWarnings = rejectionWarnings;
-        }
-
-        /**
-         * Pushes a reserved message onto the waiting stack; true if the stack was empty, so that the caller
-         * must hand a drain to the executor (every later push until that drain runs rides on it).
-         */
-        boolean push(ClusterMessage message) {
-            Waiting node = new Waiting(message);
-            Waiting head;
-            do {
-                head = waiting.get();
-                node.next = head;
-            } while (!waiting.compareAndSet(head, node));
-            return head == null;
-        }
-
-        /**
-         * On the executor: runs every message waiting now, oldest first. What arrives meanwhile is a new
-         * burst with a drain of its own, after this one on a single-thread executor (order kept), possibly
-         * beside it on a pool (as the API allows).
-         */
-        void drain() {
-            Waiting message = oldestFirst(waiting.getAndSet(null));
-            try {
-                for (; message != null; message = message.next) {
-                    try {
-                        run(message.message);
-                    } finally {
-                        release(message.message);
-                    }
-                }
-            } finally {
-                for (message = message == null ? null : message.next; message != null; message = message.next) {
-                    release(message.message); // only after an error that run() lets through
-                }
-            }
-        }
-
-        /** The executor refused the drain: every message waiting is refused, counted and reported. */
-        void refuseWaiting(RuntimeException e) {
-            for (Waiting message = oldestFirst(waiting.getAndSet(null)); message != null; message = message.next) {
-                release(message.message);
-                rejected.increment();
-                refused.increment();
-                warnRejected(message.message, e);
-                notifyUndelivered(message.message, Undelivered.REJECTED);
-            }
-        }
-
-        private static Waiting oldestFirst(Waiting newestFirst) {
-            Waiting reversed = null;
-            while (newestFirst != null) {
-                Waiting next = newestFirst.next;
-                newestFirst.next = reversed;
-                reversed = newestFirst;
-                newestFirst = next;
-            }
-            return reversed;
-        }
-
-        /** Counts the message into this subject's backlog, unless that would exceed a bound. */
-        boolean reserve(ClusterMessage message) {
-            int bytes = message.payload().length;
-            if (queuedMessages.incrementAndGet() > maxQueuedMessages
-                    | queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
-                release(message);
-                return false;
-            }
-            return true;
-        }
-
-        void release(ClusterMessage message) {
-            queuedMessages.decrementAndGet();
-            queuedBytes.addAndGet(-message.payload().length);
-        }
-
-        /** Runs on the executor. */
-        void run(ClusterMessage message) {
-            if (!open) {
-                countNoHandler(message);
-                return;
-            }
-            try {
-                handler.accept(message);
-                delivered.increment();
-                handled.increment();
-            } catch (RuntimeException | Error e) {
-                if (e instanceof VirtualMachineError) {
-                    throw e;
-                }
-                handlerFailed.increment();
-                failed.increment();
-                LOG.warn("Handler for message subject {} failed on a message from {}",
-                        subject, message.sender(), e);
-            }
-        }
-
-        void warnRejected(ClusterMessage message, RuntimeException e) {
-            long heldBack = rejectionWarnings.tryAcquire(nanoTime.getAsLong());
-            if (heldBack == LogThrottle.SUPPRESSED) {
-                return;
-            }
-            String more = heldBack == 0 ? "" : " (" + heldBack + " more refused since the last warning)";
-            if (e == null) {
-                LOG.warn("Dropped a message on subject {} from {}: its handler is {} messages / {} bytes behind, "
-                        + "the most allowed{}; this warning repeats at most once a minute", subject, message.sender(),
-                        queuedMessages.get(), queuedBytes.get(), more);
-            } else if (e instanceof RejectedExecutionException) {
-                LOG.warn("Dropped a message on subject {} from {}: the handler's executor refused it{}; "
-                        + "this warning repeats at most once a minute", subject, message.sender(), more);
-            } else {
-                LOG.warn("Dropped a message on subject {} from {}: the handler's executor failed{}; "
-                        + "this warning repeats at most once a minute", subject, message.sender(), more, e);
-            }
-        }
-
-        SubjectStats stats() {
-            return new SubjectStats(subject, queuedMessages.get(), queuedBytes.get(), maxQueuedMessages,
-                    maxQueuedBytes, handled.sum(), refused.sum(), failed.sum());
-        }
-
-        @Override
-        public MessageSubject subject() {
-            return subject;
-        }
-
-        @Override
-        public void close() {
-            if (open) {
-                open = false;
-                if (handlers.remove(subject, this)) {
-                    LOG.debug("Unsubscribed {} from message subject {}", handler, subject);
-                }
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Subscription{subject=" + subject + ", handler=" + handler + (open ? "" : ", closed") + "}";
-        }
     }
 }

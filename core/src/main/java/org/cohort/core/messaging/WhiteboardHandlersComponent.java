@@ -1,16 +1,12 @@
 package org.cohort.core.messaging;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.api.messaging.Subscription;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.Scheduling;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Subscribes every {@link MessageHandler} service to the subject its {@value MessageHandler#SUBJECT_PROPERTY}
  * property names, for as long as the service lives, each on a single thread of its own so that its
- * messages are handled in arrival order.
+ * messages are handled in arrival order (a {@link HandlerSubscription}, as an embedder's handlers are).
  */
 @Component(immediate = true)
 public class WhiteboardHandlersComponent {
@@ -31,27 +27,14 @@ public class WhiteboardHandlersComponent {
     private static final Logger LOG = LoggerFactory.getLogger(WhiteboardHandlersComponent.class);
 
     private final ClusterCommunicationService messaging;
-    private final Map<MessageHandler, Registration> registrations = new ConcurrentHashMap<>();
-
-    /** One handler's subscription and the thread it runs on. */
-    private record Registration(Subscription subscription, ExecutorService executor) {
-        void close() {
-            subscription.close();
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    executor.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                executor.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    private final Scheduling scheduling;
+    private final Map<MessageHandler, HandlerSubscription> registrations = new ConcurrentHashMap<>();
 
     @Activate
-    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging) {
+    public WhiteboardHandlersComponent(@Reference(name = "messaging") ClusterCommunicationService messaging,
+            @Reference(name = "runtime") NodeRuntime runtime) {
         this.messaging = messaging;
+        this.scheduling = runtime.scheduling();
     }
 
     @Reference(name = "handlers", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -66,31 +49,27 @@ public class WhiteboardHandlersComponent {
                     properties.get("service.id"), MessageHandler.SUBJECT_PROPERTY, e.getMessage());
             return;
         }
-        ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("cohort-handler"));
         try {
-            Subscription subscription = messaging.addSubscriber(subject, Function.<byte[]>identity(), handler::handle,
-                    (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
-            registrations.put(handler, new Registration(subscription, executor));
+            registrations.put(handler, HandlerSubscription.subscribe(messaging, subject, handler, scheduling));
             LOG.info("Subscribed message handler {} (service {}) to subject {}", handler, properties.get("service.id"),
                     subject);
         } catch (RuntimeException e) {
-            executor.shutdownNow();
             LOG.warn("Cannot subscribe message handler {} (service {}) to subject {}: {}", handler,
                     properties.get("service.id"), subject, e.getMessage());
         }
     }
 
     void removeHandler(MessageHandler handler) {
-        Registration registration = registrations.remove(handler);
+        HandlerSubscription registration = registrations.remove(handler);
         if (registration != null) {
             registration.close();
-            LOG.info("Unsubscribed message handler {} from subject {}", handler, registration.subscription().subject());
+            LOG.info("Unsubscribed message handler {} from subject {}", handler, registration.subject());
         }
     }
 
     @Deactivate
     void deactivate() {
-        registrations.values().forEach(Registration::close);
+        registrations.values().forEach(HandlerSubscription::close);
         registrations.clear();
     }
 }

@@ -20,6 +20,11 @@ public interface NodeClock {
         public long currentTimeMillis() {
             return System.currentTimeMillis();
         }
+
+        @Override
+        public Instant instant() {
+            return Instant.now(); // finer than milliseconds where the platform has it
+        }
     };
 
     /** Monotonic nanoseconds, compared only by difference, like {@link System#nanoTime()}. */

@@ -1,18 +1,17 @@
 package org.cohort.core.transport;
 
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.SortedMap;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
-import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.membership.NodeIncarnation;
+import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * can capture the cluster's traffic by registering a delegate of its own; an operator who means to
  * replace one sets {@code nodesDelegate.target} or {@code commsDelegate.target} in
  * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
- * {@link ClusterConfiguration}, whose edits it applies live (see {@link ConnectionManager#reconfigure}).
+ * {@link ClusterConfiguration}, whose edits it applies live ({@link ConfiguredConnections}).
  */
 @Component(immediate = true, service = {MessageSender.class, ClusterStatus.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -37,31 +36,25 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
+    private final ConfiguredConnections connections;
     private final ConnectionManager manager;
-    private final ClusterConfiguration configuration;
-    private final Consumer<ClusterSettings> configurationListener = this::reconfigure;
 
     @Activate
     public ConnectionManagerComponent(
             @Reference(name = "configuration") ClusterConfiguration configuration,
             @Reference(name = "nodesDelegate", target = "(cohort.delegate=core)") ClusterNodesDelegate nodesDelegate,
             @Reference(name = "commsDelegate", target = "(cohort.delegate=core)") CommunicationsDelegate commsDelegate,
-            @Reference(name = "serialization") SerializationService serialization,
-            @Reference(name = "incarnation") NodeIncarnation incarnation) {
-        this.configuration = configuration;
-        manager = new ConnectionManager(configuration.settings(), nodesDelegate, commsDelegate, serialization,
-                incarnation.value());
+            @Reference(name = "incarnation") NodeIncarnation incarnation,
+            @Reference(name = "runtime") NodeRuntime runtime) {
+        connections = new ConfiguredConnections(configuration, nodesDelegate, commsDelegate, incarnation.value(),
+                runtime);
+        manager = connections.manager();
         try {
-            manager.start();
+            connections.start();
         } catch (RuntimeException e) {
             LOG.error("Cluster I/O not started: {}", e.getMessage());
             throw e;
         }
-        configuration.addListener(ClusterConfiguration.Stage.TRANSPORT, configurationListener);
-    }
-
-    private void reconfigure(ClusterSettings next) {
-        manager.reconfigure(next);
     }
 
     /** Keys other than the reference targets arrive through ClusterSettings; nothing to do here. */
@@ -72,8 +65,7 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
 
     @Deactivate
     void deactivate() {
-        configuration.removeListener(configurationListener);
-        manager.stop();
+        connections.close();
     }
 
     @Override

@@ -5,7 +5,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import org.cohort.core.messaging.LogThrottle;
+import java.util.function.LongSupplier;
+import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +22,13 @@ final class HandshakeGateHandler extends ChannelInboundHandlerAdapter {
     private final HandshakeGate gate;
     private final TransportCounters counters;
     private final LogThrottle warnings;
+    private final LongSupplier nanoClock;
     private InetAddress source;
     private boolean pending;
 
-    HandshakeGateHandler(HandshakeGate gate, TransportCounters counters, LogThrottle warnings) {
+    HandshakeGateHandler(HandshakeGate gate, TransportCounters counters, LogThrottle warnings,
+            LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.gate = gate;
         this.counters = counters;
         this.warnings = warnings;
@@ -33,7 +37,7 @@ final class HandshakeGateHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         HandshakeGate.Verdict verdict = gate.opened(source, now);
         if (!verdict.admitted()) {
             counters.connectionRefused(verdict.key());
@@ -76,7 +80,7 @@ final class HandshakeGateHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         pending = false;
-        if (gate.ended(source, completed, System.nanoTime())) {
+        if (gate.ended(source, completed, nanoClock.getAsLong())) {
             counters.sourcesThrottled.increment();
         }
     }

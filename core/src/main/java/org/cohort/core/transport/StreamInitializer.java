@@ -7,17 +7,22 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.FailureDetectionSettings;
 import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
+import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.handshake.HelloException;
 import org.cohort.core.handshake.HelloHandler;
 
 /**
  * Builds a stream's pipeline. Until the hello completes: framing capped at the hello's size, the hello
- * handler, the error handler. After: framing at the protocol's largest frame (one chunk), heartbeats,
- * reassembly of chunked messages, message decoding and dispatch. Outbound, the stream writes frames
- * itself (see {@link MessageFramer}).
+ * handler, the error handler. After: framing at the protocol's largest frame (one chunk), heartbeats
+ * (the ticker, then the silent-peer judge), reassembly of chunked messages, message decoding and
+ * dispatch. Outbound, the stream writes frames itself (see {@link MessageFramer}). It reaches nothing
+ * but its {@link PipelineParts}.
  */
 final class StreamInitializer extends ChannelInitializer<Channel> {
 
@@ -29,46 +34,54 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String FRAMES = "frames";
     static final String HELLO = "hello";
     static final String HEARTBEAT = "heartbeat";
+    static final String SILENCE = "silence";
     static final String REASSEMBLY = "reassembly";
     static final String MESSAGES = "messages";
     static final String INBOUND = "inbound";
     static final String DRAIN = "drain";
     static final String ERRORS = "errors";
 
-    private final ConnectionManager manager;
+    private final PipelineParts parts;
     private final Direction direction;
     private final NodeId expectedPeer;
 
-    StreamInitializer(ConnectionManager manager, Direction direction, NodeId expectedPeer) {
-        this.manager = manager;
+    StreamInitializer(PipelineParts parts, Direction direction, NodeId expectedPeer) {
+        this.parts = parts;
         this.direction = direction;
         this.expectedPeer = expectedPeer;
     }
 
     @Override
     protected void initChannel(Channel channel) {
-        TransportCounters counters = manager.transportCounters();
+        TransportCounters counters = parts.counters();
+        Roster roster = parts.roster().get();
         if (direction == Direction.INBOUND) {
             counters.connectionsAccepted.increment();
             // Accepted streams took their worker through the group's chooser; dials release their own.
-            channel.pipeline().addLast(LOAD, new LoadReleaser(manager.chooser()));
-            channel.pipeline().addLast(GATE, new HandshakeGateHandler(manager.handshakeGate(), counters,
-                    manager.gateWarnings()));
+            channel.pipeline().addLast(LOAD, new LoadReleaser(parts.chooser()));
+            channel.pipeline().addLast(GATE, new HandshakeGateHandler(parts.gate(), counters, parts.gateWarnings(),
+                    parts.nanoClock()));
         }
-        TlsContexts tls = manager.tls();
+        TlsContexts tls = parts.tls();
         if (tls != null) {
             // Before any frame: a peer that does not speak TLS, or is not trusted, never reaches the hello.
             SslHandler ssl = direction == Direction.INBOUND ? tls.server().newHandler(channel.alloc())
                     : tls.client().newHandler(channel.alloc());
-            ssl.setHandshakeTimeoutMillis(manager.settings().helloTimeout().toMillis());
+            ssl.setHandshakeTimeoutMillis(roster.settings().helloTimeout().toMillis());
             channel.pipeline().addLast(TLS, ssl).addLast(TLS_OUTCOME, new TlsHandshakeObserver(counters));
         }
         channel.pipeline()
                 .addLast(FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
-                .addLast(HELLO, new HelloHandler(direction, expectedPeer, manager.localHello(), manager.validator(),
-                        manager.settings().helloTimeout(), manager::admit, counters::handshakeRefused,
-                        manager.authenticator()))
-                .addLast(ERRORS, manager.errorHandler());
+                .addLast(HELLO, new HelloHandler(direction, expectedPeer, parts.localHello(), roster.validator(),
+                        roster.settings().helloTimeout(), this::admit, counters::handshakeRefused,
+                        roster.authenticator()))
+                .addLast(ERRORS, parts.errorHandler());
+    }
+
+    /** The hello is done: the admission admits the stream (or throws), then the message handlers go in. */
+    private Runnable admit(Channel channel, Direction side, Hello peer) throws HelloException {
+        Stream stream = parts.admission().admit(channel, side, peer);
+        return () -> installMessagePipeline(parts, channel, stream);
     }
 
     /**
@@ -77,25 +90,45 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
      * decoder swapped for the full-sized one: the swap hands any bytes that arrived right behind the
      * hello (a peer may send its first messages in the same segment) to the pipeline as it now is.
      */
-    static void installMessagePipeline(ConnectionManager manager, Channel channel, Stream stream) {
+    static void installMessagePipeline(PipelineParts parts, Channel channel, Stream stream) {
         ChannelPipeline pipeline = channel.pipeline();
         HandshakeGateHandler gate = pipeline.get(HandshakeGateHandler.class);
         if (gate != null) {
             gate.completed();
         }
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
-        pipeline.addAfter(FRAMES, HEARTBEAT, new HeartbeatHandler(stream.peer(),
-                manager.settings().failureDetection(), manager.transportCounters(), System::nanoTime));
+        ClusterSettings settings = parts.roster().get().settings();
+        TransportCounters counters = parts.counters();
+        pipeline.addAfter(FRAMES, HEARTBEAT,
+                new HeartbeatTicker(settings.failureDetection().heartbeatInterval(), parts.nanoClock()));
+        pipeline.addAfter(HEARTBEAT, SILENCE, new SilentPeerHandler(stream.peer(), settings.failureDetection(),
+                counters, parts.nanoClock()));
         EnvelopeReader envelopes = new EnvelopeReader(stream.peer());
-        pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(manager.settings().maxMessageBytes(),
-                manager.settings().maxReassemblyBytes(), manager.transportCounters(), envelopes));
+        pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
+                settings.maxReassemblyBytes(), counters, envelopes));
         pipeline.addBefore(ERRORS, MESSAGES, new MessageFrameDecoder(envelopes));
         pipeline.addBefore(ERRORS, INBOUND,
-                new InboundMessageHandler(stream.peer(), manager.commsDelegate(), manager.transportCounters(),
-                        stream.peerCounters()));
+                new InboundMessageHandler(stream.peer(), parts.commsDelegate(), counters, stream.peerCounters()));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
         pipeline.remove(HELLO);
         pipeline.replace(FRAMES, FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES));
+    }
+
+    /**
+     * Heartbeats at the new interval and judges the peer by the new settings, with a fresh history (the
+     * old one was gathered at another interval); on the channel's event loop.
+     */
+    static void reconfigureHeartbeats(Channel channel, FailureDetectionSettings next) {
+        channel.eventLoop().execute(() -> {
+            HeartbeatTicker ticker = channel.pipeline().get(HeartbeatTicker.class);
+            if (ticker != null) {
+                ticker.reconfigure(next.heartbeatInterval());
+            }
+            SilentPeerHandler judge = channel.pipeline().get(SilentPeerHandler.class);
+            if (judge != null) {
+                judge.reconfigure(next);
+            }
+        });
     }
 
     /** Gives the stream's worker slot back when the channel leaves its event loop. */

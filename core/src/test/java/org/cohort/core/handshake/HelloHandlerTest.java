@@ -351,7 +351,7 @@ class HelloHandlerTest {
 
     /** What a dialer n2 with the secret sends first: its hello with a fresh nonce. */
     private static Hello dialerHello() {
-        return MemberAuthenticator.withAuthentication(hello(N2), MemberAuthenticator.newNonce(), null);
+        return MemberAuthenticator.withAuthentication(hello(N2), new MemberAuthenticator(SECRET).newNonce(), null);
     }
 
     private static ByteBuf proofFrame(byte[] proof) {
@@ -422,7 +422,7 @@ class HelloHandlerTest {
         MemberAuthenticator impostor = new MemberAuthenticator(ClusterSecret.of("another secret, sixteen+"));
         open(Direction.OUTBOUND, N2.id(), admitting(), null);
         Hello dialer = readHelloWritten();
-        byte[] nonce = MemberAuthenticator.newNonce();
+        byte[] nonce = authenticator.newNonce();
         Hello withNonce = MemberAuthenticator.withAuthentication(hello(N2), nonce, null);
         Hello answer = MemberAuthenticator.withAuthentication(hello(N2), nonce,
                 impostor.proof(MemberAuthenticator.Role.ACCEPTOR, dialer, withNonce));

@@ -31,6 +31,8 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.messaging.DispatchCounters;
 import org.cohort.core.stats.LiveStats;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +42,7 @@ class CohortMBeansTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final ObjectName CLUSTER = name(ClusterBean.OBJECT_NAME);
 
-    private final JmxTestCluster cluster = new JmxTestCluster(2);
+    private final InProcessCluster cluster = new InProcessCluster(2);
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
     private final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
 
@@ -65,7 +67,10 @@ class CohortMBeansTest {
     }
 
     private CohortMBeans mbeansOfNode1() {
-        CohortMBeans mbeans = cluster.node(1).mbeans(server);
+        InProcessNode node1 = cluster.node(1);
+        CohortMBeans mbeans = new CohortMBeans(server, new LiveStats(node1.manager, node1.membership, node1.comms,
+                node1.roundTripTimes), node1.clusterService);
+        mbeans.start();
         toClose.add(mbeans);
         return mbeans;
     }
@@ -91,10 +96,10 @@ class CohortMBeansTest {
     @Test
     void theClusterMBeanShowsIdentityEveryTransportCounterAndTheDispatchCounters() throws Exception {
         cluster.startAll();
-        JmxTestCluster.Node node1 = cluster.node(1);
+        InProcessNode node1 = cluster.node(1);
         mbeansOfNode1();
         assertThat(server.getAttribute(CLUSTER, "NodeId")).isEqualTo("n1");
-        assertThat(server.getAttribute(CLUSTER, "ClusterName")).isEqualTo("jmx-test");
+        assertThat(server.getAttribute(CLUSTER, "ClusterName")).isEqualTo(InProcessCluster.CLUSTER_NAME);
         assertThat(server.getAttribute(CLUSTER, "Incarnation")).isEqualTo(node1.incarnation);
         assertThat(server.getAttribute(CLUSTER, "Members")).isEqualTo(2);
         assertThat(server.getAttribute(CLUSTER, "ActiveMembers")).isEqualTo(2);
@@ -128,8 +133,8 @@ class CohortMBeansTest {
     @Test
     void aPeerMBeanShowsTheMembersStateTrafficAndLastRoundTrip() throws Exception {
         cluster.startAll();
-        JmxTestCluster.Node node1 = cluster.node(1);
-        JmxTestCluster.Node node2 = cluster.node(2);
+        InProcessNode node1 = cluster.node(1);
+        InProcessNode node2 = cluster.node(2);
         Subscription subscription = node2.communicator.addSubscriber(MessageSubject.of("jmx.test"),
                 bytes -> bytes, bytes -> { }, Runnable::run);
         toClose.add(subscription::close);
@@ -137,10 +142,10 @@ class CohortMBeansTest {
         assertThat(server.getAttribute(peer("n2"), "LastRttMicros")).isEqualTo(-1L);
         for (int i = 0; i < 5; i++) {
             assertThat(node1.communicator.unicast(MessageSubject.of("jmx.test"),
-                    ("hello " + i).getBytes(StandardCharsets.UTF_8), JmxTestCluster.id(2))).isTrue();
+                    ("hello " + i).getBytes(StandardCharsets.UTF_8), InProcessCluster.id(2))).isTrue();
         }
         await().atMost(DEADLINE).until(() -> node2.comms.counters().delivered() >= 5);
-        node1.roundTripTimes.record(JmxTestCluster.id(2), Duration.ofNanos(1_234_567));
+        node1.roundTripTimes.record(InProcessCluster.id(2), Duration.ofNanos(1_234_567));
 
         Map<String, Object> n2 = attributes(peer("n2"));
         assertThat(n2).containsEntry("NodeId", "n2").containsEntry("Local", false).containsEntry("State", "ACTIVE")
@@ -150,7 +155,7 @@ class CohortMBeansTest {
                         + cluster.members.get(1).tcpPort());
         assertThat((Long) n2.get("MessagesOut")).isGreaterThanOrEqualTo(5);
         assertThat((Long) n2.get("BytesOut")).isGreaterThan((Long) n2.get("MessagesOut"));
-        assertThat((Long) n2.get("Since")).isEqualTo(node1.membership.state(JmxTestCluster.id(2))
+        assertThat((Long) n2.get("Since")).isEqualTo(node1.membership.state(InProcessCluster.id(2))
                 .orElseThrow().since().toEpochMilli());
         assertThat(n2).containsKeys("MessagesIn", "BytesIn", "QueueBytes", "Reconnects");
 
@@ -179,19 +184,19 @@ class CohortMBeansTest {
         assertThat(cohortNames()).containsExactlyInAnyOrder(CLUSTER, peer("n1"), peer("n2"));
         assertThat(server.getAttribute(peer("n2"), "State")).isEqualTo("INACTIVE");
 
-        membership.leave(JmxTestCluster.id(2), true);
+        membership.leave(InProcessCluster.id(2), true);
         assertThat(cohortNames()).containsExactlyInAnyOrder(CLUSTER, peer("n1"));
 
         // A change that raised no event: reading the cluster MBean catches up.
         membership.join(cluster.members.get(1));
-        membership.leave(JmxTestCluster.id(2), false);
+        membership.leave(InProcessCluster.id(2), false);
         assertThat(cohortNames()).contains(peer("n2"));
         assertThat(server.getAttribute(CLUSTER, "Members")).isEqualTo(1);
         assertThat(cohortNames()).containsExactlyInAnyOrder(CLUSTER, peer("n1"));
 
         // Reading the MBean of a node that silently left fails clearly and unregisters it.
         membership.join(cluster.members.get(1));
-        membership.leave(JmxTestCluster.id(2), false);
+        membership.leave(InProcessCluster.id(2), false);
         assertThatThrownBy(() -> server.getAttribute(peer("n2"), "State")).isInstanceOf(MBeanException.class)
                 .hasRootCauseMessage("n2 is no longer a member of the cluster");
         assertThat(cohortNames()).containsExactlyInAnyOrder(CLUSTER, peer("n1"));
@@ -253,7 +258,7 @@ class CohortMBeansTest {
     @Test
     void theComponentRegistersInThePlatformMBeanServerUntilDeactivated() throws Exception {
         cluster.start(1);
-        JmxTestCluster.Node node1 = cluster.node(1);
+        InProcessNode node1 = cluster.node(1);
         MBeanServer platform = java.lang.management.ManagementFactory.getPlatformMBeanServer();
         JmxComponent component = new JmxComponent(new LiveStats(node1.manager, node1.membership, node1.comms,
                 node1.roundTripTimes), node1.clusterService);

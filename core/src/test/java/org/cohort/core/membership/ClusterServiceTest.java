@@ -6,9 +6,7 @@ import static org.cohort.core.membership.MembershipTableTest.N2;
 import static org.cohort.core.membership.MembershipTableTest.N3;
 import static org.cohort.core.membership.MembershipTableTest.settings;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.cohort.api.cluster.ClusterEvent;
@@ -17,6 +15,7 @@ import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.core.config.ConfigurationInForce;
+import org.cohort.core.runtime.ManualClock;
 import org.junit.jupiter.api.Test;
 
 /** The ClusterService sibling bundles see: members, states, and events to listeners. */
@@ -24,8 +23,8 @@ class ClusterServiceTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final ConfigurationInForce configuration = new ConfigurationInForce(settings("n1", N1, N2));
-    private final MembershipComponent service =
-            new MembershipComponent(configuration, 77L, Clock.fixed(T0, ZoneOffset.UTC));
+    private final ClusterMembership service =
+            new ClusterMembership(configuration, 77L, new ManualClock(T0));
 
     @Test
     void theLocalMemberIsAlwaysActiveWithTheNodesIncarnation() {
@@ -91,7 +90,7 @@ class ClusterServiceTest {
 
     @Test
     void afterDeactivationEditsAreNotFollowed() {
-        service.deactivate();
+        service.close();
 
         configuration.update(settings("n1", N1, N2, N3));
 

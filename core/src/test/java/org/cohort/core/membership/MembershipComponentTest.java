@@ -6,21 +6,19 @@ import static org.cohort.core.membership.MembershipTableTest.N2;
 import static org.cohort.core.membership.MembershipTableTest.node;
 import static org.cohort.core.membership.MembershipTableTest.settings;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState.State;
+import org.cohort.core.runtime.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class MembershipComponentTest {
 
-    private final StepClock clock = new StepClock(MembershipTableTest.T0);
+    private final ManualClock clock = new ManualClock(MembershipTableTest.T0);
     private static final long LOCAL_INCARNATION = 4242L;
-    private final MembershipComponent component =
-            new MembershipComponent(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
+    private final ClusterMembership component =
+            new ClusterMembership(new org.cohort.core.config.ConfigurationInForce(settings("n1", N1, N2)),
                     LOCAL_INCARNATION, clock);
 
     @Test
@@ -49,34 +47,5 @@ class MembershipComponentTest {
         component.nodeVanished(NodeId.of("stranger"));
 
         assertThat(component.states()).extracting(MemberState::id).containsExactly(N1.id(), N2.id());
-    }
-
-    /** A clock that moves only when told. */
-    static final class StepClock extends Clock {
-
-        private volatile Instant now;
-
-        StepClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration step) {
-            now = now.plus(step);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -3,7 +3,7 @@ package org.cohort.core.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.cohort.core.messaging.MessagingCluster.id;
+import static org.cohort.core.testing.InProcessCluster.id;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,8 @@ import org.cohort.api.messaging.RemoteHandlerFailureException;
 import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.core.envelope.Envelope;
 import org.cohort.core.envelope.HeadedMessage;
-import org.cohort.core.messaging.MessagingCluster.Node;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,7 @@ class ClusterCommunicatorTest {
 
     private final List<ExecutorService> executors = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
-    private MessagingCluster cluster;
+    private InProcessCluster cluster;
 
     @AfterEach
     void tearDown() throws InterruptedException {
@@ -60,8 +61,8 @@ class ClusterCommunicatorTest {
         }
     }
 
-    private MessagingCluster cluster(int size) {
-        cluster = new MessagingCluster(size);
+    private InProcessCluster cluster(int size) {
+        cluster = new InProcessCluster(size);
         cluster.startAll();
         return cluster;
     }
@@ -302,7 +303,7 @@ class ClusterCommunicatorTest {
 
     @Test
     void unknownOrAbsentNodesFailWithNodeUnreachable() throws Exception {
-        cluster = new MessagingCluster(3);
+        cluster = new InProcessCluster(3);
         cluster.start(1);
         cluster.start(2);
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(1).membership.state(id(2))
@@ -378,7 +379,7 @@ class ClusterCommunicatorTest {
     void malformedHeadersAreDroppedAndCountedAndTheNodeKeepsWorking() throws Exception {
         cluster(2);
         List<String> received = new CopyOnWriteArrayList<>();
-        Node receiver = cluster.node(2);
+        InProcessNode receiver = cluster.node(2);
         receiver.communicator.addSubscriber(ECHO, ClusterCommunicatorTest::text, (String request) -> request + "!",
                 ClusterCommunicatorTest::utf8, singleThread());
         receiver.communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());

@@ -3,7 +3,7 @@ package org.cohort.core.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.cohort.core.messaging.MessagingCluster.id;
+import static org.cohort.core.testing.InProcessCluster.id;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import org.cohort.api.messaging.RemoteHandlerFailureException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,11 +48,11 @@ class EncoderFailureTest {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final ExecutorService subscriberThread =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "cohort-test-subscriber"));
-    private MessagingCluster cluster;
+    private InProcessCluster cluster;
 
     @BeforeEach
     void start() {
-        cluster = new MessagingCluster(2);
+        cluster = new InProcessCluster(2);
         cluster.startAll();
     }
 

@@ -30,10 +30,9 @@ import org.cohort.core.jmx.PeerBean;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.CommunicationsComponent;
 import org.cohort.core.messaging.RoundTripTimes;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.core.stats.CohortStats;
 import org.cohort.core.stats.LiveStats;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.ClusterStatus;
 import org.cohort.core.transport.ConnectionManager;
 import org.cohort.core.transport.PeerStats;
@@ -160,8 +159,7 @@ class JmxMatchesShellTest {
             @Override
             public void dispatch(ClusterMessage message) {
             }
-        }, new OwnedSerializationService(new KryoSerialization(), "test",
-                JmxMatchesShellTest.class.getClassLoader()::loadClass), 1L);
+        }, 1L, NodeRuntime.production());
         status = new FixedStatus(settings, real);
         membership = new MembershipTable(settings, 4242L, Instant.ofEpochMilli(1_000_000));
         membership.nodeDetected(members.get(1), 77L, Instant.ofEpochMilli(2_000_000));

@@ -3,17 +3,21 @@ package org.cohort.core.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
+import org.cohort.core.runtime.Randomness;
 import org.junit.jupiter.api.Test;
 
 /** Time is passed in: every "now" here is made up. */
 class BackoffTest {
+
+    /** Seeded: a failing run replays. */
+    private static final Randomness RANDOM = Randomness.seeded(15);
 
     private static final long INITIAL = 1_000;
     private static final long MAX = 64_000;
 
     @Test
     void dueAtFirst() {
-        Backoff backoff = new Backoff(INITIAL, MAX);
+        Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
 
         assertThat(backoff.due(0)).isTrue();
         assertThat(backoff.due(Long.MIN_VALUE)).isTrue();
@@ -23,7 +27,7 @@ class BackoffTest {
 
     @Test
     void notDueUntilTheNextAttempt() {
-        Backoff backoff = new Backoff(INITIAL, MAX);
+        Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
         long now = 5_000_000;
 
         backoff.failed(now);
@@ -40,7 +44,7 @@ class BackoffTest {
     @Test
     void theWaitDoublesUpToTheMaximumWithJitterInItsUpperHalf() {
         for (int round = 0; round < 500; round++) {
-            Backoff backoff = new Backoff(INITIAL, MAX);
+            Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
             long now = round * 1_000_000_000L;
             long previousWait = 0;
             long previousCeiling = 0;
@@ -68,7 +72,7 @@ class BackoffTest {
         long lowest = Long.MAX_VALUE;
         long highest = Long.MIN_VALUE;
         for (int i = 0; i < 2_000; i++) {
-            Backoff backoff = new Backoff(INITIAL, MAX);
+            Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
             backoff.failed(0);
             long wait = backoff.nextAttemptNanos();
             assertThat(wait).isBetween(INITIAL / 2, INITIAL);
@@ -82,7 +86,7 @@ class BackoffTest {
 
     @Test
     void aMaximumBelowTheInitialWaitIsRaisedToIt() {
-        Backoff backoff = new Backoff(INITIAL, 10);
+        Backoff backoff = new Backoff(INITIAL, 10, RANDOM);
 
         for (int failure = 1; failure <= 5; failure++) {
             backoff.failed(0);
@@ -95,7 +99,7 @@ class BackoffTest {
         // As the custodian sets it up: 50 ms first, a minute at most.
         long initial = TimeUnit.MILLISECONDS.toNanos(50);
         long max = TimeUnit.MINUTES.toNanos(1);
-        Backoff backoff = new Backoff(initial, max);
+        Backoff backoff = new Backoff(initial, max, RANDOM);
         for (int failure = 1; failure <= 100; failure++) {
             backoff.failed(0);
         }
@@ -105,7 +109,7 @@ class BackoffTest {
 
     @Test
     void dueSurvivesTheClockWrappingAround() {
-        Backoff backoff = new Backoff(INITIAL, MAX);
+        Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
         long now = Long.MAX_VALUE - 10;
 
         backoff.failed(now);
@@ -120,7 +124,7 @@ class BackoffTest {
 
     @Test
     void resetMakesItDueAgainAndStartsOver() {
-        Backoff backoff = new Backoff(INITIAL, MAX);
+        Backoff backoff = new Backoff(INITIAL, MAX, RANDOM);
         for (int failure = 1; failure <= 10; failure++) {
             backoff.failed(0);
         }

@@ -23,8 +23,8 @@ import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.embed.NodeAssembly;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -78,8 +78,8 @@ class BulkTransferTest {
 
     @Test
     void bulkDoesNotMakeAPeerLookSilentAndSmallMessagesKeepABoundedDelay() throws Exception {
-        TestCluster layout = new TestCluster(2);
-        KryoSerialization runtime = new KryoSerialization();
+        InProcessCluster layout = InProcessCluster.recording(2);
+        List<NodeAssembly> nodes = new ArrayList<>();
         List<ConnectionManager> managers = new ArrayList<>();
         List<Events> events = new ArrayList<>();
         Receiver receiver = new Receiver();
@@ -92,24 +92,26 @@ class BulkTransferTest {
             Events nodeEvents = new Events();
             events.add(nodeEvents);
             CommunicationsDelegate comms = k == 2 ? receiver : new Receiver();
-            managers.add(new ConnectionManager(settings, nodeEvents, comms,
-                    new OwnedSerializationService(runtime, "n" + k, getClass().getClassLoader()::loadClass), k));
+            NodeAssembly node = NodeAssembly.builder(settings).incarnation(k).nodesDelegate(nodeEvents)
+                    .communicationsDelegate(comms).build();
+            nodes.add(node);
+            managers.add(node.connections());
         }
         ScheduledExecutorService smallSender = Executors.newSingleThreadScheduledExecutor();
         try {
-            managers.forEach(ConnectionManager::start);
+            nodes.forEach(NodeAssembly::start);
             await().atMost(Duration.ofSeconds(5)).until(() -> managers.get(0).connectedPeers().size() == 1
                     && managers.get(1).connectedPeers().size() == 1);
             ConnectionManager sender = managers.get(0);
-            NodeId to = TestCluster.id(2);
-            smallSender.scheduleAtFixedRate(() -> sender.send(to, new ClusterMessage(TestCluster.id(1), SMALL,
+            NodeId to = InProcessCluster.id(2);
+            smallSender.scheduleAtFixedRate(() -> sender.send(to, new ClusterMessage(InProcessCluster.id(1), SMALL,
                     ByteBuffer.allocate(Long.BYTES).putLong(System.nanoTime()).array())), 0, 20, TimeUnit.MILLISECONDS);
 
             byte[] megabyte = new byte[1024 * 1024];
             long bulkSent = 0;
             long end = System.nanoTime() + RUN.toNanos();
             while (System.nanoTime() < end) {
-                if (sender.send(to, new ClusterMessage(TestCluster.id(1), BULK, megabyte))) {
+                if (sender.send(to, new ClusterMessage(InProcessCluster.id(1), BULK, megabyte))) {
                     bulkSent++;
                 } else {
                     LockSupport.parkNanos(100_000); // the queue is full: let the stream drain
@@ -140,7 +142,7 @@ class BulkTransferTest {
             assertThat(max).as("worst small-message delay, µs").isLessThan(TimeUnit.SECONDS.toMicros(2));
         } finally {
             smallSender.shutdownNow();
-            managers.forEach(ConnectionManager::stop);
+            nodes.forEach(NodeAssembly::close);
         }
     }
 }

@@ -12,6 +12,7 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.frame.Frames;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ChunkedTransferTest {
     private static final MessageSubject OTHER = MessageSubject.of("other");
     private static final MessageSubject SMALL = MessageSubject.of("small");
 
-    private final TestCluster cluster = new TestCluster(2);
+    private final InProcessCluster cluster = InProcessCluster.recording(2);
 
     @BeforeEach
     void startTwoNodesThatReassembleAtMostOneLargestMessage() {
@@ -38,7 +39,7 @@ class ChunkedTransferTest {
             cluster.create(new ClusterSettings(base.clusterName(), base.localNodeId(), base.members(),
                     base.ioWorkers(), base.custodianInterval(), base.connectTimeout(), base.reconnectBackoffMax(),
                     base.helloTimeout(), MAX_MESSAGE, MAX_MESSAGE, 64L * 1024 * 1024, base.failureDetection()))
-                    .manager.start();
+                    .start();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1
                 && cluster.node(2).manager.connectedPeers().size() == 1);
@@ -52,7 +53,7 @@ class ChunkedTransferTest {
     private static ClusterMessage message(MessageSubject subject, int size, long seed) {
         byte[] payload = new byte[size];
         new Random(seed).nextBytes(payload);
-        return new ClusterMessage(TestCluster.id(1), subject, payload);
+        return new ClusterMessage(InProcessCluster.id(1), subject, payload);
     }
 
     private List<ClusterMessage> receive(int count) throws InterruptedException {
@@ -80,7 +81,7 @@ class ChunkedTransferTest {
             sent.add(message(OTHER, MAX_MESSAGE / 2 + i, 100 + i));
         }
         for (ClusterMessage message : sent) {
-            assertThat(cluster.node(1).manager.send(TestCluster.id(2), message)).isTrue();
+            assertThat(cluster.node(1).manager.send(InProcessCluster.id(2), message)).isTrue();
         }
 
         List<ClusterMessage> received = receive(sent.size());
@@ -92,7 +93,7 @@ class ChunkedTransferTest {
         assertThat(counter(1, "chunkedSent")).isEqualTo(6);
         assertThat(counter(2, "chunkedReceived")).isEqualTo(6);
         assertThat(counter(2, "badFrames")).isZero();
-        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(TestCluster.id(2));
+        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(InProcessCluster.id(2));
     }
 
     @Test
@@ -106,7 +107,7 @@ class ChunkedTransferTest {
         sent.add(message(BULK, 2 * Frames.CHUNK_BYTES + 1, 2));
         sent.add(message(BULK, 0, 3));
         for (ClusterMessage message : sent) {
-            assertThat(cluster.node(1).manager.send(TestCluster.id(2), message)).isTrue();
+            assertThat(cluster.node(1).manager.send(InProcessCluster.id(2), message)).isTrue();
         }
 
         assertThat(receive(sent.size())).containsExactlyElementsOf(sent);
@@ -124,9 +125,9 @@ class ChunkedTransferTest {
         // thread, a loaded host could pause it between the two sends long enough for the whole large
         // message to be written (its chunks leave as soon as they are queued, with nothing to encode first).
         ConnectionManager sender = cluster.node(1).manager;
-        sender.table().get(TestCluster.id(2)).channel().eventLoop().submit(() -> {
-            assertThat(sender.send(TestCluster.id(2), large)).isTrue();
-            assertThat(sender.send(TestCluster.id(2), small)).isTrue();
+        sender.table().get(InProcessCluster.id(2)).channel().eventLoop().submit(() -> {
+            assertThat(sender.send(InProcessCluster.id(2), large)).isTrue();
+            assertThat(sender.send(InProcessCluster.id(2), small)).isTrue();
         }).get(10, TimeUnit.SECONDS);
 
         assertThat(receive(2)).containsExactly(small, large);
@@ -134,7 +135,7 @@ class ChunkedTransferTest {
 
     @Test
     void aMessageOverTheMaximumIsRefusedAtSendAndCounted() {
-        assertThat(cluster.node(1).manager.send(TestCluster.id(2), message(BULK, MAX_MESSAGE, 9))).isFalse();
+        assertThat(cluster.node(1).manager.send(InProcessCluster.id(2), message(BULK, MAX_MESSAGE, 9))).isFalse();
 
         assertThat(counter(1, "sendRefusedTooLarge")).isEqualTo(1);
         assertThat(counter(1, "sent")).isZero();

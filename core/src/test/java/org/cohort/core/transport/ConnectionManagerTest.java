@@ -21,6 +21,8 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 class ConnectionManagerTest {
 
     private static final MessageSubject SUBJECT = MessageSubject.of("test.subject");
-    private TestCluster cluster;
+    private InProcessCluster cluster;
 
     @AfterEach
     void stopCluster() {
@@ -38,9 +40,9 @@ class ConnectionManagerTest {
         }
     }
 
-    private static void awaitFullMesh(TestCluster cluster, Duration within) {
+    private static void awaitFullMesh(InProcessCluster cluster, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-            for (TestCluster.Node node : cluster.nodes.values()) {
+            for (InProcessNode node : cluster.nodes.values()) {
                 List<NodeId> expected = cluster.members.stream().map(ControllerNode::id)
                         .filter(id -> !id.equals(node.manager.settings().localNodeId())).sorted().toList();
                 assertThat(node.manager.connectedPeers()).isEqualTo(expected);
@@ -51,30 +53,30 @@ class ConnectionManagerTest {
 
     @Test
     void threeNodesConnectEveryPairWithinTwoSeconds() {
-        cluster = new TestCluster(3);
+        cluster = InProcessCluster.recording(3);
         cluster.startAll();
         awaitFullMesh(cluster, Duration.ofSeconds(2));
-        for (TestCluster.Node node : cluster.nodes.values()) {
+        for (InProcessNode node : cluster.nodes.values()) {
             // One stream per pair, and no flapping on the way there.
             assertThat(node.nodesDelegate.count("detected")).isEqualTo(2);
             assertThat(node.nodesDelegate.count("vanished")).isZero();
         }
         // Streams leave from the local member's own address, not 127.0.0.1.
-        InetSocketAddress local = (InetSocketAddress) cluster.node(2).manager.streamAddresses(TestCluster.id(3)).get(0);
-        assertThat(local.getAddress()).isEqualTo(TestCluster.loopback(2));
+        InetSocketAddress local = (InetSocketAddress) cluster.node(2).manager.streamAddresses(InProcessCluster.id(3)).get(0);
+        assertThat(local.getAddress()).isEqualTo(InProcessCluster.loopback(2));
     }
 
     @Test
     void messagesByNodeIdReachTheRightNodeWithTheRightSender() throws Exception {
-        cluster = new TestCluster(3);
+        cluster = InProcessCluster.recording(3);
         cluster.startAll();
         awaitFullMesh(cluster, Duration.ofSeconds(2));
 
         for (int from = 1; from <= 3; from++) {
             for (int to = 1; to <= 3; to++) {
                 byte[] payload = ("from " + from + " to " + to).getBytes(StandardCharsets.UTF_8);
-                ClusterMessage message = new ClusterMessage(TestCluster.id(from), SUBJECT, payload);
-                assertThat(cluster.node(from).manager.send(TestCluster.id(to), message)).isTrue();
+                ClusterMessage message = new ClusterMessage(InProcessCluster.id(from), SUBJECT, payload);
+                assertThat(cluster.node(from).manager.send(InProcessCluster.id(to), message)).isTrue();
             }
         }
         for (int to = 1; to <= 3; to++) {
@@ -95,17 +97,17 @@ class ConnectionManagerTest {
 
     @Test
     void orderOnOneStreamHoldsOverAHundredThousandMessages() throws Exception {
-        cluster = new TestCluster(2);
+        cluster = InProcessCluster.recording(2);
         cluster.startAll();
         awaitFullMesh(cluster, Duration.ofSeconds(2));
         int count = 100_000;
-        TestCluster.Node sender = cluster.node(1);
+        InProcessNode sender = cluster.node(1);
         for (int i = 0; i < count; i++) {
-            ClusterMessage message = new ClusterMessage(TestCluster.id(1), SUBJECT,
+            ClusterMessage message = new ClusterMessage(InProcessCluster.id(1), SUBJECT,
                     ByteBuffer.allocate(Integer.BYTES).putInt(i).array());
             // Bounded queue: when it is full the caller waits and tries again, as a producer should.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!sender.manager.send(TestCluster.id(2), message)) {
+            while (!sender.manager.send(InProcessCluster.id(2), message)) {
                 assertThat(System.nanoTime()).as("queue drained in time").isLessThan(deadline);
                 Thread.onSpinWait();
             }
@@ -123,22 +125,22 @@ class ConnectionManagerTest {
 
     @Test
     void aStoppedNodeVanishesWithinOneSecondAndARestartReconnectsWithANewIncarnation() {
-        cluster = new TestCluster(3);
+        cluster = InProcessCluster.recording(3);
         cluster.startAll();
         awaitFullMesh(cluster, Duration.ofSeconds(2));
         long firstIncarnation = cluster.node(3).manager.incarnation();
 
-        cluster.node(3).manager.stop();
+        cluster.node(3).stop();
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-            assertThat(cluster.node(1).nodesDelegate.live).doesNotContainKey(TestCluster.id(3));
-            assertThat(cluster.node(2).nodesDelegate.live).doesNotContainKey(TestCluster.id(3));
+            assertThat(cluster.node(1).nodesDelegate.live).doesNotContainKey(InProcessCluster.id(3));
+            assertThat(cluster.node(2).nodesDelegate.live).doesNotContainKey(InProcessCluster.id(3));
         });
 
-        TestCluster.Node restarted = cluster.start(3); // same address and port
+        InProcessNode restarted = cluster.start(3); // same address and port
         assertThat(restarted.manager.incarnation()).isNotEqualTo(firstIncarnation);
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
-            assertThat(cluster.node(1).nodesDelegate.live).containsEntry(TestCluster.id(3), restarted.manager.incarnation());
-            assertThat(cluster.node(2).nodesDelegate.live).containsEntry(TestCluster.id(3), restarted.manager.incarnation());
+            assertThat(cluster.node(1).nodesDelegate.live).containsEntry(InProcessCluster.id(3), restarted.manager.incarnation());
+            assertThat(cluster.node(2).nodesDelegate.live).containsEntry(InProcessCluster.id(3), restarted.manager.incarnation());
         });
         assertThat(cluster.node(1).nodesDelegate.events).containsSubsequence(
                 "detected n3 #" + firstIncarnation, "vanished n3", "detected n3 #" + restarted.manager.incarnation());
@@ -147,17 +149,17 @@ class ConnectionManagerTest {
     @Test
     void simultaneousConnectsEndWithExactlyOneStreamPerPair() {
         for (int round = 0; round < 10; round++) {
-            cluster = new TestCluster(2);
-            TestCluster.Node a = cluster.create(1);
-            TestCluster.Node b = cluster.create(2);
+            cluster = InProcessCluster.recording(2);
+            InProcessNode a = cluster.create(1);
+            InProcessNode b = cluster.create(2);
             Thread startB = new Thread(b.manager::start, "test-start-b");
             startB.start();
-            a.manager.start();
+            a.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> !startB.isAlive());
             awaitFullMesh(cluster, Duration.ofSeconds(2));
             // Both ends see the same TCP connection, and the delegates never saw a second one.
-            List<?> atA = a.manager.streamAddresses(TestCluster.id(2));
-            List<?> atB = b.manager.streamAddresses(TestCluster.id(1));
+            List<?> atA = a.manager.streamAddresses(InProcessCluster.id(2));
+            List<?> atB = b.manager.streamAddresses(InProcessCluster.id(1));
             assertThat(atA.get(0)).isEqualTo(atB.get(1));
             assertThat(atA.get(1)).isEqualTo(atB.get(0));
             assertThat(a.nodesDelegate.events).hasSize(1);
@@ -169,22 +171,22 @@ class ConnectionManagerTest {
 
     @Test
     void helloWithWrongClusterUnknownNodeOrWrongAddressIsRefused() throws Exception {
-        cluster = new TestCluster(2);
+        cluster = InProcessCluster.recording(2);
         cluster.start(1);
         ControllerNode target = cluster.member(1);
         ControllerNode n2 = cluster.member(2);
 
         Hello wrongCluster = new Hello(HelloCodec.VERSION, "other-cluster", n2.id(), n2.ip(), n2.tcpPort(), 1, Map.of());
-        Hello unknownNode = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, NodeId.of("intruder"), n2.ip(),
+        Hello unknownNode = new Hello(HelloCodec.VERSION, InProcessCluster.CLUSTER_NAME, NodeId.of("intruder"), n2.ip(),
                 n2.tcpPort(), 1, Map.of());
-        Hello rightHelloWrongSource = new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, n2.id(), n2.ip(),
+        Hello rightHelloWrongSource = new Hello(HelloCodec.VERSION, InProcessCluster.CLUSTER_NAME, n2.id(), n2.ip(),
                 n2.tcpPort(), 1, Map.of());
-        Hello wrongVersion = new Hello(HelloCodec.VERSION + 1, TestCluster.CLUSTER_NAME, n2.id(), n2.ip(),
+        Hello wrongVersion = new Hello(HelloCodec.VERSION + 1, InProcessCluster.CLUSTER_NAME, n2.id(), n2.ip(),
                 n2.tcpPort(), 1, Map.of());
 
         assertRefused(target, wrongCluster, n2.ip());
         assertRefused(target, unknownNode, n2.ip());
-        assertRefused(target, rightHelloWrongSource, TestCluster.loopback(9)); // n2's name from the wrong address
+        assertRefused(target, rightHelloWrongSource, InProcessCluster.loopback(9)); // n2's name from the wrong address
         assertRefused(target, wrongVersion, n2.ip());
 
         assertThat(cluster.node(1).manager.counters().get("handshakesRefused")).isEqualTo(4);
@@ -204,7 +206,7 @@ class ConnectionManagerTest {
 
     @Test
     void garbageOnThePortClosesThatConnectionAndTheNodeStaysHealthy() throws Exception {
-        cluster = new TestCluster(2);
+        cluster = InProcessCluster.recording(2);
         cluster.startAll();
         awaitFullMesh(cluster, Duration.ofSeconds(2));
         ControllerNode target = cluster.member(1);
@@ -229,23 +231,23 @@ class ConnectionManagerTest {
             }
         }
         // Still connected, still delivering.
-        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(TestCluster.id(2));
-        ClusterMessage message = new ClusterMessage(TestCluster.id(2), SUBJECT, new byte[] {1, 2, 3});
-        assertThat(cluster.node(2).manager.send(TestCluster.id(1), message)).isTrue();
+        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(InProcessCluster.id(2));
+        ClusterMessage message = new ClusterMessage(InProcessCluster.id(2), SUBJECT, new byte[] {1, 2, 3});
+        assertThat(cluster.node(2).manager.send(InProcessCluster.id(1), message)).isTrue();
         assertThat(cluster.node(1).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
         assertThat(cluster.node(1).nodesDelegate.count("vanished")).isZero();
     }
 
     @Test
     void sendsAreRefusedAndCountedByReason() {
-        cluster = new TestCluster(2);
+        cluster = InProcessCluster.recording(2);
         cluster.start(1); // n2 never starts
-        TestCluster.Node node = cluster.node(1);
-        ClusterMessage message = new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[10]);
+        InProcessNode node = cluster.node(1);
+        ClusterMessage message = new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[10]);
         assertThat(node.manager.send(NodeId.of("stranger"), message)).isFalse();
-        assertThat(node.manager.send(TestCluster.id(2), message)).isFalse();
-        ClusterMessage tooLarge = new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[2 * 1024 * 1024]);
-        assertThat(node.manager.send(TestCluster.id(1), tooLarge)).as("local delivery has no frame").isTrue();
+        assertThat(node.manager.send(InProcessCluster.id(2), message)).isFalse();
+        ClusterMessage tooLarge = new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[2 * 1024 * 1024]);
+        assertThat(node.manager.send(InProcessCluster.id(1), tooLarge)).as("local delivery has no frame").isTrue();
         Map<String, Long> counters = node.manager.counters();
         assertThat(counters.get("sendRefusedUnknownNode")).isEqualTo(1);
         assertThat(counters.get("sendRefusedNoStream")).isEqualTo(1);
@@ -253,11 +255,11 @@ class ConnectionManagerTest {
 
     @Test
     void everyNewStreamGoesToTheLeastLoadedWorker() {
-        cluster = new TestCluster(10, 3);
+        cluster = InProcessCluster.recording(10, 3);
         // n1 starts alone and, after its first failed dials, backs off for long: the nine streams it then
         // gets are the nine peers dialing in, with no crossing dial to refuse.
-        TestCluster.Node hub = cluster.create(cluster.settings(1, Duration.ofSeconds(60)));
-        hub.manager.start();
+        InProcessNode hub = cluster.create(cluster.settings(1, Duration.ofSeconds(60)));
+        hub.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> hub.manager.counters().get("dialFailures") >= 9 * 5);
         for (int k = 2; k <= 10; k++) {
             cluster.start(k);

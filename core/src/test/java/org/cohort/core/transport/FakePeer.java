@@ -19,6 +19,7 @@ import org.cohort.api.serialization.SerializationService;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.testing.InProcessCluster;
 
 /**
  * A hand-driven peer on a plain socket: it completes a real handshake as a configured member, then
@@ -47,7 +48,7 @@ final class FakePeer implements AutoCloseable {
 
     /** A whole hello frame, as a member would send it. */
     static byte[] helloFrame(ControllerNode self, long incarnation) {
-        return helloFrame(new Hello(HelloCodec.VERSION, TestCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
+        return helloFrame(new Hello(HelloCodec.VERSION, InProcessCluster.CLUSTER_NAME, self.id(), self.ip(), self.tcpPort(),
                 incarnation, Map.of()));
     }
 

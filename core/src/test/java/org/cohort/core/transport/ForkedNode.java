@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.embed.NodeAssembly;
+import org.cohort.core.testing.InProcessCluster;
 
 /**
  * A node in its own JVM, so that a test can freeze it for real (SIGSTOP) or kill it. It runs until its
@@ -34,12 +34,11 @@ public final class ForkedNode {
             members.add(new ControllerNode(NodeId.of(idAndAddress[0]), InetAddress.getByName(ipAndPort[0]),
                     Integer.parseInt(ipAndPort[1])));
         }
-        ClusterSettings settings = new ClusterSettings(TestCluster.CLUSTER_NAME, NodeId.of(args[0]), members, 2,
+        ClusterSettings settings = new ClusterSettings(InProcessCluster.CLUSTER_NAME, NodeId.of(args[0]), members, 2,
                 Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(2),
-                1024 * 1024, 64L * 1024 * 1024, TestCluster.PATIENT);
-        TestCluster.Node node = new TestCluster.Node(settings, new org.cohort.core.serialization.KryoSerialization(),
-                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
-        node.manager.start();
+                1024 * 1024, 64L * 1024 * 1024, InProcessCluster.PATIENT);
+        NodeAssembly node = NodeAssembly.builder(settings).build();
+        node.start();
         System.out.println(READY);
         System.out.flush();
         try {
@@ -47,15 +46,15 @@ public final class ForkedNode {
                 // runs for as long as the parent keeps the pipe open
             }
         } finally {
-            node.manager.stop();
+            node.close();
         }
     }
 
     /** Starts node {@code k} of the cluster in a new JVM and waits until it listens. */
-    static Process start(TestCluster cluster, int k) throws IOException, InterruptedException {
+    static Process start(InProcessCluster cluster, int k) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), ForkedNode.class.getName(), TestCluster.id(k).id()));
+                "-cp", System.getProperty("java.class.path"), ForkedNode.class.getName(), InProcessCluster.id(k).id()));
         for (ControllerNode member : cluster.members) {
             command.add(member.id() + "@" + member.ip().getHostAddress() + ":" + member.tcpPort());
         }

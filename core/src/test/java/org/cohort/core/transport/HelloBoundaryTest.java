@@ -12,6 +12,8 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,7 +28,7 @@ class HelloBoundaryTest {
     void messagesRightBehindTheHelloReplyAreDelivered() throws Exception {
         OwnedSerializationService serialization =
                 new OwnedSerializationService(new KryoSerialization(), "fake", getClass().getClassLoader()::loadClass);
-        try (TestCluster cluster = new TestCluster(2);
+        try (InProcessCluster cluster = InProcessCluster.recording(2);
                 ServerSocket fakeN2 = new ServerSocket()) {
             fakeN2.bind(new InetSocketAddress(cluster.member(2).ip(), cluster.member(2).tcpPort()));
             cluster.start(1); // its custodian dials n2, played here by hand
@@ -35,8 +37,8 @@ class HelloBoundaryTest {
                 DataInputStream in = new DataInputStream(stream.getInputStream());
                 in.readFully(new byte[in.readInt()]); // n1's hello
 
-                ClusterMessage first = new ClusterMessage(TestCluster.id(2), MessageSubject.of("boundary"), new byte[] {1});
-                ClusterMessage second = new ClusterMessage(TestCluster.id(2), MessageSubject.of("boundary"), new byte[] {2});
+                ClusterMessage first = new ClusterMessage(InProcessCluster.id(2), MessageSubject.of("boundary"), new byte[] {1});
+                ClusterMessage second = new ClusterMessage(InProcessCluster.id(2), MessageSubject.of("boundary"), new byte[] {2});
                 byte[] hello = FakePeer.helloFrame(cluster.member(2), 77);
                 byte[] m1 = FakePeer.messageFrame(serialization, first);
                 byte[] m2 = FakePeer.messageFrame(serialization, second);
@@ -48,7 +50,7 @@ class HelloBoundaryTest {
                 out.write(segment); // hello and two messages in one write
                 out.flush();
 
-                TestCluster.Node n1 = cluster.node(1);
+                InProcessNode n1 = cluster.node(1);
                 assertThat(n1.commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(first);
                 assertThat(n1.commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(second);
             }

@@ -14,6 +14,8 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.serialization.KryoSerialization;
 import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,14 +31,14 @@ class HostilePeerTest {
     private static final MessageSubject SUBJECT = MessageSubject.of("hostile.test");
     private final OwnedSerializationService serialization =
             new OwnedSerializationService(new KryoSerialization(), "fake peer", getClass().getClassLoader()::loadClass);
-    private TestCluster cluster;
+    private InProcessCluster cluster;
     private long incarnation = 1;
 
     @BeforeEach
     void startTwoRealNodes() {
         // n2 and n3 are real; n1 is played by the fake peer. n1 has the smallest id, so n2 never refuses the
         // fake's stream in favour of a dial of its own to n1, where nothing listens.
-        cluster = new TestCluster(3);
+        cluster = InProcessCluster.recording(3);
         cluster.start(2);
         cluster.start(3);
         await().atMost(Duration.ofSeconds(2)).until(() -> cluster.node(2).manager.connectedPeers().size() == 1);
@@ -50,7 +52,7 @@ class HostilePeerTest {
     private FakePeer handshakeAsN1() throws Exception {
         FakePeer peer = new FakePeer(cluster.member(1), cluster.member(2), incarnation++);
         await().atMost(Duration.ofSeconds(2))
-                .until(() -> cluster.node(2).manager.connectedPeers().contains(TestCluster.id(1)));
+                .until(() -> cluster.node(2).manager.connectedPeers().contains(InProcessCluster.id(1)));
         return peer;
     }
 
@@ -58,16 +60,16 @@ class HostilePeerTest {
         assertThat(peer.closedByNode()).as("node closed the misbehaving stream").isTrue();
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(cluster.node(2).manager.counters().get("badFrames")).isEqualTo(badFramesBefore + 1));
-        ClusterMessage message = new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {42});
-        assertThat(cluster.node(3).manager.send(TestCluster.id(2), message)).isTrue();
+        ClusterMessage message = new ClusterMessage(InProcessCluster.id(3), SUBJECT, new byte[] {42});
+        assertThat(cluster.node(3).manager.send(InProcessCluster.id(2), message)).isTrue();
         assertThat(cluster.node(2).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
-        assertThat(cluster.node(2).manager.connectedPeers()).contains(TestCluster.id(3));
+        assertThat(cluster.node(2).manager.connectedPeers()).contains(InProcessCluster.id(3));
     }
 
     @Test
     void aValidMessageFromTheFakePeerIsDelivered() throws Exception {
         try (FakePeer peer = handshakeAsN1()) {
-            ClusterMessage message = new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[] {7, 7});
+            ClusterMessage message = new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[] {7, 7});
             peer.sendMessage(serialization, message);
             assertThat(cluster.node(2).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isEqualTo(message);
         }
@@ -101,7 +103,7 @@ class HostilePeerTest {
     void aMessageClaimingAnotherSenderClosesTheStream() throws Exception {
         long before = cluster.node(2).manager.counters().get("badFrames");
         try (FakePeer peer = handshakeAsN1()) {
-            peer.sendMessage(serialization, new ClusterMessage(TestCluster.id(3), SUBJECT, new byte[] {1}));
+            peer.sendMessage(serialization, new ClusterMessage(InProcessCluster.id(3), SUBJECT, new byte[] {1}));
             assertClosedCountedAndNodeHealthy(peer, before);
             assertThat(cluster.node(2).commsDelegate.messages).isEmpty(); // the spoofed one was not dispatched
         }
@@ -121,7 +123,7 @@ class HostilePeerTest {
         long before = cluster.node(2).manager.counters().get("badFrames");
         try (FakePeer peer = handshakeAsN1()) {
             byte[] valid = FakePeer.messageFrame(serialization,
-                    new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[] {5}));
+                    new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[] {5}));
             io.netty.buffer.ByteBuf segment = io.netty.buffer.Unpooled.buffer();
             segment.writeInt(4).writeByte(99).writeBytes(new byte[] {1, 2, 3}).writeBytes(valid);
             peer.sendRaw(segment);
@@ -148,17 +150,17 @@ class HostilePeerTest {
 
     @Test
     void theOutboundQueueIsBoundedInBytesWhenThePeerStopsReading() throws Exception {
-        cluster.node(2).manager.stop();
+        cluster.node(2).stop();
         long queueBytes = 1024 * 1024;
-        TestCluster.Node node = cluster.create(cluster.settings(2, Duration.ofMillis(200), queueBytes));
-        node.manager.start();
+        InProcessNode node = cluster.create(cluster.settings(2, Duration.ofMillis(200), queueBytes));
+        node.start();
         try (FakePeer peer = handshakeAsN1()) {
             peer.setReceiveBuffer(4096);
             byte[] payload = new byte[16 * 1024];
             long accepted = 0;
             boolean refused = false;
             for (int i = 0; i < 100_000 && !refused; i++) {
-                if (node.manager.send(TestCluster.id(1), new ClusterMessage(TestCluster.id(2), SUBJECT, payload))) {
+                if (node.manager.send(InProcessCluster.id(1), new ClusterMessage(InProcessCluster.id(2), SUBJECT, payload))) {
                     accepted += payload.length;
                 } else {
                     refused = true;

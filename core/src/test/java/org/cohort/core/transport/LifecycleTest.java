@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.NettyLeakRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +36,7 @@ class LifecycleTest {
     @Test
     void twentyStartStopCyclesLeakNoThreadPortOrBuffer() throws Exception {
         assertThat(cohortThreads()).as("no cohort thread before").isEmpty();
-        try (TestCluster cluster = new TestCluster(2)) {
+        try (InProcessCluster cluster = InProcessCluster.recording(2)) {
             for (int cycle = 0; cycle < 20; cycle++) {
                 cluster.startAll();
                 await().atMost(Duration.ofSeconds(2)).until(() ->
@@ -44,10 +45,10 @@ class LifecycleTest {
                 assertThat(cohortThreads()).as("threads are named cohort-*").isNotEmpty();
                 // Traffic both ways, so that buffers are allocated and must be released.
                 for (int i = 0; i < 100; i++) {
-                    cluster.node(1).manager.send(TestCluster.id(2),
-                            new ClusterMessage(TestCluster.id(1), SUBJECT, new byte[1024]));
-                    cluster.node(2).manager.send(TestCluster.id(1),
-                            new ClusterMessage(TestCluster.id(2), SUBJECT, new byte[1024]));
+                    cluster.node(1).manager.send(InProcessCluster.id(2),
+                            new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[1024]));
+                    cluster.node(2).manager.send(InProcessCluster.id(1),
+                            new ClusterMessage(InProcessCluster.id(2), SUBJECT, new byte[1024]));
                 }
                 for (int i = 0; i < 100; i++) {
                     assertThat(cluster.node(2).commsDelegate.messages.poll(5, TimeUnit.SECONDS)).isNotNull();

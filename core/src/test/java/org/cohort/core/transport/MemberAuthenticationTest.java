@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSecret;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +20,7 @@ class MemberAuthenticationTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ClusterSecret SECRET = ClusterSecret.of("a shared secret for the tests");
 
-    private final TestCluster cluster = new TestCluster(3);
+    private final InProcessCluster cluster = InProcessCluster.recording(3);
 
     @AfterEach
     void stop() {
@@ -27,7 +28,7 @@ class MemberAuthenticationTest {
     }
 
     private void start(int k, ClusterSecret secret) {
-        cluster.create(cluster.settings(k).withSecret(secret)).manager.start();
+        cluster.create(cluster.settings(k).withSecret(secret)).start();
     }
 
     private long refusedForAuthentication(int k) {
@@ -45,8 +46,8 @@ class MemberAuthenticationTest {
                 assertThat(cluster.node(k).manager.connectedPeers()).hasSize(2);
             }
         });
-        ClusterMessage message = new ClusterMessage(TestCluster.id(1), MessageSubject.of("hi"), new byte[] {4, 2});
-        assertThat(cluster.node(1).manager.send(TestCluster.id(3), message)).isTrue();
+        ClusterMessage message = new ClusterMessage(InProcessCluster.id(1), MessageSubject.of("hi"), new byte[] {4, 2});
+        assertThat(cluster.node(1).manager.send(InProcessCluster.id(3), message)).isTrue();
         await().atMost(WAIT).until(() -> message.equals(cluster.node(3).commsDelegate.messages.peek()));
         for (int k = 1; k <= 3; k++) {
             assertThat(refusedForAuthentication(k)).isZero();
@@ -59,10 +60,10 @@ class MemberAuthenticationTest {
         start(2, ClusterSecret.of("not the cluster's secret at all"));
         start(3, SECRET);
 
-        await().atMost(WAIT).until(() -> cluster.node(1).manager.connectedPeers().contains(TestCluster.id(3)));
+        await().atMost(WAIT).until(() -> cluster.node(1).manager.connectedPeers().contains(InProcessCluster.id(3)));
         await().atMost(WAIT).until(() -> refusedForAuthentication(1) > 0 && refusedForAuthentication(3) > 0);
 
-        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(TestCluster.id(3));
+        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(InProcessCluster.id(3));
         assertThat(cluster.node(2).manager.connectedPeers()).isEmpty();
         assertThat(cluster.node(1).nodesDelegate.count("detected n2")).isZero();
         assertThat(cluster.node(2).nodesDelegate.events).isEmpty();

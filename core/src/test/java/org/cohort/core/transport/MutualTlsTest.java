@@ -18,6 +18,8 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.TlsSettings;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ class MutualTlsTest {
     private static TestCertificates clusterCa;
     private static TestCertificates otherCa;
 
-    private final TestCluster cluster = new TestCluster(3);
+    private final InProcessCluster cluster = InProcessCluster.recording(3);
 
     @BeforeAll
     static void makeCertificates() {
@@ -53,7 +55,7 @@ class MutualTlsTest {
     }
 
     private void start(int k, TlsSettings tls) {
-        cluster.create(cluster.settings(k).withTls(tls)).manager.start();
+        cluster.create(cluster.settings(k).withTls(tls)).start();
     }
 
     private long refused(int k, String reason) {
@@ -72,8 +74,8 @@ class MutualTlsTest {
                 assertThat(cluster.node(k).manager.connectedPeers()).hasSize(2);
             }
         });
-        ClusterMessage message = new ClusterMessage(TestCluster.id(2), MessageSubject.of("tls"), new byte[70_000]);
-        assertThat(cluster.node(2).manager.send(TestCluster.id(3), message)).isTrue();
+        ClusterMessage message = new ClusterMessage(InProcessCluster.id(2), MessageSubject.of("tls"), new byte[70_000]);
+        assertThat(cluster.node(2).manager.send(InProcessCluster.id(3), message)).isTrue();
         await().atMost(WAIT).until(() -> message.equals(cluster.node(3).commsDelegate.messages.peek()));
         assertThat(refused(1, "tls") + refused(1, "certificateMismatch")).isZero();
     }
@@ -85,9 +87,9 @@ class MutualTlsTest {
                 clusterCa.trustStore(), TestCertificates.PASSWORD));
         start(3, clusterCa.settingsFor("n3"));
 
-        await().atMost(WAIT).until(() -> cluster.node(1).manager.connectedPeers().contains(TestCluster.id(3)));
+        await().atMost(WAIT).until(() -> cluster.node(1).manager.connectedPeers().contains(InProcessCluster.id(3)));
         await().atMost(WAIT).until(() -> refused(1, "tls") > 0 && refused(3, "tls") > 0);
-        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(TestCluster.id(3));
+        assertThat(cluster.node(1).manager.connectedPeers()).containsExactly(InProcessCluster.id(3));
         assertThat(cluster.node(2).manager.connectedPeers()).isEmpty();
     }
 
@@ -158,15 +160,15 @@ class MutualTlsTest {
     }
 
     private void assertFailsToStart(ClusterSettings settings, String... messageParts) throws IOException {
-        ConnectionManager manager = cluster.create(settings).manager;
+        InProcessNode node = cluster.create(settings);
 
-        assertThatThrownBy(manager::start).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TLS is on").hasMessageContaining(messageParts[0])
                 .hasMessageContaining(messageParts.length > 1 ? messageParts[1] : "");
         // nothing listens: the port is free, so no peer could have talked to it in plaintext either
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(settings.localNode().ip(), settings.localNode().tcpPort()));
         }
-        manager.stop();
+        node.stop();
     }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.cohort.core.config.FailureDetectionSettings;
 import java.util.concurrent.TimeUnit;
+import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,30 +20,30 @@ class SilentPeerTest {
 
     @Test
     void aFrozenPeerIsInactiveWithinTwoSecondsAndActiveWithinTwoSecondsOfThawing() throws Exception {
-        try (TestCluster cluster = new TestCluster(2)) {
+        try (InProcessCluster cluster = InProcessCluster.recording(2)) {
             // The default failure detection: what an operator gets, and what the 2 s promise is about.
-            TestCluster.Node local = cluster.create(cluster.settings(1, Duration.ofMillis(200), 64L * 1024 * 1024,
+            InProcessNode local = cluster.create(cluster.settings(1, Duration.ofMillis(200), 64L * 1024 * 1024,
                     FailureDetectionSettings.DEFAULTS));
-            local.manager.start();
+            local.start();
             Process peer = ForkedNode.start(cluster, 2);
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> local.nodesDelegate.live.containsKey(TestCluster.id(2)));
-                long firstIncarnation = local.nodesDelegate.live.get(TestCluster.id(2));
+                await().atMost(Duration.ofSeconds(10)).until(() -> local.nodesDelegate.live.containsKey(InProcessCluster.id(2)));
+                long firstIncarnation = local.nodesDelegate.live.get(InProcessCluster.id(2));
 
                 ForkedNode.signal(peer, "STOP");
                 long frozenAt = System.nanoTime();
                 await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> !local.nodesDelegate.live.containsKey(TestCluster.id(2)));
+                        .until(() -> !local.nodesDelegate.live.containsKey(InProcessCluster.id(2)));
                 Duration detected = Duration.ofNanos(System.nanoTime() - frozenAt);
                 assertThat(local.manager.counters().get("silentPeersClosed")).isEqualTo(1);
 
                 ForkedNode.signal(peer, "CONT");
                 long thawedAt = System.nanoTime();
                 await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> local.nodesDelegate.live.containsKey(TestCluster.id(2)));
+                        .until(() -> local.nodesDelegate.live.containsKey(InProcessCluster.id(2)));
                 Duration recovered = Duration.ofNanos(System.nanoTime() - thawedAt);
                 // Same process, same incarnation: it was silent, not restarted.
-                assertThat(local.nodesDelegate.live.get(TestCluster.id(2))).isEqualTo(firstIncarnation);
+                assertThat(local.nodesDelegate.live.get(InProcessCluster.id(2))).isEqualTo(firstIncarnation);
                 System.out.printf("silent peer: INACTIVE after %d ms, ACTIVE %d ms after SIGCONT%n",
                         detected.toMillis(), recovered.toMillis());
             } finally {

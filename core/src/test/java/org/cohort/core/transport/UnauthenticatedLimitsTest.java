@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cohort.core.testing.InProcessCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,7 @@ class UnauthenticatedLimitsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final TestCluster cluster = new TestCluster(2);
+    private final InProcessCluster cluster = InProcessCluster.recording(2);
     private final List<Socket> sockets = new ArrayList<>();
 
     @AfterEach
@@ -96,7 +97,7 @@ class UnauthenticatedLimitsTest {
         assertThat(counter("connectionsRefused.throttled")).isEqualTo(1);
 
         // A member that restarts is let straight back in.
-        cluster.node(2).manager.stop();
+        cluster.node(2).stop();
         cluster.start(2);
         await().atMost(WAIT).until(() -> cluster.node(1).manager.connectedPeers().size() == 1
                 && cluster.node(2).manager.connectedPeers().size() == 1);

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.testing.InProcessCluster;
+import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,19 +32,19 @@ class UnsentMessagesMoveTest {
 
     @Test
     void queuedMessagesMoveToThePeersNextStreamInOrderWithoutDuplicates() throws Exception {
-        try (TestCluster cluster = new TestCluster(2)) {
-            TestCluster.Node sender = cluster.create(cluster.settings(1, Duration.ofMillis(200), 64L * 1024 * 1024,
+        try (InProcessCluster cluster = InProcessCluster.recording(2)) {
+            InProcessNode sender = cluster.create(cluster.settings(1, Duration.ofMillis(200), 64L * 1024 * 1024,
                     FailureDetectionSettings.DEFAULTS));
-            TestCluster.Node receiver = cluster.create(cluster.settings(2, Duration.ofMillis(200)));
-            sender.manager.start();
-            receiver.manager.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> sender.manager.connectedPeers().contains(TestCluster.id(2))
-                    && receiver.manager.connectedPeers().contains(TestCluster.id(1)));
-            long incarnation = sender.manager.peerIncarnation(TestCluster.id(2));
+            InProcessNode receiver = cluster.create(cluster.settings(2, Duration.ofMillis(200)));
+            sender.start();
+            receiver.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> sender.manager.connectedPeers().contains(InProcessCluster.id(2))
+                    && receiver.manager.connectedPeers().contains(InProcessCluster.id(1)));
+            long incarnation = sender.manager.peerIncarnation(InProcessCluster.id(2));
 
             // The receiver's worker for this stream stops: it neither reads nor heartbeats.
             CountDownLatch thaw = new CountDownLatch(1);
-            Stream receiving = receiver.manager.table().get(TestCluster.id(1));
+            Stream receiving = receiver.manager.table().get(InProcessCluster.id(1));
             receiving.channel().eventLoop().execute(() -> {
                 try {
                     thaw.await(60, TimeUnit.SECONDS);
@@ -53,14 +55,14 @@ class UnsentMessagesMoveTest {
             for (int seq = 0; seq < COUNT; seq++) {
                 byte[] payload = new byte[PAYLOAD_BYTES];
                 ByteBuffer.wrap(payload).putInt(seq);
-                assertThat(sender.manager.send(TestCluster.id(2),
-                        new ClusterMessage(TestCluster.id(1), SUBJECT, payload))).isTrue();
+                assertThat(sender.manager.send(InProcessCluster.id(2),
+                        new ClusterMessage(InProcessCluster.id(1), SUBJECT, payload))).isTrue();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> sender.manager.counters().get("silentPeersClosed") == 1);
             thaw.countDown();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> received(receiver).contains(COUNT - 1));
-            assertThat(sender.manager.peerIncarnation(TestCluster.id(2))).isEqualTo(incarnation);
+            assertThat(sender.manager.peerIncarnation(InProcessCluster.id(2))).isEqualTo(incarnation);
             List<Integer> seqs = received(receiver);
             long moved = sender.manager.counters().get("movedToNewStream");
             System.out.printf("received %d of %d; %d moved to the new stream, %d dropped with the old one%n",
@@ -83,7 +85,7 @@ class UnsentMessagesMoveTest {
         }
     }
 
-    private static List<Integer> received(TestCluster.Node node) {
+    private static List<Integer> received(InProcessNode node) {
         List<Integer> seqs = new ArrayList<>();
         for (ClusterMessage message : node.commsDelegate.messages) {
             seqs.add(ByteBuffer.wrap(message.payload()).getInt());

@@ -62,7 +62,8 @@ class StreamDecoderFuzzTest {
         channel.config().setAllocator(allocator);
         channel.pipeline().addLast(
                 Frames.decoder(Frames.MAX_FRAME_BYTES),
-                new HeartbeatHandler(PEER, FailureDetectionSettings.DEFAULTS, counters, () -> 0L),
+                new HeartbeatTicker(FailureDetectionSettings.DEFAULTS.heartbeatInterval(), () -> 0L),
+                new SilentPeerHandler(PEER, FailureDetectionSettings.DEFAULTS, counters, () -> 0L),
                 reassembler,
                 new MessageFrameDecoder(envelopes),
                 outcome);

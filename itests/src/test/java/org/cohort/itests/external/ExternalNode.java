@@ -14,8 +14,7 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
-import org.cohort.core.serialization.KryoSerialization;
-import org.cohort.core.serialization.OwnedSerializationService;
+import org.cohort.core.runtime.NodeRuntime;
 import org.cohort.core.transport.ConnectionManager;
 
 /**
@@ -58,10 +57,8 @@ public final class ExternalNode {
                 System.out.println("vanished " + nodeId);
             }
         };
-        OwnedSerializationService serialization = new OwnedSerializationService(new KryoSerialization(),
-                "external node", ExternalNode.class.getClassLoader()::loadClass);
-        ConnectionManager manager = new ConnectionManager(settings, nodes, echo, serialization,
-                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
+        ConnectionManager manager = new ConnectionManager(settings, nodes, echo,
+                ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()), NodeRuntime.production());
         manager.start();
         System.out.println(READY);
         System.out.flush();

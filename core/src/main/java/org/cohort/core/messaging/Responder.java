@@ -1,0 +1,113 @@
+package org.cohort.core.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.messaging.MessageHeader.Kind;
+import org.cohort.core.messaging.MessageHeader.Status;
+import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.util.LogThrottle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving side of a {@link ClusterCommunicator}: runs a subscriber on each message that reaches
+ * it and, for a request, sends back the subscriber's answer, or HANDLER_FAILED with its failure; answers
+ * a request that reached no subscriber NO_HANDLER, and one the subscriber's executor refused OVERLOADED.
+ * Messages with a malformed or unexpected header are dropped, counted and (at most once a minute)
+ * logged.
+ */
+final class Responder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final int MAX_FAILURE_CHARS = 512;
+
+    private final NodeId localId;
+    private final MessageSubject replySubject;
+    private final MessageSender sender;
+    private final NodeClock clock;
+    private final LongAdder malformed = new LongAdder();
+    private final LogThrottle malformedWarnings;
+
+    Responder(NodeId localId, MessageSubject replySubject, MessageSender sender, NodeClock clock) {
+        this.localId = localId;
+        this.replySubject = replySubject;
+        this.sender = sender;
+        this.clock = clock;
+        malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, clock.nanoTime());
+    }
+
+    long malformedCount() {
+        return malformed.sum();
+    }
+
+    /** On the subscriber's executor. */
+    <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
+            Function<R, byte[]> encoder) {
+        MessageHeader header = MessageHeader.of(message);
+        if (header == null || header.kind() == Kind.REPLY) {
+            dropMalformed(message);
+            return;
+        }
+        if (header.kind() == Kind.ONE_WAY) {
+            handler.apply(decoder.apply(message.payload()));
+            return;
+        }
+        byte[] reply;
+        try {
+            reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
+        } catch (RuntimeException e) {
+            // The decoder, the handler or the reply encoder failed: the requester is told, and the
+            // dispatcher, which the exception goes on to, counts it (handlerFailed) and logs it.
+            reply(message.sender(), header.requestId(), Status.HANDLER_FAILED,
+                    failureText(e).getBytes(StandardCharsets.UTF_8));
+            throw e;
+        }
+        reply(message.sender(), header.requestId(), Status.OK, reply == null ? new byte[0] : reply);
+    }
+
+    /** On the dispatching thread, often an IO worker: must not throw or block. */
+    void undelivered(ClusterMessage message, SubjectDispatcher.Undelivered reason) {
+        MessageHeader header = MessageHeader.of(message);
+        if (header == null) {
+            dropMalformed(message);
+            return;
+        }
+        if (header.kind() == Kind.REQUEST) {
+            Status status = reason == SubjectDispatcher.Undelivered.REJECTED ? Status.OVERLOADED : Status.NO_HANDLER;
+            reply(message.sender(), header.requestId(), status, new byte[0]);
+        }
+    }
+
+    private void reply(NodeId to, long requestId, Status status, byte[] body) {
+        try {
+            if (!sender.send(to, MessageHeader.reply(localId, replySubject, requestId, status, body))) {
+                LOG.debug("Could not send the {} reply to request {} back to {}", status, requestId, to);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Sending the {} reply to request {} back to {} failed", status, requestId, to, e);
+        }
+    }
+
+    /** The handler's failure as the requester will see it, capped. */
+    static String failureText(RuntimeException e) {
+        String text = String.valueOf(e);
+        return text.length() <= MAX_FAILURE_CHARS ? text : text.substring(0, MAX_FAILURE_CHARS) + "...";
+    }
+
+    void dropMalformed(ClusterMessage message) {
+        malformed.increment();
+        long heldBack = malformedWarnings.tryAcquire(clock.nanoTime());
+        if (heldBack != LogThrottle.SUPPRESSED) {
+            LOG.warn("Dropped a message on subject {} from {} ({} bytes): malformed or unexpected messaging header "
+                    + "({} more since the last warning; this warning repeats at most once a minute)",
+                    message.subject(), message.sender(), message.payload().length, heldBack);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package org.cohort.core.messaging;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.Subscription;
+import org.cohort.core.util.LogThrottle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subject's subscription in a {@link SubjectDispatcher}: its handler and executor, and its bounded
+ * backlog of messages handed to the executor and not yet handled. Messages wait on a lock-free stack;
+ * the push onto an empty stack hands the executor one drain, which runs every message waiting by then,
+ * oldest first. Logs under the dispatcher's name, whose story this is a part of.
+ */
+final class SubjectBacklog implements Subscription {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SubjectDispatcher.class);
+
+    /** What a backlog reports to its dispatcher. */
+    interface Outcomes {
+        /** A message was handled. */
+        void handled();
+
+        /** The handler failed on a message. */
+        void failed();
+
+        /** A message was refused: the backlog was full or the executor refused it. */
+        void refused(ClusterMessage message);
+
+        /** A message arrived after the subscription closed. */
+        void noHandler(ClusterMessage message);
+
+        /** The subscription closed; true if it was still the subject's. */
+        boolean closed(SubjectBacklog backlog);
+    }
+
+    /** A message on a subject's waiting stack. */
+    private static final class Waiting {
+        final ClusterMessage message;
+        Waiting next;
+
+        Waiting(ClusterMessage message) {
+            this.message = message;
+        }
+    }
+
+    final MessageSubject subject;
+    final Consumer<ClusterMessage> handler;
+    final Executor executor;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private final Outcomes outcomes;
+    private final LongSupplier nanoTime;
+    private final LogThrottle rejectionWarnings;
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final LongAdder handled = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    /** Messages reserved and not yet taken by a drain, newest first; null when none. */
+    private final AtomicReference<Waiting> waiting = new AtomicReference<>();
+    final Runnable drain = this::drain;
+    private volatile boolean open = true;
+
+    SubjectBacklog(MessageSubject subject, Consumer<ClusterMessage> handler, Executor executor,
+            int maxQueuedMessages, long maxQueuedBytes, Outcomes outcomes, LongSupplier nanoTime,
+            LogThrottle rejectionWarnings) {
+        this.subject = subject;
+        this.handler = handler;
+        this.executor = executor;
+        this.maxQueuedMessages = maxQueuedMessages;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.outcomes = outcomes;
+        this.nanoTime = nanoTime;
+        this.rejectionWarnings = rejectionWarnings;
+    }
+
+    /**
+     * Pushes a reserved message onto the waiting stack; true if the stack was empty, so that the caller
+     * must hand a drain to the executor (every later push until that drain runs rides on it).
+     */
+    boolean push(ClusterMessage message) {
+        Waiting node = new Waiting(message);
+        Waiting head;
+        do {
+            head = waiting.get();
+            node.next = head;
+        } while (!waiting.compareAndSet(head, node));
+        return head == null;
+    }
+
+    /**
+     * On the executor: runs every message waiting now, oldest first. What arrives meanwhile is a new
+     * burst with a drain of its own, after this one on a single-thread executor (order kept), possibly
+     * beside it on a pool (as the API allows).
+     */
+    void drain() {
+        Waiting message = oldestFirst(waiting.getAndSet(null));
+        try {
+            for (; message != null; message = message.next) {
+                try {
+                    run(message.message);
+                } finally {
+                    release(message.message);
+                }
+            }
+        } finally {
+            for (message = message == null ? null : message.next; message != null; message = message.next) {
+                release(message.message); // only after an error that run() lets through
+            }
+        }
+    }
+
+    /** The executor refused the drain: every message waiting is refused, counted and reported. */
+    void refuseWaiting(RuntimeException e) {
+        for (Waiting message = oldestFirst(waiting.getAndSet(null)); message != null; message = message.next) {
+            release(message.message);
+            refuse(message.message, e);
+        }
+    }
+
+    /** Refuses one message: the backlog is full ({@code e} null) or the executor refused it. */
+    void refuse(ClusterMessage message, RuntimeException e) {
+        refused.increment();
+        warnRejected(message, e);
+        outcomes.refused(message);
+    }
+
+    private static Waiting oldestFirst(Waiting newestFirst) {
+        Waiting reversed = null;
+        while (newestFirst != null) {
+            Waiting next = newestFirst.next;
+            newestFirst.next = reversed;
+            reversed = newestFirst;
+            newestFirst = next;
+        }
+        return reversed;
+    }
+
+    /** Counts the message into this subject's backlog, unless that would exceed a bound. */
+    boolean reserve(ClusterMessage message) {
+        int bytes = message.payload().length;
+        if (queuedMessages.incrementAndGet() > maxQueuedMessages
+                | queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
+            release(message);
+            return false;
+        }
+        return true;
+    }
+
+    void release(ClusterMessage message) {
+        queuedMessages.decrementAndGet();
+        queuedBytes.addAndGet(-message.payload().length);
+    }
+
+    /** Runs on the executor. */
+    void run(ClusterMessage message) {
+        if (!open) {
+            outcomes.noHandler(message);
+            return;
+        }
+        try {
+            handler.accept(message);
+            outcomes.handled();
+            handled.increment();
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            outcomes.failed();
+            failed.increment();
+            LOG.warn("Handler for message subject {} failed on a message from {}",
+                    subject, message.sender(), e);
+        }
+    }
+
+    private void warnRejected(ClusterMessage message, RuntimeException e) {
+        long heldBack = rejectionWarnings.tryAcquire(nanoTime.getAsLong());
+        if (heldBack == LogThrottle.SUPPRESSED) {
+            return;
+        }
+        String more = heldBack == 0 ? "" : " (" + heldBack + " more refused since the last warning)";
+        if (e == null) {
+            LOG.warn("Dropped a message on subject {} from {}: its handler is {} messages / {} bytes behind, "
+                    + "the most allowed{}; this warning repeats at most once a minute", subject, message.sender(),
+                    queuedMessages.get(), queuedBytes.get(), more);
+        } else if (e instanceof RejectedExecutionException) {
+            LOG.warn("Dropped a message on subject {} from {}: the handler's executor refused it{}; "
+                    + "this warning repeats at most once a minute", subject, message.sender(), more);
+        } else {
+            LOG.warn("Dropped a message on subject {} from {}: the handler's executor failed{}; "
+                    + "this warning repeats at most once a minute", subject, message.sender(), more, e);
+        }
+    }
+
+    SubjectStats stats() {
+        return new SubjectStats(subject, queuedMessages.get(), queuedBytes.get(), maxQueuedMessages,
+                maxQueuedBytes, handled.sum(), refused.sum(), failed.sum());
+    }
+
+    @Override
+    public MessageSubject subject() {
+        return subject;
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            open = false;
+            if (outcomes.closed(this)) {
+                LOG.debug("Unsubscribed {} from message subject {}", handler, subject);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Subscription{subject=" + subject + ", handler=" + handler + (open ? "" : ", closed") + "}";
+    }
+}
