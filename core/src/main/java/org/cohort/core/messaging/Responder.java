@@ -52,15 +52,16 @@ final class Responder {
     /** On the subscriber's executor. */
     <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
             Function<R, byte[]> encoder) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null || header.kind() == Kind.REPLY) {
+        Kind kind = MessageHeader.kindOf(message);
+        if (kind == null || kind == Kind.REPLY) {
             dropMalformed(message);
             return;
         }
-        if (header.kind() == Kind.ONE_WAY) {
+        if (kind == Kind.ONE_WAY) {
             handler.apply(decoder.apply(message.payload()));
             return;
         }
+        long requestId = MessageHeader.requestIdOf(message);
         byte[] reply;
         try {
             reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
@@ -71,11 +72,11 @@ final class Responder {
                         + "warning; this warning repeats at most once a minute)", message.subject(),
                         message.sender(), heldBack, e);
             }
-            reply(message.sender(), header.requestId(), Status.HANDLER_FAILED,
+            reply(message.sender(), requestId, Status.HANDLER_FAILED,
                     failureText(e).getBytes(StandardCharsets.UTF_8));
             return;
         }
-        reply(message.sender(), header.requestId(), Status.OK, reply == null ? new byte[0] : reply);
+        reply(message.sender(), requestId, Status.OK, reply == null ? new byte[0] : reply);
     }
 
     /** On the dispatching thread, often an IO worker: must not throw or block. */
