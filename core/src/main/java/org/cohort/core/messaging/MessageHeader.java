@@ -81,6 +81,33 @@ record MessageHeader(Kind kind, long requestId, Status status) {
         };
     }
 
+    /**
+     * The kind of a message's header, null without one or with an unknown kind. Allocates nothing: the
+     * per-message paths read the header through this and {@link #requestIdOf}/{@link #statusOf} rather
+     * than {@link #of}, so that their allocation does not depend on the JIT's escape analysis.
+     */
+    static Kind kindOf(ClusterMessage message) {
+        if (!(message instanceof HeadedMessage headed)) {
+            return null;
+        }
+        return switch (headed.kind()) {
+            case Envelope.ONE_WAY -> Kind.ONE_WAY;
+            case Envelope.REQUEST -> Kind.REQUEST;
+            case Envelope.REPLY -> Kind.REPLY;
+            default -> null;
+        };
+    }
+
+    /** The request id of a message whose {@link #kindOf kind} is REQUEST or REPLY. */
+    static long requestIdOf(ClusterMessage message) {
+        return ((HeadedMessage) message).requestId();
+    }
+
+    /** The status of a message whose {@link #kindOf kind} is REPLY; null if unknown. */
+    static Status statusOf(ClusterMessage message) {
+        return status(((HeadedMessage) message).status());
+    }
+
     private static Status status(byte code) {
         for (Status status : Status.values()) {
             if (status.code == code) {

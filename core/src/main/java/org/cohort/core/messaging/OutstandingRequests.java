@@ -28,6 +28,7 @@ import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
 import org.cohort.core.messaging.MessageHeader.Kind;
+import org.cohort.core.messaging.MessageHeader.Status;
 import org.cohort.core.runtime.Scheduling;
 import org.cohort.core.util.LogText;
 import org.slf4j.Logger;
@@ -196,29 +197,29 @@ final class OutstandingRequests {
 
     /** On the IO thread that read the reply (the dispatcher's thread): parses, looks up, completes. */
     void onReply(ClusterMessage message) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null || header.kind() != Kind.REPLY) {
+        Status status = MessageHeader.kindOf(message) == Kind.REPLY ? MessageHeader.statusOf(message) : null;
+        if (status == null) {
             malformed.accept(message);
             return;
         }
-        Pending request = pending.removeIf(header.requestId(), candidate -> candidate.to.equals(message.sender()));
+        long requestId = MessageHeader.requestIdOf(message);
+        Pending request = pending.removeIf(requestId, candidate -> candidate.to.equals(message.sender()));
         if (request == null) {
             lateReplies.increment();
-            LOG.debug("Dropped a reply from {} to request {}: no such request pending", message.sender(),
-                    header.requestId());
+            LOG.debug("Dropped a reply from {} to request {}: no such request pending", message.sender(), requestId);
             return;
         }
         request.cancelTimeout();
         byte[] body = message.payload();
         String where = " for " + request.subject + " at node " + request.to;
-        switch (header.status()) {
+        switch (status) {
             case OK -> request.future.complete(body);
             case NO_HANDLER -> request.future.completeExceptionally(new NoRemoteHandlerException("no handler" + where));
             case HANDLER_FAILED -> request.future.completeExceptionally(new RemoteHandlerFailureException(
                     "handler" + where + " failed: " + LogText.escape(new String(body, StandardCharsets.UTF_8))));
             case OVERLOADED -> request.future.completeExceptionally(
                     new PeerOverloadedException("the handler's executor" + where + " refused the request"));
-            default -> throw new IllegalStateException("unknown status " + header.status());
+            default -> throw new IllegalStateException("unknown status " + status);
         }
     }
 }

@@ -50,26 +50,27 @@ final class Responder {
     /** On the subscriber's executor. */
     <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
             Function<R, byte[]> encoder) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null || header.kind() == Kind.REPLY) {
+        Kind kind = MessageHeader.kindOf(message);
+        if (kind == null || kind == Kind.REPLY) {
             dropMalformed(message);
             return;
         }
-        if (header.kind() == Kind.ONE_WAY) {
+        if (kind == Kind.ONE_WAY) {
             handler.apply(decoder.apply(message.payload()));
             return;
         }
+        long requestId = MessageHeader.requestIdOf(message);
         byte[] reply;
         try {
             reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
         } catch (RuntimeException e) {
             // The decoder, the handler or the reply encoder failed: the requester is told, and the
             // dispatcher, which the exception goes on to, counts it (handlerFailed) and logs it.
-            reply(message.sender(), header.requestId(), Status.HANDLER_FAILED,
+            reply(message.sender(), requestId, Status.HANDLER_FAILED,
                     failureText(e).getBytes(StandardCharsets.UTF_8));
             throw e;
         }
-        reply(message.sender(), header.requestId(), Status.OK, reply == null ? new byte[0] : reply);
+        reply(message.sender(), requestId, Status.OK, reply == null ? new byte[0] : reply);
     }
 
     /** On the dispatching thread, often an IO worker: must not throw or block. */
