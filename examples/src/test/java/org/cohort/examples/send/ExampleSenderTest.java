@@ -54,10 +54,10 @@ class ExampleSenderTest {
     @BeforeEach
     void startThreeNodes() {
         String members = member(1) + ", " + member(2) + ", " + member(3);
-        node1 = start(new ExampleNode(1, members, true));
-        node2 = start(new ExampleNode(2, members, true));
+        node1 = startNode(1, members, true);
+        node2 = startNode(2, members, true);
         // Node 3 has no EchoResponder, as a node where the bundle does not answer requests.
-        node3 = start(new ExampleNode(3, members, false));
+        node3 = startNode(3, members, false);
         await().atMost(TIMEOUT).until(() -> nodes.stream().allMatch(ExampleNode::seesEveryMemberActive));
     }
 
@@ -125,7 +125,9 @@ class ExampleSenderTest {
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoRemoteHandlerException.class);
     }
 
-    private ExampleNode start(ExampleNode node) {
+    /** Starts node K with the example bundle on it; {@link #closeEveryNode} closes it. */
+    private ExampleNode startNode(int k, String members, boolean answersRequests) {
+        ExampleNode node = new ExampleNode(k, members, answersRequests);
         nodes.add(node);
         return node;
     }
