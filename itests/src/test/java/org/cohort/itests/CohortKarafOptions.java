@@ -97,12 +97,21 @@ final class CohortKarafOptions {
         };
     }
 
+    /**
+     * A port free on loopback now, below Linux's ephemeral range (32768 and up by default): the container
+     * binds it seconds later, after Karaf boots, and on a busy host an outgoing connection (the nodes'
+     * own dials among them) could otherwise take an ephemeral port in between.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(22000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new UncheckedIOException(new IOException("no free port below the ephemeral range on loopback"));
     }
 
     private static String required(String property) {
