@@ -49,6 +49,8 @@ class StreamDecoderFuzzTest {
     static final int MAX_STREAM_BYTES = 512 * 1024;
     static final NodeId PEER = NodeId.of("n1");
     static final NodeId LOCAL = NodeId.of("n2");
+    /** This node's settings, made once: parsing the defaults for every input would cost executions. */
+    private static final ClusterSettings SETTINGS = settings(LOCAL);
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -74,7 +76,7 @@ class StreamDecoderFuzzTest {
 
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).register(false).build();
         channel.config().setAllocator(allocator);
-        DetachedStream stream = DetachedStream.open(channel, PEER, settings(LOCAL), outcome, () -> 0L);
+        DetachedStream stream = DetachedStream.open(channel, PEER, SETTINGS, outcome, () -> 0L);
         // Just before the stream's error handler (the last): sees each failure, then hands it on.
         channel.pipeline().addBefore(channel.pipeline().lastContext().name(), "fuzz-failures", outcome.failures());
         register(channel);
