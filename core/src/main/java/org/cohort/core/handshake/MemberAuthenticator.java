@@ -30,8 +30,10 @@ public final class MemberAuthenticator {
     public static final String PROOF_EXTENSION = "proof";
 
     static final byte[] SCHEME = "hmac-sha256".getBytes(StandardCharsets.US_ASCII);
-    static final int NONCE_BYTES = 32;
-    static final int PROOF_BYTES = 32;
+    /** A nonce's size; public for the fuzz module's hello seeds (org.cohort.fuzz.handshake). */
+    public static final int NONCE_BYTES = 32;
+    /** A proof's size; public for the fuzz module's hello seeds (org.cohort.fuzz.handshake). */
+    public static final int PROOF_BYTES = 32;
     private static final byte[] CONTEXT = "cohort-handshake-v1".getBytes(StandardCharsets.US_ASCII);
     /** For authenticators made without a runtime's randomness (tests, tools): the platform's secure one. */
     private static final Randomness SECURE = Randomness.secure();
@@ -75,8 +77,11 @@ public final class MemberAuthenticator {
         return nonce;
     }
 
-    /** The local hello for one stream: with the scheme and a fresh nonce (and the acceptor's proof). */
-    static Hello withAuthentication(Hello hello, byte[] nonce, byte[] proof) {
+    /**
+     * The local hello for one stream: with the scheme and a fresh nonce (and the acceptor's proof). Public
+     * for the fuzz module's hello seeds (org.cohort.fuzz.handshake), which write them with fixed nonces.
+     */
+    public static Hello withAuthentication(Hello hello, byte[] nonce, byte[] proof) {
         Map<String, byte[]> extensions = new HashMap<>(hello.extensions());
         extensions.put(SCHEME_EXTENSION, SCHEME);
         extensions.put(NONCE_EXTENSION, nonce);

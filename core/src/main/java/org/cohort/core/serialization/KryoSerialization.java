@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public class KryoSerialization {
 
-    /** Deepest object nesting accepted; deeper input is refused instead of overflowing the stack. */
-    static final int MAX_DEPTH = 64;
+    /**
+     * Deepest object nesting accepted; deeper input is refused instead of overflowing the stack. Public for
+     * the fuzz module's deserialization target (org.cohort.fuzz.serialization), which checks the bound.
+     */
+    public static final int MAX_DEPTH = 64;
     /** Largest payload {@link #serialize(Object)} produces. */
     static final int DEFAULT_MAX_SERIALIZED_BYTES = 64 * 1024 * 1024;
 

@@ -22,13 +22,15 @@ import org.cohort.core.runtime.Randomness;
  * {@link ConnectionManager#send}. No hello, no TLS, no connection manager: the caller decides when the
  * channel's event loop runs (the stream's drain is a task on it).
  *
- * <p>Public so that plain-Java callers outside this package (the benchmarks) need not reach into it.
+ * <p>Public so that plain-Java callers outside this package (the benchmarks, and the fuzz module's stream
+ * target and its seeds in org.cohort.fuzz.transport) need not reach into it.
  */
 public final class DetachedStream {
 
     private final Stream stream;
     private final TransportCounters counters = new TransportCounters();
     private final int maxMessageBytes;
+    private final MessageReassembler reassembler;
 
     private DetachedStream(Channel channel, NodeId peer, ClusterSettings settings, CommunicationsDelegate comms,
             LongSupplier nanoTime) {
@@ -45,6 +47,7 @@ public final class DetachedStream {
         PipelineParts parts = new PipelineParts(new Roster.InForce(Roster.of(settings, Randomness.seeded(0))),
                 null, null, null, null, null, null, counters, null, comms, nanoTime);
         StreamInitializer.installMessagePipeline(parts, channel, stream);
+        reassembler = channel.pipeline().get(MessageReassembler.class);
     }
 
     /**
@@ -76,6 +79,14 @@ public final class DetachedStream {
     /** Queues a message with no size check, as the stream's own queue takes it: refused only if full. */
     public boolean offer(ClusterMessage message) {
         return stream.offer(message);
+    }
+
+    /**
+     * @return bytes of partly received chunked messages this end holds now, never over
+     *     {@code reassembly.max.bytes}; for the fuzz module's stream target, which checks that bound
+     */
+    public long reassemblyHeldBytes() {
+        return reassembler.heldBytes();
     }
 
     /** @return this end's transport counters by name, as {@code cluster:stats} names them */

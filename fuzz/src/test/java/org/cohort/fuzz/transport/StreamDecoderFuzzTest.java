@@ -1,4 +1,4 @@
-package org.cohort.core.transport;
+package org.cohort.fuzz.transport;
 
 import static org.cohort.fuzz.Findings.check;
 
@@ -7,17 +7,21 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.serialization.SerializationException;
+import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
-import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
+import org.cohort.core.transport.DetachedStream;
 import org.cohort.fuzz.Findings;
 import org.cohort.fuzz.StreamScript;
 import org.cohort.fuzz.TrackingAllocator;
@@ -25,13 +29,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes what an admitted peer's bytes go through: the stream's inbound pipeline after the hello as
- * {@link StreamInitializer#installMessagePipeline} builds it (frames of at most one chunk, heartbeats,
- * reassembly of chunked messages, envelope decoding with the stream's envelope reader), on an embedded channel,
- * the stream arriving in the reads a {@link StreamScript} describes.
+ * {@code StreamInitializer.installMessagePipeline} builds it (frames of at most one chunk, heartbeats,
+ * reassembly of chunked messages, envelope decoding with the stream's envelope reader, dispatch, the
+ * stream's error handler), installed by core's {@link DetachedStream} on an embedded channel, the stream
+ * arriving in the reads a {@link StreamScript} describes.
  *
  * <p>Whatever the bytes: the stream may fail, but only with the decoder's documented errors
  * (TooLongFrameException, CorruptedFrameException, a DecoderException around a SerializationException),
- * which close it as the real error handler does; every decoded message is within message.max.bytes;
+ * which the real error handler answers by closing it; every decoded message is within message.max.bytes;
  * reassembly never holds more than reassembly.max.bytes; the buffers held at any moment stay within
  * what the peer sent plus those caps; and once the channel is closed every buffer is released.
  */
@@ -42,7 +47,10 @@ class StreamDecoderFuzzTest {
     static final long MAX_HELD_BYTES = 4L * Frames.CHUNK_BYTES;
     /** Room for two whole chunked messages and more besides. */
     static final int MAX_STREAM_BYTES = 512 * 1024;
-    private static final NodeId PEER = NodeId.of("n1");
+    static final NodeId PEER = NodeId.of("n1");
+    static final NodeId LOCAL = NodeId.of("n2");
+    /** This node's settings, made once: parsing the defaults for every input would cost executions. */
+    private static final ClusterSettings SETTINGS = settings(LOCAL);
 
     @FuzzTest(maxDuration = "30s")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -50,23 +58,27 @@ class StreamDecoderFuzzTest {
         run(input);
     }
 
+    /** A node's settings with the limits above and the default failure detection; {@code local} is n1 or n2. */
+    static ClusterSettings settings(NodeId local) {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        ClusterSettings defaults = ClusterSettings.defaults();
+        return new ClusterSettings("fuzz", local,
+                List.of(new ControllerNode(PEER, loopback, 7001), new ControllerNode(LOCAL, loopback, 7002)),
+                1, defaults.custodianInterval(), defaults.connectTimeout(), defaults.reconnectBackoffMax(),
+                defaults.helloTimeout(), MAX_MESSAGE_BYTES, MAX_HELD_BYTES, defaults.outboundQueueBytes(),
+                FailureDetectionSettings.DEFAULTS);
+    }
+
     /** Runs one input through the pipeline, checks everything above, and says what came out. */
     static Outcome run(byte[] input) {
         TrackingAllocator allocator = new TrackingAllocator();
-        TransportCounters counters = new TransportCounters();
-        EnvelopeReader envelopes = new EnvelopeReader(PEER);
-        MessageReassembler reassembler = new MessageReassembler(MAX_MESSAGE_BYTES, MAX_HELD_BYTES, counters, envelopes);
         Outcome outcome = new Outcome();
 
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).register(false).build();
         channel.config().setAllocator(allocator);
-        channel.pipeline().addLast(
-                Frames.decoder(Frames.MAX_FRAME_BYTES),
-                new HeartbeatTicker(FailureDetectionSettings.DEFAULTS.heartbeatInterval(), () -> 0L),
-                new SilentPeerHandler(PEER, FailureDetectionSettings.DEFAULTS, counters, () -> 0L),
-                reassembler,
-                new MessageFrameDecoder(envelopes),
-                outcome);
+        DetachedStream stream = DetachedStream.open(channel, PEER, SETTINGS, outcome, () -> 0L);
+        // Just before the stream's error handler (the last): sees each failure, then hands it on.
+        channel.pipeline().addBefore(channel.pipeline().lastContext().name(), "fuzz-failures", outcome.failures());
         register(channel);
 
         int previous = 0;
@@ -79,8 +91,8 @@ class StreamDecoderFuzzTest {
                 allocator.resetPeak();
                 channel.writeInbound(allocator.buffer(bytes, bytes).writeBytes(read));
                 channel.checkException();
-                check(reassembler.heldBytes() <= MAX_HELD_BYTES, "reassembly holds %d bytes, over %d",
-                        reassembler.heldBytes(), MAX_HELD_BYTES);
+                check(stream.reassemblyHeldBytes() <= MAX_HELD_BYTES, "reassembly holds %d bytes, over %d",
+                        stream.reassemblyHeldBytes(), MAX_HELD_BYTES);
                 long bound = 4L * (bytes + previous) + 4L * (Frames.LENGTH_BYTES + Frames.MAX_FRAME_BYTES)
                         + 2L * (Frames.TYPE_BYTES + MAX_MESSAGE_BYTES) + MAX_HELD_BYTES + 65536;
                 check(allocator.peakBytes() <= bound, "the stream held %d bytes of buffers at once after a read of %d"
@@ -91,7 +103,9 @@ class StreamDecoderFuzzTest {
             channel.finishAndReleaseAll();
         }
         outcome.assertOnlyDocumentedFailures();
-        check(reassembler.heldBytes() == 0, "reassembly holds %d bytes after close", reassembler.heldBytes());
+        outcome.assertMessagesWithinLimit();
+        check(stream.reassemblyHeldBytes() == 0, "reassembly holds %d bytes after close",
+                stream.reassemblyHeldBytes());
         check(allocator.liveBytes() == 0, "%d bytes of buffers not released after close", allocator.liveBytes());
         Findings.noLeakReported();
         return outcome;
@@ -105,29 +119,37 @@ class StreamDecoderFuzzTest {
         }
     }
 
-    /**
-     * The end of the pipeline: takes the decoded messages, and closes the stream on any failure as
-     * {@link StreamErrorHandler} does, remembering it.
-     */
-    static final class Outcome extends ChannelInboundHandlerAdapter {
+    /** What came out of the stream: the messages dispatched, and every failure on the way to its error handler. */
+    static final class Outcome implements CommunicationsDelegate {
         final List<ClusterMessage> messages = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof ClusterMessage message)) {
-                ReferenceCountUtil.release(msg);
-                throw new AssertionError("the pipeline passed on " + msg.getClass().getName() + ", not a message");
-            }
-            check(message.payload().length <= MAX_MESSAGE_BYTES, "a message of %d payload bytes passed, over %d",
-                    message.payload().length, MAX_MESSAGE_BYTES);
-            messages.add(message);
+        public void setSender(MessageSender sender) {
+            // The target only receives.
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failures.add(cause);
-            ctx.close();
+        public void dispatch(ClusterMessage message) {
+            messages.add(message);
+        }
+
+        /** Records each failure and hands it on, so that the stream's own error handler closes the stream. */
+        ChannelInboundHandlerAdapter failures() {
+            return new ChannelInboundHandlerAdapter() {
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    failures.add(cause);
+                    ctx.fireExceptionCaught(cause);
+                }
+            };
+        }
+
+        void assertMessagesWithinLimit() {
+            for (ClusterMessage message : messages) {
+                check(message.payload().length <= MAX_MESSAGE_BYTES, "a message of %d payload bytes passed, over %d",
+                        message.payload().length, MAX_MESSAGE_BYTES);
+            }
         }
 
         void assertOnlyDocumentedFailures() {

@@ -1,4 +1,4 @@
-package org.cohort.core.serialization;
+package org.cohort.fuzz.serialization;
 
 import java.util.ArrayList;
 import java.util.HashMap;

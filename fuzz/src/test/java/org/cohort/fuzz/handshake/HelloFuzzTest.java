@@ -1,4 +1,4 @@
-package org.cohort.core.handshake;
+package org.cohort.fuzz.handshake;
 
 import static org.cohort.fuzz.Findings.check;
 
@@ -28,6 +28,14 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSecret;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Direction;
+import org.cohort.core.handshake.HandshakeListener;
+import org.cohort.core.handshake.Hello;
+import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.handshake.HelloException;
+import org.cohort.core.handshake.HelloHandler;
+import org.cohort.core.handshake.HelloValidator;
+import org.cohort.core.handshake.MemberAuthenticator;
 import org.cohort.fuzz.Findings;
 import org.cohort.fuzz.StreamScript;
 import org.cohort.fuzz.TrackingAllocator;

@@ -1,4 +1,4 @@
-package org.cohort.core.serialization;
+package org.cohort.fuzz.serialization;
 
 import static org.cohort.fuzz.Findings.check;
 
@@ -19,19 +19,21 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.serialization.SerializationException;
-import org.cohort.core.serialization.FuzzTypes.AllArrays;
-import org.cohort.core.serialization.FuzzTypes.Chain;
-import org.cohort.core.serialization.FuzzTypes.Color;
-import org.cohort.core.serialization.FuzzTypes.Greeting;
-import org.cohort.core.serialization.FuzzTypes.Holder;
-import org.cohort.core.serialization.FuzzTypes.Index;
-import org.cohort.core.serialization.FuzzTypes.Inventory;
-import org.cohort.core.serialization.FuzzTypes.Names;
-import org.cohort.core.serialization.FuzzTypes.Parcel;
-import org.cohort.core.serialization.FuzzTypes.Retired;
-import org.cohort.core.serialization.FuzzTypes.Tags;
-import org.cohort.core.serialization.FuzzTypes.Trap;
+import org.cohort.core.serialization.KryoSerialization;
+import org.cohort.core.serialization.OwnedSerializationService;
 import org.cohort.fuzz.Findings;
+import org.cohort.fuzz.serialization.FuzzTypes.AllArrays;
+import org.cohort.fuzz.serialization.FuzzTypes.Chain;
+import org.cohort.fuzz.serialization.FuzzTypes.Color;
+import org.cohort.fuzz.serialization.FuzzTypes.Greeting;
+import org.cohort.fuzz.serialization.FuzzTypes.Holder;
+import org.cohort.fuzz.serialization.FuzzTypes.Index;
+import org.cohort.fuzz.serialization.FuzzTypes.Inventory;
+import org.cohort.fuzz.serialization.FuzzTypes.Names;
+import org.cohort.fuzz.serialization.FuzzTypes.Parcel;
+import org.cohort.fuzz.serialization.FuzzTypes.Retired;
+import org.cohort.fuzz.serialization.FuzzTypes.Tags;
+import org.cohort.fuzz.serialization.FuzzTypes.Trap;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -93,7 +95,7 @@ class DeserializationFuzzTest {
         stopped.register(RETIRED_ID, Retired.class);
         stopped.close();
 
-        Set<String> allowed = new HashSet<>(RUNTIME.registeredTypes().values());
+        Set<String> allowed = new HashSet<>(SERVICE.registeredTypes().values());
         for (Class<?> boxed : List.of(Integer.class, Long.class, Short.class, Byte.class, Character.class,
                 Boolean.class, Float.class, Double.class)) {
             allowed.add(boxed.getName());

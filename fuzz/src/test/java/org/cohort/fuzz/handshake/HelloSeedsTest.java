@@ -1,4 +1,4 @@
-package org.cohort.core.handshake;
+package org.cohort.fuzz.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.core.frame.Frames;
+import org.cohort.core.handshake.Hello;
+import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.handshake.MemberAuthenticator;
 import org.cohort.fuzz.Seeds;
 import org.cohort.fuzz.StreamScript;
 import org.junit.jupiter.api.Test;
