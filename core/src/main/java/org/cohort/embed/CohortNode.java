@@ -15,6 +15,7 @@ import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.ClusterSettingsParser;
 import org.cohort.core.config.InvalidConfigurationException;
 import org.cohort.core.embed.NodeAssembly;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A running Cohort node in plain Java: the same node a Karaf bundle runs, with the services sibling
@@ -33,6 +34,7 @@ import org.cohort.core.embed.NodeAssembly;
  * listener, the custodian, node events, request timeouts and replies, and one per handler added with
  * {@link #addHandler}.
  */
+@ProviderType
 public final class CohortNode implements AutoCloseable {
 
     private final NodeAssembly assembly;
@@ -99,6 +101,7 @@ public final class CohortNode implements AutoCloseable {
      * The settings of a node, by the keys of {@code etc/org.cohort.cluster.cfg} (documented in
      * docs/configuration.md); a key not set takes its default.
      */
+    @ProviderType
     public static final class Builder {
 
         private final Map<String, Object> properties = new LinkedHashMap<>();

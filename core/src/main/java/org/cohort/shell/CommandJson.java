@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The JSON of every command's {@code --json}, through Jackson: maps become objects (in their order),
@@ -18,6 +19,7 @@ import java.io.IOException;
  * Long and other numbers as Double, so that tests and tools compare figures without caring how big
  * they are.
  */
+@ProviderType
 public final class CommandJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()

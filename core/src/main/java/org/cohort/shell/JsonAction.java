@@ -7,12 +7,14 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.console.Session;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * What every {@code cluster:} and {@code example:} command shares: the {@code -j/--json} switch, and
  * turning a node id typed by an operator into one clear error line. Each command computes its result
  * once, as maps, lists and values, then prints it as JSON ({@link CommandJson}) or for a human.
  */
+@ConsumerType
 public abstract class JsonAction implements Action {
 
     @Option(name = "-j", aliases = "--json", description = "Print JSON instead of text")

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.ClusterService;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Completes the ids of the cluster's members, as ClusterService lists them. Core's bundle registers it
@@ -16,6 +17,7 @@ import org.cohort.api.cluster.ClusterService;
  * {@code @Completion(NodeIdCompleter.class)}.
  */
 @Service
+@ProviderType
 public class NodeIdCompleter implements Completer {
 
     @Reference(optional = true)
