@@ -141,7 +141,8 @@ public class PartitionScriptIT {
         checkNoRequestOverdue(1);
         checkNoRequestOverdue(3);
 
-        sleepUntil(cutAt + ISOLATION.toMillis());
+        holdCut(lost, before, List.of(new int[] {1, 2}, new int[] {2, 1}), cutAt + ISOLATION.toMillis(),
+                "node-3's isolation holds");
         assertStillIn(lost, cutAt, "at the end of the isolation");
         long healAt = inForceAt(script.run("heal"));
         Map<Transition, Long> recovery = awaitTransitions(List.of(new Transition(1, 3, "ACTIVE"),
@@ -168,7 +169,7 @@ public class PartitionScriptIT {
         }
         checkNoRequestOverdue(1);
         checkNoRequestOverdue(2);
-        sleepUntil(cutAt + PAIR_CUT.toMillis());
+        holdCut(lost, before, untouched, cutAt + PAIR_CUT.toMillis(), "the 1/2 cut holds");
         assertStillIn(lost, cutAt, "at the end of the 1/2 cut");
         assertUnchanged(before, untouched, "during the 1/2 cut");
         long healAt = inForceAt(script.run("heal", "1", "2"));
@@ -257,7 +258,11 @@ public class PartitionScriptIT {
     /** The given (observer, node) pairs are ACTIVE and have not changed state since BEFORE. */
     private void assertUnchanged(Map<Integer, Map<Integer, View>> before, List<int[]> pairs, String when)
             throws Exception {
-        Map<Integer, Map<Integer, View>> now = views();
+        assertUnchanged(before, views(), pairs, when);
+    }
+
+    private static void assertUnchanged(Map<Integer, Map<Integer, View>> before, Map<Integer, Map<Integer, View>> now,
+            List<int[]> pairs, String when) {
         for (int[] pair : pairs) {
             View was = before.get(pair[0]).get(pair[1]);
             View is = now.get(pair[0]).get(pair[1]);
@@ -305,11 +310,25 @@ public class PartitionScriptIT {
         return Long.parseLong(matcher.group(1));
     }
 
-    private static void sleepUntil(long epochMillis) throws InterruptedException {
-        long wait = epochMillis - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
+    /**
+     * Keeps a cut in place until {@code untilMillis} (epoch), checking it about once a second meanwhile: the
+     * lost pairs keep the state and time they entered at detection (no stream forms through the cut, no flap),
+     * and the pairs the cut does not touch stay ACTIVE and unchanged. A check that fails ends the test at once.
+     */
+    private void holdCut(List<Transition> lost, Map<Integer, Map<Integer, View>> before, List<int[]> untouched,
+            long untilMillis, String what) throws Exception {
+        Map<Integer, Map<Integer, View>> atDetection = views();
+        Duration hold = Duration.ofMillis(Math.max(0, untilMillis - System.currentTimeMillis()));
+        await(what).pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(1)).atMost(hold.plus(SETTLE_DEADLINE))
+                .until(() -> {
+                    Map<Integer, Map<Integer, View>> now = views();
+                    for (Transition t : lost) {
+                        assertEquals(t + " while " + what, atDetection.get(t.observer()).get(t.node()),
+                                now.get(t.observer()).get(t.node()));
+                    }
+                    assertUnchanged(before, now, untouched, "while " + what);
+                    return System.currentTimeMillis() >= untilMillis;
+                });
     }
 
     // ---- the test-tools feature and its loads ----------------------------------------------------
