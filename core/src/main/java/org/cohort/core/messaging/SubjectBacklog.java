@@ -61,6 +61,7 @@ final class SubjectBacklog implements Subscription {
     private final Outcomes outcomes;
     private final LongSupplier nanoTime;
     private final LogThrottle rejectionWarnings;
+    private final LogThrottle failureWarnings;
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final LongAdder handled = new LongAdder();
@@ -82,6 +83,8 @@ final class SubjectBacklog implements Subscription {
         this.outcomes = outcomes;
         this.nanoTime = nanoTime;
         this.rejectionWarnings = rejectionWarnings;
+        // As often as refusals: a handler that throws on every message must not flood the log either.
+        this.failureWarnings = new LogThrottle(rejectionWarnings.intervalNanos(), nanoTime.getAsLong());
     }
 
     /**
@@ -178,8 +181,12 @@ final class SubjectBacklog implements Subscription {
             }
             outcomes.failed();
             failed.increment();
-            LOG.warn("Handler for message subject {} failed on a message from {}",
-                    subject, message.sender(), e);
+            long heldBack = failureWarnings.tryAcquire(nanoTime.getAsLong());
+            if (heldBack != LogThrottle.SUPPRESSED) {
+                LOG.warn("Handler for message subject {} failed on a message from {} ({} more since the last "
+                        + "warning; this warning repeats at most once a minute)", subject, message.sender(),
+                        heldBack, e);
+            }
         }
     }
 

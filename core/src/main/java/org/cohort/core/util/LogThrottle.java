@@ -28,6 +28,11 @@ public final class LogThrottle {
         this.lastPermitNanos = new AtomicLong(startNanos - intervalNanos);
     }
 
+    /** @return the shortest time between two warnings */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
     /**
      * Asks to log a warning now.
      *
