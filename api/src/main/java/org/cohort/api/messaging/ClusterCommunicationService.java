@@ -1,6 +1,7 @@
 package org.cohort.api.messaging;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -90,6 +91,69 @@ public interface ClusterCommunicationService {
      * @param payload the payload
      */
     void broadcastIncludingSelf(MessageSubject subject, byte[] payload);
+
+    /**
+     * Sends the payload one way to one node and says at once whether it was accepted: the cheap form of
+     * {@link #deliver(MessageSubject, byte[], NodeId)}, with no future. An accepted message is delivered
+     * or its failure is counted at the sender by its reason ({@code cluster:stats}).
+     *
+     * @param subject the subject
+     * @param payload the payload
+     * @param to the receiving node
+     * @return {@link SendResult#ACCEPTED}, or why the message was refused
+     */
+    SendResult trySend(MessageSubject subject, byte[] payload, NodeId to);
+
+    /**
+     * Sends the payload one way to one node and tells when the receiving node accepted it for its
+     * subscriber (handed it to the subscriber's executor), or why it did not.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     * @param to the receiving node
+     * @return a future that completes once the receiver accepted the message, or fails with
+     *     {@link NoRemoteHandlerException} (the receiver has no subscriber and no delegate for the
+     *     subject), {@link NodeUnreachableException} (unknown node, no stream, unreachable past the
+     *     resend linger, or the node left), {@link PeerOverloadedException} (the queue or the resend
+     *     buffer to the node is full), {@link PeerRestartedException} or {@link MessagingException}
+     *     (too large, stopped)
+     */
+    CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to);
+
+    /**
+     * Sends the payload one way to one node, to be accepted by its subscriber before the deadline or
+     * not at all; see {@link #deliver(MessageSubject, byte[], NodeId)}.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     * @param to the receiving node
+     * @param deadline how long from now the message may still be delivered; positive
+     * @return a future as for {@link #deliver(MessageSubject, byte[], NodeId)}, also failed with
+     *     {@link DeliveryDeadlineException} once the deadline passed before the receiver accepted it
+     */
+    CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to, Duration deadline);
+
+    /**
+     * Sends the payload one way to each of the given nodes and reports the outcome per node; see
+     * {@link #deliver(MessageSubject, byte[], NodeId)}.
+     *
+     * @param subject the subject
+     * @param payload the payload (shared by all the messages; do not change it)
+     * @param nodes the receiving nodes
+     * @return one future per node, in the order of {@code nodes}
+     */
+    Map<NodeId, CompletableFuture<Void>> multicastWithOutcomes(MessageSubject subject, byte[] payload,
+            Set<NodeId> nodes);
+
+    /**
+     * Sends the payload one way to every other active member and reports the outcome per member; see
+     * {@link #deliver(MessageSubject, byte[], NodeId)}.
+     *
+     * @param subject the subject
+     * @param payload the payload
+     * @return one future per member it was sent to, sorted by node id
+     */
+    Map<NodeId, CompletableFuture<Void>> broadcastWithOutcomes(MessageSubject subject, byte[] payload);
 
     /**
      * Sends a request to one node and returns its subscriber's reply, waiting at most

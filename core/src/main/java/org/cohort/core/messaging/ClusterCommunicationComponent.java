@@ -1,6 +1,7 @@
 package org.cohort.core.messaging;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -10,6 +11,7 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.membership.MembershipView;
@@ -58,6 +60,32 @@ public class ClusterCommunicationComponent implements ClusterCommunicationServic
     @Override
     public void multicast(MessageSubject subject, byte[] payload, Set<NodeId> nodes) {
         communicator.multicast(subject, payload, nodes);
+    }
+
+    @Override
+    public SendResult trySend(MessageSubject subject, byte[] payload, NodeId to) {
+        return communicator.trySend(subject, payload, to);
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to) {
+        return communicator.deliver(subject, payload, to);
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to, Duration deadline) {
+        return communicator.deliver(subject, payload, to, deadline);
+    }
+
+    @Override
+    public Map<NodeId, CompletableFuture<Void>> multicastWithOutcomes(MessageSubject subject, byte[] payload,
+            Set<NodeId> nodes) {
+        return communicator.multicastWithOutcomes(subject, payload, nodes);
+    }
+
+    @Override
+    public Map<NodeId, CompletableFuture<Void>> broadcastWithOutcomes(MessageSubject subject, byte[] payload) {
+        return communicator.broadcastWithOutcomes(subject, payload);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package org.cohort.core.messaging;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +20,7 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
@@ -124,6 +128,50 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         for (NodeId node : nodes) {
             sender.send(node, message);
         }
+    }
+
+    @Override
+    public SendResult trySend(MessageSubject subject, byte[] payload, NodeId to) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(payload, "payload");
+        return closed ? SendResult.STOPPED : sender.trySend(to, MessageHeader.oneWay(localId, subject, payload));
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to) {
+        return deliver(subject, payload, to, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to, Duration deadline) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(payload, "payload");
+        if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
+        }
+        return sender.deliver(to, MessageHeader.oneWay(localId, subject, payload), deadline);
+    }
+
+    @Override
+    public Map<NodeId, CompletableFuture<Void>> multicastWithOutcomes(MessageSubject subject, byte[] payload,
+            Set<NodeId> nodes) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(payload, "payload");
+        Map<NodeId, CompletableFuture<Void>> outcomes = new LinkedHashMap<>();
+        for (NodeId node : nodes) {
+            outcomes.put(node, deliver(subject, payload, node, null));
+        }
+        return outcomes;
+    }
+
+    @Override
+    public Map<NodeId, CompletableFuture<Void>> broadcastWithOutcomes(MessageSubject subject, byte[] payload) {
+        return multicastWithOutcomes(subject, payload, new TreeSet<>(activeMembers(false)));
     }
 
     @Override

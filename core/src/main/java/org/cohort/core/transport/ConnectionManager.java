@@ -4,10 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ClusterNodesDelegate;
@@ -16,6 +18,8 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.envelope.Envelope;
 import org.cohort.core.handshake.Direction;
@@ -214,31 +218,44 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 gone.isEmpty() ? "" : ", closed the streams to " + gone.stream().map(ControllerNode::id).toList());
     }
 
-    /** Routes to the local delegate or onto the peer's stream; false if not a member, no stream, too large or full. */
+    /** Routes to the local delegate or onto the peer's stream; false if refused (see {@link #trySend}). */
     @Override
     public boolean send(NodeId nodeId, ClusterMessage message) {
+        return trySend(nodeId, message).accepted();
+    }
+
+    /** Routes to the local delegate or onto the peer's stream, or says why not (counted by reason). */
+    @Override
+    public SendResult trySend(NodeId nodeId, ClusterMessage message) {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(message, "message");
         if (nodeId.equals(localNode.id())) {
             counters.sentLocally.increment();
             commsDelegate.dispatch(message);
-            return true;
+            return SendResult.ACCEPTED;
         }
         Roster now = roster.get();
         if (!now.members().containsKey(nodeId)) {
             counters.sendRefusedUnknownNode.increment();
-            return false;
+            return SendResult.UNKNOWN_NODE;
         }
         Stream stream = table.get(nodeId);
         if (stream == null || !running) {
             counters.sendRefusedNoStream.increment();
-            return false;
+            return running ? SendResult.NO_STREAM : SendResult.STOPPED;
         }
         if (Envelope.maxEncodedLength(message) > now.settings().maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
-            return false;
+            return SendResult.TOO_LARGE;
         }
-        return stream.offer(message);
+        return stream.offer(message) ? SendResult.ACCEPTED : SendResult.QUEUE_FULL;
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
+        SendResult result = trySend(nodeId, message);
+        return result.accepted() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new MessagingException("refused: " + result));
     }
 
     @Override

@@ -7,6 +7,9 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.SendResult;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
@@ -71,6 +74,16 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
     @Override
     public boolean send(NodeId nodeId, ClusterMessage message) {
         return manager.send(nodeId, message);
+    }
+
+    @Override
+    public SendResult trySend(NodeId nodeId, ClusterMessage message) {
+        return manager.trySend(nodeId, message);
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
+        return manager.deliver(nodeId, message, deadline);
     }
 
     @Override

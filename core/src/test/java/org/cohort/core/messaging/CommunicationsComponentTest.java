@@ -7,7 +7,12 @@ import static org.cohort.core.messaging.SubjectDispatcherTest.message;
 import java.util.ArrayList;
 import java.util.List;
 import org.cohort.api.messaging.ClusterMessage;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.core.messaging.SubjectDispatcherTest.QueueExecutor;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +22,7 @@ class CommunicationsComponentTest {
 
     @Test
     void keepsTheSenderUntilItIsWithdrawn() {
-        MessageSender sender = (nodeId, message) -> true;
+        MessageSender sender = new RefusingSender();
         assertThat(component.sender()).isEmpty();
 
         component.setSender(sender);
@@ -43,7 +48,7 @@ class CommunicationsComponentTest {
     @Test
     void deactivationDropsTheSenderAndTheSubscriptions() {
         QueueExecutor queue = new QueueExecutor();
-        component.setSender((nodeId, message) -> true);
+        component.setSender(new RefusingSender());
         component.subscribe(PING, message -> { }, queue);
 
         component.deactivate();
@@ -52,5 +57,23 @@ class CommunicationsComponentTest {
         assertThat(component.sender()).isEmpty();
         assertThat(queue.pending()).isZero();
         assertThat(component.counters().noHandler()).isEqualTo(1);
+    }
+
+    /** A sender that refuses everything, as a stopped node's would: only its identity matters here. */
+    private static final class RefusingSender implements MessageSender {
+        @Override
+        public boolean send(NodeId nodeId, ClusterMessage message) {
+            return false;
+        }
+
+        @Override
+        public SendResult trySend(NodeId nodeId, ClusterMessage message) {
+            return SendResult.STOPPED;
+        }
+
+        @Override
+        public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
+            return CompletableFuture.failedFuture(new MessagingException("stopped"));
+        }
     }
 }

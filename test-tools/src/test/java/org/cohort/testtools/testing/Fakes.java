@@ -21,6 +21,8 @@ import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterCommunicationService;
+import org.cohort.api.messaging.PeerOverloadedException;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.NoRemoteHandlerException;
@@ -141,6 +143,36 @@ public final class Fakes {
         @Override
         public <M> boolean unicast(MessageSubject subject, M message, Function<M, byte[]> encoder, NodeId to) {
             return unicast(subject, encoder.apply(message), to);
+        }
+
+        @Override
+        public SendResult trySend(MessageSubject subject, byte[] payload, NodeId to) {
+            return unicast(subject, payload, to) ? SendResult.ACCEPTED : SendResult.QUEUE_FULL;
+        }
+
+        @Override
+        public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to) {
+            return deliver(subject, payload, to, null);
+        }
+
+        @Override
+        public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to, Duration deadline) {
+            return unicast(subject, payload, to) ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new PeerOverloadedException("refused " + to));
+        }
+
+        @Override
+        public Map<NodeId, CompletableFuture<Void>> multicastWithOutcomes(MessageSubject subject, byte[] payload,
+                Set<NodeId> nodes) {
+            Map<NodeId, CompletableFuture<Void>> outcomes = new java.util.LinkedHashMap<>();
+            nodes.forEach(node -> outcomes.put(node, deliver(subject, payload, node)));
+            return outcomes;
+        }
+
+        @Override
+        public Map<NodeId, CompletableFuture<Void>> broadcastWithOutcomes(MessageSubject subject, byte[] payload) {
+            broadcast(subject, payload);
+            return Map.of();
         }
 
         @Override
