@@ -17,7 +17,7 @@ public final class Frames {
 
     /** The first frame on a stream, each way. */
     public static final byte HELLO = 1;
-    /** One message envelope. */
+    /** One message: its delivery header ({@link #DELIVERY_HEADER_BYTES}), then its envelope. */
     public static final byte MESSAGE = 2;
     /** A heartbeat: no body; it tells the peer's failure detector that this node is alive. */
     public static final byte HEARTBEAT = 3;
@@ -26,12 +26,48 @@ public final class Frames {
      * bytes][chunk]}. The id is the sender's, unique on the stream while the message is in flight.
      */
     public static final byte MESSAGE_START = 4;
-    /** A further chunk of a message begun by {@link #MESSAGE_START}: {@code [u32 message id][chunk]}. */
+    /**
+     * A further chunk of a message begun by {@link #MESSAGE_START}, not its last: {@code [u32 message
+     * id][chunk]}.
+     */
     public static final byte MESSAGE_PART = 5;
     /** With a cluster secret: the dialer's proof that it knows the secret, after the acceptor's hello. */
     public static final byte PROOF = 6;
     /** With a cluster secret: the acceptor admitted the dialer; no body. */
     public static final byte WELCOME = 7;
+    /**
+     * The receiver's cumulative acknowledgement: {@code [u64 received through][u64 outcomes sent]}: every
+     * message up to that sequence number arrived and was accepted, unless one of the first "outcomes
+     * sent" outcome messages said otherwise (the sender settles the acknowledgement once it has read them).
+     */
+    public static final byte ACK = 9;
+    /**
+     * Credit the receiver returns: {@code [u16 count]}, then per subject {@code [u16 subject length]
+     * [subject, UTF-8][u64 messages consumed][u64 bytes consumed]}, totals since the session began.
+     */
+    public static final byte CREDIT = 10;
+    /**
+     * The first frame each way after the hello: {@code [u64 epoch][u64 received through][u64 outcomes
+     * sent][u64 first sequence number to come][u32 window messages][u64 window bytes]}: where the sender
+     * resends from, and the credit each subject starts with. A new epoch (the sender failed back what it
+     * held after the peer was unreachable too long) starts the credit afresh.
+     */
+    public static final byte RESUME = 11;
+    /**
+     * The last chunk of a message begun by {@link #MESSAGE_START}: {@code [u32 message id][delivery
+     * header][chunk]}. The sequence number comes with the last chunk, so that messages are numbered in
+     * the order they complete, which is the order the receiver hands them on.
+     */
+    public static final byte MESSAGE_END = 12;
+
+    /**
+     * Bytes of a message's delivery header, in front of its envelope: {@code [u64 sequence number]
+     * [u32 time to live, ms]}. Sequence 0 is a message sent at most once (no ack, no resend, no credit);
+     * time to live 0 is none, {@link #EXPIRED} is a message whose deadline passed before it was resent.
+     */
+    public static final int DELIVERY_HEADER_BYTES = 8 + 4;
+    /** The time to live of a message resent after its deadline: the receiver drops it and says so. */
+    public static final int EXPIRED = -1;
 
     /**
      * The most envelope bytes one frame carries. A larger envelope is sent as chunks of this size, so a
@@ -40,13 +76,17 @@ public final class Frames {
     public static final int CHUNK_BYTES = 64 * 1024;
     /** Bytes of a {@link #MESSAGE_START} header after the type: message id and envelope length. */
     public static final int START_HEADER_BYTES = 8;
+    /** Bytes of a {@link #MESSAGE_END} header after the type: the message id and the delivery header. */
+    public static final int END_HEADER_BYTES = 4 + DELIVERY_HEADER_BYTES;
     /** Bytes of a {@link #MESSAGE_PART} header after the type: the message id. */
     public static final int PART_HEADER_BYTES = 4;
     /**
      * The largest frame (type and body, without the length prefix) accepted after the hello: every frame
      * is at most one chunk plus its header. A protocol constant, so that every member agrees.
      */
-    public static final int MAX_FRAME_BYTES = TYPE_BYTES + START_HEADER_BYTES + CHUNK_BYTES;
+    public static final int MAX_FRAME_BYTES = TYPE_BYTES + END_HEADER_BYTES + CHUNK_BYTES;
+    /** The most bytes of a {@link #CREDIT} frame's body; more subjects go in further frames. */
+    public static final int MAX_CREDIT_BYTES = CHUNK_BYTES;
 
     private Frames() {
     }

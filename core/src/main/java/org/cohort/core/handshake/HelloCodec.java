@@ -22,8 +22,8 @@ public final class HelloCodec {
 
     /** Protocol magic: identifies a Cohort stream before anything else is read. */
     public static final int MAGIC = 0x43485254; // "CHRT"
-    /** The wire protocol version this build speaks. */
-    public static final int VERSION = 1;
+    /** The wire protocol version this build speaks: 2 added sequence numbers, acks, credit and resume. */
+    public static final int VERSION = 2;
     /** Largest hello body accepted; an unauthenticated peer gets no more buffer than this. */
     public static final int MAX_HELLO_BYTES = 4096;
 

@@ -10,6 +10,9 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.delivery.Acceptance;
+import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.Intake;
 import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
 @Component(
         service = {CommunicationsDelegate.class, ClusterMessaging.class},
         property = "cohort.delegate=core")
-public class CommunicationsComponent implements CommunicationsDelegate, ClusterMessaging {
+public class CommunicationsComponent implements CommunicationsDelegate, ClusterMessaging, Intake {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommunicationsComponent.class);
 
@@ -74,6 +77,11 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
     @Override
     public void dispatch(ClusterMessage message) {
         dispatcher.dispatch(message);
+    }
+
+    @Override
+    public Acceptance accept(ClusterMessage message, Consumption consumption) {
+        return dispatcher.accept(message, consumption);
     }
 
     @Override

@@ -117,6 +117,12 @@ final class OutstandingRequests {
 
     /** Sends a request and returns the future of its reply. */
     CompletableFuture<byte[]> send(MessageSubject subject, byte[] payload, NodeId to, Duration timeout) {
+        Optional<MemberState> member = membership.state(to);
+        if (member.isPresent() && !member.get().isActive()) {
+            // The session would keep it until the peer is back or its linger ends; a request to a node
+            // known to be down fails now, as one pending when the node goes down does (nodeVanished).
+            return CompletableFuture.failedFuture(refusal(to, subject));
+        }
         long id = nextRequestId.incrementAndGet();
         CompletableFuture<byte[]> future = new ReplyFuture<>(stages);
         Pending request = new Pending(id, to, subject, future, timeout);

@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.delivery.Consumption;
 import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +47,12 @@ final class SubjectBacklog implements Subscription {
     /** A message on a subject's waiting stack. */
     private static final class Waiting {
         final ClusterMessage message;
+        final Consumption consumption;
         Waiting next;
 
-        Waiting(ClusterMessage message) {
+        Waiting(ClusterMessage message, Consumption consumption) {
             this.message = message;
+            this.consumption = consumption;
         }
     }
 
@@ -91,8 +94,8 @@ final class SubjectBacklog implements Subscription {
      * Pushes a reserved message onto the waiting stack; true if the stack was empty, so that the caller
      * must hand a drain to the executor (every later push until that drain runs rides on it).
      */
-    boolean push(ClusterMessage message) {
-        Waiting node = new Waiting(message);
+    boolean push(ClusterMessage message, Consumption consumption) {
+        Waiting node = new Waiting(message, consumption);
         Waiting head;
         do {
             head = waiting.get();
@@ -113,12 +116,12 @@ final class SubjectBacklog implements Subscription {
                 try {
                     run(message.message);
                 } finally {
-                    release(message.message);
+                    release(message);
                 }
             }
         } finally {
             for (message = message == null ? null : message.next; message != null; message = message.next) {
-                release(message.message); // only after an error that run() lets through
+                release(message); // only after an error that run() lets through
             }
         }
     }
@@ -126,7 +129,7 @@ final class SubjectBacklog implements Subscription {
     /** The executor refused the drain: every message waiting is refused, counted and reported. */
     void refuseWaiting(RuntimeException e) {
         for (Waiting message = oldestFirst(waiting.getAndSet(null)); message != null; message = message.next) {
-            release(message.message);
+            release(message);
             refuse(message.message, e);
         }
     }
@@ -149,20 +152,29 @@ final class SubjectBacklog implements Subscription {
         return reversed;
     }
 
-    /** Counts the message into this subject's backlog, unless that would exceed a bound. */
-    boolean reserve(ClusterMessage message) {
+    /**
+     * Counts the message into this subject's backlog, unless that would exceed a bound. A message its
+     * sender had credit for is always counted in: the credit the receiver granted bounds it.
+     */
+    boolean reserve(ClusterMessage message, boolean credited) {
         int bytes = message.payload().length;
-        if (queuedMessages.incrementAndGet() > maxQueuedMessages
-                | queuedBytes.addAndGet(bytes) > maxQueuedBytes) {
-            release(message);
+        if ((queuedMessages.incrementAndGet() > maxQueuedMessages
+                | queuedBytes.addAndGet(bytes) > maxQueuedBytes) && !credited) {
+            unreserve(message);
             return false;
         }
         return true;
     }
 
-    void release(ClusterMessage message) {
+    private void unreserve(ClusterMessage message) {
         queuedMessages.decrementAndGet();
         queuedBytes.addAndGet(-message.payload().length);
+    }
+
+    /** The executor is done with the message: out of the backlog, and its sender's credit returns. */
+    private void release(Waiting waiting) {
+        unreserve(waiting.message);
+        waiting.consumption.consumed(waiting.message);
     }
 
     /** Runs on the executor. */

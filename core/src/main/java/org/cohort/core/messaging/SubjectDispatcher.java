@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.delivery.Acceptance;
+import org.cohort.core.delivery.Consumption;
 import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
@@ -127,24 +129,49 @@ public final class SubjectDispatcher {
      * @param message the message
      */
     public void dispatch(ClusterMessage message) {
+        accept(message, Consumption.NONE);
+    }
+
+    /**
+     * Hands one message to the handler of its subject, on the handler's executor, and says what became
+     * of it. A message with a {@code consumption} other than {@link Consumption#NONE} came with its
+     * sender's credit, which bounds the subject's backlog instead of the dispatcher's own bounds.
+     *
+     * @param message the message
+     * @param consumption told once the handler's executor is done with an accepted message
+     * @return ACCEPTED, NO_HANDLER, or REFUSED (a full backlog, or the executor refused it)
+     */
+    public Acceptance accept(ClusterMessage message, Consumption consumption) {
         Objects.requireNonNull(message, "message");
         SubjectBacklog handler = handlers.get(message.subject());
         if (handler == null) {
             countNoHandler(message);
-            return;
+            return Acceptance.NO_HANDLER;
         }
-        if (!handler.reserve(message)) {
+        if (!handler.reserve(message, consumption != Consumption.NONE)) {
             handler.refuse(message, null);
-            return;
+            return Acceptance.REFUSED;
         }
-        if (!handler.push(message)) {
-            return; // a drain is due already and will take it
+        if (!handler.push(message, consumption)) {
+            return Acceptance.ACCEPTED; // a drain is due already and will take it
         }
         try {
             handler.executor.execute(handler.drain);
         } catch (RuntimeException e) {
             handler.refuseWaiting(e);
+            return Acceptance.REFUSED;
         }
+        return Acceptance.ACCEPTED;
+    }
+
+    /**
+     * Tells whether a subject has a handler now.
+     *
+     * @param subject the subject
+     * @return true if a handler is subscribed to it
+     */
+    public boolean hasSubscriber(MessageSubject subject) {
+        return handlers.containsKey(subject);
     }
 
     /**

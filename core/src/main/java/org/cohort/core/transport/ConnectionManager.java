@@ -19,8 +19,13 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.NodeUnreachableException;
+import org.cohort.api.messaging.PeerOverloadedException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.delivery.Acceptance;
+import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.Intake;
 import org.cohort.core.envelope.Envelope;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.Hello;
@@ -58,6 +63,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final StreamTable table;
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final NodeEventDelivery nodeEvents;
+    private final Sessions sessions = new Sessions();
     private final StreamAdmission admission;
     private final ConnectionStats stats;
     private final HandshakeGate handshakeGate;
@@ -86,8 +92,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.table = new StreamTable(localNode.id());
         trackPeers(settings);
         this.nodeEvents = new NodeEventDelivery(Objects.requireNonNull(nodesDelegate, "nodesDelegate"));
-        this.admission = new StreamAdmission(roster, table, peerCounters, counters, nodeEvents, runtime.clock());
-        this.stats = new ConnectionStats(counters, peerCounters, table, chooser);
+        this.admission = new StreamAdmission(roster, table, peerCounters, counters, nodeEvents, runtime.clock(),
+                sessions, localNode.id());
+        this.stats = new ConnectionStats(counters, peerCounters, table, chooser, sessions);
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
         this.errorHandler = new StreamErrorHandler(counters);
@@ -164,7 +171,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
         }
-        admission.dropUnsent();
+        for (PeerSession session : sessions.all()) {
+            session.end(new MessagingException("cluster I/O stopped on " + localNode.id()), DeliveryOutcome.STOPPED);
+        }
         if (transport != null) {
             transport.stop();
             transport = null;
@@ -205,11 +214,18 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         for (ControllerNode member : gone) {
             if (!nextRoster.members().containsKey(member.id())) {
                 peerCounters.remove(member.id());
+                PeerSession session = sessions.remove(member.id());
+                if (session != null) {
+                    session.end(new NodeUnreachableException("node " + member.id() + " left the members"),
+                            DeliveryOutcome.REMOVED);
+                }
             }
             table.closeAll(member.id());
         }
+        for (PeerSession session : sessions.all()) {
+            session.limits(SessionLimits.of(next));
+        }
         for (Stream stream : table.all()) {
-            stream.maxQueuedBytes(next.outboundQueueBytes());
             if (!next.failureDetection().equals(previous.failureDetection())) {
                 StreamInitializer.reconfigureHeartbeats(stream.channel(), next.failureDetection());
             }
@@ -218,44 +234,116 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 gone.isEmpty() ? "" : ", closed the streams to " + gone.stream().map(ControllerNode::id).toList());
     }
 
-    /** Routes to the local delegate or onto the peer's stream; false if refused (see {@link #trySend}). */
+    /** Routes to the local delegate or onto the peer's session; false if refused (see {@link #trySend}). */
     @Override
     public boolean send(NodeId nodeId, ClusterMessage message) {
         return trySend(nodeId, message).accepted();
     }
 
-    /** Routes to the local delegate or onto the peer's stream, or says why not (counted by reason). */
+    /** Routes to the local delegate or onto the peer's session, or says why not (counted by reason). */
     @Override
     public SendResult trySend(NodeId nodeId, ClusterMessage message) {
+        return route(nodeId, message, null, 0);
+    }
+
+    /**
+     * Routes the message and tells when the peer accepted it for its subscriber: the future fails with
+     * the reason of a refusal at once, or with what ended the delivery later (see {@link DeliveryOutcome}).
+     */
+    @Override
+    public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
+        if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+        }
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        long deadlineNanos = deadline == null ? 0 : runtime.clock().nanoTime() + deadline.toNanos();
+        SendResult result = route(nodeId, message, outcome, deadline != null && deadlineNanos == 0 ? 1 : deadlineNanos);
+        if (!result.accepted()) {
+            outcome.completeExceptionally(refusal(nodeId, result));
+        }
+        return outcome;
+    }
+
+    private SendResult route(NodeId nodeId, ClusterMessage message, CompletableFuture<Void> outcome,
+            long deadlineNanos) {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(message, "message");
+        if (!running) {
+            return SendResult.STOPPED;
+        }
         if (nodeId.equals(localNode.id())) {
-            counters.sentLocally.increment();
-            commsDelegate.dispatch(message);
-            return SendResult.ACCEPTED;
+            return sendLocally(message, outcome);
         }
         Roster now = roster.get();
         if (!now.members().containsKey(nodeId)) {
             counters.sendRefusedUnknownNode.increment();
             return SendResult.UNKNOWN_NODE;
         }
-        Stream stream = table.get(nodeId);
-        if (stream == null || !running) {
-            counters.sendRefusedNoStream.increment();
-            return running ? SendResult.NO_STREAM : SendResult.STOPPED;
-        }
         if (Envelope.maxEncodedLength(message) > now.settings().maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
             return SendResult.TOO_LARGE;
         }
-        return stream.offer(message) ? SendResult.ACCEPTED : SendResult.QUEUE_FULL;
+        PeerSession session = sessions.get(nodeId);
+        if (session == null) {
+            counters.sendRefusedNoStream.increment();
+            return SendResult.NO_STREAM;
+        }
+        SendResult result = session.offer(new OutboundMessage(message, outcome, deadlineNanos, null));
+        if (result == SendResult.QUEUE_FULL || result == SendResult.RESEND_FULL) {
+            counters.sendRefusedQueueFull.increment();
+        } else if (result == SendResult.NO_STREAM) {
+            counters.sendRefusedNoStream.increment();
+        }
+        return result;
     }
 
-    @Override
-    public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
-        SendResult result = trySend(nodeId, message);
-        return result.accepted() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(new MessagingException("refused: " + result));
+    /** To this node: straight to the delegate, which says at once whether a subscriber took it. */
+    private SendResult sendLocally(ClusterMessage message, CompletableFuture<Void> outcome) {
+        counters.sentLocally.increment();
+        if (!(commsDelegate instanceof Intake intake)) {
+            commsDelegate.dispatch(message);
+            if (outcome != null) {
+                outcome.complete(null);
+            }
+            return SendResult.ACCEPTED;
+        }
+        Acceptance acceptance = intake.accept(message, Consumption.NONE);
+        if (acceptance == Acceptance.REFUSED) {
+            return SendResult.QUEUE_FULL; // the subscriber's backlog is full: the caller is told at once
+        }
+        if (outcome != null) {
+            if (acceptance == Acceptance.ACCEPTED) {
+                outcome.complete(null);
+            } else {
+                outcome.completeExceptionally(DeliveryOutcome.NO_HANDLER.exception(localNode.id(), message.subject()));
+            }
+        }
+        return SendResult.ACCEPTED;
+    }
+
+    private static MessagingException refusal(NodeId nodeId, SendResult result) {
+        return switch (result) {
+            case QUEUE_FULL, RESEND_FULL -> new PeerOverloadedException("refused: " + result + " for node " + nodeId);
+            case NO_STREAM, UNKNOWN_NODE -> new NodeUnreachableException("refused: " + result + " for node " + nodeId);
+            default -> new MessagingException("refused: " + result + " for node " + nodeId);
+        };
+    }
+
+    /**
+     * Waits, up to the deadline, until every session has nothing queued or unacknowledged: a graceful
+     * stop drains before it says goodbye.
+     *
+     * @return true if everything was acknowledged in time
+     */
+    public boolean awaitDrained(Duration deadline) {
+        long until = runtime.clock().nanoTime() + deadline.toNanos();
+        while (sessions.all().stream().anyMatch(session -> !session.idle())) {
+            if (runtime.clock().nanoTime() - until >= 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return true;
     }
 
     @Override

@@ -18,16 +18,23 @@ final class ConnectionStats {
     private final StreamTable table;
     private final LeastLoadedChooserFactory chooser;
 
+    private final Sessions sessions;
+
     ConnectionStats(TransportCounters counters, SortedMap<NodeId, PeerCounters> peerCounters, StreamTable table,
-            LeastLoadedChooserFactory chooser) {
+            LeastLoadedChooserFactory chooser, Sessions sessions) {
+        this.sessions = sessions;
         this.counters = counters;
         this.peerCounters = peerCounters;
         this.table = table;
         this.chooser = chooser;
     }
 
+    /** The transport's counters, then the delivery counters summed over the peers ("delivery.acked", ...). */
     Map<String, Long> counters() {
-        return counters.snapshot();
+        Map<String, Long> values = counters.snapshot();
+        peerCounters.values().forEach(peer -> peer.delivery().forEach((name, value) ->
+                values.merge("delivery." + name, value, Long::sum)));
+        return values;
     }
 
     Map<String, Long> handshakesRefusedByReason() {
@@ -38,7 +45,9 @@ final class ConnectionStats {
         SortedMap<NodeId, PeerStats> peers = new TreeMap<>();
         peerCounters.forEach((peer, traffic) -> {
             Stream stream = table.get(peer);
-            peers.put(peer, traffic.snapshot(stream == null ? 0 : stream.queuedBytes(), stream != null));
+            PeerSession session = sessions.get(peer);
+            peers.put(peer, traffic.snapshot(session == null ? 0 : session.queuedBytes(),
+                    session == null ? 0 : session.resendBytes(), stream != null));
         });
         return peers;
     }

@@ -12,6 +12,7 @@ import org.cohort.core.envelope.Envelope;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.HelloCodec;
+import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.runtime.Randomness;
 
 /**
@@ -36,8 +37,25 @@ public final class DetachedStream {
             LongSupplier nanoTime) {
         PeerCounters peerCounters = new PeerCounters();
         maxMessageBytes = settings.maxMessageBytes();
-        stream = new Stream(channel, peer, 1, Direction.OUTBOUND, settings.outboundQueueBytes(),
-                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters);
+        PeerSession session = new PeerSession(settings.localNode().id(), peer, 1, SessionLimits.of(settings),
+                peerCounters, new NodeClock() {
+                    @Override
+                    public long nanoTime() {
+                        return nanoTime.getAsLong();
+                    }
+
+                    @Override
+                    public long currentTimeMillis() {
+                        return NodeClock.SYSTEM.currentTimeMillis();
+                    }
+
+                    @Override
+                    public java.time.Instant instant() {
+                        return NodeClock.SYSTEM.instant();
+                    }
+                });
+        stream = new Stream(channel, peer, 1, Direction.OUTBOUND,
+                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
         // The pipeline as a finished hello leaves it (framing, the hello's place, the error handler), then
         // the stream initializer's own step from there: the same handlers, in the same order.
         channel.pipeline()
@@ -48,6 +66,7 @@ public final class DetachedStream {
                 null, null, null, null, null, null, counters, null, comms, nanoTime);
         StreamInitializer.installMessagePipeline(parts, channel, stream);
         reassembler = channel.pipeline().get(MessageReassembler.class);
+        session.attach(stream); // the stream opens with its RESUME, as an admitted one does
     }
 
     /**
@@ -66,19 +85,20 @@ public final class DetachedStream {
 
     /**
      * Queues a message as {@link ConnectionManager#send} does for a connected peer: refused if larger than
-     * {@code message.max.bytes} or if the queue is full; never blocks.
+     * {@code message.max.bytes} or if the queue is full; never blocks. Nothing is written before the
+     * peer's RESUME (the other end of a detached stream sends one as it opens).
      */
     public boolean send(ClusterMessage message) {
         if (Envelope.maxEncodedLength(message) > maxMessageBytes) {
             counters.sendRefusedTooLarge.increment();
             return false;
         }
-        return stream.offer(message);
+        return offer(message);
     }
 
-    /** Queues a message with no size check, as the stream's own queue takes it: refused only if full. */
+    /** Queues a message with no size check, as the session's own queue takes it: refused only if full. */
     public boolean offer(ClusterMessage message) {
-        return stream.offer(message);
+        return stream.session().offer(new OutboundMessage(message)).accepted();
     }
 
     /**

@@ -29,7 +29,7 @@ final class MessageFrameDecoder extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        ClusterMessage message;
+        InboundMessage message;
         try {
             if (!frame.isReadable()) {
                 throw new CorruptedFrameException("empty frame");
@@ -38,7 +38,12 @@ final class MessageFrameDecoder extends ChannelInboundHandlerAdapter {
             if (type != Frames.MESSAGE) {
                 throw new CorruptedFrameException("unexpected frame type " + type);
             }
-            message = envelopes.decode(frame);
+            if (frame.readableBytes() < Frames.DELIVERY_HEADER_BYTES) {
+                throw new CorruptedFrameException("message frame of " + frame.readableBytes() + " bytes");
+            }
+            long seq = frame.readLong();
+            int ttl = frame.readInt();
+            message = new InboundMessage(seq, ttl, envelopes.decode(frame));
         } catch (DecoderException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -32,7 +32,11 @@ final class MessageFramer {
         /** A chunk is written; more remain. */
         UNFINISHED,
         /** Nothing is written: the message must wait for chunked bytes in flight to drain. */
-        DEFERRED
+        DEFERRED,
+        /** Nothing is written: its subject has no credit; the subject waits until the peer gives some. */
+        BLOCKED,
+        /** Nothing is written and the message leaves the queue (its deadline passed; its sender is told). */
+        DROPPED
     }
 
     /** The size of a batch buffer, unless the drain has less queued or one frame needs more. */
@@ -60,28 +64,43 @@ final class MessageFramer {
         batchHint = (int) Math.max(MIN_BATCH_BYTES, Math.min(BATCH_BYTES, queuedBytes));
     }
 
+    /**
+     * Numbers a message as its completing frame is written, so that sequence numbers follow the order in
+     * which messages complete on the wire, and gives its time to live at that moment.
+     */
+    interface Numbering {
+        /** The message's sequence number: a new one, or the one it had when it is sent again. */
+        long seq(OutboundMessage message);
+
+        /** Its time to live in ms now: 0 for none, {@link Frames#EXPIRED} if its deadline passed. */
+        int ttlMillis(OutboundMessage message);
+    }
+
     /** Writes (without flushing) the whole message, its next chunk, or nothing. */
-    Turn writeTurn(Channel channel, OutboundMessage out) {
+    Turn writeTurn(Channel channel, OutboundMessage out, Numbering numbering) {
         if (!out.started()) {
             ClusterMessage message = out.message;
             int headerBytes = envelopes.headerBytes(message);
             int envelopeBytes = headerBytes + message.payload().length;
             if (envelopeBytes <= Frames.CHUNK_BYTES) {
-                ByteBuf frames = room(channel, HEADER_BYTES + envelopeBytes);
+                ByteBuf frames = room(channel, HEADER_BYTES + Frames.DELIVERY_HEADER_BYTES + envelopeBytes);
                 int start = frames.writerIndex();
                 try {
-                    frames.writeInt(Frames.TYPE_BYTES + envelopeBytes);
+                    frames.writeInt(Frames.TYPE_BYTES + Frames.DELIVERY_HEADER_BYTES + envelopeBytes);
                     frames.writeByte(Frames.MESSAGE);
+                    frames.writerIndex(frames.writerIndex() + Frames.DELIVERY_HEADER_BYTES);
                     envelopes.writeHeader(message, frames);
                     frames.writeBytes(message.payload());
                 } catch (RuntimeException e) {
                     frames.writerIndex(start); // no half frame on the wire
                     throw e;
                 }
+                // Numbered only once nothing can fail: a number is never skipped.
+                int delivery = start + HEADER_BYTES;
+                frames.setLong(delivery, numbering.seq(out));
+                frames.setInt(delivery + 8, numbering.ttlMillis(out));
                 return Turn.FINISHED;
             }
-            // The largest message fits maxChunkedInFlight, so with nothing in flight every message may
-            // start: a deferred message never waits forever.
             if (chunkedInFlight + envelopeBytes > maxChunkedInFlight) {
                 return Turn.DEFERRED;
             }
@@ -89,30 +108,35 @@ final class MessageFramer {
             chunkedInFlight += envelopeBytes;
             counters.chunkedSent.increment();
         }
-        return writeChunk(channel, out);
+        return writeChunk(channel, out, numbering);
     }
 
     /**
-     * One chunk: its frame header (and the envelope header, in the first) in the batch, then the batch,
-     * then the chunk's payload bytes as a slice of the message's array.
+     * One chunk: its frame header (and the envelope header, in the first; the delivery header, in the
+     * last) in the batch, then the batch, then the chunk's payload bytes as a slice of the message's array.
      */
-    private Turn writeChunk(Channel channel, OutboundMessage out) {
+    private Turn writeChunk(Channel channel, OutboundMessage out, Numbering numbering) {
         int length = Math.min(Frames.CHUNK_BYTES, out.envelopeBytes - out.written);
         boolean first = out.written == 0;
+        boolean last = out.written + length == out.envelopeBytes;
         int inlineBytes = first ? out.headerBytes : 0; // the envelope header never spans chunks
-        ByteBuf frames = room(channel, HEADER_BYTES + Frames.START_HEADER_BYTES + inlineBytes);
-        frames.writeInt(Frames.TYPE_BYTES + (first ? Frames.START_HEADER_BYTES : Frames.PART_HEADER_BYTES) + length);
-        frames.writeByte(first ? Frames.MESSAGE_START : Frames.MESSAGE_PART);
+        int headerBytes = first ? Frames.START_HEADER_BYTES : last ? Frames.END_HEADER_BYTES : Frames.PART_HEADER_BYTES;
+        ByteBuf frames = room(channel, HEADER_BYTES + headerBytes + inlineBytes);
+        frames.writeInt(Frames.TYPE_BYTES + headerBytes + length);
+        frames.writeByte(first ? Frames.MESSAGE_START : last ? Frames.MESSAGE_END : Frames.MESSAGE_PART);
         frames.writeInt(out.chunkId);
         if (first) {
             frames.writeInt(out.envelopeBytes);
             envelopes.writeHeader(out.message, frames);
+        } else if (last) {
+            frames.writeLong(numbering.seq(out));
+            frames.writeInt(numbering.ttlMillis(out));
         }
         writeBatch(channel);
         int payloadOffset = out.written + inlineBytes - out.headerBytes;
         channel.write(out.payload().retainedSlice(payloadOffset, length - inlineBytes), channel.voidPromise());
         out.written += length;
-        if (out.written < out.envelopeBytes) {
+        if (!last) {
             return Turn.UNFINISHED;
         }
         chunkedInFlight -= out.envelopeBytes;
@@ -149,11 +173,11 @@ final class MessageFramer {
         writeBatch(channel);
     }
 
-    /** Frees a message that will not be written (its stream is gone). */
+    /** Frees a message this stream will not finish (the stream is gone; it may start again on another). */
     void discard(OutboundMessage out) {
         if (out.started()) {
             chunkedInFlight -= out.envelopeBytes;
-            out.release();
+            out.restart();
         }
     }
 }

@@ -56,14 +56,14 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         byte type = frame.isReadable() ? frame.getByte(frame.readerIndex()) : 0;
-        if (type != Frames.MESSAGE_START && type != Frames.MESSAGE_PART) {
+        if (type != Frames.MESSAGE_START && type != Frames.MESSAGE_PART && type != Frames.MESSAGE_END) {
             ctx.fireChannelRead(msg);
             return;
         }
-        ClusterMessage complete;
+        InboundMessage complete;
         try {
             frame.skipBytes(Frames.TYPE_BYTES);
-            complete = type == Frames.MESSAGE_START ? start(frame) : part(frame);
+            complete = type == Frames.MESSAGE_START ? start(frame) : part(frame, type == Frames.MESSAGE_END);
         } catch (DecoderException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -77,7 +77,7 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private ClusterMessage start(ByteBuf frame) {
+    private InboundMessage start(ByteBuf frame) {
         need(frame, Frames.START_HEADER_BYTES, "message start");
         int id = frame.readInt();
         long length = frame.readUnsignedInt();
@@ -108,38 +108,42 @@ final class MessageReassembler extends ChannelInboundHandlerAdapter {
         Partial message = new Partial(envelopes.message(new byte[payloadBytes]), length);
         partial.put(id, message);
         heldBytes += length;
-        return append(id, message, frame);
+        append(id, message, frame, false);
+        return null;
     }
 
-    private ClusterMessage part(ByteBuf frame) {
-        need(frame, Frames.PART_HEADER_BYTES, "message part");
+    private InboundMessage part(ByteBuf frame, boolean last) {
+        need(frame, last ? Frames.END_HEADER_BYTES : Frames.PART_HEADER_BYTES, last ? "message end" : "message part");
         int id = frame.readInt();
         Partial message = partial.get(id);
         if (message == null) {
             throw new CorruptedFrameException("part of chunked message id " + id + ", which was not started");
         }
+        long seq = last ? frame.readLong() : 0;
+        int ttl = last ? frame.readInt() : 0;
         if (!frame.isReadable()) {
             throw new CorruptedFrameException("empty chunk of message id " + id);
         }
-        return append(id, message, frame);
-    }
-
-    private ClusterMessage append(int id, Partial message, ByteBuf chunk) {
-        byte[] payload = message.message.payload();
-        int left = payload.length - message.filled;
-        if (chunk.readableBytes() > left) {
-            throw new CorruptedFrameException("chunk of " + chunk.readableBytes() + " bytes overruns message id "
-                    + id + " (" + left + " bytes left)");
-        }
-        int bytes = chunk.readableBytes();
-        chunk.readBytes(payload, message.filled, bytes);
-        message.filled += bytes;
-        if (message.filled < payload.length) {
+        append(id, message, frame, last);
+        if (!last) {
             return null;
         }
         partial.remove(id);
         heldBytes -= message.envelopeBytes;
-        return message.message;
+        return new InboundMessage(seq, ttl, message.message);
+    }
+
+    /** Appends a chunk; the last chunk must end the message exactly, and no other may. */
+    private static void append(int id, Partial message, ByteBuf chunk, boolean last) {
+        byte[] payload = message.message.payload();
+        int left = payload.length - message.filled;
+        int bytes = chunk.readableBytes();
+        if (last ? bytes != left : bytes >= left) {
+            throw new CorruptedFrameException("chunk of " + bytes + " bytes " + (last ? "ends" : "overruns or ends")
+                    + " message id " + id + " with " + left + " bytes left");
+        }
+        chunk.readBytes(payload, message.filled, bytes);
+        message.filled += bytes;
     }
 
     private static void need(ByteBuf frame, int bytes, String what) {

@@ -2,12 +2,17 @@ package org.cohort.core.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.concurrent.CompletableFuture;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.core.delivery.Consumption;
 
 /**
- * A message in a stream's outbound queue. A chunked message keeps here, between turns, how much of its
- * envelope is written and its payload wrapped for slicing. Touched only by the stream's event loop after
- * it is queued.
+ * A message a session accepted: queued, then sent and kept until the peer acknowledges it. It carries
+ * what its sender is to be told (its outcome future, if the sender asked for one), its deadline, and
+ * once first written its sequence number. A chunked message keeps here, between turns, how much of its
+ * envelope is written on the current stream and its payload wrapped for slicing. Touched under its
+ * session's lock after it is queued.
  */
 final class OutboundMessage {
 
@@ -15,8 +20,21 @@ final class OutboundMessage {
     private static final int OVERHEAD_BYTES = 32;
 
     final ClusterMessage message;
-    /** What the message counts against the stream's outbound queue limit. */
+    /** What the message counts against the session's queue and resend bounds. */
     final long weight;
+    /** Completed when the peer accepted it, failed when it will not; null if nobody asked. */
+    final CompletableFuture<Void> outcome;
+    /** When it may no longer be delivered, on the node's clock; 0 for never. */
+    final long deadlineNanos;
+    /** For an outcome message: what to tell once it is written (the refused message's credit returns). */
+    final Consumption afterWrite;
+
+    /** Its sequence number in the session, from its first write; 0 before. */
+    long seq;
+    /** Its subject's credit account (null for an exempt subject). */
+    SubjectCredit credit;
+    /** Whether the sender was told its outcome already (a failure may come before the ack). */
+    boolean settled;
 
     /** The message id on the stream, once its first chunk is written. */
     int chunkId;
@@ -28,10 +46,18 @@ final class OutboundMessage {
     /** The payload array as a buffer, for its chunks' slices; null until the first chunk and after. */
     private ByteBuf payload;
 
-    OutboundMessage(ClusterMessage message) {
+    OutboundMessage(ClusterMessage message, CompletableFuture<Void> outcome, long deadlineNanos,
+            Consumption afterWrite) {
         this.message = message;
+        this.outcome = outcome;
+        this.deadlineNanos = deadlineNanos;
+        this.afterWrite = afterWrite;
         this.weight = (long) message.payload().length + message.subject().value().length()
                 + message.sender().id().length() + OVERHEAD_BYTES;
+    }
+
+    OutboundMessage(ClusterMessage message) {
+        this(message, null, 0, null);
     }
 
     boolean started() {
@@ -45,6 +71,14 @@ final class OutboundMessage {
         this.payload = Unpooled.wrappedBuffer(message.payload());
     }
 
+    /** Forgets the chunks written on a stream that closed: the message is sent again whole. */
+    void restart() {
+        release();
+        envelopeBytes = 0;
+        headerBytes = 0;
+        written = 0;
+    }
+
     ByteBuf payload() {
         return payload;
     }
@@ -54,6 +88,26 @@ final class OutboundMessage {
         if (payload != null) {
             payload.release();
             payload = null;
+        }
+    }
+
+    /** The peer accepted it. */
+    void succeed() {
+        if (!settled) {
+            settled = true;
+            if (outcome != null) {
+                outcome.complete(null);
+            }
+        }
+    }
+
+    /** It will not be delivered (or may not have been): its sender is told why. */
+    void fail(MessagingException why) {
+        if (!settled) {
+            settled = true;
+            if (outcome != null) {
+                outcome.completeExceptionally(why);
+            }
         }
     }
 }

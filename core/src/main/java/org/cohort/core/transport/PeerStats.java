@@ -10,7 +10,10 @@ package org.cohort.core.transport;
  * @param bytesOut bytes written to the peer's streams, framing included
  * @param queueBytes bytes queued for the peer and not yet written
  * @param reconnects streams opened to the peer after the first
+ * @param resendBytes bytes sent to the peer and not yet acknowledged (kept to send again)
+ * @param delivery what became of the messages accepted for the peer: sent, acked, resent, duplicates
+ *     (arrived twice from it, handed on once), failedBack.&lt;reason&gt; and refused.&lt;reason&gt;
  */
 public record PeerStats(boolean connected, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
-        long queueBytes, long reconnects) {
+        long queueBytes, long reconnects, long resendBytes, java.util.Map<String, Long> delivery) {
 }

@@ -1,27 +1,23 @@
 package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
-import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessagingException;
 import org.cohort.core.handshake.Direction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live stream to one peer: its channel and its bounded outbound queue.
+ * The live stream to one peer: its channel, and the {@link PeerSession} it carries while it lives.
  *
- * <p>Senders on any thread add to the queue; the channel's event loop drains it, writing everything
- * queued and flushing once, so a burst costs one syscall rather than one per message; the burst's frames
- * are batched into a few pooled buffers (see {@link MessageFramer}). The queue takes
- * subjects in turn, a message or a chunk of a large one per turn (see {@link SubjectFairQueue} and
- * {@link MessageFramer}), so bulk on one subject does not hold up another. It is
- * bounded in bytes; beyond it, sends are refused rather than buffered without end. Draining stops
- * while the channel is not writable (the peer is slow), and resumes when it is again.
+ * <p>Senders on any thread offer to the session; the channel's event loop drains it, writing everything
+ * due and flushing once, so a burst costs one syscall rather than one per message; the burst's frames are
+ * batched into a few pooled buffers (see {@link MessageFramer}). The session's queue takes subjects in
+ * turn, a message or a chunk of a large one per turn (see {@link SubjectFairQueue}), so bulk on one
+ * subject does not hold up another. Draining stops while the channel is not writable (the peer is slow),
+ * and resumes when it is again.
  */
 final class Stream {
 
@@ -31,27 +27,23 @@ final class Stream {
     private final NodeId peer;
     private final long incarnation;
     private final Direction direction;
-    private volatile long maxQueuedBytes;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
     private final MessageFramer framer;
-    private final SubjectFairQueue queue = new SubjectFairQueue();
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private final PeerSession session;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
-    private final Function<OutboundMessage, MessageFramer.Turn> writeTurn;
 
-    Stream(Channel channel, NodeId peer, long incarnation, Direction direction, long maxQueuedBytes,
-            MessageFramer framer, TransportCounters counters, PeerCounters peerCounters) {
+    Stream(Channel channel, NodeId peer, long incarnation, Direction direction, MessageFramer framer,
+            TransportCounters counters, PeerCounters peerCounters, PeerSession session) {
         this.channel = channel;
         this.peer = peer;
         this.incarnation = incarnation;
         this.direction = direction;
-        this.maxQueuedBytes = maxQueuedBytes;
         this.counters = counters;
         this.peerCounters = peerCounters;
         this.framer = framer;
-        this.writeTurn = this::writeTurn;
+        this.session = session;
     }
 
     PeerCounters peerCounters() {
@@ -74,32 +66,8 @@ final class Stream {
         return direction;
     }
 
-    /** A new outbound queue limit; what is queued beyond it stays, and further sends wait for room. */
-    void maxQueuedBytes(long limit) {
-        maxQueuedBytes = limit;
-    }
-
-    long queuedBytes() {
-        return queuedBytes.get();
-    }
-
-    /** Queues the message unless the queue is full or the stream closed; never blocks. */
-    boolean offer(ClusterMessage message) {
-        OutboundMessage outbound = new OutboundMessage(message);
-        long weight = outbound.weight;
-        if (queuedBytes.addAndGet(weight) > maxQueuedBytes) {
-            queuedBytes.addAndGet(-weight);
-            counters.sendRefusedQueueFull.increment();
-            return false;
-        }
-        if (!channel.isActive()) {
-            queuedBytes.addAndGet(-weight);
-            counters.sendRefusedNoStream.increment();
-            return false;
-        }
-        queue.add(outbound);
-        scheduleDrain();
-        return true;
+    PeerSession session() {
+        return session;
     }
 
     /** Asks the event loop to drain, once however many senders ask. */
@@ -111,20 +79,62 @@ final class Stream {
 
     private void drain() {
         drainScheduled.set(false);
-        if (!channel.isActive()) {
-            discardQueued();
-            return;
-        }
+        session.drain(this);
+    }
+
+    /**
+     * Writes (without flushing) messages while the channel is writable: first what a closed stream left
+     * unacknowledged, then the queue, subject by subject. Called by the session, under its lock.
+     *
+     * @param firstTurn decides, before a queued message's first frame, whether it may start (null), must
+     *     wait for credit (BLOCKED) or leaves the queue (DROPPED)
+     * @return whether anything was written
+     */
+    boolean writeMessages(SessionOutbox outbox, MessageFramer.Numbering numbering,
+            Function<OutboundMessage, MessageFramer.Turn> firstTurn) {
         int finished = 0;
         boolean wrote = false;
-        framer.startBatch(queuedBytes.get());
-        // Ends: every turn that does not write is followed, within one round of subjects, by one that
-        // does (a message is deferred only while another one's chunks are in flight), and writing ends
-        // when the channel stops being writable or the queue is empty.
-        while (channel.isWritable()) {
+        framer.startBatch(outbox.queuedBytes + outbox.resendBytes);
+        OutboundMessage resend;
+        while (channel.isWritable() && (resend = outbox.toResend.peekFirst()) != null) {
+            MessageFramer.Turn turn = framer.writeTurn(channel, resend, numbering);
+            if (turn == MessageFramer.Turn.DEFERRED) {
+                break;
+            }
+            wrote = true;
+            if (turn == MessageFramer.Turn.FINISHED) {
+                outbox.toResend.pollFirst();
+                peerCounters.resent.increment();
+            }
+        }
+        Function<OutboundMessage, MessageFramer.Turn> writeTurn = message -> {
+            if (!message.started()) {
+                MessageFramer.Turn verdict = firstTurn.apply(message);
+                if (verdict != null) {
+                    return verdict;
+                }
+            }
             MessageFramer.Turn turn;
             try {
-                turn = queue.takeTurn(writeTurn);
+                turn = framer.writeTurn(channel, message, numbering);
+            } catch (RuntimeException e) {
+                outbox.dropped(message);
+                message.fail(new MessagingException("the message could not be encoded: " + e));
+                throw e;
+            }
+            if (turn == MessageFramer.Turn.FINISHED && message.afterWrite != null) {
+                message.afterWrite.consumed(message.message);
+            }
+            return turn;
+        };
+        // Ends: every turn that does not write is followed, within one round of subjects, by one that
+        // does (a message is deferred only while another one's chunks are in flight; a subject without
+        // credit leaves the ring), and writing ends when the channel stops being writable or the ring is
+        // empty.
+        while (outbox.toResend.isEmpty() && channel.isWritable()) {
+            MessageFramer.Turn turn;
+            try {
+                turn = outbox.queue.takeTurn(writeTurn);
             } catch (RuntimeException e) {
                 // The message could not be encoded: the sender's bug, not the stream's; it is dropped.
                 counters.sendFailedEncoding.increment();
@@ -137,7 +147,7 @@ final class Stream {
             if (turn == MessageFramer.Turn.FINISHED) {
                 finished++;
             }
-            wrote |= turn != MessageFramer.Turn.DEFERRED;
+            wrote |= turn == MessageFramer.Turn.FINISHED || turn == MessageFramer.Turn.UNFINISHED;
         }
         if (finished > 0) {
             counters.sent.add(finished);
@@ -146,68 +156,8 @@ final class Stream {
         framer.finishBatch(channel);
         if (wrote) {
             counters.flushes.increment();
-            channel.flush();
         }
-    }
-
-    private MessageFramer.Turn writeTurn(OutboundMessage message) {
-        MessageFramer.Turn turn;
-        try {
-            turn = framer.writeTurn(channel, message);
-        } catch (RuntimeException e) {
-            queuedBytes.addAndGet(-message.weight); // the queue drops it
-            throw e;
-        }
-        if (turn == MessageFramer.Turn.FINISHED) {
-            queuedBytes.addAndGet(-message.weight);
-        }
-        return turn;
-    }
-
-    /**
-     * Takes every message still queued and never handed to the channel, oldest first within each subject,
-     * for a later stream to the same peer to send. A chunked message with chunks already written is
-     * dropped and counted: the peer has part of it, and sending it again would be a duplicate start.
-     * On the event loop, once the channel is closed.
-     */
-    List<OutboundMessage> takeUnsent() {
-        List<OutboundMessage> unsent = new ArrayList<>();
-        OutboundMessage message;
-        while ((message = queue.poll()) != null) {
-            queuedBytes.addAndGet(-message.weight);
-            if (message.started()) {
-                framer.discard(message);
-                counters.droppedOnClose.increment();
-            } else {
-                unsent.add(message);
-            }
-        }
-        return unsent;
-    }
-
-    /**
-     * Queues messages an earlier stream to the peer never sent, before the stream is live: they go out
-     * ahead of anything offered later, so each subject's order holds. They were accepted once, so the
-     * queue limit does not refuse them.
-     */
-    void requeue(List<OutboundMessage> unsent) {
-        for (OutboundMessage message : unsent) {
-            queuedBytes.addAndGet(message.weight);
-            queue.add(message);
-        }
-        if (!unsent.isEmpty()) {
-            scheduleDrain();
-        }
-    }
-
-    /** Drops what is still queued when the stream is gone, counting it. */
-    void discardQueued() {
-        OutboundMessage message;
-        while ((message = queue.poll()) != null) {
-            queuedBytes.addAndGet(-message.weight);
-            framer.discard(message);
-            counters.droppedOnClose.increment();
-        }
+        return wrote;
     }
 
     @Override

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Admits a stream whose hello completed, or refuses it: the peer must still be a member, its certificate
  * must name it (with TLS), and of two streams between the same nodes one wins the tie-break (see
- * {@link StreamTable#admit}). What the peer's last stream left unsent moves to the new one first; when a
- * stream closes, what it left unsent is held for the peer's next stream for a while. Node events go out
- * in the order the table changed.
+ * {@link StreamTable#admit}). The admitted stream resumes the peer's {@link PeerSession} (a new one for a
+ * new incarnation); when it closes, the session waits for the next stream for the resend linger, then
+ * fails back what it holds. Node events go out in the order the table changed.
  *
  * <p>Open from the connection manager's start to its stop; while closed, every hello is refused.
  */
@@ -33,8 +33,6 @@ final class StreamAdmission {
     private static final Logger LOG = LoggerFactory.getLogger(StreamAdmission.class);
     /** Set on a channel once its stream is admitted: a dial that ends without it failed. */
     static final AttributeKey<Boolean> ADMITTED = AttributeKey.valueOf("cohort.admitted");
-    /** How long a closed stream's unsent messages wait for the peer's next stream. */
-    static final long UNSENT_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Told when a peer's stream opens and when its live stream closes (the custodian). */
     interface PeerLinks {
@@ -49,18 +47,21 @@ final class StreamAdmission {
     private final TransportCounters counters;
     private final NodeEventDelivery events;
     private final NodeClock clock;
-    private final UnsentMessages unsent;
+    private final Sessions sessions;
+    private final org.cohort.api.cluster.NodeId localId;
     private volatile PeerLinks links;
 
     StreamAdmission(Roster.InForce roster, StreamTable table, Map<NodeId, PeerCounters> peerCounters,
-            TransportCounters counters, NodeEventDelivery events, NodeClock clock) {
+            TransportCounters counters, NodeEventDelivery events, NodeClock clock, Sessions sessions,
+            org.cohort.api.cluster.NodeId localId) {
         this.roster = roster;
         this.table = table;
         this.peerCounters = peerCounters;
         this.counters = counters;
         this.events = events;
         this.clock = clock;
-        this.unsent = new UnsentMessages(UNSENT_MAX_AGE_NANOS, counters);
+        this.sessions = sessions;
+        this.localId = localId;
     }
 
     /** Admits streams from now on, telling {@code links} of each one that opens or closes. */
@@ -75,11 +76,6 @@ final class StreamAdmission {
 
     boolean isOpen() {
         return links != null;
-    }
-
-    /** Drops what is held for the peers' next streams (once their streams are closed). */
-    void dropUnsent() {
-        unsent.dropAll();
     }
 
     /** Called from the hello handler on the channel's event loop: admit the stream or refuse it. */
@@ -97,31 +93,21 @@ final class StreamAdmission {
         if (ssl != null) {
             checkCertificateNames(ssl, peer);
         }
-        Stream stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
-                now.settings().outboundQueueBytes(),
-                new MessageFramer(now.settings().maxReassemblyBytes(), counters), counters, peerTraffic);
         StreamTable.Admission admission;
-        List<OutboundMessage> earlier;
+        Stream stream;
         // Queued for delivery under the table's lock, so that node events reach the delegate in the
         // order the table changed: a stream admitted on one worker and an old one closed on another
         // could otherwise report "detected" before "vanished", leaving a live peer INACTIVE.
         synchronized (table) {
-            // What the peer's last stream left unsent goes first, before the stream is live and a sender
-            // can queue anything newer on it.
-            earlier = unsent.claim(peer.nodeId(), peer.incarnation(), clock.nanoTime());
-            stream.requeue(earlier);
-            try {
-                admission = table.admit(stream, member);
-            } catch (HelloException e) {
-                unsent.hold(peer.nodeId(), peer.incarnation(), stream.takeUnsent(), clock.nanoTime());
-                throw e;
-            }
+            PeerSession session = sessions.open(peer.nodeId(), peer.incarnation(),
+                    () -> new PeerSession(localId, peer.nodeId(), peer.incarnation(), SessionLimits.of(now.settings()),
+                            peerTraffic, clock));
+            stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
+                    new MessageFramer(now.settings().maxReassemblyBytes(), counters), counters, peerTraffic, session);
+            admission = table.admit(stream, member);
+            // The stream resumes the session only once admitted: a refused one never writes.
+            session.attach(stream);
             events.deliver(admission.events());
-        }
-        if (!earlier.isEmpty()) {
-            counters.movedToNewStream.add(earlier.size());
-            LOG.info("Moved {} messages the last stream to {} had not sent to {}", earlier.size(), peer.nodeId(),
-                    stream);
         }
         channel.attr(ADMITTED).set(Boolean.TRUE);
         counters.streamsOpened.increment();
@@ -174,26 +160,22 @@ final class StreamAdmission {
 
     private void streamClosed(Stream stream) {
         counters.streamsClosed.increment();
-        List<OutboundMessage> unsentHere = stream.takeUnsent();
         List<NodeEvent> lost;
         PeerLinks current = links;
+        boolean waits;
         synchronized (table) { // see admit: events are queued in the order the table changed
             lost = table.closed(stream);
-            // Held for the peer's next stream only if this was its live stream (not one a restarted
-            // peer's stream replaced) and the peer is still a member.
-            if (!lost.isEmpty() && current != null && roster.get().members().containsKey(stream.peer())) {
-                unsent.hold(stream.peer(), stream.incarnation(), unsentHere, clock.nanoTime());
-            } else {
-                unsent.drop(unsentHere);
-            }
+            waits = stream.session().detached(stream);
             events.deliver(lost);
         }
-        if (!unsentHere.isEmpty() && !lost.isEmpty()) {
+        if (waits) {
+            // Not on the closed channel's loop: it may be shutting down with the node; the session's expiry
+            // tolerates being late, and a stop fails everything anyway.
             try {
-                stream.channel().eventLoop().schedule(() -> unsent.expire(stream.peer(), clock.nanoTime()),
-                        UNSENT_MAX_AGE_NANOS, TimeUnit.NANOSECONDS);
+                stream.channel().eventLoop().schedule(() -> stream.session().expireIfDetached(lingerNanos()),
+                        lingerNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
-                LOG.debug("Not expiring the unsent messages to {}: stopping", stream.peer());
+                LOG.debug("Not expiring the session with {}: stopping", stream.peer());
             }
         }
         if (!lost.isEmpty()) {
@@ -202,5 +184,9 @@ final class StreamAdmission {
                 current.disconnected(stream.peer());
             }
         }
+    }
+
+    private long lingerNanos() {
+        return SessionLimits.of(roster.get().settings()).lingerNanos();
     }
 }

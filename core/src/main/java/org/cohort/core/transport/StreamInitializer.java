@@ -35,6 +35,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String HELLO = "hello";
     static final String HEARTBEAT = "heartbeat";
     static final String SILENCE = "silence";
+    static final String SESSION = "session";
     static final String REASSEMBLY = "reassembly";
     static final String MESSAGES = "messages";
     static final String INBOUND = "inbound";
@@ -104,11 +105,12 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         pipeline.addAfter(HEARTBEAT, SILENCE, new SilentPeerHandler(stream.peer(), settings.failureDetection(),
                 counters, parts.nanoClock()));
         EnvelopeReader envelopes = new EnvelopeReader(stream.peer());
+        pipeline.addBefore(ERRORS, SESSION, new SessionControlHandler(stream));
         pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
                 settings.maxReassemblyBytes(), counters, envelopes));
         pipeline.addBefore(ERRORS, MESSAGES, new MessageFrameDecoder(envelopes));
         pipeline.addBefore(ERRORS, INBOUND,
-                new InboundMessageHandler(stream.peer(), parts.commsDelegate(), counters, stream.peerCounters()));
+                new InboundMessageHandler(stream, parts.commsDelegate(), counters));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
         pipeline.remove(HELLO);
         pipeline.replace(FRAMES, FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES));

@@ -13,8 +13,8 @@ import org.cohort.api.messaging.MessageSubject;
  * delays another subject's message by at most one chunk, instead of by everything it has queued; the
  * order within a subject, which is all the API promises, is kept.
  *
- * <p>Any number of threads may {@link #add}; one thread at a time (the stream's event loop) may
- * {@link #takeTurn} and {@link #poll}.
+ * <p>A subject without credit is parked out of the ring until the peer gives some ({@link #unpark}), so
+ * that it holds up no other subject. Its session's lock guards every call.
  */
 final class SubjectFairQueue {
 
@@ -22,6 +22,8 @@ final class SubjectFairQueue {
     private static final class Lane {
         final Queue<OutboundMessage> messages = new ConcurrentLinkedQueue<>();
         final AtomicBoolean inRing = new AtomicBoolean();
+        /** Out of the ring until its subject has credit again (still counted as in it, for add). */
+        boolean parked;
     }
 
     private final ConcurrentHashMap<MessageSubject, Lane> lanes = new ConcurrentHashMap<>();
@@ -55,10 +57,14 @@ final class SubjectFairQueue {
                     requeue(lane);
                     throw e;
                 }
-                if (turn == MessageFramer.Turn.FINISHED) {
+                if (turn == MessageFramer.Turn.FINISHED || turn == MessageFramer.Turn.DROPPED) {
                     lane.messages.poll();
                 }
-                requeue(lane);
+                if (turn == MessageFramer.Turn.BLOCKED) {
+                    lane.parked = true; // out of the ring: the other subjects go on
+                } else {
+                    requeue(lane);
+                }
                 return turn;
             }
             leaveRing(lane);
@@ -74,7 +80,39 @@ final class SubjectFairQueue {
         }
     }
 
-    /** Removes and returns the next message in round-robin order, or null if none is queued. */
+    /** Puts a subject waiting for credit back in the ring. */
+    void unpark(MessageSubject subject) {
+        Lane lane = lanes.get(subject);
+        if (lane != null && lane.parked) {
+            lane.parked = false;
+            ring.add(lane);
+        }
+    }
+
+    /** Puts every subject waiting for credit back in the ring (a new stream: credit is told afresh). */
+    void unparkAll() {
+        for (Lane lane : lanes.values()) {
+            if (lane.parked) {
+                lane.parked = false;
+                ring.add(lane);
+            }
+        }
+    }
+
+    /** Applies {@code action} to the oldest message of every subject (a new stream restarts partial ones). */
+    void forEachHead(java.util.function.Consumer<OutboundMessage> action) {
+        for (Lane lane : lanes.values()) {
+            OutboundMessage head = lane.messages.peek();
+            if (head != null) {
+                action.accept(head);
+            }
+        }
+    }
+
+    /**
+     * Removes and returns the next message in round-robin order, then those of subjects waiting for
+     * credit, or null if none is queued.
+     */
     OutboundMessage poll() {
         Lane lane;
         while ((lane = ring.poll()) != null) {
@@ -88,6 +126,16 @@ final class SubjectFairQueue {
                 return message;
             }
             leaveRing(lane);
+        }
+        for (Lane parked : lanes.values()) {
+            if (parked.parked) {
+                OutboundMessage message = parked.messages.poll();
+                if (message != null) {
+                    return message;
+                }
+                parked.parked = false;
+                leaveRing(parked);
+            }
         }
         return null;
     }

@@ -29,6 +29,7 @@ class PackageLevelsTest {
     /** The levels of docs/architecture.md, lowest first. */
     private static final Map<String, Integer> LEVELS = Map.ofEntries(
             Map.entry("org.cohort.core.util", 0),
+            Map.entry("org.cohort.core.delivery", 0),
             Map.entry("org.cohort.core.runtime", 0),
             Map.entry("org.cohort.core.frame", 0),
             Map.entry("org.cohort.core.config", 1),

@@ -99,7 +99,7 @@ class HelloCodecTest {
 
         assertThat(encoded).containsExactly(
                 'C', 'H', 'R', 'T',             // magic
-                0, 1,                           // version u16
+                0, 2,                           // version u16
                 1, 'c',                         // cluster name
                 2, 'n', '1',                    // node id
                 4, 10, 0, 0, 1,                 // address
@@ -134,7 +134,7 @@ class HelloCodecTest {
 
     @Test
     void refusesOtherVersions() {
-        for (int version : new int[] {0, 2, 0xFFFF}) {
+        for (int version : new int[] {0, 1, 3, 0xFFFF}) {
             byte[] bytes = encode(simpleHello());
             bytes[4] = (byte) (version >>> 8);
             bytes[5] = (byte) version;

@@ -78,8 +78,8 @@ class JmxMatchesShellTest {
                 // The transport's total is the sum of the reasons, as TransportCounters keeps it.
                 counters.put(counter, counter.equals("handshakesRefused") ? refused : ++value);
             }
-            peers.put(PEER, new PeerStats(true, 11, 12, 13, 14, 15, 16));
-            peers.put(SILENT, new PeerStats(false, 21, 22, 23, 24, 25, 26));
+            peers.put(PEER, new PeerStats(true, 11, 12, 13, 14, 15, 16, 17, Map.of()));
+            peers.put(SILENT, new PeerStats(false, 21, 22, 23, 24, 25, 26, 27, Map.of()));
         }
 
         @Override

@@ -30,6 +30,7 @@ final class FakePeer implements AutoCloseable {
     private final Socket socket = new Socket();
     private final OutputStream out;
     private final DataInputStream in;
+    private long nextSeq = 1;
 
     /** Dials {@code target} from {@code self}'s address and completes the hello as {@code self}. */
     FakePeer(ControllerNode self, ControllerNode target, long incarnation) throws IOException {
@@ -44,6 +45,18 @@ final class FakePeer implements AutoCloseable {
         byte[] reply = new byte[length];
         in.readFully(reply);
         assertThat(reply[0]).as("the node answers with its hello").isEqualTo(Frames.HELLO);
+        out.write(resumeFrame());
+        out.flush();
+    }
+
+    /** A member's first RESUME on a fresh session: nothing received, its first message numbered 1. */
+    static byte[] resumeFrame() {
+        ByteBuf frame = SessionFrames.resume(Unpooled.buffer().alloc(),
+                new SessionFrames.Resume(1, 0, 0, 1, 4096, 4L << 20));
+        byte[] bytes = new byte[frame.readableBytes()];
+        frame.readBytes(bytes);
+        frame.release();
+        return bytes;
     }
 
     /** A whole hello frame, as a member would send it. */
@@ -65,11 +78,12 @@ final class FakePeer implements AutoCloseable {
         return bytes;
     }
 
-    /** A whole message frame. */
-    static byte[] messageFrame(SerializationService serialization, ClusterMessage message) {
-        ByteBuffer body = ByteBuffer.allocate(Frames.LENGTH_BYTES + Frames.TYPE_BYTES
+    /** A whole message frame, numbered {@code seq} in the sender's session. */
+    static byte[] messageFrame(SerializationService serialization, ClusterMessage message, long seq) {
+        ByteBuffer body = ByteBuffer.allocate(Frames.LENGTH_BYTES + Frames.TYPE_BYTES + Frames.DELIVERY_HEADER_BYTES
                 + serialization.maxEncodedLength(message));
         body.position(Frames.LENGTH_BYTES + Frames.TYPE_BYTES);
+        body.putLong(seq).putInt(0);
         serialization.encode(message, body);
         int length = body.position() - Frames.LENGTH_BYTES;
         body.putInt(0, length).put(Frames.LENGTH_BYTES, Frames.MESSAGE);
@@ -95,7 +109,8 @@ final class FakePeer implements AutoCloseable {
     }
 
     void sendMessage(SerializationService serialization, ClusterMessage message) throws IOException {
-        ByteBuffer body = ByteBuffer.allocate(serialization.maxEncodedLength(message));
+        ByteBuffer body = ByteBuffer.allocate(Frames.DELIVERY_HEADER_BYTES + serialization.maxEncodedLength(message));
+        body.putLong(nextSeq++).putInt(0);
         serialization.encode(message, body);
         byte[] bytes = new byte[body.position()];
         body.flip().get(bytes);

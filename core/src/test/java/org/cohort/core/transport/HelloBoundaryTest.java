@@ -40,14 +40,16 @@ class HelloBoundaryTest {
                 ClusterMessage first = new ClusterMessage(InProcessCluster.id(2), MessageSubject.of("boundary"), new byte[] {1});
                 ClusterMessage second = new ClusterMessage(InProcessCluster.id(2), MessageSubject.of("boundary"), new byte[] {2});
                 byte[] hello = FakePeer.helloFrame(cluster.member(2), 77);
-                byte[] m1 = FakePeer.messageFrame(serialization, first);
-                byte[] m2 = FakePeer.messageFrame(serialization, second);
-                byte[] segment = new byte[hello.length + m1.length + m2.length];
-                System.arraycopy(hello, 0, segment, 0, hello.length);
-                System.arraycopy(m1, 0, segment, hello.length, m1.length);
-                System.arraycopy(m2, 0, segment, hello.length + m1.length, m2.length);
+                byte[] resume = FakePeer.resumeFrame();
+                byte[] m1 = FakePeer.messageFrame(serialization, first, 1);
+                byte[] m2 = FakePeer.messageFrame(serialization, second, 2);
+                java.io.ByteArrayOutputStream segment = new java.io.ByteArrayOutputStream();
+                segment.writeBytes(hello);
+                segment.writeBytes(resume);
+                segment.writeBytes(m1);
+                segment.writeBytes(m2);
                 OutputStream out = stream.getOutputStream();
-                out.write(segment); // hello and two messages in one write
+                out.write(segment.toByteArray()); // hello, resume and two messages in one write
                 out.flush();
 
                 InProcessNode n1 = cluster.node(1);

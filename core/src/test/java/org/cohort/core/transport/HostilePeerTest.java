@@ -123,7 +123,7 @@ class HostilePeerTest {
         long before = cluster.node(2).manager.counters().get("badFrames");
         try (FakePeer peer = handshakeAsN1()) {
             byte[] valid = FakePeer.messageFrame(serialization,
-                    new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[] {5}));
+                    new ClusterMessage(InProcessCluster.id(1), SUBJECT, new byte[] {5}), 1);
             io.netty.buffer.ByteBuf segment = io.netty.buffer.Unpooled.buffer();
             segment.writeInt(4).writeByte(99).writeBytes(new byte[] {1, 2, 3}).writeBytes(valid);
             peer.sendRaw(segment);

@@ -51,6 +51,12 @@ class MessageReassemblerTest {
         return Unpooled.buffer().writeByte(Frames.MESSAGE_PART).writeInt(id).writeBytes(chunk);
     }
 
+    /** The last chunk: it carries the message's sequence number and time to live. */
+    private static ByteBuf end(int id, long seq, byte[] chunk) {
+        return Unpooled.buffer().writeByte(Frames.MESSAGE_END).writeInt(id).writeLong(seq).writeInt(0)
+                .writeBytes(chunk);
+    }
+
     private static byte[] bytes(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
@@ -93,13 +99,15 @@ class MessageReassemblerTest {
         channel.writeInbound(start(9, b.length, slice(b, 0, chunk)));
         channel.writeInbound(part(7, slice(a, chunk, 2 * chunk)));
         assertThat(reassembler.heldBytes()).isEqualTo(a.length + b.length);
-        channel.writeInbound(part(9, slice(b, chunk, b.length)));
-        channel.writeInbound(part(7, slice(a, 2 * chunk, a.length)));
+        channel.writeInbound(end(9, 1, slice(b, chunk, b.length)));
+        channel.writeInbound(end(7, 2, slice(a, 2 * chunk, a.length)));
 
-        ClusterMessage out = channel.readInbound();
+        InboundMessage numbered = channel.readInbound();
+        assertThat(numbered.seq()).as("numbered as it completed").isEqualTo(1);
+        ClusterMessage out = numbered.message();
         assertThat(out).isEqualTo(second).isInstanceOf(HeadedMessage.class);
         assertThat(out.sender()).as("the stream's peer, not a new id").isSameAs(PEER);
-        assertThat((Object) channel.readInbound()).isEqualTo(first);
+        assertThat(((InboundMessage) channel.readInbound()).message()).isEqualTo(first);
         assertThat((Object) channel.readInbound()).isNull();
         assertThat(reassembler.heldBytes()).isZero();
         assertThat(counters.snapshot()).containsEntry("chunkedReceived", 2L);

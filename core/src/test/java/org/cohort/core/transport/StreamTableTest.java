@@ -65,7 +65,7 @@ class StreamTableTest {
         Stream accepted = stream(N1, 10, Direction.INBOUND);
         assertThat(table.admit(accepted, N1).cancelledDial()).isSameAs(dial);
 
-        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters()), N1,
+        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, framer, counters, new PeerCounters(), null), N1,
                 "already connected");
 
         assertThat(table.get(N1.id())).isSameAs(accepted);
@@ -118,7 +118,7 @@ class StreamTableTest {
 
         assertThat(table.get(N3.id())).isNull();
         assertThat(table.busy(N3.id())).as("our dial is still pending").isTrue();
-        Stream ours = new Stream(dial, N3.id(), 30, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters());
+        Stream ours = new Stream(dial, N3.id(), 30, Direction.OUTBOUND, framer, counters, new PeerCounters(), null);
         StreamTable.Admission admission = table.admit(ours, N3);
         assertThat(admission.events()).containsExactly(new NodeEvent.Detected(N3, 30));
         assertThat(admission.cancelledDial()).isNull();
@@ -150,7 +150,7 @@ class StreamTableTest {
         assertThat(table.tryStartDial(N1.id(), dial)).isTrue();
         table.dialEnded(N1.id(), dial);
 
-        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, 1 << 20, framer, counters, new PeerCounters()), N1,
+        assertRoutineRefusal(new Stream(dial, N1.id(), 10, Direction.OUTBOUND, framer, counters, new PeerCounters(), null), N1,
                 "superseded");
 
         assertThat(table.get(N1.id())).isNull();
@@ -199,7 +199,7 @@ class StreamTableTest {
     }
 
     private Stream stream(ControllerNode peer, long incarnation, Direction direction) {
-        return new Stream(channel(), peer.id(), incarnation, direction, 1 << 20, framer, counters, new PeerCounters());
+        return new Stream(channel(), peer.id(), incarnation, direction, framer, counters, new PeerCounters(), null);
     }
 
     private EmbeddedChannel channel() {

@@ -1,0 +1,399 @@
+package org.cohort.core.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.SendResult;
+import org.cohort.core.delivery.Acceptance;
+import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.Intake;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.runtime.NodeClock;
+
+/**
+ * What this node and one incarnation of a peer owe each other, across every stream between them: the
+ * lossless part of the transport.
+ *
+ * <p>Sending ({@link SessionOutbox}): an accepted message waits for its subject's turn and credit, is
+ * numbered when it is written, and is kept until the peer acknowledges it. Receiving: messages are
+ * taken in sequence order, exactly once (a message sent again after a reconnect that had arrived is
+ * dropped as a duplicate), counted against the credit their subject was granted ({@link SubjectIntake}),
+ * and handed to the {@link Intake}; one it does not accept goes back to its sender as an outcome message
+ * (itself numbered, acknowledged and resent like any other) on {@link #OUTCOME}. A cumulative ACK says
+ * what arrived; the sender settles it once it has read the outcome messages the ACK counts, so that a
+ * refused message is never reported as accepted.
+ *
+ * <p>A new stream begins with a RESUME each way: what each side received, where the sender resends
+ * from, the credit window. What a closed stream left unacknowledged is sent again; credit totals are
+ * told again, never as increments, so a reset neither leaks nor doubles them.
+ *
+ * <p>All state is guarded by this object's lock: senders on any thread, the attached stream's event
+ * loop, and an old stream's loop while it closes. A peer that breaks the protocol gets a
+ * {@link CorruptedFrameException}, which closes its stream.
+ */
+final class PeerSession implements SubjectIntake.Announcer {
+
+    /** The reserved subject of outcome messages: {@code [u64 sequence number][u8 reason]}. */
+    static final MessageSubject OUTCOME = MessageSubject.of("cohort.outcome");
+    private static final int OUTCOME_BYTES = 9;
+
+    final NodeId peer;
+    final long peerIncarnation;
+    private final NodeId localId;
+    private final SessionOutbox outbox;
+    private final PeerCounters counters;
+    private final NodeClock clock;
+    private final int grantMessages;
+    private final long grantBytes;
+    private final ConcurrentLinkedQueue<SubjectIntake> creditDue = new ConcurrentLinkedQueue<>();
+    private final Map<MessageSubject, SubjectIntake> intakes = new HashMap<>();
+    private final MessageFramer.Numbering numbering = new MessageFramer.Numbering() {
+        @Override
+        public long seq(OutboundMessage message) {
+            return message.seq != 0 ? message.seq : outbox.numbered(message);
+        }
+
+        @Override
+        public int ttlMillis(OutboundMessage message) {
+            return ttlNow(message);
+        }
+    };
+
+    private volatile Stream attached;
+    private boolean resumeDue;
+    private boolean peerResumed;
+    private long received;
+    private long outcomesSent;
+    private long peerEpoch;
+    private long pendingOutcome;
+    private long ackedSent = -1;
+    private long outcomesAcked;
+    private boolean unreachable;
+    private boolean ended;
+    private long detachedSinceNanos;
+
+    PeerSession(NodeId localId, NodeId peer, long peerIncarnation, SessionLimits limits, PeerCounters counters,
+            NodeClock clock) {
+        this.localId = localId;
+        this.peer = peer;
+        this.peerIncarnation = peerIncarnation;
+        this.counters = counters;
+        this.clock = clock;
+        this.grantMessages = limits.windowMessages();
+        this.grantBytes = limits.windowBytes();
+        this.outbox = new SessionOutbox(limits.maxQueuedBytes(), limits.maxResendBytes(), counters);
+    }
+
+    // ---- sending ----
+
+    /** Accepts a message for the peer, or says why not; never blocks beyond the lock. */
+    SendResult offer(OutboundMessage message) {
+        SendResult result;
+        Stream stream;
+        synchronized (this) {
+            result = ended ? SendResult.STOPPED : unreachable ? SendResult.NO_STREAM : outbox.offer(message, false);
+            stream = attached;
+        }
+        if (result.accepted()) {
+            if (stream != null) {
+                stream.scheduleDrain();
+            }
+        } else {
+            counters.refused(result);
+        }
+        return result;
+    }
+
+    synchronized void limits(SessionLimits limits) {
+        outbox.maxQueuedBytes = limits.maxQueuedBytes();
+        outbox.maxResendBytes = limits.maxResendBytes();
+    }
+
+    long queuedBytes() {
+        return outbox.queuedBytes;
+    }
+
+    long resendBytes() {
+        return outbox.resendBytes;
+    }
+
+    /** Whether nothing waits to be sent or acknowledged (a graceful stop waits for this). */
+    synchronized boolean idle() {
+        return outbox.idle();
+    }
+
+    // ---- streams ----
+
+    /** A new stream to this peer incarnation: it resumes the session, replacing any other. */
+    void attach(Stream stream) {
+        synchronized (this) {
+            attached = stream;
+            resumeDue = true;
+            peerResumed = false;
+            unreachable = false;
+            outbox.windowMessages = 0; // nothing starts before the peer's RESUME grants credit again
+            outbox.queue.forEachHead(OutboundMessage::restart);
+        }
+        stream.scheduleDrain();
+    }
+
+    /** A stream closed; true if it was the attached one (the session now waits for another). */
+    synchronized boolean detached(Stream stream) {
+        if (attached != stream) {
+            return false;
+        }
+        attached = null;
+        detachedSinceNanos = clock.nanoTime();
+        return true;
+    }
+
+    /** Fails what the session holds if no stream came back within the linger; true if it did. */
+    boolean expireIfDetached(long lingerNanos) {
+        synchronized (this) {
+            if (attached != null || unreachable || ended || clock.nanoTime() - detachedSinceNanos < lingerNanos) {
+                return false;
+            }
+            unreachable = true;
+            outbox.failAll(new org.cohort.api.messaging.NodeUnreachableException("no stream to " + peer + " for "
+                    + lingerNanos / 1_000_000 + " ms"), DeliveryOutcome.UNREACHABLE);
+            return true;
+        }
+    }
+
+    /** The peer said goodbye: what it has not acknowledged fails back; new sends wait for it to return. */
+    synchronized int left() {
+        unreachable = true;
+        return outbox.failAll(new org.cohort.api.messaging.NodeUnreachableException("node " + peer + " left"),
+                DeliveryOutcome.LEFT);
+    }
+
+    /** The session is over (the peer restarted or was removed, or this node stops). */
+    synchronized int end(MessagingException why, DeliveryOutcome reason) {
+        ended = true;
+        return outbox.failAll(why, reason);
+    }
+
+    // ---- control frames from the peer ----
+
+    void onResume(Stream stream, SessionFrames.Resume resume) {
+        synchronized (this) {
+            if (stream != attached) {
+                return;
+            }
+            if (peerResumed) {
+                throw new CorruptedFrameException("a second resume on one stream");
+            }
+            peerResumed = true;
+            if (resume.epoch() != peerEpoch) {
+                peerEpoch = resume.epoch();
+                intakes.clear(); // the peer's credit starts afresh; what its old epoch left is consumed unseen
+                creditDue.clear();
+            } else {
+                creditDue.addAll(intakes.values()); // totals lost with the old stream are told again
+            }
+            received = Math.max(received, resume.firstSeq() - 1);
+            outbox.resume(resume);
+            outbox.queue.unparkAll();
+        }
+        stream.scheduleDrain();
+    }
+
+    synchronized void onAck(Stream stream, SessionFrames.Ack ack) {
+        if (stream == attached) {
+            outbox.ack(ack.receivedThrough(), ack.outcomesSent());
+        }
+    }
+
+    void onCredit(Stream stream, List<SessionFrames.Credit> credits) {
+        synchronized (this) {
+            if (stream != attached) {
+                return;
+            }
+            for (SessionFrames.Credit credit : credits) {
+                SubjectCredit account = outbox.credit(credit.subject());
+                if (account == null) {
+                    throw new CorruptedFrameException("credit for subject " + credit.subject() + ", never sent");
+                }
+                if (account.consumed(credit.messages(), credit.bytes())) {
+                    outbox.queue.unpark(credit.subject());
+                }
+            }
+        }
+        stream.scheduleDrain();
+    }
+
+    // ---- receiving ----
+
+    /** One message from the peer, in stream order, on the stream's event loop. */
+    void receive(Stream stream, InboundMessage inbound, Intake intake) {
+        ClusterMessage message = inbound.message();
+        SubjectIntake account = null;
+        synchronized (this) {
+            if (stream != attached) {
+                return; // a replaced stream's leftovers: the peer sends them again on the new one
+            }
+            if (!peerResumed) {
+                throw new CorruptedFrameException("message before the resume");
+            }
+            if (inbound.seq() != 0) {
+                if (inbound.seq() <= received) {
+                    counters.duplicates.increment();
+                    return;
+                }
+                if (inbound.seq() != received + 1) {
+                    throw new CorruptedFrameException("message " + inbound.seq() + " after " + received);
+                }
+                received = inbound.seq();
+                if (message.subject().equals(OUTCOME)) {
+                    readOutcome(message);
+                    return;
+                }
+                account = intakeOf(message.subject());
+                account.arrived(message.payload().length);
+                pendingOutcome = inbound.seq();
+            }
+        }
+        Acceptance acceptance = inbound.ttlMillis() == Frames.EXPIRED ? null
+                : intake.accept(message, account == null ? Consumption.NONE : account);
+        if (account == null) {
+            return; // at most once: a refusal is the dispatcher's to count
+        }
+        synchronized (this) {
+            pendingOutcome = 0;
+            if (acceptance != Acceptance.ACCEPTED) {
+                DeliveryOutcome reason = acceptance == null ? DeliveryOutcome.DEADLINE
+                        : acceptance == Acceptance.NO_HANDLER ? DeliveryOutcome.NO_HANDLER : DeliveryOutcome.REFUSED;
+                int bytes = message.payload().length;
+                SubjectIntake refusedFrom = account;
+                outbox.offer(new OutboundMessage(outcomeMessage(inbound.seq(), reason), null, 0,
+                        written -> refusedFrom.consumed(bytes)), true);
+                outcomesSent++;
+            }
+        }
+    }
+
+    private SubjectIntake intakeOf(MessageSubject subject) {
+        SubjectIntake account = intakes.get(subject);
+        if (account == null) {
+            if (intakes.size() >= SessionOutbox.MAX_SUBJECTS) {
+                throw new CorruptedFrameException("more than " + SessionOutbox.MAX_SUBJECTS + " subjects");
+            }
+            account = new SubjectIntake(subject, this, grantMessages, grantBytes);
+            intakes.put(subject, account);
+        }
+        return account;
+    }
+
+    private ClusterMessage outcomeMessage(long seq, DeliveryOutcome reason) {
+        byte[] body = new byte[OUTCOME_BYTES];
+        for (int i = 0; i < 8; i++) {
+            body[i] = (byte) (seq >>> (56 - 8 * i));
+        }
+        body[8] = reason.code();
+        return new ClusterMessage(localId, OUTCOME, body);
+    }
+
+    private void readOutcome(ClusterMessage message) {
+        byte[] body = message.payload();
+        DeliveryOutcome reason = body.length == OUTCOME_BYTES ? DeliveryOutcome.ofCode(body[8]) : null;
+        if (reason == null) {
+            throw new CorruptedFrameException("malformed outcome message of " + body.length + " bytes");
+        }
+        long seq = 0;
+        for (int i = 0; i < 8; i++) {
+            seq = seq << 8 | body[i] & 0xFF;
+        }
+        outbox.outcome(seq, reason, peer);
+    }
+
+    @Override
+    public void creditDue(SubjectIntake intake) {
+        creditDue.add(intake);
+        Stream stream = attached;
+        if (stream != null) {
+            stream.scheduleDrain();
+        }
+    }
+
+    // ---- writing, on the attached stream's event loop ----
+
+    /** Writes what is due on the stream: resume, ack, credit, then messages (resends first). */
+    void drain(Stream stream) {
+        Channel channel = stream.channel();
+        boolean wrote = false;
+        synchronized (this) {
+            if (stream != attached || !channel.isActive()) {
+                return;
+            }
+            if (resumeDue) {
+                resumeDue = false;
+                channel.write(SessionFrames.resume(channel.alloc(), new SessionFrames.Resume(outbox.epoch, received,
+                        outcomesSent, outbox.firstSeqToCome(), grantMessages, grantBytes)), channel.voidPromise());
+                wrote = true;
+            }
+            long through = pendingOutcome != 0 ? pendingOutcome - 1 : received;
+            if (through > ackedSent || outcomesSent > outcomesAcked) {
+                channel.write(SessionFrames.ack(channel.alloc(), through, outcomesSent), channel.voidPromise());
+                ackedSent = through;
+                outcomesAcked = outcomesSent;
+                wrote = true;
+            }
+            if (peerResumed) {
+                wrote |= writeCredit(channel);
+                wrote |= stream.writeMessages(outbox, numbering, this::firstTurn);
+            }
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private boolean writeCredit(Channel channel) {
+        List<SessionFrames.Credit> due = new ArrayList<>();
+        SubjectIntake intake;
+        while ((intake = creditDue.poll()) != null) {
+            if (intakes.get(intake.subject) == intake) {
+                long[] totals = intake.announce();
+                due.add(new SessionFrames.Credit(intake.subject, totals[0], totals[1]));
+            }
+        }
+        for (ByteBuf frame : SessionFrames.credit(channel.alloc(), due)) {
+            channel.write(frame, channel.voidPromise());
+        }
+        return !due.isEmpty();
+    }
+
+    /** Before a queued message's first frame: past its deadline it is failed back; without credit it waits. */
+    private MessageFramer.Turn firstTurn(OutboundMessage message) {
+        if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
+            message.fail(new org.cohort.api.messaging.DeliveryDeadlineException("the deadline passed before "
+                    + peer + " could take the message"));
+            counters.failedBack(DeliveryOutcome.DEADLINE);
+            outbox.dropped(message);
+            return MessageFramer.Turn.DROPPED;
+        }
+        return outbox.mayStart(message) ? null : MessageFramer.Turn.BLOCKED;
+    }
+
+    private int ttlNow(OutboundMessage message) {
+        if (message.deadlineNanos == 0) {
+            return 0;
+        }
+        long left = message.deadlineNanos - clock.nanoTime();
+        return left <= 0 ? Frames.EXPIRED : (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, left / 1_000_000));
+    }
+
+    @Override
+    public String toString() {
+        return "session with " + peer + " (incarnation " + peerIncarnation + ")";
+    }
+}

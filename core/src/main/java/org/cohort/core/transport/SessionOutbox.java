@@ -1,0 +1,219 @@
+package org.cohort.core.transport;
+
+import io.netty.handler.codec.CorruptedFrameException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.SendResult;
+
+/**
+ * The sending half of a {@link PeerSession}: the queue of accepted messages (per subject, waiting for
+ * their turn and their credit), the messages sent and not yet acknowledged (kept, in sequence order, to
+ * resend after a reconnect), and the credit per subject. Both are bounded in bytes: beyond, sends are
+ * refused with their reason; nothing accepted is dropped. Guarded by the session's lock.
+ */
+final class SessionOutbox {
+
+    /** The most subjects one session keeps credit for; beyond, sends on new subjects are refused. */
+    static final int MAX_SUBJECTS = 16_384;
+    /** The most acknowledgements waiting for outcome messages; older ones merge into newer ones. */
+    private static final int MAX_PENDING_ACKS = 64;
+
+    final SubjectFairQueue queue = new SubjectFairQueue();
+    /** Sent and not acknowledged, in sequence order. */
+    final ArrayDeque<OutboundMessage> unacked = new ArrayDeque<>();
+    /** Of those, what a new stream sends again before anything new. */
+    final ArrayDeque<OutboundMessage> toResend = new ArrayDeque<>();
+    private final Map<MessageSubject, SubjectCredit> credits = new HashMap<>();
+    /** Acknowledgements {through, outcomes} waiting until the outcome messages they count have arrived. */
+    private final ArrayDeque<long[]> pendingAcks = new ArrayDeque<>();
+    private final PeerCounters counters;
+    long maxQueuedBytes;
+    long maxResendBytes;
+    long nextSeq = 1;
+    long epoch = 1;
+    private long ackedThrough;
+    private long outcomesRead;
+    /** The peer's grant per subject, from its RESUME; no message starts before it. */
+    int windowMessages;
+    long windowBytes;
+    volatile long queuedBytes;
+    volatile long resendBytes;
+
+    SessionOutbox(long maxQueuedBytes, long maxResendBytes, PeerCounters counters) {
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.maxResendBytes = maxResendBytes;
+        this.counters = counters;
+    }
+
+    /** Queues an accepted message, or says why not. Outcome messages (control) pass every bound. */
+    SendResult offer(OutboundMessage message, boolean control) {
+        if (!control) {
+            if (queuedBytes + message.weight > maxQueuedBytes) {
+                return SendResult.QUEUE_FULL;
+            }
+            if (resendBytes >= maxResendBytes) {
+                return SendResult.RESEND_FULL;
+            }
+            SubjectCredit credit = credits.get(message.message.subject());
+            if (credit == null) {
+                if (credits.size() >= MAX_SUBJECTS) {
+                    return SendResult.QUEUE_FULL;
+                }
+                credit = new SubjectCredit(message.message.subject());
+                credits.put(credit.subject, credit);
+            }
+            message.credit = credit;
+        }
+        queuedBytes += message.weight;
+        queue.add(message);
+        return SendResult.ACCEPTED;
+    }
+
+    /** The credit account of a subject, or null if nothing was sent on it in this epoch. */
+    SubjectCredit credit(MessageSubject subject) {
+        return credits.get(subject);
+    }
+
+    /** Whether the message may start now: the peer granted credit for its subject. */
+    boolean mayStart(OutboundMessage message) {
+        return windowMessages > 0 && (message.credit == null
+                || message.credit.allows(message.message.payload().length, windowMessages, windowBytes));
+    }
+
+    /** The message is written completely for the first time: numbered, kept until acknowledged. */
+    long numbered(OutboundMessage message) {
+        message.seq = nextSeq++;
+        if (message.credit != null) {
+            message.credit.sent(message.message.payload().length);
+        }
+        queuedBytes -= message.weight;
+        resendBytes += message.weight;
+        unacked.add(message);
+        counters.sent.increment();
+        return message.seq;
+    }
+
+    /** The message left the queue without being sent (its deadline passed first). */
+    void dropped(OutboundMessage message) {
+        queuedBytes -= message.weight;
+    }
+
+    /**
+     * The peer's cumulative acknowledgement.
+     *
+     * @throws CorruptedFrameException if it acknowledges what was never sent, or goes back
+     */
+    void ack(long through, long outcomes) {
+        if (through >= nextSeq) {
+            throw new CorruptedFrameException("ack of sequence number " + through + ", of " + (nextSeq - 1) + " sent");
+        }
+        if (through < ackedThrough) {
+            throw new CorruptedFrameException("ack went back from " + ackedThrough + " to " + through);
+        }
+        ackedThrough = through;
+        if (pendingAcks.size() >= MAX_PENDING_ACKS) {
+            pendingAcks.pollLast(); // the newest one covers it, settled a little later
+        }
+        pendingAcks.add(new long[] {through, outcomes});
+        settle();
+    }
+
+    /** An outcome message from the peer: the message it names was not accepted. */
+    void outcome(long seq, DeliveryOutcome reason, NodeId peer) {
+        outcomesRead++;
+        for (OutboundMessage message : unacked) {
+            if (message.seq == seq) {
+                if (!message.settled) {
+                    counters.failedBack(reason);
+                }
+                message.fail(reason.exception(peer, message.message.subject()));
+                break;
+            }
+            if (message.seq > seq) {
+                break;
+            }
+        }
+        settle();
+    }
+
+    private void settle() {
+        while (!pendingAcks.isEmpty() && pendingAcks.peekFirst()[1] <= outcomesRead) {
+            long through = pendingAcks.pollFirst()[0];
+            OutboundMessage message;
+            while ((message = unacked.peekFirst()) != null && message.seq <= through) {
+                unacked.pollFirst();
+                resendBytes -= message.weight;
+                if (!message.settled) {
+                    counters.acked.increment();
+                }
+                message.succeed();
+            }
+        }
+    }
+
+    /**
+     * A new stream resumes the session: what the peer has is acknowledged, the rest is to be sent again.
+     *
+     * @throws CorruptedFrameException if the peer claims a resend point beyond what was sent
+     */
+    void resume(SessionFrames.Resume resume) {
+        ack(resume.receivedThrough(), resume.outcomesSent());
+        windowMessages = resume.windowMessages();
+        windowBytes = resume.windowBytes();
+        toResend.clear();
+        for (OutboundMessage message : unacked) {
+            if (message.seq > resume.receivedThrough()) {
+                message.restart();
+                toResend.add(message);
+            }
+        }
+    }
+
+    /** The first sequence number a new stream will carry. */
+    long firstSeqToCome() {
+        OutboundMessage oldest = unacked.peekFirst();
+        return oldest != null ? oldest.seq : nextSeq;
+    }
+
+    /**
+     * Tells the sender of every message queued or unacknowledged that it will not be delivered, and
+     * forgets them; a new epoch starts, with fresh credit, if the session goes on (same peer incarnation).
+     */
+    int failAll(MessagingException why, DeliveryOutcome reason) {
+        int failed = 0;
+        OutboundMessage message;
+        while ((message = queue.poll()) != null) {
+            message.release();
+            failed += fail(message, why, reason);
+        }
+        for (OutboundMessage sent : unacked) {
+            failed += fail(sent, why, reason);
+        }
+        unacked.clear();
+        toResend.clear();
+        pendingAcks.clear();
+        credits.clear();
+        queuedBytes = 0;
+        resendBytes = 0;
+        windowMessages = 0;
+        epoch++;
+        return failed;
+    }
+
+    private int fail(OutboundMessage message, MessagingException why, DeliveryOutcome reason) {
+        if (message.settled || message.afterWrite != null) {
+            return 0;
+        }
+        message.fail(why);
+        counters.failedBack(reason);
+        return 1;
+    }
+
+    boolean idle() {
+        return unacked.isEmpty() && queuedBytes == 0;
+    }
+}
