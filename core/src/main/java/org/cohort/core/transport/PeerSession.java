@@ -239,15 +239,19 @@ final class PeerSession implements SubjectIntake.Announcer {
         SubjectIntake account = null;
         synchronized (this) {
             if (stream != attached) {
-                return; // a replaced stream's leftovers: the peer sends them again on the new one
+                // A replaced stream's leftovers: what the new stream's RESUME did not count, the peer sends
+                // again on the new one; handing them on too would deliver them twice.
+                counters.duplicates.increment();
+                return;
             }
             if (!peerResumed) {
                 throw new CorruptedFrameException("message before the resume");
             }
             if (inbound.seq() != 0) {
                 if (inbound.seq() <= received) {
-                    counters.duplicates.increment();
-                    return;
+                    // An honest peer resends from the point this side's RESUME named, never below it.
+                    throw new CorruptedFrameException("message " + inbound.seq() + " replayed (received through "
+                            + received + ")");
                 }
                 if (inbound.seq() != received + 1) {
                     throw new CorruptedFrameException("message " + inbound.seq() + " after " + received);
