@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * request whose subject has no subscriber here is answered NO_HANDLER, and one that the subscriber's
  * executor refuses OVERLOADED: the dispatcher reports both through its undelivered-message listener.
  * Subjects subscribed directly through {@link ClusterMessaging}, not through this class, do not answer
- * requests.
+ * requests. A subscriber added here also handles plain messages sent with {@link MessageSender} (without
+ * a header), as one-way messages: one wire for every Cohort API.
  */
 public final class ClusterCommunicator implements ClusterCommunicationService, AutoCloseable {
 
@@ -266,7 +268,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     public <M> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder, Consumer<M> handler,
             Executor executor) {
         Objects.requireNonNull(handler, "handler");
-        return addSubscriber(subject, decoder, message -> {
+        return subscribe(subject, decoder, (from, message) -> {
             handler.accept(message);
             return null;
         }, reply -> new byte[0], executor);
@@ -275,6 +277,28 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     @Override
     public <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
             Function<M, R> handler, Function<R, byte[]> encoder, Executor executor) {
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(subject, decoder, (from, message) -> handler.apply(message), encoder, executor);
+    }
+
+    @Override
+    public <M> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiConsumer<NodeId, M> handler, Executor executor) {
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(subject, decoder, (from, message) -> {
+            handler.accept(from, message);
+            return null;
+        }, reply -> new byte[0], executor);
+    }
+
+    @Override
+    public <M, R> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
+        return subscribe(subject, decoder, handler, encoder, executor);
+    }
+
+    private <M, R> Subscription subscribe(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(handler, "handler");

@@ -122,6 +122,17 @@ public final class SubjectDispatcher {
     }
 
     /**
+     * Tells whether a handler is subscribed to a subject now. (Issue 16, one wire: what lets
+     * {@link CommunicationsComponent} hand an unclaimed subject to its fallback delegate.)
+     *
+     * @param subject the subject
+     * @return true if a handler is subscribed to it
+     */
+    public boolean hasSubscriber(MessageSubject subject) {
+        return handlers.containsKey(subject);
+    }
+
+    /**
      * Hands one message to the handler of its subject, on the handler's executor.
      *
      * @param message the message
