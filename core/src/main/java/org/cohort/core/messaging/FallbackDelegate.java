@@ -54,7 +54,7 @@ final class FallbackDelegate {
         if (sender != null) {
             gone.setSender(null);
         }
-        LOG.info("{} no longer takes the messages no subscriber claims: their senders are told no handler", gone);
+        LOG.info("{} no longer takes the messages no subscriber claims: they count as having no handler again", gone);
     }
 
     /** Keeps the sender for a delegate bound later, and hands it to the one bound now. */
