@@ -92,9 +92,13 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
         close();
     }
 
-    /** Forgets the sender and unsubscribes every subscriber: the end of the node, in Karaf or embedded. */
+    /**
+     * Forgets the sender (taking it back from the fallback delegate too) and unsubscribes every
+     * subscriber: the end of the node, in Karaf or embedded.
+     */
     public void close() {
         sender = null;
+        fallback.setSender(null);
         dispatcher.unsubscribeAll();
     }
 
