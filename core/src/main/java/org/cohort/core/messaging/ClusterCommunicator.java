@@ -35,9 +35,8 @@ import org.cohort.core.runtime.NodeRuntime;
  * threads, stopped by {@link #close()}); the {@link Responder} runs subscribers and answers requests. A
  * request whose subject has no subscriber here is answered NO_HANDLER, and one that the subscriber's
  * executor refuses OVERLOADED: the dispatcher reports both through its undelivered-message listener.
- * Subjects subscribed directly through {@link ClusterMessaging}, not through this class, do not answer
- * requests. A subscriber added here also handles plain messages sent with {@link MessageSender} (without
- * a header), as one-way messages: one wire for every Cohort API.
+ * Subjects subscribed directly through {@link ClusterMessaging} do not answer requests. One wire: a
+ * subscriber added here also handles a plain {@link MessageSender} message, as a one-way message.
  */
 public final class ClusterCommunicator implements ClusterCommunicationService, AutoCloseable {
 
