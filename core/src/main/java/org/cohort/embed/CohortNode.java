@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterCommunicationService;
+import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessageSubject;
@@ -78,7 +79,9 @@ public final class CohortNode implements AutoCloseable {
 
     /**
      * Subscribes a handler to a subject, as publishing it as a whiteboard {@link MessageHandler} service
-     * does in Karaf: on a thread of its own, one message at a time, its return value the reply.
+     * does in Karaf: on a thread of its own, one message at a time, its return value the reply. It gets
+     * what any API sends on the subject (plain {@link MessageSender} messages as one-way ones), and the
+     * sender's id if it overrides {@link MessageHandler#handle(NodeId, byte[])}.
      *
      * @return the subscription; closing it stops the handler's thread
      */
@@ -105,6 +108,7 @@ public final class CohortNode implements AutoCloseable {
     public static final class Builder {
 
         private final Map<String, Object> properties = new LinkedHashMap<>();
+        private CommunicationsDelegate fallbackDelegate;
 
         private Builder() {
         }
@@ -132,6 +136,21 @@ public final class CohortNode implements AutoCloseable {
         }
 
         /**
+         * Gives the messages whose subject no subscriber of this node claims to a delegate of the
+         * embedder's, as a sibling bundle's own {@link CommunicationsDelegate} service gets them in Karaf;
+         * it is handed the {@link MessageSender} too. Requests are not handed over (the delegate could
+         * not answer them): without a subscriber they are answered "no handler", as every unclaimed
+         * message is when there is no delegate.
+         *
+         * @param delegate the delegate; it is called on IO threads and must hand work off, not block
+         * @return this builder
+         */
+        public Builder fallbackDelegate(CommunicationsDelegate delegate) {
+            this.fallbackDelegate = Objects.requireNonNull(delegate, "delegate");
+            return this;
+        }
+
+        /**
          * Validates the settings and starts the node: it listens on its own member's address and dials
          * the others.
          *
@@ -148,7 +167,11 @@ public final class CohortNode implements AutoCloseable {
             } catch (InvalidConfigurationException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
-            NodeAssembly assembly = NodeAssembly.builder(settings).build();
+            NodeAssembly.Builder builder = NodeAssembly.builder(settings);
+            if (fallbackDelegate != null) {
+                builder.fallbackDelegate(fallbackDelegate);
+            }
+            NodeAssembly assembly = builder.build();
             try {
                 assembly.start();
             } catch (RuntimeException e) {

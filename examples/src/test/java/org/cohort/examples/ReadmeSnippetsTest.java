@@ -52,6 +52,9 @@ class ReadmeSnippetsTest {
                 text -> "got " + text,                                  // handler: its result is the reply
                 reply -> reply.getBytes(UTF_8),                         // reply encoder
                 executor);                                              // yours; close s to unsubscribe
+        messaging.addSubscriberWithSender(MessageSubject.of("acme.stats"), // with the sender's NodeId
+                payload -> new String(payload, UTF_8),
+                (from, text) -> log(from, text), executor);
         cluster.members();  cluster.addListener(event -> log(event));   // ACTIVATED / DEACTIVATED
     }
 

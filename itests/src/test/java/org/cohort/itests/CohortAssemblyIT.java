@@ -18,6 +18,9 @@ import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
@@ -220,6 +223,65 @@ public class CohortAssemblyIT {
                 return e.getCause() instanceof NoRemoteHandlerException;
             }
         });
+    }
+
+    /** One wire (issue 16): cluster:send's plain message reaches a whiteboard handler, which learns the sender. */
+    @Test
+    public void clusterSendReachesTheWhiteboardHandlerOfItsSubjectWithTheSender() throws Exception {
+        MessageSubject subject = MessageSubject.of("itest.plain");
+        BlockingQueue<String> handled = new LinkedBlockingQueue<>();
+        MessageHandler handler = new MessageHandler() {
+            @Override
+            public byte[] handle(byte[] payload) {
+                throw new AssertionError("Cohort calls handle(sender, payload)");
+            }
+
+            @Override
+            public byte[] handle(NodeId sender, byte[] payload) {
+                handled.add(sender + ": " + new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+                return null;
+            }
+        };
+        ServiceRegistration<MessageHandler> registration = bundleContext.registerService(MessageHandler.class,
+                handler, new Hashtable<>(Map.of(MessageHandler.SUBJECT_PROPERTY, subject.value())));
+        try {
+            await("the whiteboard handler is subscribed").atMost(ContainerChecks.DEADLINE).until(() ->
+                    ContainerChecks.executeCommand(sessionFactory, "cluster:subjects --json").contains(subject.value()));
+            String marker = "plain-" + System.nanoTime();
+            String out = ContainerChecks.executeCommand(sessionFactory, "cluster:send node-1 itest.plain " + marker);
+            assertTrue(out, out.contains("Sent") && out.contains("ACCEPTED"));
+            assertEquals("node-1: " + marker, handled.poll(ContainerChecks.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            registration.unregister();
+        }
+    }
+
+    /** A sibling's own delegate (not cohort.delegate=core) gets what no subscriber claims. */
+    @Test
+    public void aSubjectNoSubscriberClaimsGoesToASiblingsOwnDelegate() throws Exception {
+        BlockingQueue<ClusterMessage> unclaimed = new LinkedBlockingQueue<>();
+        CommunicationsDelegate sibling = new CommunicationsDelegate() {
+            @Override
+            public void setSender(MessageSender sender) {
+            }
+
+            @Override
+            public void dispatch(ClusterMessage message) {
+                unclaimed.add(message);
+            }
+        };
+        ServiceRegistration<CommunicationsDelegate> registration =
+                bundleContext.registerService(CommunicationsDelegate.class, sibling, new Hashtable<>());
+        try {
+            String marker = "unclaimed-" + System.nanoTime();
+            ContainerChecks.executeCommand(sessionFactory, "cluster:send node-1 itest.unclaimed " + marker);
+            ClusterMessage message = unclaimed.poll(ContainerChecks.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue("the delegate got the message", message != null);
+            assertEquals("itest.unclaimed", message.subject().value());
+            assertEquals(marker, new String(message.payload(), java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            registration.unregister();
+        }
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
@@ -34,6 +36,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * answers it with a failure: the requester's future fails with a {@link RemoteHandlerFailureException}
  * carrying the exception's text; on a one-way message it is logged. Either way the subscriber's node
  * counts it as a failed handler.
+ *
+ * <p><b>One wire.</b> A subscriber receives what any Cohort API sends on its subject: this service's
+ * one-way messages and requests, and plain {@link ClusterMessage}s sent with {@link MessageSender}, which
+ * it handles as one-way messages. Whiteboard {@link MessageHandler}s are subscribers of this service.
  *
  * <p>Payload arrays are handed over as with {@link ClusterMessage}: do not change them after the call.
  */
@@ -227,4 +233,43 @@ public interface ClusterCommunicationService {
      */
     <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder, Function<M, R> handler,
             Function<R, byte[]> encoder, Executor executor);
+
+    /**
+     * Subscribes a handler that learns who sent each message; otherwise as
+     * {@link #addSubscriber(MessageSubject, Function, Consumer, Executor)}.
+     *
+     * <p>A name of its own, not an overload of {@code addSubscriber}: a method reference such as
+     * {@code received::add} or {@code log::info} fits both a {@link Consumer} and a {@link BiConsumer}
+     * (the referenced method has a one- and a two-argument form), so an overload would make such existing
+     * calls ambiguous and stop them compiling.
+     *
+     * @param <M> the message type
+     * @param subject the subject
+     * @param decoder turns the payload into the message, on the executor
+     * @param handler handles each message, given the node that sent it; what it throws is logged (and
+     *     reported to a requester)
+     * @param executor runs the decoder and the handler; it stays the caller's to shut down
+     * @return the subscription; close it to unsubscribe
+     * @throws IllegalStateException if the subject already has a subscriber
+     */
+    <M> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiConsumer<NodeId, M> handler, Executor executor);
+
+    /**
+     * Subscribes a replying handler that learns who sent each message; otherwise as
+     * {@link #addSubscriber(MessageSubject, Function, Function, Function, Executor)}.
+     *
+     * @param <M> the request type
+     * @param <R> the reply type
+     * @param subject the subject
+     * @param decoder turns the payload into the request, on the executor
+     * @param handler handles each request, given the node that sent it, and returns the reply
+     * @param encoder turns the reply into bytes, on the executor; null is an empty reply; what it throws
+     *     fails the request with a {@link RemoteHandlerFailureException}
+     * @param executor runs the decoder, the handler and the encoder; it stays the caller's to shut down
+     * @return the subscription; close it to unsubscribe
+     * @throws IllegalStateException if the subject already has a subscriber
+     */
+    <M, R> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor);
 }

@@ -70,6 +70,9 @@ public final class NodeAssembly implements AutoCloseable {
                 builder.classLoader::loadClass);
         membership = new ClusterMembership(configuration, incarnation, builder.runtime.clock());
         communications = new CommunicationsComponent();
+        if (builder.fallbackDelegate != null) {
+            communications.bindFallback(builder.fallbackDelegate);
+        }
         ClusterNodesDelegate nodesDelegate = builder.nodesDelegate != null ? builder.nodesDelegate : membership;
         CommunicationsDelegate commsDelegate = builder.commsDelegate != null ? builder.commsDelegate : communications;
         transport = new ConfiguredConnections(configuration, nodesDelegate, commsDelegate, incarnation,
@@ -224,6 +227,7 @@ public final class NodeAssembly implements AutoCloseable {
         private Long incarnation;
         private ClusterNodesDelegate nodesDelegate;
         private CommunicationsDelegate commsDelegate;
+        private CommunicationsDelegate fallbackDelegate;
         private ClassLoader classLoader = NodeAssembly.class.getClassLoader();
 
         private Builder(ClusterSettings settings) {
@@ -257,6 +261,16 @@ public final class NodeAssembly implements AutoCloseable {
          */
         public Builder communicationsDelegate(CommunicationsDelegate delegate) {
             this.commsDelegate = Objects.requireNonNull(delegate, "delegate");
+            return this;
+        }
+
+        /**
+         * Adds a delegate beside core's dispatcher that takes the messages whose subject no subscriber
+         * here claims (requests excepted), as a sibling's own {@link CommunicationsDelegate} service does
+         * in Karaf; it is handed the sender too. Without one, such messages count as having no handler.
+         */
+        public Builder fallbackDelegate(CommunicationsDelegate delegate) {
+            this.fallbackDelegate = Objects.requireNonNull(delegate, "delegate");
             return this;
         }
 

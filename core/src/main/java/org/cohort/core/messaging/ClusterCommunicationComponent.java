@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
@@ -125,5 +127,17 @@ public class ClusterCommunicationComponent implements ClusterCommunicationServic
     public <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
             Function<M, R> handler, Function<R, byte[]> encoder, Executor executor) {
         return communicator.addSubscriber(subject, decoder, handler, encoder, executor);
+    }
+
+    @Override
+    public <M> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiConsumer<NodeId, M> handler, Executor executor) {
+        return communicator.addSubscriberWithSender(subject, decoder, handler, executor);
+    }
+
+    @Override
+    public <M, R> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
+        return communicator.addSubscriberWithSender(subject, decoder, handler, encoder, executor);
     }
 }

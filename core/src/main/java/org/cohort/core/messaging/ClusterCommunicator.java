@@ -5,13 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
@@ -25,8 +24,6 @@ import org.cohort.api.messaging.Subscription;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
 import org.cohort.core.runtime.NodeRuntime;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterCommunicationService} over core's {@link ClusterMessaging}, without any framework: every
@@ -38,12 +35,11 @@ import org.slf4j.LoggerFactory;
  * threads, stopped by {@link #close()}); the {@link Responder} runs subscribers and answers requests. A
  * request whose subject has no subscriber here is answered NO_HANDLER, and one that the subscriber's
  * executor refuses OVERLOADED: the dispatcher reports both through its undelivered-message listener.
- * Subjects subscribed directly through {@link ClusterMessaging}, not through this class, do not answer
- * requests.
+ * Subjects subscribed directly through {@link ClusterMessaging} do not answer requests. One wire: a
+ * subscriber added here also handles a plain {@link MessageSender} message, as a one-way message.
  */
 public final class ClusterCommunicator implements ClusterCommunicationService, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterCommunicator.class);
     private static final MessageSubject REPLY = MessageSubject.of(MessageHeader.REPLY_SUBJECT);
     /**
      * The timer wheel's tick: a request fails at most this much (plus scheduling delay) after its timeout,
@@ -60,7 +56,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private final Subscription replySubscription;
     private final BiConsumer<ClusterMessage, SubjectDispatcher.Undelivered> undeliveredListener = this::undelivered;
     private final Consumer<MemberState> membershipListener = this::membershipChanged;
-    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ResponderSubscriptions subscriptions;
     private volatile boolean closed;
 
     /**
@@ -77,6 +73,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         this.sender = Objects.requireNonNull(sender, "sender");
         this.membership = Objects.requireNonNull(membership, "membership");
         responder = new Responder(localId, REPLY, sender, runtime.clock());
+        subscriptions = new ResponderSubscriptions(messaging, responder, REPLY);
         requests = new OutstandingRequests(localId, sender, membership, responder::dropMalformed,
                 runtime.scheduling());
         // Straight on the thread that dispatches it, an IO worker: onReply only parses, looks up and
@@ -99,7 +96,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         membership.removeStateListener(membershipListener);
         messaging.removeUndeliveredListener(undeliveredListener);
         replySubscription.close();
-        List.copyOf(subscriptions).forEach(Subscription::close);
+        subscriptions.closeAll();
         requests.close();
     }
 
@@ -266,7 +263,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     public <M> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder, Consumer<M> handler,
             Executor executor) {
         Objects.requireNonNull(handler, "handler");
-        return addSubscriber(subject, decoder, message -> {
+        return subscribe(subject, decoder, (from, message) -> {
             handler.accept(message);
             return null;
         }, reply -> new byte[0], executor);
@@ -275,36 +272,31 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     @Override
     public <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
             Function<M, R> handler, Function<R, byte[]> encoder, Executor executor) {
-        Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(decoder, "decoder");
         Objects.requireNonNull(handler, "handler");
-        Objects.requireNonNull(encoder, "encoder");
-        if (subject.equals(REPLY)) {
-            throw new IllegalArgumentException("subject " + REPLY + " is reserved for replies");
-        }
+        return subscribe(subject, decoder, (from, message) -> handler.apply(message), encoder, executor);
+    }
+
+    @Override
+    public <M> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiConsumer<NodeId, M> handler, Executor executor) {
+        Objects.requireNonNull(handler, "handler");
+        return subscribe(subject, decoder, (from, message) -> {
+            handler.accept(from, message);
+            return null;
+        }, reply -> new byte[0], executor);
+    }
+
+    @Override
+    public <M, R> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
+        return subscribe(subject, decoder, handler, encoder, executor);
+    }
+
+    private <M, R> Subscription subscribe(MessageSubject subject, Function<byte[], M> decoder,
+            BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
         if (closed) {
             throw new IllegalStateException("cluster communication is stopped");
         }
-        Subscription inner = messaging.subscribe(subject,
-                message -> responder.handle(message, decoder, handler, encoder), executor);
-        Subscription outer = new Subscription() {
-            @Override
-            public MessageSubject subject() {
-                return subject;
-            }
-
-            @Override
-            public void close() {
-                subscriptions.remove(this);
-                inner.close();
-            }
-
-            @Override
-            public String toString() {
-                return inner.toString();
-            }
-        };
-        subscriptions.add(outer);
-        return outer;
+        return subscriptions.add(subject, decoder, handler, encoder, executor);
     }
 }

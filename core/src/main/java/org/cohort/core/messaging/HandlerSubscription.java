@@ -12,8 +12,9 @@ import org.cohort.core.runtime.Scheduling;
 /**
  * One {@link MessageHandler} subscribed to a subject on a serial executor of its own (in production a
  * thread, {@code cohort-handler}), so
- * that its messages are handled one at a time in arrival order; its return value is the reply, null an
- * empty one. What the whiteboard does for a handler service, and what an embedder's
+ * that its messages are handled one at a time in arrival order, each with its sender
+ * ({@link MessageHandler#handle(org.cohort.api.cluster.NodeId, byte[])}); its return value is the reply,
+ * null an empty one. What the whiteboard does for a handler service, and what an embedder's
  * {@code addHandler} does. Closing it unsubscribes and stops the thread.
  */
 public final class HandlerSubscription implements Subscription {
@@ -42,8 +43,8 @@ public final class HandlerSubscription implements Subscription {
             MessageHandler handler, Scheduling scheduling, String executorName) {
         EventExecutor executor = scheduling.newSerialExecutor(executorName);
         try {
-            Subscription subscription = messaging.addSubscriber(subject, Function.<byte[]>identity(), handler::handle,
-                    (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
+            Subscription subscription = messaging.addSubscriberWithSender(subject, Function.<byte[]>identity(),
+                    handler::handle, (byte[] reply) -> reply == null ? new byte[0] : reply, executor);
             return new HandlerSubscription(subscription, executor);
         } catch (RuntimeException e) {
             executor.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package org.cohort.core.messaging;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
@@ -19,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * The receiving side of a {@link ClusterCommunicator}: runs a subscriber on each message that reaches
  * it and, for a request, sends back the subscriber's answer, or HANDLER_FAILED with its failure; answers
  * a request that reached no subscriber NO_HANDLER, and one the subscriber's executor refused OVERLOADED.
- * Messages with a malformed or unexpected header are dropped, counted and (at most once a minute)
- * logged.
+ *
+ * <p>One wire: a plain {@link ClusterMessage} (no header: sent with {@link MessageSender}, such as by
+ * {@code cluster:send}) is a one-way message, so that every Cohort API reaches every subscriber. Only a
+ * REPLY on a subscriber's subject is dropped as unexpected, counted and (at most once a minute) logged:
+ * no Cohort API sends one there (replies travel on their own subject), so it comes from a broken peer.
  */
 final class Responder {
 
@@ -48,21 +52,23 @@ final class Responder {
     }
 
     /** On the subscriber's executor. */
-    <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, Function<M, R> handler,
+    <M, R> void handle(ClusterMessage message, Function<byte[], M> decoder, BiFunction<NodeId, M, R> handler,
             Function<R, byte[]> encoder) {
         Kind kind = MessageHeader.kindOf(message);
-        if (kind == null || kind == Kind.REPLY) {
+        if (kind == Kind.REPLY) {
+            // Not an API path: a peer's reply on a subject that is not the replies' own.
             dropMalformed(message);
             return;
         }
-        if (kind == Kind.ONE_WAY) {
-            handler.apply(decoder.apply(message.payload()));
+        if (kind != Kind.REQUEST) {
+            // ONE_WAY, or null: a plain message without a header, sent with MessageSender.
+            handler.apply(message.sender(), decoder.apply(message.payload()));
             return;
         }
         long requestId = MessageHeader.requestIdOf(message);
         byte[] reply;
         try {
-            reply = encoder.apply(handler.apply(decoder.apply(message.payload())));
+            reply = encoder.apply(handler.apply(message.sender(), decoder.apply(message.payload())));
         } catch (RuntimeException e) {
             // The decoder, the handler or the reply encoder failed: the requester is told, and the
             // dispatcher, which the exception goes on to, counts it (handlerFailed) and logs it.
@@ -75,14 +81,10 @@ final class Responder {
 
     /** On the dispatching thread, often an IO worker: must not throw or block. */
     void undelivered(ClusterMessage message, SubjectDispatcher.Undelivered reason) {
-        MessageHeader header = MessageHeader.of(message);
-        if (header == null) {
-            dropMalformed(message);
-            return;
-        }
-        if (header.kind() == Kind.REQUEST) {
+        // Only a request is answered here; a one-way or plain message has no reply to carry the news.
+        if (MessageHeader.kindOf(message) == Kind.REQUEST) {
             Status status = reason == SubjectDispatcher.Undelivered.REJECTED ? Status.OVERLOADED : Status.NO_HANDLER;
-            reply(message.sender(), header.requestId(), status, new byte[0]);
+            reply(message.sender(), MessageHeader.requestIdOf(message), status, new byte[0]);
         }
     }
 

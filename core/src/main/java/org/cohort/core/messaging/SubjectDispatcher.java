@@ -124,6 +124,17 @@ public final class SubjectDispatcher {
     }
 
     /**
+     * Tells whether a handler is subscribed to a subject now (what lets {@link CommunicationsComponent}
+     * hand an unclaimed subject to its fallback delegate).
+     *
+     * @param subject the subject
+     * @return true if a handler is subscribed to it
+     */
+    public boolean hasSubscriber(MessageSubject subject) {
+        return handlers.containsKey(subject);
+    }
+
+    /**
      * Hands one message to the handler of its subject, on the handler's executor.
      *
      * @param message the message
@@ -162,16 +173,6 @@ public final class SubjectDispatcher {
             return Acceptance.REFUSED;
         }
         return Acceptance.ACCEPTED;
-    }
-
-    /**
-     * Tells whether a subject has a handler now.
-     *
-     * @param subject the subject
-     * @return true if a handler is subscribed to it
-     */
-    public boolean hasSubscriber(MessageSubject subject) {
-        return handlers.containsKey(subject);
     }
 
     /**

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * Subscribes every {@link MessageHandler} service to the subject its {@value MessageHandler#SUBJECT_PROPERTY}
  * property names, for as long as the service lives, each on a single thread of its own so that its
  * messages are handled in arrival order (a {@link HandlerSubscription}, as an embedder's handlers are).
+ * A handler gets what any Cohort API sends on its subject, with the sender's id
+ * ({@link MessageHandler#handle(org.cohort.api.cluster.NodeId, byte[])}).
  */
 @Component(immediate = true)
 public class WhiteboardHandlersComponent {

@@ -376,7 +376,7 @@ class ClusterCommunicatorTest {
     }
 
     @Test
-    void malformedHeadersAreDroppedAndCountedAndTheNodeKeepsWorking() throws Exception {
+    void unexpectedHeadersAreDroppedAndCountedAndTheNodeKeepsWorking() throws Exception {
         cluster(2);
         List<String> received = new CopyOnWriteArrayList<>();
         InProcessNode receiver = cluster.node(2);
@@ -385,12 +385,11 @@ class ClusterCommunicatorTest {
         receiver.communicator.addSubscriber(NEWS, ClusterCommunicatorTest::text, received::add, singleThread());
         NodeId from = id(1);
         byte magic = (byte) 0xC7; // the magic of the header that used to precede the payload
+        // No Cohort API sends these: a reply on a subscriber's subject, and replies no request waits for.
+        // (A plain message on a subscriber's subject is a one-way message: see OneWireTest.)
         List<ClusterMessage> hostile = List.of(
-                new ClusterMessage(from, ECHO, new byte[] {magic, 2, 1, 2, 3}),
-                new ClusterMessage(from, ECHO, new byte[0]),
-                new ClusterMessage(from, NEWS, new byte[] {0, 1, 2}),
                 new HeadedMessage(from, NEWS, new byte[] {1}, Envelope.REPLY, 5, (byte) 0),
-                new ClusterMessage(from, MessageSubject.of("test.nobody"), new byte[] {magic}),
+                new HeadedMessage(from, ECHO, new byte[] {1}, Envelope.REPLY, 6, (byte) 0),
                 new ClusterMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[] {magic, 3, 0}),
                 new HeadedMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[0], Envelope.REPLY, 1,
                         (byte) 17));

@@ -1,5 +1,6 @@
 package org.cohort.examples.receive;
 
+import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.examples.message.ExampleCodec;
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * (no subscription to keep or close), and calls it on a thread of its own subscription, one message at a
  * time, in the order each sender sent them. A slow handler holds up this subject only; when its backlog is
  * full, Cohort refuses further messages on it and counts them ({@code cluster:subjects}).
+ *
+ * <p>It overrides {@link MessageHandler#handle(NodeId, byte[])} to learn which node sent each message
+ * (what Cohort itself says, not what the message claims), and gets what any API sends on its subject:
+ * {@code example:send}'s typed messages, and {@code cluster:send}'s plain ones too (which it drops, as
+ * they are not ExampleMessages).
  */
 @Component(service = MessageHandler.class, property = MessageHandler.SUBJECT_PROPERTY + "=" + ExampleSubjects.MESSAGE)
 public class MessageLogger implements MessageHandler {
@@ -32,18 +38,30 @@ public class MessageLogger implements MessageHandler {
         this.codec = codec;
     }
 
+    /** For a caller that does not know the sender: the message's own origin stands in for it. */
     @Override
     public byte[] handle(byte[] payload) {
+        return handle(null, payload);
+    }
+
+    @Override
+    public byte[] handle(NodeId sender, byte[] payload) {
         ExampleMessage message;
         try {
             message = codec.decode(payload);
         } catch (SerializationException e) {
             // Bytes from the network: anything may arrive. Drop what is not an ExampleMessage.
-            LOG.warn("Dropped a {}-byte payload on {} that is not an ExampleMessage: {}", payload.length,
-                    ExampleSubjects.MESSAGE, e.getMessage());
+            LOG.warn("Dropped a {}-byte payload on {} from {} that is not an ExampleMessage: {}", payload.length,
+                    ExampleSubjects.MESSAGE, sender, e.getMessage());
             return null;
         }
-        LOG.info("ExampleMessage #{} from {}: {}", message.seq(), message.origin(), message.text());
+        String from = sender == null ? message.origin() : sender.id();
+        if (!from.equals(message.origin())) {
+            LOG.info("ExampleMessage #{} from {} (it claims to come from {}): {}", message.seq(), from,
+                    message.origin(), message.text());
+        } else {
+            LOG.info("ExampleMessage #{} from {}: {}", message.seq(), from, message.text());
+        }
         return null; // one-way messages have no reply
     }
 }

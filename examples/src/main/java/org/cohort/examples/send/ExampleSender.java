@@ -9,6 +9,7 @@ import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterCommunicationService;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.examples.message.ExampleCodec;
 import org.cohort.examples.message.ExampleMessage;
 import org.cohort.examples.message.ExampleSubjects;
@@ -17,8 +18,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Sends ExampleMessages the three ways Cohort offers: one way to one node, one way to every other
- * ACTIVE member, and as a request that gets a reply. Each message gets the next number of this sender
+ * Sends ExampleMessages the three ways Cohort offers: one way to one node (saying why Cohort refused
+ * one, by its {@link SendResult}), one way to every other ACTIVE member, and as a request that gets a
+ * reply. Each message gets the next number of this sender
  * run, so that a receiver's log shows the order.
  *
  * <p>The sending calls never block: a one-way send is queued (or refused at once), a request returns a
@@ -54,19 +56,34 @@ public class ExampleSender {
      *
      * @param to the receiving node
      * @param text the text
-     * @return what was sent
-     * @throws IllegalStateException if Cohort refused it: the node is not ACTIVE (there is no stream to
-     *     it), its outbound queue is full, or the message is larger than a frame. Cohort does not retry.
+     * @return what was sent: Cohort accepted it ({@link SendResult#ACCEPTED})
+     * @throws IllegalStateException if Cohort refused it, with the {@link SendResult} and what it means,
+     *     such as {@code refused by node-1: NO_STREAM (node-3 is INACTIVE: there is no stream to it)}.
+     *     Cohort does not retry.
      */
     public Sent send(NodeId to, String text) {
         long seq = nextSeq.getAndIncrement();
         byte[] payload = codec.encode(message(seq, text));
-        if (!messaging.unicast(ExampleSubjects.MESSAGE_SUBJECT, payload, to)) {
-            throw new IllegalStateException("Cohort refused the message to " + to + ": it is "
-                    + cluster.member(to).map(member -> member.state().toString()).orElse("not a member")
-                    + ", or its outbound queue is full");
+        SendResult result = messaging.trySend(ExampleSubjects.MESSAGE_SUBJECT, payload, to);
+        if (!result.accepted()) {
+            throw new IllegalStateException("refused by " + cluster.localMember().id() + ": " + result + " ("
+                    + meaning(result, to) + ")");
         }
         return new Sent(seq, payload.length);
+    }
+
+    /** What a refusal means, in a sibling's words: the reasons a one-way send can give. */
+    private String meaning(SendResult refusal, NodeId to) {
+        return switch (refusal) {
+            case ACCEPTED -> "accepted";
+            case QUEUE_FULL -> "the outbound queue to " + to + " is full: its subscribers have not caught up";
+            case RESEND_FULL -> "too many bytes sent to " + to + " wait for its acknowledgement";
+            case NO_STREAM -> to + " is " + cluster.member(to).map(member -> member.state().toString())
+                    .orElse("not a member") + ": there is no stream to it";
+            case UNKNOWN_NODE -> to + " is not a member";
+            case TOO_LARGE -> "the message is larger than message.max.bytes";
+            case STOPPED -> "Cohort is stopping on this node";
+        };
     }
 
     /**

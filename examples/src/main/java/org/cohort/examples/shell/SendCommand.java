@@ -10,12 +10,16 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.examples.message.ExampleSubjects;
 import org.cohort.examples.send.ExampleSender;
 import org.cohort.shell.JsonAction;
 import org.cohort.shell.NodeIdCompleter;
 
-/** {@code example:send NODE TEXT...}: one typed message, one way, to one node; the receiver logs it. */
+/**
+ * {@code example:send NODE TEXT...}: one typed message, one way, to one node; the receiver logs it. It
+ * prints what the send did ({@link SendResult}); a refusal is an error line with its reason.
+ */
 @Service
 @Command(scope = "example", name = "send", description = "Sends one ExampleMessage to a node, one way, on subject "
         + ExampleSubjects.MESSAGE + "; the receiver logs it (a refusal is an error, with its reason)")
@@ -38,6 +42,8 @@ public class SendCommand extends JsonAction {
         ExampleSender.Sent sent = require(sender, "The example sender").send(to, String.join(" ", text));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("sent", true);
+        // ExampleSender.send returns only for an accepted message; a refusal is its exception, with the reason.
+        result.put("result", SendResult.ACCEPTED.name());
         result.put("node", to.id());
         result.put("subject", ExampleSubjects.MESSAGE);
         result.put("seq", sent.seq());
@@ -49,6 +55,6 @@ public class SendCommand extends JsonAction {
     protected void print(Object result, PrintStream out) {
         Map<?, ?> sent = (Map<?, ?>) result;
         out.println("Sent ExampleMessage #" + sent.get("seq") + " (" + sent.get("bytes") + " bytes) to "
-                + sent.get("node") + " on " + sent.get("subject"));
+                + sent.get("node") + " on " + sent.get("subject") + ": " + sent.get("result"));
     }
 }

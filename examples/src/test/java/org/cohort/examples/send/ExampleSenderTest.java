@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.cohort.api.cluster.ClusterMember;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
+import org.cohort.api.messaging.MessageHandler;
 import org.cohort.api.messaging.NoRemoteHandlerException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.api.serialization.SerializationService;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExampleSenderTest {
 
+    private static final NodeId NODE_1 = NodeId.of("node-1");
     private static final NodeId NODE_2 = NodeId.of("node-2");
     private static final NodeId NODE_3 = NodeId.of("node-3");
     /** Generous: the build machine may be loaded. */
@@ -98,6 +100,7 @@ class ExampleSenderTest {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(node3.logged()).containsExactly(
                 new ExampleMessage("node-1", 2, "hi all")));
         assertThat(node2.loggedPayloads.get(0)).hasSize(first.bytes());
+        assertThat(node2.loggedSenders).containsExactly(NODE_1, NODE_1);
         assertThat(node1.logged()).isEmpty(); // a broadcast goes to the other members only
         assertThat(node1.sender.activeOtherMembers()).containsExactly(NODE_2, NODE_3);
     }
@@ -108,7 +111,7 @@ class ExampleSenderTest {
         await().atMost(TIMEOUT).until(() -> node1.stateOf(NODE_3) == NodeState.INACTIVE);
 
         assertThatThrownBy(() -> node1.sender.send(NODE_3, "hello")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("node-3").hasMessageContaining("INACTIVE");
+                .hasMessage("refused by node-1: NO_STREAM (node-3 is INACTIVE: there is no stream to it)");
         assertThat(node1.sender.activeOtherMembers()).containsExactly(NODE_2);
     }
 
@@ -152,6 +155,8 @@ class ExampleSenderTest {
         final ExampleSender sender;
         /** What this node's MessageLogger was handed, in order. */
         final List<byte[]> loggedPayloads = new CopyOnWriteArrayList<>();
+        /** Who sent each of them, as Cohort said. */
+        final List<NodeId> loggedSenders = new CopyOnWriteArrayList<>();
 
         ExampleNode(int k, String members, boolean answersRequests) {
             node = CohortNode.builder() // the keys of etc/org.cohort.cluster.cfg
@@ -166,11 +171,20 @@ class ExampleSenderTest {
             codec = new ExampleCodec(node.serialization());
             sender = new ExampleSender(node.communication(), node.cluster(), codec);
             // The whiteboard handlers, subscribed as Cohort subscribes a published MessageHandler service.
-            // MessageLogger only logs: the test records what it was handed on the way in.
+            // MessageLogger only logs: the test records what it was handed on the way in, and by whom.
             MessageLogger logger = new MessageLogger(codec);
-            node.addHandler(ExampleSubjects.MESSAGE_SUBJECT, payload -> {
-                loggedPayloads.add(payload.clone());
-                return logger.handle(payload);
+            node.addHandler(ExampleSubjects.MESSAGE_SUBJECT, new MessageHandler() {
+                @Override
+                public byte[] handle(byte[] payload) {
+                    throw new AssertionError("Cohort tells a handler the sender");
+                }
+
+                @Override
+                public byte[] handle(NodeId sender, byte[] payload) {
+                    loggedPayloads.add(payload.clone());
+                    loggedSenders.add(sender);
+                    return logger.handle(sender, payload);
+                }
             });
             if (answersRequests) {
                 node.addHandler(ExampleSubjects.ECHO_SUBJECT, new EchoResponder(codec, node.cluster()));

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.cluster.ClusterEventListener;
@@ -110,7 +112,7 @@ public final class Fakes {
 
     /**
      * Messaging that hands every message to the whiteboard handlers given for its subject, on the calling
-     * thread, as if every node ran them; like Cohort it refuses nodes that are not members or INACTIVE,
+     * thread, as if every node ran them (each learns this node as the sender); like Cohort it refuses nodes that are not members or INACTIVE,
      * and also those {@link #refuse} names (as if their queue were full).
      */
     public static final class Messaging implements ClusterCommunicationService {
@@ -121,6 +123,10 @@ public final class Fakes {
 
         public Messaging(Cluster cluster) {
             this.cluster = cluster;
+        }
+
+        private NodeId self() {
+            return cluster.localMember().id();
         }
 
         private boolean refuses(NodeId to) {
@@ -135,7 +141,7 @@ public final class Fakes {
             sent.add(new Sent("unicast", subject, payload, to));
             MessageHandler handler = handlers.get(subject);
             if (handler != null) {
-                handler.handle(payload);
+                handler.handle(self(), payload);
             }
             return true;
         }
@@ -185,7 +191,7 @@ public final class Fakes {
             sent.add(new Sent("broadcast", subject, payload, null));
             MessageHandler handler = handlers.get(subject);
             if (handler != null) {
-                handler.handle(payload);
+                handler.handle(self(), payload);
             }
         }
 
@@ -211,7 +217,7 @@ public final class Fakes {
                 return CompletableFuture.failedFuture(new NoRemoteHandlerException("no handler for " + subject));
             }
             try {
-                byte[] reply = handler.handle(payload);
+                byte[] reply = handler.handle(self(), payload);
                 return CompletableFuture.completedFuture(reply == null ? new byte[0] : reply);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(new RemoteHandlerFailureException(String.valueOf(e)));
@@ -233,6 +239,18 @@ public final class Fakes {
         @Override
         public <M, R> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
                 Function<M, R> handler, Function<R, byte[]> encoder, Executor executor) {
+            throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
+        }
+
+        @Override
+        public <M> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+                BiConsumer<NodeId, M> handler, Executor executor) {
+            throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
+        }
+
+        @Override
+        public <M, R> Subscription addSubscriberWithSender(MessageSubject subject, Function<byte[], M> decoder,
+                BiFunction<NodeId, M, R> handler, Function<R, byte[]> encoder, Executor executor) {
             throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
         }
 
