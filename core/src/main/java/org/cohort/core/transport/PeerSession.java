@@ -379,9 +379,9 @@ final class PeerSession implements SubjectIntake.Announcer {
     /** Before a queued message's first frame: past its deadline it is failed back; without credit it waits. */
     private MessageFramer.Turn firstTurn(OutboundMessage message) {
         if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
+            counters.failedBack(DeliveryOutcome.DEADLINE);
             message.fail(new org.cohort.api.messaging.DeliveryDeadlineException("the deadline passed before "
                     + peer + " could take the message"));
-            counters.failedBack(DeliveryOutcome.DEADLINE);
             outbox.dropped(message);
             return MessageFramer.Turn.DROPPED;
         }

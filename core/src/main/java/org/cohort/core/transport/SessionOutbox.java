@@ -208,8 +208,8 @@ final class SessionOutbox {
         if (message.settled || message.afterWrite != null) {
             return 0;
         }
+        counters.failedBack(reason); // counted before the sender hears, so that it sees the count
         message.fail(why);
-        counters.failedBack(reason);
         return 1;
     }
 
