@@ -39,6 +39,11 @@ public @interface ClusterConfig {
     String MESSAGE_MAX_BYTES = "message.max.bytes";
     String REASSEMBLY_MAX_BYTES = "reassembly.max.bytes";
     String OUTBOUND_QUEUE_MAX_BYTES = "outbound.queue.max.bytes";
+    String DELIVERY_RESEND_MAX_BYTES = "delivery.resend.max.bytes";
+    String DELIVERY_WINDOW_MESSAGES = "delivery.window.messages";
+    String DELIVERY_WINDOW_BYTES = "delivery.window.bytes";
+    String DELIVERY_LINGER_MS = "delivery.linger.ms";
+    String DELIVERY_AT_MOST_ONCE_SUBJECTS = "delivery.at.most.once.subjects";
     String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     String FAILURE_PHI_THRESHOLD = "failure.phi.threshold";
     String FAILURE_MIN_STDDEV_MS = "failure.min.stddev.ms";
@@ -55,6 +60,10 @@ public @interface ClusterConfig {
     int DEFAULT_MESSAGE_MAX_BYTES = 16_777_216;
     long DEFAULT_REASSEMBLY_MAX_BYTES = 67_108_864L;
     long DEFAULT_OUTBOUND_QUEUE_MAX_BYTES = 67_108_864L;
+    long DEFAULT_DELIVERY_RESEND_MAX_BYTES = 67_108_864L;
+    int DEFAULT_DELIVERY_WINDOW_MESSAGES = 4096;
+    long DEFAULT_DELIVERY_WINDOW_BYTES = 4_194_304L;
+    int DEFAULT_DELIVERY_LINGER_MS = 10_000;
 
     @AttributeDefinition(name = "Cluster name",
             description = "The name of the cluster; a peer whose hello carries another name is refused."
@@ -119,6 +128,38 @@ public @interface ClusterConfig {
                     + " refused; at least message.max.bytes. Bytes, 65536 (64 KiB) to 4294967296 (4 GiB)."
                     + " Default: 67108864 (64 MiB).")
     long outbound_queue_max_bytes() default DEFAULT_OUTBOUND_QUEUE_MAX_BYTES;
+
+    @AttributeDefinition(name = "Resend buffer limit (bytes)", min = "65536", max = "4294967296",
+            description = "How many bytes sent to one member and not yet acknowledged are kept to send again"
+                    + " after a reconnect; beyond it, further sends to that member are refused (RESEND_FULL),"
+                    + " never dropped. At least message.max.bytes. Bytes, 65536 (64 KiB) to 4294967296"
+                    + " (4 GiB). Default: 67108864 (64 MiB).")
+    long delivery_resend_max_bytes() default DEFAULT_DELIVERY_RESEND_MAX_BYTES;
+
+    @AttributeDefinition(name = "Credit window (messages)", min = "16", max = "1048576",
+            description = "How many messages of one subject each member may have sent to this node and not"
+                    + " yet seen consumed by the subject's subscriber. A slow subscriber slows only its own"
+                    + " subject's senders. Messages, 16 to 1048576. Default: 4096.")
+    int delivery_window_messages() default DEFAULT_DELIVERY_WINDOW_MESSAGES;
+
+    @AttributeDefinition(name = "Credit window (bytes)", min = "65536", max = "4294967296",
+            description = "How many payload bytes of one subject each member may have sent to this node and"
+                    + " not yet seen consumed (a larger message still goes, alone). Bytes, 65536 (64 KiB) to"
+                    + " 4294967296 (4 GiB). Default: 4194304 (4 MiB).")
+    long delivery_window_bytes() default DEFAULT_DELIVERY_WINDOW_BYTES;
+
+    @AttributeDefinition(name = "Resend linger (ms)", min = "100", max = "3600000",
+            description = "How long what was sent to a member, or waits for it, is kept while the member has"
+                    + " no stream; after that it fails back to its senders (NodeUnreachableException), and"
+                    + " sends to the member are refused until it is back. Milliseconds, 100 to 3600000."
+                    + " Default: 10000.")
+    int delivery_linger_ms() default DEFAULT_DELIVERY_LINGER_MS;
+
+    @AttributeDefinition(name = "At-most-once subjects", required = false,
+            description = "Subjects sent at most once, comma-separated (telemetry that is stale once late):"
+                    + " no acknowledgement, no resend, no credit; a full subscriber backlog drops them"
+                    + " (counted). Default: empty (every subject is delivered once or its sender told).")
+    String delivery_at_most_once_subjects() default "";
 
     @AttributeDefinition(name = "Heartbeat interval (ms)", min = "10", max = "10000",
             description = "How often each stream sends a heartbeat to its peer; it must be shorter than the"

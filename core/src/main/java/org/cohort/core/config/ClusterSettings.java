@@ -26,6 +26,7 @@ import org.cohort.api.cluster.NodeId;
  * @param failureDetection heartbeats and the failure detector
  * @param secret the shared secret that authenticates members, or {@link ClusterSecret#NONE}
  * @param tls mutual TLS between members, or {@link TlsSettings#DISABLED}
+ * @param delivery credit, resend and linger bounds, and the subjects sent at most once
  */
 public record ClusterSettings(
         String clusterName,
@@ -41,9 +42,11 @@ public record ClusterSettings(
         long outboundQueueBytes,
         FailureDetectionSettings failureDetection,
         ClusterSecret secret,
-        TlsSettings tls) {
+        TlsSettings tls,
+        DeliverySettings delivery) {
 
     public ClusterSettings {
+        Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(clusterName, "clusterName");
@@ -58,6 +61,16 @@ public record ClusterSettings(
         if (members.stream().noneMatch(member -> member.id().equals(local))) {
             throw new IllegalArgumentException("local node " + localNodeId + " is not a member");
         }
+    }
+
+    /** Settings with the default delivery settings. */
+    public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
+            Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
+            int maxMessageBytes, long maxReassemblyBytes, long outboundQueueBytes,
+            FailureDetectionSettings failureDetection, ClusterSecret secret, TlsSettings tls) {
+        this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
+                helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes, failureDetection, secret, tls,
+                DeliverySettings.DEFAULTS);
     }
 
     /** Settings with the default failure detection and reassembly limit. */
@@ -91,14 +104,21 @@ public record ClusterSettings(
     public ClusterSettings withSecret(ClusterSecret newSecret) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, newSecret, tls);
+                failureDetection, newSecret, tls, delivery);
     }
 
     /** The same settings with other TLS settings. */
     public ClusterSettings withTls(TlsSettings newTls) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, secret, newTls);
+                failureDetection, secret, newTls, delivery);
+    }
+
+    /** The same settings with other delivery settings. */
+    public ClusterSettings withDelivery(DeliverySettings newDelivery) {
+        return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
+                reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
+                failureDetection, secret, tls, newDelivery);
     }
 
     /**

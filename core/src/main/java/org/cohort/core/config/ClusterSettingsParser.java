@@ -8,14 +8,17 @@ import static org.cohort.core.config.ClusterConfig.NODE_ID;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.MessageSubject;
 import org.osgi.util.converter.Converters;
 
 /**
@@ -79,6 +82,10 @@ public final class ClusterSettingsParser {
             throw notSet(raw, ClusterConfig.OUTBOUND_QUEUE_MAX_BYTES, Long.toString(config.outbound_queue_max_bytes()),
                     atLeastMessage, "; " + ClusterConfig.OUTBOUND_QUEUE_MAX_BYTES + " is not set, so it is the default");
         }
+        if (config.delivery_resend_max_bytes() < config.message_max_bytes()) {
+            throw notSet(raw, ClusterConfig.DELIVERY_RESEND_MAX_BYTES, Long.toString(config.delivery_resend_max_bytes()),
+                    atLeastMessage, "; " + ClusterConfig.DELIVERY_RESEND_MAX_BYTES + " is not set, so it is the default");
+        }
         if (config.heartbeat_interval_ms() >= config.hello_timeout_ms()) {
             throw notSet(raw, HEARTBEAT_INTERVAL_MS, Integer.toString(config.heartbeat_interval_ms()),
                     "must be shorter than " + ClusterConfig.HELLO_TIMEOUT_MS + " (" + config.hello_timeout_ms() + " ms)",
@@ -94,7 +101,23 @@ public final class ClusterSettingsParser {
                 millis(config.custodian_interval_ms()), millis(config.connect_timeout_ms()),
                 millis(config.reconnect_backoff_max_ms()), millis(config.hello_timeout_ms()),
                 config.message_max_bytes(), config.reassembly_max_bytes(), config.outbound_queue_max_bytes(),
-                FailureDetectionSettings.of(config), ClusterSecret.of(secret), tls(config));
+                FailureDetectionSettings.of(config), ClusterSecret.of(secret), tls(config), delivery(raw, config));
+    }
+
+    private static DeliverySettings delivery(RawValues raw, ClusterConfig config) throws InvalidConfigurationException {
+        Set<MessageSubject> atMostOnce = new LinkedHashSet<>();
+        for (String name : config.delivery_at_most_once_subjects().split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            try {
+                atMostOnce.add(MessageSubject.of(name.strip()));
+            } catch (IllegalArgumentException e) {
+                throw refused(raw, ClusterConfig.DELIVERY_AT_MOST_ONCE_SUBJECTS, e.getMessage());
+            }
+        }
+        return new DeliverySettings(config.delivery_window_messages(), config.delivery_window_bytes(),
+                config.delivery_resend_max_bytes(), millis(config.delivery_linger_ms()), atMostOnce);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.Timer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -76,6 +77,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private Channel listener;
     private Custodian custodian;
     private volatile boolean running;
+    /** Fails queued messages whose deadline passes before they are sent; from start to stop. */
+    private volatile Timer deadlines;
 
     /**
      * @param incarnation this start of the node; must differ from every earlier start
@@ -127,6 +130,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             transportName = transport.name();
             transport.start(settings.ioWorkers(), chooser);
             nodeEvents.start(runtime.scheduling());
+            deadlines = runtime.scheduling().newTimer("delivery-deadlines", 10);
             PipelineParts parts = new PipelineParts(roster, localHello, tls, admission, handshakeGate, gateWarnings,
                     chooser, counters, errorHandler, commsDelegate, runtime.clock()::nanoTime);
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
@@ -179,6 +183,11 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             transport = null;
         }
         nodeEvents.stop();
+        Timer timer = deadlines;
+        deadlines = null;
+        if (timer != null) {
+            timer.stop();
+        }
         if (wasRunning) {
             LOG.info("Cluster I/O stopped: node {}", localNode.id());
         }
@@ -288,7 +297,18 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             counters.sendRefusedNoStream.increment();
             return SendResult.NO_STREAM;
         }
-        SendResult result = session.offer(new OutboundMessage(message, outcome, deadlineNanos, null));
+        boolean atMostOnce = now.settings().delivery().atMostOnceSubjects().contains(message.subject());
+        OutboundMessage outbound = new OutboundMessage(message, outcome, deadlineNanos, null, atMostOnce);
+        SendResult result = session.offer(outbound);
+        Timer timer = deadlines;
+        if (result.accepted() && deadlineNanos != 0 && timer != null) {
+            try {
+                timer.newTimeout(expired -> session.deadlinePassed(outbound),
+                        deadlineNanos - runtime.clock().nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (IllegalStateException stopping) {
+                LOG.debug("Not watching the deadline of a message to {}: stopping", nodeId);
+            }
+        }
         if (result == SendResult.QUEUE_FULL || result == SendResult.RESEND_FULL) {
             counters.sendRefusedQueueFull.increment();
         } else if (result == SendResult.NO_STREAM) {

@@ -28,6 +28,8 @@ final class OutboundMessage {
     final long deadlineNanos;
     /** For an outcome message: what to tell once it is written (the refused message's credit returns). */
     final Consumption afterWrite;
+    /** Sent at most once: not numbered, not kept, no credit; its outcome completes once it is written. */
+    final boolean atMostOnce;
 
     /** Its sequence number in the session, from its first write; 0 before. */
     long seq;
@@ -48,6 +50,12 @@ final class OutboundMessage {
 
     OutboundMessage(ClusterMessage message, CompletableFuture<Void> outcome, long deadlineNanos,
             Consumption afterWrite) {
+        this(message, outcome, deadlineNanos, afterWrite, false);
+    }
+
+    OutboundMessage(ClusterMessage message, CompletableFuture<Void> outcome, long deadlineNanos,
+            Consumption afterWrite, boolean atMostOnce) {
+        this.atMostOnce = atMostOnce;
         this.message = message;
         this.outcome = outcome;
         this.deadlineNanos = deadlineNanos;

@@ -113,6 +113,22 @@ final class PeerSession implements SubjectIntake.Announcer {
         return result;
     }
 
+    /**
+     * A queued message's deadline passed: if it has not started, it leaves the queue and its sender is
+     * told; once written, the peer judges it (its time to live travels with it).
+     */
+    void deadlinePassed(OutboundMessage message) {
+        synchronized (this) {
+            if (message.settled || message.seq != 0 || message.started() || !outbox.queue.remove(message)) {
+                return;
+            }
+            outbox.dropped(message);
+            counters.failedBack(DeliveryOutcome.DEADLINE);
+        }
+        message.fail(new org.cohort.api.messaging.DeliveryDeadlineException("the deadline passed while the message "
+                + "waited to be sent to " + peer));
+    }
+
     synchronized void limits(SessionLimits limits) {
         outbox.maxQueuedBytes = limits.maxQueuedBytes();
         outbox.maxResendBytes = limits.maxResendBytes();

@@ -51,7 +51,7 @@ final class SessionOutbox {
 
     /** Queues an accepted message, or says why not. Outcome messages (control) pass every bound. */
     SendResult offer(OutboundMessage message, boolean control) {
-        if (!control) {
+        if (!control && !message.atMostOnce) {
             if (queuedBytes + message.weight > maxQueuedBytes) {
                 return SendResult.QUEUE_FULL;
             }
@@ -84,8 +84,17 @@ final class SessionOutbox {
                 || message.credit.allows(message.message.payload().length, windowMessages, windowBytes));
     }
 
-    /** The message is written completely for the first time: numbered, kept until acknowledged. */
+    /**
+     * The message is written completely for the first time: numbered and kept until acknowledged, or, sent
+     * at most once, gone (sequence number 0) and its outcome complete.
+     */
     long numbered(OutboundMessage message) {
+        if (message.atMostOnce) {
+            queuedBytes -= message.weight;
+            counters.sent.increment();
+            message.succeed();
+            return 0;
+        }
         message.seq = nextSeq++;
         if (message.credit != null) {
             message.credit.sent(message.message.payload().length);

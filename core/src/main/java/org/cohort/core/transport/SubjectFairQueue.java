@@ -80,6 +80,22 @@ final class SubjectFairQueue {
         }
     }
 
+    /**
+     * Removes one message that has not started (its deadline passed while it waited); true if it was
+     * queued. A subject left empty leaves the ring, or stops waiting for credit.
+     */
+    boolean remove(OutboundMessage message) {
+        Lane lane = lanes.get(message.message.subject());
+        if (lane == null || !lane.messages.remove(message)) {
+            return false;
+        }
+        if (lane.messages.isEmpty() && lane.parked) {
+            lane.parked = false;
+            leaveRing(lane);
+        }
+        return true;
+    }
+
     /** Puts a subject waiting for credit back in the ring. */
     void unpark(MessageSubject subject) {
         Lane lane = lanes.get(subject);

@@ -36,6 +36,10 @@ class ClusterSettingsParserTest {
                 Arguments.of("message.max.bytes", 65_536L, 268_435_456L),
                 Arguments.of("reassembly.max.bytes", 65_536L, 4_294_967_296L),
                 Arguments.of("outbound.queue.max.bytes", 65_536L, 4_294_967_296L),
+                Arguments.of("delivery.resend.max.bytes", 65_536L, 4_294_967_296L),
+                Arguments.of("delivery.window.messages", 16L, 1_048_576L),
+                Arguments.of("delivery.window.bytes", 65_536L, 4_294_967_296L),
+                Arguments.of("delivery.linger.ms", 100L, 3_600_000L),
                 Arguments.of("heartbeat.interval.ms", 10L, 10_000L),
                 Arguments.of("failure.min.stddev.ms", 1L, 10_000L),
                 Arguments.of("failure.acceptable.pause.ms", 0L, 60_000L));
@@ -56,7 +60,9 @@ class ClusterSettingsParserTest {
         } else if (key.equals("message.max.bytes")) {
             properties.put("reassembly.max.bytes", 4_294_967_296L);
             properties.put("outbound.queue.max.bytes", 4_294_967_296L);
-        } else if (key.equals("reassembly.max.bytes") || key.equals("outbound.queue.max.bytes")) {
+            properties.put("delivery.resend.max.bytes", 4_294_967_296L);
+        } else if (key.equals("reassembly.max.bytes") || key.equals("outbound.queue.max.bytes")
+                || key.equals("delivery.resend.max.bytes")) {
             properties.put("message.max.bytes", 65_536);
         }
         return properties;
@@ -139,6 +145,25 @@ class ClusterSettingsParserTest {
                 List.of(node("n1", "192.168.1.1", 7000), node("n2", "192.168.1.2", 7000)),
                 16, Duration.ofMillis(100), Duration.ofMillis(750), Duration.ofMillis(60_000),
                 Duration.ofMillis(1500), 65_536, 65_536L, 2_147_483_648L, FailureDetectionSettings.DEFAULTS));
+    }
+
+    @Test
+    void theDeliveryKeysAreRead() throws Exception {
+        ClusterSettings settings = ClusterSettingsParser.parse(Map.of("delivery.window.messages", 64,
+                "delivery.window.bytes", 131_072L, "delivery.resend.max.bytes", 33_554_432L, "delivery.linger.ms", 2500,
+                "delivery.at.most.once.subjects", " telemetry.cpu , telemetry.mem,"));
+
+        assertThat(settings.delivery()).isEqualTo(new DeliverySettings(64, 131_072L, 33_554_432L,
+                Duration.ofMillis(2500), java.util.Set.of(org.cohort.api.messaging.MessageSubject.of("telemetry.cpu"),
+                        org.cohort.api.messaging.MessageSubject.of("telemetry.mem"))));
+        assertThat(ClusterSettingsParser.parse(Map.of()).delivery()).isEqualTo(DeliverySettings.DEFAULTS);
+    }
+
+    @Test
+    void aResendBufferThatCannotHoldTheLargestMessageIsRefused() {
+        InvalidConfigurationException e = refused(Map.of("delivery.resend.max.bytes", 65_536L),
+                "delivery.resend.max.bytes", "65536");
+        assertThat(e).hasMessageContaining("message.max.bytes");
     }
 
     @Test

@@ -291,4 +291,54 @@ class PeerSessionTest {
         pair.pump(frame -> true, frame -> types.add(SessionPair.typeOf(frame)));
         assertThat(types).contains(Frames.RESUME, Frames.ACK);
     }
+
+    @Test
+    void atMostOnceMessagesTakeNoCreditAreNotKeptAndCompleteOnceWritten() {
+        pair = new SessionPair(SessionPair.limits(100, 4L << 20));
+        pair.b.intake.answer(SLOW, RecordingIntake.Answer.HOLD);
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            CompletableFuture<Void> outcome = new CompletableFuture<>();
+            pair.a.session.offer(new OutboundMessage(pair.a.message(SLOW, i), outcome, 0, null, true));
+            outcomes.add(outcome);
+        }
+
+        pair.pump();
+
+        assertThat(numbers(pair.b.intake.accepted(SLOW))).as("beyond the window: no credit is asked")
+                .containsExactlyElementsOf(range(0, 300));
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).isCompleted().isNotCompletedExceptionally());
+        assertThat(pair.a.session.resendBytes()).isZero();
+        assertThat(pair.a.session.idle()).isTrue();
+    }
+
+    @Test
+    void aMessageWaitingForCreditFailsWhenItsDeadlinePasses() {
+        pair = new SessionPair(SessionPair.limits(16, 4L << 20));
+        pair.b.intake.answer(SLOW, RecordingIntake.Answer.HOLD);
+        for (int i = 0; i < 16; i++) {
+            pair.a.send(SLOW, i);
+        }
+        CompletableFuture<Void> waiting = new CompletableFuture<>();
+        OutboundMessage late = new OutboundMessage(pair.a.message(SLOW, 16), waiting,
+                pair.clock.nanoTime() + 1_000_000, null);
+        pair.a.session.offer(late);
+        pair.a.send(SLOW, 17);
+        pair.pump();
+        assertThat(waiting).as("no credit: it waits").isNotDone();
+
+        pair.clock.advance(Duration.ofMillis(2));
+        pair.a.session.deadlinePassed(late);
+
+        assertThat(waiting).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(DeliveryDeadlineException.class);
+        for (int round = 0; round < 5; round++) {
+            pair.b.intake.release();
+            pair.pump();
+        }
+        assertThat(numbers(pair.b.intake.accepted(SLOW))).containsExactlyElementsOf(
+                java.util.stream.IntStream.of(java.util.stream.IntStream.range(0, 16).toArray()).boxed()
+                        .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
+                                list -> { list.add(17); return list; })));
+    }
 }
