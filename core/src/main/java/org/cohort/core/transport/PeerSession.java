@@ -1,17 +1,13 @@
 package org.cohort.core.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.CorruptedFrameException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
-import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.DeliveryDeadlineException;
 import org.cohort.api.messaging.MessagingException;
+import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Consumption;
@@ -42,9 +38,6 @@ import org.cohort.core.runtime.NodeClock;
  */
 final class PeerSession implements SubjectIntake.Announcer {
 
-    /** The reserved subject of outcome messages: {@code [u64 sequence number][u8 reason]}. */
-    static final MessageSubject OUTCOME = MessageSubject.of("cohort.outcome");
-    private static final int OUTCOME_BYTES = 9;
 
     final NodeId peer;
     final long peerIncarnation;
@@ -52,31 +45,11 @@ final class PeerSession implements SubjectIntake.Announcer {
     private final SessionOutbox outbox;
     private final PeerCounters counters;
     private final NodeClock clock;
-    private final int grantMessages;
-    private final long grantBytes;
-    private final ConcurrentLinkedQueue<SubjectIntake> creditDue = new ConcurrentLinkedQueue<>();
-    private final Map<MessageSubject, SubjectIntake> intakes = new HashMap<>();
-    private final MessageFramer.Numbering numbering = new MessageFramer.Numbering() {
-        @Override
-        public long seq(OutboundMessage message) {
-            return message.seq != 0 ? message.seq : outbox.numbered(message);
-        }
-
-        @Override
-        public int ttlMillis(OutboundMessage message) {
-            return ttlNow(message);
-        }
-    };
+    private final SessionInbox inbox;
 
     private volatile Stream attached;
     private boolean resumeDue;
     private boolean peerResumed;
-    private long received;
-    private long outcomesSent;
-    private long peerEpoch;
-    private long pendingOutcome;
-    private long ackedSent = -1;
-    private long outcomesAcked;
     private boolean unreachable;
     private boolean ended;
     private long detachedSinceNanos;
@@ -88,9 +61,8 @@ final class PeerSession implements SubjectIntake.Announcer {
         this.peerIncarnation = peerIncarnation;
         this.counters = counters;
         this.clock = clock;
-        this.grantMessages = limits.windowMessages();
-        this.grantBytes = limits.windowBytes();
-        this.outbox = new SessionOutbox(limits.maxQueuedBytes(), limits.maxResendBytes(), counters);
+        this.inbox = new SessionInbox(peer, counters, this, limits.windowMessages(), limits.windowBytes());
+        this.outbox = new SessionOutbox(peer, limits.maxQueuedBytes(), limits.maxResendBytes(), counters, clock);
     }
 
     // ---- sending ----
@@ -125,7 +97,7 @@ final class PeerSession implements SubjectIntake.Announcer {
             outbox.dropped(message);
             counters.failedBack(DeliveryOutcome.DEADLINE);
         }
-        message.fail(new org.cohort.api.messaging.DeliveryDeadlineException("the deadline passed while the message "
+        message.fail(new DeliveryDeadlineException("the deadline passed while the message "
                 + "waited to be sent to " + peer));
     }
 
@@ -179,7 +151,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 return false;
             }
             unreachable = true;
-            outbox.failAll(new org.cohort.api.messaging.NodeUnreachableException("no stream to " + peer + " for "
+            outbox.failAll(new NodeUnreachableException("no stream to " + peer + " for "
                     + lingerNanos / 1_000_000 + " ms"), DeliveryOutcome.UNREACHABLE);
             return true;
         }
@@ -188,7 +160,7 @@ final class PeerSession implements SubjectIntake.Announcer {
     /** The peer said goodbye: what it has not acknowledged fails back; new sends wait for it to return. */
     synchronized int left() {
         unreachable = true;
-        return outbox.failAll(new org.cohort.api.messaging.NodeUnreachableException("node " + peer + " left"),
+        return outbox.failAll(new NodeUnreachableException("node " + peer + " left"),
                 DeliveryOutcome.LEFT);
     }
 
@@ -209,14 +181,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 throw new CorruptedFrameException("a second resume on one stream");
             }
             peerResumed = true;
-            if (resume.epoch() != peerEpoch) {
-                peerEpoch = resume.epoch();
-                intakes.clear(); // the peer's credit starts afresh; what its old epoch left is consumed unseen
-                creditDue.clear();
-            } else {
-                creditDue.addAll(intakes.values()); // totals lost with the old stream are told again
-            }
-            received = Math.max(received, resume.firstSeq() - 1);
+            inbox.resumed(resume);
             outbox.resume(resume);
             outbox.queue.unparkAll();
         }
@@ -252,7 +217,7 @@ final class PeerSession implements SubjectIntake.Announcer {
     /** One message from the peer, in stream order, on the stream's event loop. */
     void receive(Stream stream, InboundMessage inbound, Intake intake) {
         ClusterMessage message = inbound.message();
-        SubjectIntake account = null;
+        SubjectIntake account;
         synchronized (this) {
             if (stream != attached) {
                 // A replaced stream's leftovers: what the new stream's RESUME did not count, the peer sends
@@ -263,81 +228,40 @@ final class PeerSession implements SubjectIntake.Announcer {
             if (!peerResumed) {
                 throw new CorruptedFrameException("message before the resume");
             }
-            if (inbound.seq() != 0) {
-                if (inbound.seq() <= received) {
-                    // An honest peer resends from the point this side's RESUME named, never below it.
-                    throw new CorruptedFrameException("message " + inbound.seq() + " replayed (received through "
-                            + received + ")");
-                }
-                if (inbound.seq() != received + 1) {
-                    throw new CorruptedFrameException("message " + inbound.seq() + " after " + received);
-                }
-                received = inbound.seq();
-                if (message.subject().equals(OUTCOME)) {
-                    readOutcome(message);
+            switch (inbox.arrived(inbound)) {
+                case OUTCOME -> {
+                    OutcomeMessage outcome = OutcomeMessage.decode(message);
+                    outbox.outcome(outcome.seq(), outcome.reason(), peer);
                     return;
                 }
-                account = intakeOf(message.subject());
-                account.arrived(message.payload().length);
-                pendingOutcome = inbound.seq();
+                case AT_MOST_ONCE -> account = null;
+                default -> account = inbox.intake;
             }
         }
+        // Outside the lock: a subscriber's executor is the application's code.
         Acceptance acceptance = inbound.ttlMillis() == Frames.EXPIRED ? null
                 : intake.accept(message, account == null ? Consumption.NONE : account);
         if (account == null) {
             return; // at most once: a refusal is the dispatcher's to count
         }
         synchronized (this) {
-            pendingOutcome = 0;
+            inbox.pendingOutcome = 0;
             if (acceptance != Acceptance.ACCEPTED) {
                 DeliveryOutcome reason = acceptance == null ? DeliveryOutcome.DEADLINE
                         : acceptance == Acceptance.NO_HANDLER ? DeliveryOutcome.NO_HANDLER : DeliveryOutcome.REFUSED;
                 int bytes = message.payload().length;
-                SubjectIntake refusedFrom = account;
-                outbox.offer(new OutboundMessage(outcomeMessage(inbound.seq(), reason), null, 0,
-                        written -> refusedFrom.consumed(bytes)), true);
-                outcomesSent++;
+                // The refused message's credit returns once its outcome is on its way: a peer that keeps
+                // sending into the void is held to its window.
+                outbox.offer(new OutboundMessage(new OutcomeMessage(inbound.seq(), reason).encode(localId), null, 0,
+                        written -> account.consumed(bytes)), true);
+                inbox.outcomesSent++;
             }
         }
-    }
-
-    private SubjectIntake intakeOf(MessageSubject subject) {
-        SubjectIntake account = intakes.get(subject);
-        if (account == null) {
-            if (intakes.size() >= SessionOutbox.MAX_SUBJECTS) {
-                throw new CorruptedFrameException("more than " + SessionOutbox.MAX_SUBJECTS + " subjects");
-            }
-            account = new SubjectIntake(subject, this, grantMessages, grantBytes);
-            intakes.put(subject, account);
-        }
-        return account;
-    }
-
-    private ClusterMessage outcomeMessage(long seq, DeliveryOutcome reason) {
-        byte[] body = new byte[OUTCOME_BYTES];
-        for (int i = 0; i < 8; i++) {
-            body[i] = (byte) (seq >>> (56 - 8 * i));
-        }
-        body[8] = reason.code();
-        return new ClusterMessage(localId, OUTCOME, body);
-    }
-
-    private void readOutcome(ClusterMessage message) {
-        byte[] body = message.payload();
-        DeliveryOutcome reason = body.length == OUTCOME_BYTES ? DeliveryOutcome.ofCode(body[8]) : null;
-        if (reason == null) {
-            throw new CorruptedFrameException("malformed outcome message of " + body.length + " bytes");
-        }
-        long seq = 0;
-        for (int i = 0; i < 8; i++) {
-            seq = seq << 8 | body[i] & 0xFF;
-        }
-        outbox.outcome(seq, reason, peer);
     }
 
     @Override
     public void creditDue(SubjectIntake intake) {
-        creditDue.add(intake);
+        inbox.creditDue(intake);
         Stream stream = attached;
         if (stream != null) {
             stream.scheduleDrain();
@@ -356,60 +280,20 @@ final class PeerSession implements SubjectIntake.Announcer {
             }
             if (resumeDue) {
                 resumeDue = false;
-                channel.write(SessionFrames.resume(channel.alloc(), new SessionFrames.Resume(outbox.epoch, received,
-                        outcomesSent, outbox.firstSeqToCome(), grantMessages, grantBytes)), channel.voidPromise());
+                channel.write(SessionFrames.resume(channel.alloc(), new SessionFrames.Resume(outbox.epoch,
+                        inbox.received, inbox.outcomesSent, outbox.firstSeqToCome(), inbox.grantMessages,
+                        inbox.grantBytes)), channel.voidPromise());
                 wrote = true;
             }
-            long through = pendingOutcome != 0 ? pendingOutcome - 1 : received;
-            if (through > ackedSent || outcomesSent > outcomesAcked) {
-                channel.write(SessionFrames.ack(channel.alloc(), through, outcomesSent), channel.voidPromise());
-                ackedSent = through;
-                outcomesAcked = outcomesSent;
-                wrote = true;
-            }
+            wrote |= inbox.writeAck(channel);
             if (peerResumed) {
-                wrote |= writeCredit(channel);
-                wrote |= stream.writeMessages(outbox, numbering, this::firstTurn);
+                wrote |= inbox.writeCredit(channel);
+                wrote |= stream.writeMessages(outbox);
             }
         }
         if (wrote) {
             channel.flush();
         }
-    }
-
-    private boolean writeCredit(Channel channel) {
-        List<SessionFrames.Credit> due = new ArrayList<>();
-        SubjectIntake intake;
-        while ((intake = creditDue.poll()) != null) {
-            if (intakes.get(intake.subject) == intake) {
-                long[] totals = intake.announce();
-                due.add(new SessionFrames.Credit(intake.subject, totals[0], totals[1]));
-            }
-        }
-        for (ByteBuf frame : SessionFrames.credit(channel.alloc(), due)) {
-            channel.write(frame, channel.voidPromise());
-        }
-        return !due.isEmpty();
-    }
-
-    /** Before a queued message's first frame: past its deadline it is failed back; without credit it waits. */
-    private MessageFramer.Turn firstTurn(OutboundMessage message) {
-        if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
-            counters.failedBack(DeliveryOutcome.DEADLINE);
-            message.fail(new org.cohort.api.messaging.DeliveryDeadlineException("the deadline passed before "
-                    + peer + " could take the message"));
-            outbox.dropped(message);
-            return MessageFramer.Turn.DROPPED;
-        }
-        return outbox.mayStart(message) ? null : MessageFramer.Turn.BLOCKED;
-    }
-
-    private int ttlNow(OutboundMessage message) {
-        if (message.deadlineNanos == 0) {
-            return 0;
-        }
-        long left = message.deadlineNanos - clock.nanoTime();
-        return left <= 0 ? Frames.EXPIRED : (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, left / 1_000_000));
     }
 
     @Override

@@ -5,9 +5,12 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.DeliveryDeadlineException;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.SendResult;
+import org.cohort.core.frame.Frames;
+import org.cohort.core.runtime.NodeClock;
 
 /**
  * The sending half of a {@link PeerSession}: the queue of accepted messages (per subject, waiting for
@@ -15,7 +18,7 @@ import org.cohort.api.messaging.SendResult;
  * resend after a reconnect), and the credit per subject. Both are bounded in bytes: beyond, sends are
  * refused with their reason; nothing accepted is dropped. Guarded by the session's lock.
  */
-final class SessionOutbox {
+final class SessionOutbox implements MessageFramer.Numbering {
 
     /** The most subjects one session keeps credit for; beyond, sends on new subjects are refused. */
     static final int MAX_SUBJECTS = 16_384;
@@ -30,7 +33,9 @@ final class SessionOutbox {
     private final Map<MessageSubject, SubjectCredit> credits = new HashMap<>();
     /** Acknowledgements {through, outcomes} waiting until the outcome messages they count have arrived. */
     private final ArrayDeque<long[]> pendingAcks = new ArrayDeque<>();
+    private final NodeId peer;
     private final PeerCounters counters;
+    private final NodeClock clock;
     long maxQueuedBytes;
     long maxResendBytes;
     long nextSeq = 1;
@@ -43,7 +48,9 @@ final class SessionOutbox {
     volatile long queuedBytes;
     volatile long resendBytes;
 
-    SessionOutbox(long maxQueuedBytes, long maxResendBytes, PeerCounters counters) {
+    SessionOutbox(NodeId peer, long maxQueuedBytes, long maxResendBytes, PeerCounters counters, NodeClock clock) {
+        this.peer = peer;
+        this.clock = clock;
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxResendBytes = maxResendBytes;
         this.counters = counters;
@@ -82,6 +89,34 @@ final class SessionOutbox {
     boolean mayStart(OutboundMessage message) {
         return windowMessages > 0 && (message.credit == null
                 || message.credit.allows(message.message.payload().length, windowMessages, windowBytes));
+    }
+
+    /**
+     * Before a queued message's first frame: past its deadline it leaves the queue and its sender is told
+     * (DROPPED); without credit it waits (BLOCKED); otherwise it may start (null).
+     */
+    MessageFramer.Turn firstTurn(OutboundMessage message) {
+        if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
+            counters.failedBack(DeliveryOutcome.DEADLINE);
+            message.fail(new DeliveryDeadlineException("the deadline passed before " + peer + " could take the message"));
+            dropped(message);
+            return MessageFramer.Turn.DROPPED;
+        }
+        return mayStart(message) ? null : MessageFramer.Turn.BLOCKED;
+    }
+
+    @Override
+    public long seq(OutboundMessage message) {
+        return message.seq != 0 ? message.seq : numbered(message);
+    }
+
+    @Override
+    public int ttlMillis(OutboundMessage message) {
+        if (message.deadlineNanos == 0) {
+            return 0;
+        }
+        long left = message.deadlineNanos - clock.nanoTime();
+        return left <= 0 ? Frames.EXPIRED : (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, left / 1_000_000));
     }
 
     /**

@@ -86,18 +86,15 @@ final class Stream {
      * Writes (without flushing) messages while the channel is writable: first what a closed stream left
      * unacknowledged, then the queue, subject by subject. Called by the session, under its lock.
      *
-     * @param firstTurn decides, before a queued message's first frame, whether it may start (null), must
-     *     wait for credit (BLOCKED) or leaves the queue (DROPPED)
      * @return whether anything was written
      */
-    boolean writeMessages(SessionOutbox outbox, MessageFramer.Numbering numbering,
-            Function<OutboundMessage, MessageFramer.Turn> firstTurn) {
+    boolean writeMessages(SessionOutbox outbox) {
         int finished = 0;
         boolean wrote = false;
         framer.startBatch(outbox.queuedBytes + outbox.resendBytes);
         OutboundMessage resend;
         while (channel.isWritable() && (resend = outbox.toResend.peekFirst()) != null) {
-            MessageFramer.Turn turn = framer.writeTurn(channel, resend, numbering);
+            MessageFramer.Turn turn = framer.writeTurn(channel, resend, outbox);
             if (turn == MessageFramer.Turn.DEFERRED) {
                 break;
             }
@@ -109,14 +106,14 @@ final class Stream {
         }
         Function<OutboundMessage, MessageFramer.Turn> writeTurn = message -> {
             if (!message.started()) {
-                MessageFramer.Turn verdict = firstTurn.apply(message);
+                MessageFramer.Turn verdict = outbox.firstTurn(message);
                 if (verdict != null) {
                     return verdict;
                 }
             }
             MessageFramer.Turn turn;
             try {
-                turn = framer.writeTurn(channel, message, numbering);
+                turn = framer.writeTurn(channel, message, outbox);
             } catch (RuntimeException e) {
                 outbox.dropped(message);
                 message.fail(new MessagingException("the message could not be encoded: " + e));

@@ -126,7 +126,7 @@ class HostileSessionTest {
 
     @Test
     void aMalformedOutcomeMessage() {
-        ClusterMessage outcome = new ClusterMessage(SessionPair.A, PeerSession.OUTCOME, new byte[] {1, 2});
+        ClusterMessage outcome = new ClusterMessage(SessionPair.A, OutcomeMessage.SUBJECT, new byte[] {1, 2});
         feed(pair.b, resume(1, 0, 1, 10, 1 << 20), message(outcome, 1));
         assertClosedForBadInput(pair.b);
     }
