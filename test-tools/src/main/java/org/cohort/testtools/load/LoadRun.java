@@ -137,6 +137,7 @@ public final class LoadRun implements Runnable {
     private final CountDownLatch done = new CountDownLatch(1);
     private final SendTally tally = new SendTally();
     private final RequestTracker requests;
+    private final DeliveryTracker deliveries;
     private final LoadPacer pacer;
     private final LoadFigures figures;
 
@@ -164,8 +165,9 @@ public final class LoadRun implements Runnable {
         this.clock = clock;
         this.padding = settings.sizeBytes() == 0 ? null : new byte[settings.sizeBytes()];
         this.requests = new RequestTracker(settings, sender, tally, nanoTime, padding);
+        this.deliveries = new DeliveryTracker(settings, sender, tally, padding);
         this.pacer = new LoadPacer(settings, nanoTime, park, () -> stopRequested, this::sendOne);
-        this.figures = new LoadFigures(settings, tally, requests, pacer);
+        this.figures = new LoadFigures(settings, tally, requests, deliveries, pacer);
     }
 
     /** @return the settings */
@@ -212,6 +214,9 @@ public final class LoadRun implements Runnable {
             if (settings.mode() == Mode.REQUEST && !stopRequested) {
                 endReason += requests.awaitReplies();
             }
+            if (settings.mode() == Mode.DELIVER && !stopRequested) {
+                endReason += deliveries.awaitOutcomes();
+            }
             end = stopRequested ? State.STOPPED : State.FINISHED;
         } catch (RuntimeException e) {
             endReason = "failed: " + e;
@@ -235,6 +240,7 @@ public final class LoadRun implements Runnable {
             }
             case BROADCAST -> tally.count(sender.broadcast(TEXT, padding), null);
             case REQUEST -> requests.request(targets.get((int) (index % targets.size())));
+            case DELIVER -> deliveries.deliver(targets.get((int) (index % targets.size())));
             default -> throw new IllegalStateException("unknown mode " + settings.mode());
         }
     }

@@ -74,11 +74,11 @@ class LaneSenderTest {
         LaneSender.Outcome stranger = sender.unicast("send", NodeId.of("node-9"), "a", null);
 
         assertThat(full.sent()).isFalse();
-        assertThat(full.refusal()).isEqualTo(LaneSender.Refusal.QUEUE_FULL_OR_TOO_LARGE);
+        assertThat(full.refusal()).isEqualTo(LaneSender.Refusal.QUEUE_FULL);
         assertThat(full.seq()).isZero();
         assertThat(down.refusal()).isEqualTo(LaneSender.Refusal.NO_STREAM);
-        assertThat(down.detail()).contains("INACTIVE");
-        assertThat(stranger.refusal()).isEqualTo(LaneSender.Refusal.NOT_A_MEMBER);
+        assertThat(down.detail()).contains("no stream");
+        assertThat(stranger.refusal()).isEqualTo(LaneSender.Refusal.UNKNOWN_NODE);
 
         cluster.set("node-2", NodeState.ACTIVE);
         assertThat(sender.unicast("send", N2, "b", null).seq()).isEqualTo(1);
