@@ -107,10 +107,37 @@ public final class Reconciliation {
     private final Map<LaneKey, Map<String, Object>> sent = new LinkedHashMap<>();
     private final Map<LaneKey, List<ReceivedRun>> received = new LinkedHashMap<>();
     private final Map<String, Totals> byLane = new TreeMap<>();
+    private boolean onlyReportedRuns;
+    private boolean withinReceivedWindows;
 
     /** @param lanes the lanes to reconcile ({@code load-unicast}, {@code load-deliver}); others are ignored */
     public Reconciliation(Set<String> lanes) {
         this.lanes = Set.copyOf(lanes);
+    }
+
+    /**
+     * Reconciles only the sender runs whose reports were added: arrivals from other runs are ignored
+     * instead of counted as unmatched (to explain one sender run alone).
+     *
+     * @return this
+     */
+    public Reconciliation onlyReportedRuns() {
+        onlyReportedRuns = true;
+        return this;
+    }
+
+    /**
+     * Checks only the numbers the receivers' ledgers can speak for: of each lane, those between the lowest
+     * and the highest number its receiver got (over all its runs), and no lane that nothing of arrived. For
+     * a cluster where a receiver's ledger may be gone with its JVM (a node killed): what reached that run
+     * before it died, and the tail after a receiver's last arrival, cannot be told lost from delivered.
+     * Every gap inside the window must still be explained.
+     *
+     * @return this
+     */
+    public Reconciliation withinReceivedWindows() {
+        withinReceivedWindows = true;
+        return this;
     }
 
     /**
@@ -165,7 +192,7 @@ public final class Reconciliation {
             reconcile(entry.getKey(), entry.getValue(), received.getOrDefault(entry.getKey(), List.of()));
         }
         for (Map.Entry<LaneKey, List<ReceivedRun>> entry : received.entrySet()) {
-            if (!sent.containsKey(entry.getKey())) {
+            if (!sent.containsKey(entry.getKey()) && !onlyReportedRuns) {
                 Totals totals = totalsOf(entry.getKey().lane());
                 for (ReceivedRun run : entry.getValue()) {
                     totals.unmatched += run.received().count() + run.duplicates();
@@ -192,8 +219,17 @@ public final class Reconciliation {
         ((Map<String, Object>) lane.get("failed")).forEach((type, ranges) -> failed.put(type,
                 SeqRanges.of((List<?>) ranges)));
         SeqRanges pending = SeqRanges.of((List<?>) lane.get("pending"));
-        totals.numbered += numbered;
-        for (long seq = 1; seq <= numbered; seq++) {
+        long first = 1;
+        long last = numbered;
+        if (withinReceivedWindows) {
+            if (runs.isEmpty()) {
+                return;
+            }
+            first = runs.stream().mapToLong(run -> run.received().lowest()).min().orElse(1);
+            last = Math.min(numbered, runs.stream().mapToLong(run -> run.received().highest()).max().orElse(0));
+        }
+        totals.numbered += Math.max(0, last - first + 1);
+        for (long seq = first; seq <= last; seq++) {
             int arrivals = 0;
             for (ReceivedRun run : runs) {
                 if (run.received().contains(seq)) {

@@ -67,6 +67,11 @@ public final class SeqRanges {
         return overflow;
     }
 
+    /** @return the lowest number held, 0 for none */
+    public long lowest() {
+        return ranges.isEmpty() ? 0 : ranges.firstKey();
+    }
+
     /** @return the highest number held, 0 for none */
     public long highest() {
         return ranges.isEmpty() ? 0 : ranges.lastEntry().getValue();

@@ -147,4 +147,24 @@ class ReconciliationTest {
         assertThat(totals.figures()).containsEntry("deliveredButFailedBack", 1L);
         assertThat(totals.unexplained()).isEqualTo(1);
     }
+
+    @Test
+    void withinTheReceivedWindowsOnlyGapsBetweenArrivalsCount() {
+        messaging.lose.add(N2);
+        sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, N2, "before the receiver's ledger began", null);
+        messaging.lose.clear();
+        sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, N2, "a", null);
+        messaging.lose.add(N2);
+        sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, N2, "lost between arrivals", null);
+        messaging.lose.clear();
+        sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, N2, "b", null);
+        messaging.lose.add(N2);
+        sender.unicast(LoadSubjects.LANE_LOAD_UNICAST, N2, "after the last arrival", null);
+
+        Reconciliation.Totals totals = new Reconciliation(LANES).withinReceivedWindows().sender(sender.report())
+                .receiver("node-2", LedgerReport.of(ledger.snapshot(), "node-2", false, 0)).reconcile();
+
+        assertThat(totals.numbered()).isEqualTo(3);
+        assertThat(totals.silentGaps()).isEqualTo(1);
+    }
 }
