@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.Refusal;
 import org.cohort.testtools.send.SentLane;
 
 /**
@@ -53,7 +54,7 @@ final class DeliveryTracker {
         }
         if (delivery.isEmpty()) {
             inFlight.release();
-            tally.refused(LaneSender.Refusal.NOT_SERIALIZABLE);
+            tally.refused(Refusal.NOT_SERIALIZABLE);
             return;
         }
         tally.countRequest(to, delivery.get().bytes());

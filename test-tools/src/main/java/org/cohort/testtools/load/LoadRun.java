@@ -20,6 +20,7 @@ import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.MismatchedReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ public final class LoadRun implements Runnable {
             } else if (cause instanceof RemoteHandlerFailureException) {
                 return REMOTE_FAILURE;
             } else if (cause instanceof SerializationException
-                    || cause instanceof LaneSender.MismatchedReplyException) {
+                    || cause instanceof MismatchedReplyException) {
                 return BAD_REPLY;
             }
             return OTHER;

@@ -1,8 +1,6 @@
 package org.cohort.testtools.send;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,39 +41,6 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = LaneSender.class, immediate = true)
 public class LaneSender {
 
-    /** Why a message was not sent: Cohort's {@link SendResult} for a unicast, or the test tools' own reason. */
-    public enum Refusal {
-        /** The outbound queue to the node is full. */
-        QUEUE_FULL,
-        /** The bytes sent to the node and not yet acknowledged reached their bound. */
-        RESEND_FULL,
-        /** There is no stream to the node. */
-        NO_STREAM,
-        /** The node is not a member of the cluster. */
-        UNKNOWN_NODE,
-        /** The message is larger than message.max.bytes. */
-        TOO_LARGE,
-        /** Cluster I/O is not running, or is stopping. */
-        STOPPED,
-        /** A broadcast found no other ACTIVE member. */
-        NO_ACTIVE_MEMBER,
-        /** The message could not be serialized (too large). */
-        NOT_SERIALIZABLE;
-
-        /** @return the refusal for what {@code trySend} answered; not for {@link SendResult#ACCEPTED} */
-        public static Refusal of(SendResult result) {
-            return switch (result) {
-                case QUEUE_FULL -> QUEUE_FULL;
-                case RESEND_FULL -> RESEND_FULL;
-                case NO_STREAM -> NO_STREAM;
-                case UNKNOWN_NODE -> UNKNOWN_NODE;
-                case TOO_LARGE -> TOO_LARGE;
-                case STOPPED -> STOPPED;
-                case ACCEPTED -> throw new IllegalArgumentException("ACCEPTED is no refusal");
-            };
-        }
-    }
-
     /**
      * What became of one unicast or broadcast.
      *
@@ -114,15 +79,6 @@ public class LaneSender {
      * @param outcome completes when the receiver accepted it for its subscriber, or fails with why not
      */
     public record Delivery(long seq, int bytes, CompletableFuture<Void> outcome) {
-    }
-
-    /** A reply that does not answer the request it came for. */
-    public static final class MismatchedReplyException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MismatchedReplyException(String message) {
-            super(message);
-        }
     }
 
     /** The next number of one lane, guarded by its own monitor, and what became of the numbers used. */
@@ -197,7 +153,7 @@ public class LaneSender {
             SendResult result = messaging.trySend(LoadSubjects.MESSAGE_SUBJECT, bytes, to);
             if (!result.accepted()) {
                 Refusal refusal = Refusal.of(result);
-                return new Outcome(lane, 0, bytes.length, List.of(to), refusal, describe(refusal, to));
+                return new Outcome(lane, 0, bytes.length, List.of(to), refusal, refusal.describe(to));
             }
             counter.outcomes.accepted(seq);
             counter.next++;
@@ -304,19 +260,6 @@ public class LaneSender {
         return reply;
     }
 
-    private static String describe(Refusal refusal, NodeId to) {
-        return switch (refusal) {
-            case UNKNOWN_NODE -> to + " is not a member of the cluster";
-            case NO_STREAM -> "there is no stream to " + to;
-            case QUEUE_FULL -> "the outbound queue to " + to + " is full";
-            case RESEND_FULL -> "the messages to " + to + " not yet acknowledged reached their bound";
-            case TOO_LARGE -> "the message is larger than message.max.bytes";
-            case STOPPED -> "cluster I/O is stopped";
-            case NO_ACTIVE_MEMBER -> "no other member is ACTIVE";
-            case NOT_SERIALIZABLE -> "the message cannot be serialized";
-        };
-    }
-
     /**
      * What became of every numbered message of every unicast lane this run sent on: the sender's half of
      * the reconciliation ({@code example:sent --json}).
@@ -324,14 +267,9 @@ public class LaneSender {
      * @return node, epoch (hex, as the receivers' ledgers show it) and one row per lane
      */
     public Map<String, Object> report() {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("node", localId().id());
-        report.put("epoch", Long.toHexString(epoch));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        lanes.entrySet().stream().filter(entry -> !entry.getKey().endsWith(">*")).sorted(Map.Entry.comparingByKey())
-                .forEach(entry -> rows.add(entry.getValue().outcomes.report()));
-        report.put("lanes", rows);
-        return report;
+        return SentLane.report(localId().id(), epoch, lanes.entrySet().stream()
+                .filter(entry -> !entry.getKey().endsWith(">*")).sorted(Map.Entry.comparingByKey())
+                .map(entry -> entry.getValue().outcomes).toList());
     }
 
     /** Keeps the final report in the node's data folder, for a reconciliation across a restart. */

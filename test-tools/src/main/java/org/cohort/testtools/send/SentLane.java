@@ -1,6 +1,8 @@
 package org.cohort.testtools.send;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -73,6 +75,24 @@ public final class SentLane {
             cause = cause.getCause();
         }
         return cause.getClass().getSimpleName();
+    }
+
+    /**
+     * A sender run's report, as {@code example:sent --json} shows it.
+     *
+     * @param node the sending node
+     * @param epoch the run's epoch (hex in the report, as the receivers' ledgers show it)
+     * @param lanes its lanes
+     * @return node, epoch and one row per lane
+     */
+    static Map<String, Object> report(String node, long epoch, List<SentLane> lanes) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("node", node);
+        report.put("epoch", Long.toHexString(epoch));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        lanes.forEach(lane -> rows.add(lane.report()));
+        report.put("lanes", rows);
+        return report;
     }
 
     /**

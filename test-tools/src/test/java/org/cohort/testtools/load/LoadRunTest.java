@@ -28,6 +28,7 @@ import org.cohort.testtools.load.LoadRun.Failure;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.message.LoadMessage;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.Refusal;
 import org.cohort.shell.CommandJson;
 import org.junit.jupiter.api.Test;
 
@@ -129,7 +130,7 @@ class LoadRunTest {
     void refusalsAreCountedByReason() {
         FakeSender sender = new FakeSender();
         sender.unicast = to -> to.equals(N3)
-                ? new LaneSender.Outcome("load-unicast", 0, 10, List.of(to), LaneSender.Refusal.NO_STREAM, "x")
+                ? new LaneSender.Outcome("load-unicast", 0, 10, List.of(to), Refusal.NO_STREAM, "x")
                 : sent(to);
 
         Map<String, Object> figures = run(settings(Mode.UNICAST, 10, 1, N2, N3), sender).figures();
