@@ -132,7 +132,9 @@ public class LosslessAsRootIT {
                 + "/s per node: " + totals + "; the stopped runs alone: " + stoppedRuns + "; "
                 + Duration.between(began, Instant.now()).toSeconds() + " s in all (cluster up included)");
 
-        assertEquals("messages lost of those accepted before a graceful stop: " + stoppedRuns, 0, lostAcrossStops);
+        // Every message of a stopped run was accepted before its node's graceful stop began.
+        assertEquals("unexplained messages of the runs that ended with a graceful stop: " + stoppedRuns, 0,
+                lostAcrossStops);
         assertEquals("unexplained: " + totals, 0, totals.unexplained());
     }
 
