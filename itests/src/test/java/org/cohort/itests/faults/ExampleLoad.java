@@ -64,7 +64,9 @@ public final class ExampleLoad {
         script.cli(k, "example:load --mode unicast --rate " + unicastRate + " --duration " + DURATION_SECONDS
                 + " --size " + SIZE + "; example:load --mode broadcast --rate " + broadcastRate + " --duration "
                 + DURATION_SECONDS + " --size " + SIZE + "; example:load --mode request --rate " + requestRate
-                + " --duration " + DURATION_SECONDS + " --size " + SIZE + " --timeout-ms " + REQUEST_TIMEOUT.toMillis());
+                + " --duration " + DURATION_SECONDS + " --size " + SIZE + " --timeout-ms " + REQUEST_TIMEOUT.toMillis()
+                + "; example:load --mode deliver --rate " + DELIVER_RATE + " --duration " + DURATION_SECONDS + " --size "
+                + SIZE);
     }
 
     /** Stops node K's loads (requests already sent still complete or time out). */
