@@ -44,6 +44,9 @@ final class ResetsUnderStall {
     private final ClusterScript script;
     private final ExampleLoad load;
     private final Ledgers ledgers;
+    /** The most bytes node 1 held for node 2 (queued, and resend if the figures have it), as sampled. */
+    private final Map<String, Long> peakQueues = new java.util.TreeMap<>();
+    private int queueSamples;
 
     ResetsUnderStall(ClusterScript script) {
         this.script = script;
@@ -65,10 +68,12 @@ final class ResetsUnderStall {
             await("the load to reach " + at + " ms").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> ExampleLoad.number(load.status(1, "unicast"), "elapsedMs") >= at);
             // The previous reset's stream may still be redialing: reset the next live one.
+            sampleQueues();
             await("a live stream from node 1 to node 2 to reset").atMost(Duration.ofSeconds(20))
                     .pollInterval(Duration.ofMillis(100)).until(reset::reset);
             resets++;
         }
+        sampleQueues();
         await("node 1's load to end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Boolean.FALSE.equals(load.status(1, "unicast").get("running")));
         await("node 2's stall to end").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -92,7 +97,14 @@ final class ResetsUnderStall {
                 + " (its subject backlog refused " + backlogRefused + "); reconciliation " + totals + "; " + Duration.between(began, Instant.now()).toSeconds()
                 + " s in all (cluster up included)");
 
+        long bound = ((Number) ((Map<?, ?>) CommandJson.read(script.cli(1, "cluster:config", "--json")))
+                .get("outbound.queue.max.bytes")).longValue();
+        System.out.println("[lossless] " + how + ": node 1's figures for node 2, peaks of " + queueSamples
+                + " samples (one before each reset and one at the end): " + peakQueues + "; outbound.queue.max.bytes "
+                + bound);
+
         assertEquals("resets made", RESETS, resets);
+        assertTrue("queued bytes within their bound: " + peakQueues, peakQueues.getOrDefault("queueBytes", 0L) <= bound);
         assertEquals("refusals counted by reason: " + byReason, refused,
                 byReason.values().stream().mapToLong(v -> ((Number) v).longValue()).sum());
         assertEquals("node 2 received what node 1 accepted", accepted, received);
@@ -101,6 +113,25 @@ final class ResetsUnderStall {
         assertEquals("out of order", 0, ExampleLoad.number(lane, "outOfOrder"));
         assertEquals("unexplained: " + totals, 0, totals.unexplained());
         assertTrue("every accepted message reconciled: " + totals, totals.numbered() == accepted);
+    }
+
+    /**
+     * Samples node 1's per-peer figures for node 2 (cluster:stats): its queued bytes, and any figure about
+     * resend bytes the session layer adds, keeping each one's peak.
+     */
+    private void sampleQueues() throws Exception {
+        Map<?, ?> peers = (Map<?, ?>) ((Map<?, ?>) CommandJson.read(script.cli(1, "cluster:stats", "--json"))).get("peers");
+        Map<?, ?> node2 = peers == null ? null : (Map<?, ?>) peers.get("node-2");
+        if (node2 == null) {
+            return;
+        }
+        queueSamples++;
+        node2.forEach((name, value) -> {
+            String key = String.valueOf(name);
+            if (value instanceof Number number && (key.equals("queueBytes") || key.toLowerCase().contains("resend"))) {
+                peakQueues.merge(key, number.longValue(), Math::max);
+            }
+        });
     }
 
     /**
