@@ -2,6 +2,7 @@ package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.util.Timer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -414,6 +415,31 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     /** The incarnation the live stream to a peer announced, or -1 without a stream. */
     public long peerIncarnation(NodeId peer) {
         return stats.peerIncarnation(peer);
+    }
+
+    // ---- Operator and test hook (issue 16's proof): cluster:disconnect. Kept to this one method. ----
+
+    /**
+     * Closes the live stream to a peer at once, with whatever it still queues, as a network fault would;
+     * the custodian dials it again as after any closed stream. With {@code reset} the socket closes with
+     * SO_LINGER 0, so the peer sees a TCP RST (as {@code ss -K} causes) instead of an orderly FIN.
+     *
+     * @param peer the other node
+     * @param reset whether to reset the connection rather than close it
+     * @return whether there was a live stream to close
+     */
+    public boolean dropStream(NodeId peer, boolean reset) {
+        Stream stream = table.get(Objects.requireNonNull(peer, "peer"));
+        if (stream == null) {
+            return false;
+        }
+        Channel channel = stream.channel();
+        if (reset) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        LOG.info("Closing the stream to {} on request ({})", peer, reset ? "reset" : "close");
+        channel.close();
+        return true;
     }
 
     /** For tests in this package that reach a stream's channel. */

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code etc/org.cohort.cluster.cfg}. Every other key reaches it through the validated
  * {@link ClusterConfiguration}, whose edits it applies live ({@link ConfiguredConnections}).
  */
-@Component(immediate = true, service = {MessageSender.class, ClusterStatus.class}, configurationPid = ClusterConfig.PID,
+@Component(immediate = true, service = {MessageSender.class, ClusterStatus.class, StreamControl.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public class ConnectionManagerComponent implements MessageSender, ClusterStatus {
+public class ConnectionManagerComponent implements MessageSender, ClusterStatus, StreamControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
@@ -84,6 +84,11 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus 
     @Override
     public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
         return manager.deliver(nodeId, message, deadline);
+    }
+
+    @Override
+    public boolean dropStream(NodeId peer, boolean reset) {
+        return manager.dropStream(peer, reset);
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.cohort.shell.CommandJson;
 
 /**
  * The test tools' background load on the nodes of a scenario (feature cohort-test-tools; its commands
- * keep the example: scope): unicast, broadcast and request/reply
+ * keep the example: scope): unicast, broadcast, request/reply and one-way through deliver
  * from each node to every other member at once, rate- and window-limited so that a 2-core host running
  * three nodes copes (the request load keeps at most 10,000 requests waiting).
  */
@@ -17,6 +17,12 @@ public final class ExampleLoad {
 
     /** Messages per second of each node's unicast load, spread over the other members. */
     public static final int UNICAST_RATE = 200;
+    /**
+     * One-way messages per second of each node's deliver load (each one's outcome kept by the sender, so
+     * that every gap a receiver sees can be matched against what its sender was told), whatever the other
+     * rates.
+     */
+    public static final int DELIVER_RATE = 200;
     /** Broadcasts per second of each node. */
     public static final int BROADCAST_RATE = 50;
     /** Requests per second of each node, spread over the other members. */
@@ -48,17 +54,19 @@ public final class ExampleLoad {
                         .exitValue() == 0);
     }
 
-    /** Starts node K's three loads with the default rates, in one shell session. */
+    /** Starts node K's four loads with the default rates, in one shell session. */
     public void start(int k) throws Exception {
         start(k, UNICAST_RATE, BROADCAST_RATE, REQUEST_RATE);
     }
 
-    /** Starts node K's three loads with the given rates, in one shell session. */
+    /** Starts node K's four loads with the given rates (and the deliver load's), in one shell session. */
     public void start(int k, int unicastRate, int broadcastRate, int requestRate) throws Exception {
         script.cli(k, "example:load --mode unicast --rate " + unicastRate + " --duration " + DURATION_SECONDS
                 + " --size " + SIZE + "; example:load --mode broadcast --rate " + broadcastRate + " --duration "
                 + DURATION_SECONDS + " --size " + SIZE + "; example:load --mode request --rate " + requestRate
-                + " --duration " + DURATION_SECONDS + " --size " + SIZE + " --timeout-ms " + REQUEST_TIMEOUT.toMillis());
+                + " --duration " + DURATION_SECONDS + " --size " + SIZE + " --timeout-ms " + REQUEST_TIMEOUT.toMillis()
+                + "; example:load --mode deliver --rate " + DELIVER_RATE + " --duration " + DURATION_SECONDS + " --size "
+                + SIZE);
     }
 
     /** Stops node K's loads (requests already sent still complete or time out). */

@@ -9,9 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import org.cohort.itests.ClusterScript;
+import org.cohort.testtools.message.LoadSubjects;
+import org.cohort.testtools.reconcile.Reconciliation;
 
 /**
  * The invariants every fault scenario ends with, checked on the running nodes of a {@code cluster.sh}
@@ -21,8 +24,12 @@ import org.cohort.itests.ClusterScript;
  *   <li>every {@code sendAndReceive} completed, with a reply or a documented exception, within its
  *       timeout plus a second: once the loads stop, nothing is pending, and nothing completed late;
  *   <li>nothing was delivered twice and every (sender, subject, lane) arrived in order: unicasts,
- *       broadcasts, requests, and the replies the requesters got (gaps are allowed: messages on a stream
- *       that closed are lost, which the API says);
+ *       broadcasts, requests, and the replies the requesters got;
+ *   <li>no unexplained gap (issue 16): every message of the one-way deliver load that a receiver is missing
+ *       between the first and the last it got of that sender run was failed back to its sender, with a
+ *       reason ({@link Reconciliation}, {@code withinReceivedWindows}: a killed node's ledger goes with its
+ *       JVM, so what it got before cannot be checked, and a killed sender's outcomes likewise); nothing
+ *       arrived twice, and nothing its sender was told failed arrived all the same;
  *   <li>no leaked stream: each node holds exactly one ESTABLISHED cluster stream to each other node, and
  *       no other socket on the cluster port but its listener (a CLOSE_WAIT held would be a leak);
  *   <li>no Netty leak report ({@code LEAK:}) and no ERROR line in any node's log but those expected.
@@ -86,6 +93,7 @@ public final class FaultInvariants {
         for (int k : nodes) {
             report.append(assertNoDuplicatesOrReordering(k)).append('\n');
         }
+        report.append(assertNoUnexplainedGap(nodes)).append('\n');
         assertOneStreamPerPair(nodes);
         for (int k : nodes) {
             assertLogClean(k);
@@ -137,6 +145,36 @@ public final class FaultInvariants {
         }
         return "node-" + k + " received " + totals.get("received") + " (" + lanes.size()
                 + " lanes): duplicates 0, out of order 0, gaps " + (gaps.isEmpty() ? "none" : gaps);
+    }
+
+    /**
+     * Every gap in the deliver load's lanes is explained: once the senders' outcomes and the receivers'
+     * ledgers have settled, each message a receiver misses between the first and the last it got of a
+     * sender run was failed back to that sender (its future failed, with a reason); nothing arrived twice;
+     * nothing failed back arrived. The runs a node's test tools archived when it stopped count too.
+     *
+     * @param nodes the running nodes (their loads stopped)
+     * @return the reconciliation's figures, to print
+     */
+    public String assertNoUnexplainedGap(int... nodes) throws Exception {
+        for (int k : nodes) {
+            await("node " + k + ": every deliver outcome in").atMost(SETTLE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Map<String, Object> status = load.status(k, "deliver");
+                        return "NONE".equals(status.get("state")) || ExampleLoad.number(status, "pending") == 0;
+                    });
+        }
+        Ledgers ledgers = new Ledgers(script);
+        for (int k : nodes) {
+            ledgers.awaitQuiet(k, STREAMS_SETTLE);
+        }
+        Reconciliation reconciliation = new Reconciliation(Set.of(LoadSubjects.LANE_LOAD_DELIVER)).onlyReportedRuns()
+                .withinReceivedWindows();
+        ledgers.addReceivers(ledgers.addSenders(reconciliation, nodes, nodes), nodes, nodes);
+        Reconciliation.Totals totals = reconciliation.reconcile();
+        assertEquals("unexplained gaps, duplicates or contradictions in the deliver lanes: " + totals, 0,
+                totals.unexplained());
+        return "deliver lanes reconciled: " + totals.figures();
     }
 
     /**

@@ -154,6 +154,11 @@ public class LoadComponent {
             }
 
             @Override
+            public Optional<LaneSender.Delivery> deliver(NodeId to, String text, byte[] padding) {
+                return sender.deliver(LoadSubjects.LANE_LOAD_DELIVER, to, text, padding);
+            }
+
+            @Override
             public String toString() {
                 return "lane sender (" + mode.id() + " load lanes)";
             }

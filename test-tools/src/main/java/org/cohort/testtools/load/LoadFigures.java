@@ -32,12 +32,15 @@ final class LoadFigures {
     private final LoadSettings settings;
     private final SendTally tally;
     private final RequestTracker requests;
+    private final DeliveryTracker deliveries;
     private final LoadPacer pacer;
 
-    LoadFigures(LoadSettings settings, SendTally tally, RequestTracker requests, LoadPacer pacer) {
+    LoadFigures(LoadSettings settings, SendTally tally, RequestTracker requests, DeliveryTracker deliveries,
+            LoadPacer pacer) {
         this.settings = settings;
         this.tally = tally;
         this.requests = requests;
+        this.deliveries = deliveries;
         this.pacer = pacer;
     }
 
@@ -58,7 +61,7 @@ final class LoadFigures {
         figures.put("rate", settings.rate());
         figures.put("durationSeconds", settings.durationSeconds());
         figures.put("sizeBytes", settings.sizeBytes());
-        if (mode == Mode.REQUEST) {
+        if (mode == Mode.REQUEST || mode == Mode.DELIVER) {
             figures.put("timeoutMs", settings.timeout().toMillis());
         }
         figures.put("startedAt", progress.startedAt() == null ? null : progress.startedAt().toString());
@@ -83,6 +86,9 @@ final class LoadFigures {
         }
         if (mode == Mode.REQUEST) {
             putRequestFigures(figures, sentCount, progress.now());
+        }
+        if (mode == Mode.DELIVER) {
+            deliveries.putFigures(figures);
         }
         return figures;
     }

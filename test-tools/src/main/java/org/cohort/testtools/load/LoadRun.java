@@ -20,6 +20,7 @@ import org.cohort.api.messaging.StreamClosedException;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.MismatchedReplyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ public final class LoadRun implements Runnable {
             } else if (cause instanceof RemoteHandlerFailureException) {
                 return REMOTE_FAILURE;
             } else if (cause instanceof SerializationException
-                    || cause instanceof LaneSender.MismatchedReplyException) {
+                    || cause instanceof MismatchedReplyException) {
                 return BAD_REPLY;
             }
             return OTHER;
@@ -137,6 +138,7 @@ public final class LoadRun implements Runnable {
     private final CountDownLatch done = new CountDownLatch(1);
     private final SendTally tally = new SendTally();
     private final RequestTracker requests;
+    private final DeliveryTracker deliveries;
     private final LoadPacer pacer;
     private final LoadFigures figures;
 
@@ -164,8 +166,9 @@ public final class LoadRun implements Runnable {
         this.clock = clock;
         this.padding = settings.sizeBytes() == 0 ? null : new byte[settings.sizeBytes()];
         this.requests = new RequestTracker(settings, sender, tally, nanoTime, padding);
+        this.deliveries = new DeliveryTracker(settings, sender, tally, padding);
         this.pacer = new LoadPacer(settings, nanoTime, park, () -> stopRequested, this::sendOne);
-        this.figures = new LoadFigures(settings, tally, requests, pacer);
+        this.figures = new LoadFigures(settings, tally, requests, deliveries, pacer);
     }
 
     /** @return the settings */
@@ -212,6 +215,9 @@ public final class LoadRun implements Runnable {
             if (settings.mode() == Mode.REQUEST && !stopRequested) {
                 endReason += requests.awaitReplies();
             }
+            if (settings.mode() == Mode.DELIVER && !stopRequested) {
+                endReason += deliveries.awaitOutcomes();
+            }
             end = stopRequested ? State.STOPPED : State.FINISHED;
         } catch (RuntimeException e) {
             endReason = "failed: " + e;
@@ -235,6 +241,7 @@ public final class LoadRun implements Runnable {
             }
             case BROADCAST -> tally.count(sender.broadcast(TEXT, padding), null);
             case REQUEST -> requests.request(targets.get((int) (index % targets.size())));
+            case DELIVER -> deliveries.deliver(targets.get((int) (index % targets.size())));
             default -> throw new IllegalStateException("unknown mode " + settings.mode());
         }
     }

@@ -37,4 +37,14 @@ public interface LoadSender {
      * @return the request, or empty when it could not be serialized
      */
     Optional<LaneSender.Request> request(NodeId to, String text, byte[] padding, Duration timeout);
+
+    /**
+     * Sends one message one way through {@code deliver}.
+     *
+     * @param to the receiving node
+     * @param text the text
+     * @param padding filler, or null
+     * @return the delivery, or empty when it could not be serialized
+     */
+    Optional<LaneSender.Delivery> deliver(NodeId to, String text, byte[] padding);
 }

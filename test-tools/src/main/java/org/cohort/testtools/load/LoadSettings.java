@@ -10,13 +10,14 @@ import org.cohort.api.cluster.NodeId;
  * What one background load does, checked against the caps: how (mode), how fast, how long, how large,
  * and to which nodes.
  *
- * @param mode unicast, broadcast or request
+ * @param mode unicast, broadcast, request or deliver
  * @param rate messages (or requests, or broadcasts) per second in total, 1 to {@value #MAX_RATE}; spread
  *     over the targets in turn
  * @param durationSeconds 1 to {@value #MAX_DURATION_SECONDS}
  * @param sizeBytes padding bytes per message, 0 to {@value #MAX_SIZE_BYTES} (16 MiB, Cohort's default
  *     frame size: a message that does not fit a frame is refused and counted)
- * @param timeout each request's timeout, 1 ms to {@value #MAX_TIMEOUT_MS} ms (request mode only)
+ * @param timeout each request's timeout, 1 ms to {@value #MAX_TIMEOUT_MS} ms (request mode); in deliver
+ *     mode how long the load waits at its end for the outcomes still pending
  * @param targets the receiving nodes, 1 to {@value #MAX_TARGETS} of them; none for broadcast
  */
 public record LoadSettings(Mode mode, int rate, int durationSeconds, int sizeBytes, Duration timeout,
@@ -40,7 +41,12 @@ public record LoadSettings(Mode mode, int rate, int durationSeconds, int sizeByt
         /** One-way messages to every other ACTIVE member at once. */
         BROADCAST,
         /** Requests to the targets in turn, each waiting for its reply. */
-        REQUEST;
+        REQUEST,
+        /**
+         * One-way messages to the targets in turn through {@code deliver}: each one's future says whether
+         * the receiver took it, and the sender keeps what each said (example:sent).
+         */
+        DELIVER;
 
         /** @return the name as typed in the shell */
         public String id() {
@@ -60,7 +66,8 @@ public record LoadSettings(Mode mode, int rate, int durationSeconds, int sizeByt
                     return mode;
                 }
             }
-            throw new IllegalArgumentException("mode must be unicast, broadcast or request, not '" + text + "'");
+            throw new IllegalArgumentException("mode must be unicast, broadcast, request or deliver, not '" + text
+                    + "'");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.testtools.load.LoadRun.Failure;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.Refusal;
 
 /**
  * The requests of a request-mode load: sends them within the in-flight limit, keeps the ones still
@@ -71,7 +72,7 @@ final class RequestTracker {
         }
         if (request.isEmpty()) {
             inFlight.release();
-            tally.refused(LaneSender.Refusal.NOT_SERIALIZABLE);
+            tally.refused(Refusal.NOT_SERIALIZABLE);
             return;
         }
         tally.countRequest(to, request.get().bytes());

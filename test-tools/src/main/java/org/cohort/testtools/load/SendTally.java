@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.Refusal;
 
 /**
  * What a load sent and what Cohort refused to send: counters that may be read from any thread while the
@@ -49,7 +50,7 @@ final class SendTally {
     }
 
     /** Counts a message Cohort refused to send. */
-    void refused(LaneSender.Refusal refusal) {
+    void refused(Refusal refusal) {
         refused.increment();
         refusedByReason.computeIfAbsent(refusal.name(), reason -> new LongAdder()).increment();
     }
@@ -70,10 +71,10 @@ final class SendTally {
         return refused.sum();
     }
 
-    /** @return the refusals seen, by reason, in the order of {@link LaneSender.Refusal} */
+    /** @return the refusals seen, by reason, in the order of {@link Refusal} */
     Map<String, Long> refusedByReason() {
         Map<String, Long> byReason = new LinkedHashMap<>();
-        for (LaneSender.Refusal refusal : LaneSender.Refusal.values()) {
+        for (Refusal refusal : Refusal.values()) {
             LongAdder count = refusedByReason.get(refusal.name());
             if (count != null) {
                 byReason.put(refusal.name(), count.sum());

@@ -27,6 +27,8 @@ public final class LoadSubjects {
 
     /** The lane of the unicast load, numbered per receiver. */
     public static final String LANE_LOAD_UNICAST = "load-unicast";
+    /** The lane of the deliver load (one-way through {@code deliver}), numbered per receiver. */
+    public static final String LANE_LOAD_DELIVER = "load-deliver";
     /** The lane of the broadcast load, numbered once for all receivers. */
     public static final String LANE_LOAD_BROADCAST = "load-broadcast";
     /** The lane of the request load, numbered per receiver. */

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cohort.testtools.message.LoadMessage;
+import org.cohort.testtools.reconcile.ReportArchive;
+import org.cohort.testtools.reconcile.SeqRanges;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * What this node received, with bounded memory: how many messages came from each sender, each lane's
@@ -17,6 +20,11 @@ import org.osgi.service.component.annotations.Component;
  * way: a stream closed with messages queued, or a broadcast or request the sender could not hand to
  * this node's stream (a refused unicast uses no number). A lane new to this node is checked from its
  * first message on ({@code firstSeq}); a sender's restart (new epoch) starts its lanes again at 1.
+ *
+ * <p>For the reconciliation of what senders sent with what arrived, every number that arrived is kept
+ * too, per sender run (epoch) and lane, as ranges ({@code seqs}: one range for an unbroken lane), at most
+ * {@value #MAX_RUN_LANES} runs' lanes; the final figures are written to the node's data folder when the
+ * bundle stops ({@link ReportArchive}).
  *
  * <p>At most {@value #MAX_LANES} lanes and {@value #MAX_SENDERS} senders are tracked; messages beyond
  * those are counted as {@code untracked} and not checked. Thread-safe. A component of its own with no
@@ -34,7 +42,6 @@ public final class ReceiveLedger {
     /** How much of each kept message's text is kept, in characters. */
     public static final int MAX_TEXT_KEPT = 200;
 
-    /** A lane's figures. */
     /**
      * A lane's figures.
      *
@@ -64,12 +71,38 @@ public final class ReceiveLedger {
             long undecodable, long untracked) {
     }
 
+    /**
+     * Which numbers of one sender run's lane arrived: the receiver's half of the reconciliation.
+     *
+     * @param received the numbers that arrived, as [first, last] ranges
+     * @param duplicates how many arrivals were of a number that had arrived already
+     * @param duplicateSeqs those numbers, as ranges
+     * @param overflow numbers not kept for want of ranges (the lane is then reported incomplete)
+     */
+    public record LaneSeqs(String sender, String subject, String lane, long epoch, List<List<Long>> received,
+            long receivedCount, long duplicates, List<List<Long>> duplicateSeqs, long overflow) {
+    }
+
     /** Everything at one moment; lists are in first-seen order, {@code last} oldest first. */
-    public record Snapshot(Totals totals, List<SenderFigures> senders, List<LaneFigures> lanes, List<Arrival> last) {
+    public record Snapshot(Totals totals, List<SenderFigures> senders, List<LaneFigures> lanes, List<Arrival> last,
+            List<LaneSeqs> seqs) {
     }
 
     private record LaneKey(String sender, String subject, String lane) {
     }
+
+    private record RunLaneKey(String sender, String subject, String lane, long epoch) {
+    }
+
+    /** The numbers of one sender run's lane that arrived, for the reconciliation. */
+    private static final class Seqs {
+        final SeqRanges received = new SeqRanges();
+        final SeqRanges duplicated = new SeqRanges();
+        long duplicates;
+    }
+
+    /** The most sender runs' lanes whose numbers are kept: a few restarts of a few senders' lanes. */
+    public static final int MAX_RUN_LANES = 4 * MAX_LANES;
 
     private static final class SenderCount {
         long received;
@@ -79,6 +112,7 @@ public final class ReceiveLedger {
     private final Map<LaneKey, LaneCheck> lanes = new LinkedHashMap<>();
     private final Map<String, SenderCount> senders = new LinkedHashMap<>();
     private final ArrayDeque<Arrival> last = new ArrayDeque<>(LAST_KEPT);
+    private final Map<RunLaneKey, Seqs> seqs = new LinkedHashMap<>();
     private long received;
     private long duplicates;
     private long outOfOrder;
@@ -128,11 +162,29 @@ public final class ReceiveLedger {
             }
             verdict = checked.name();
         }
+        keepSeq(subject, message);
         if (last.size() == LAST_KEPT) {
             last.removeFirst();
         }
         last.addLast(new Arrival(message.origin(), subject, message.lane(), message.seq(), kept(message.text()),
                 message.paddingLength(), nowMillis, nowMillis - message.sentAtMillis(), verdict));
+    }
+
+    /** Keeps the number for the reconciliation: every one, not only the window LaneCheck remembers. */
+    private void keepSeq(String subject, LoadMessage message) {
+        RunLaneKey key = new RunLaneKey(message.origin(), subject, message.lane(), message.epoch());
+        Seqs lane = seqs.get(key);
+        if (lane == null) {
+            if (seqs.size() >= MAX_RUN_LANES) {
+                return; // counted as received all the same; the reconciliation then finds it unmatched
+            }
+            lane = new Seqs();
+            seqs.put(key, lane);
+        }
+        if (!lane.received.add(message.seq())) {
+            lane.duplicates++;
+            lane.duplicated.add(message.seq());
+        }
     }
 
     /** The start of a text from the network, with control characters escaped so it prints safely. */
@@ -165,8 +217,12 @@ public final class ReceiveLedger {
         lanes.forEach((key, lane) -> laneFigures.add(new LaneFigures(key.sender(), key.subject(), key.lane(),
                 lane.epoch(), lane.received(), lane.firstSeq(), lane.highest(), lane.duplicates(), lane.outOfOrder(), lane.gaps(),
                 lane.epochChanges())));
+        List<LaneSeqs> seqFigures = new ArrayList<>();
+        seqs.forEach((key, lane) -> seqFigures.add(new LaneSeqs(key.sender(), key.subject(), key.lane(), key.epoch(),
+                lane.received.toList(), lane.received.count(), lane.duplicates, lane.duplicated.toList(),
+                lane.received.overflow() + lane.duplicated.overflow())));
         return new Snapshot(new Totals(received, duplicates, outOfOrder, gaps, epochChanges, undecodable, untracked),
-                List.copyOf(senderFigures), List.copyOf(laneFigures), List.copyOf(last));
+                List.copyOf(senderFigures), List.copyOf(laneFigures), List.copyOf(last), List.copyOf(seqFigures));
     }
 
     /**
@@ -180,6 +236,7 @@ public final class ReceiveLedger {
         lanes.values().forEach(LaneCheck::resetCounters);
         senders.clear();
         last.clear();
+        seqs.clear();
         received = 0;
         duplicates = 0;
         outOfOrder = 0;
@@ -188,5 +245,11 @@ public final class ReceiveLedger {
         undecodable = 0;
         untracked = 0;
         return snapshot;
+    }
+
+    /** Keeps the final figures in the node's data folder, for a reconciliation across a restart. */
+    @Deactivate
+    void deactivate() {
+        ReportArchive.write("received", LedgerReport.of(snapshot(), null, false, 0));
     }
 }

@@ -12,12 +12,15 @@ import org.cohort.api.cluster.ClusterService;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.cluster.NodeState;
 import org.cohort.api.messaging.ClusterCommunicationService;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.testtools.message.LoadCodec;
 import org.cohort.testtools.message.LoadMessage;
 import org.cohort.testtools.message.LoadSubjects;
+import org.cohort.testtools.reconcile.ReportArchive;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -25,7 +28,9 @@ import org.osgi.service.component.annotations.Reference;
  * node for unicasts and requests, once for all for broadcasts (see {@link LoadMessage}).
  *
  * <p>A number is used only by a message that left: a unicast the service refuses gives its number back,
- * so a receiver's gap always means a message lost after it was queued. Requests and broadcasts cannot be
+ * so a receiver's gap always means a message lost after it was accepted. A {@link #deliver} always uses
+ * its number and keeps what its future said ({@link #report()}), so that a receiver's missing number is
+ * explained (failed back, with the exception's type) or not. Requests and broadcasts cannot be
  * taken back (a refused request fails its future later, and a broadcast does not say which nodes it
  * reached), so their receivers may see gaps when sends fail. Each lane is sent under its own lock, so
  * its numbers are queued in order even when several threads send on it.
@@ -35,20 +40,6 @@ import org.osgi.service.component.annotations.Reference;
  */
 @Component(service = LaneSender.class, immediate = true)
 public class LaneSender {
-
-    /** Why a message was not sent. */
-    public enum Refusal {
-        /** The node is not a member of the cluster. */
-        NOT_A_MEMBER,
-        /** The node is a member but INACTIVE: there is no stream to it. */
-        NO_STREAM,
-        /** The node is ACTIVE, yet the service refused: its outbound queue is full or the message exceeds a frame. */
-        QUEUE_FULL_OR_TOO_LARGE,
-        /** A broadcast found no other ACTIVE member. */
-        NO_ACTIVE_MEMBER,
-        /** The message could not be serialized (too large). */
-        NOT_SERIALIZABLE
-    }
 
     /**
      * What became of one unicast or broadcast.
@@ -80,18 +71,24 @@ public class LaneSender {
     public record Request(long seq, int bytes, CompletableFuture<LoadMessage> reply) {
     }
 
-    /** A reply that does not answer the request it came for. */
-    public static final class MismatchedReplyException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MismatchedReplyException(String message) {
-            super(message);
-        }
+    /**
+     * A one-way message sent through {@code deliver}, its number used whatever becomes of it.
+     *
+     * @param seq its number in its lane
+     * @param bytes the serialized message's size
+     * @param outcome completes when the receiver accepted it for its subscriber, or fails with why not
+     */
+    public record Delivery(long seq, int bytes, CompletableFuture<Void> outcome) {
     }
 
-    /** The next number of one lane; guarded by its own monitor. */
+    /** The next number of one lane, guarded by its own monitor, and what became of the numbers used. */
     private static final class Lane {
+        final SentLane outcomes;
         long next = 1;
+
+        Lane(String lane, String to) {
+            outcomes = new SentLane(lane, to);
+        }
     }
 
     /** The most lanes numbered (lane and receiving node); callers send to members only, so a few. */
@@ -153,12 +150,45 @@ public class LaneSender {
             } catch (SerializationException e) {
                 return new Outcome(lane, 0, 0, List.of(to), Refusal.NOT_SERIALIZABLE, e.getMessage());
             }
-            if (!messaging.unicast(LoadSubjects.MESSAGE_SUBJECT, bytes, to)) {
-                Refusal refusal = whyRefused(to);
-                return new Outcome(lane, 0, bytes.length, List.of(to), refusal, describe(refusal, to));
+            SendResult result = messaging.trySend(LoadSubjects.MESSAGE_SUBJECT, bytes, to);
+            if (!result.accepted()) {
+                Refusal refusal = Refusal.of(result);
+                return new Outcome(lane, 0, bytes.length, List.of(to), refusal, refusal.describe(to));
             }
+            counter.outcomes.accepted(seq);
             counter.next++;
             return new Outcome(lane, seq, bytes.length, List.of(to), null, null);
+        }
+    }
+
+    /**
+     * Sends one message one way to one node through {@code deliver}, on subject {@value LoadSubjects#MESSAGE}:
+     * unlike {@link #unicast}, every message uses its number, and what its future says is kept
+     * ({@link #report()}), so that a receiver's missing number is explained or not.
+     *
+     * @param lane the lane, numbered per receiving node
+     * @param to the receiving node
+     * @param text the text
+     * @param padding filler, or null
+     * @return the delivery, or empty if it could not be serialized (it then used no number)
+     * @throws IllegalArgumentException if the text is too long
+     */
+    public Optional<Delivery> deliver(String lane, NodeId to, String text, byte[] padding) {
+        Lane counter = lane(lane, to.id());
+        synchronized (counter) {
+            long seq = counter.next;
+            byte[] bytes;
+            try {
+                bytes = codec.encode(message(lane, seq, text, padding));
+            } catch (SerializationException e) {
+                return Optional.empty();
+            }
+            counter.outcomes.pending(seq);
+            counter.next++;
+            CompletableFuture<Void> outcome = messaging.deliver(LoadSubjects.MESSAGE_SUBJECT, bytes, to);
+            boolean atOnce = outcome.isDone();
+            outcome.whenComplete((ok, error) -> counter.outcomes.completed(seq, error, atOnce));
+            return Optional.of(new Delivery(seq, bytes.length, outcome));
         }
     }
 
@@ -230,24 +260,22 @@ public class LaneSender {
         return reply;
     }
 
-    /** Why Cohort refused a message to a node, as far as membership tells. */
-    public Refusal whyRefused(NodeId to) {
-        Optional<ClusterMember> member = cluster.member(to);
-        if (member.isEmpty()) {
-            return Refusal.NOT_A_MEMBER;
-        }
-        return member.get().state() == NodeState.ACTIVE ? Refusal.QUEUE_FULL_OR_TOO_LARGE : Refusal.NO_STREAM;
+    /**
+     * What became of every numbered message of every unicast lane this run sent on: the sender's half of
+     * the reconciliation ({@code example:sent --json}).
+     *
+     * @return node, epoch (hex, as the receivers' ledgers show it) and one row per lane
+     */
+    public Map<String, Object> report() {
+        return SentLane.report(localId().id(), epoch, lanes.entrySet().stream()
+                .filter(entry -> !entry.getKey().endsWith(">*")).sorted(Map.Entry.comparingByKey())
+                .map(entry -> entry.getValue().outcomes).toList());
     }
 
-    private static String describe(Refusal refusal, NodeId to) {
-        return switch (refusal) {
-            case NOT_A_MEMBER -> to + " is not a member of the cluster";
-            case NO_STREAM -> to + " is INACTIVE: there is no stream to it";
-            case QUEUE_FULL_OR_TOO_LARGE -> "the outbound queue to " + to + " is full, or the message is larger "
-                    + "than message.max.bytes";
-            case NO_ACTIVE_MEMBER -> "no other member is ACTIVE";
-            case NOT_SERIALIZABLE -> "the message cannot be serialized";
-        };
+    /** Keeps the final report in the node's data folder, for a reconciliation across a restart. */
+    @Deactivate
+    void deactivate() {
+        ReportArchive.write("sent", report());
     }
 
     private LoadMessage message(String lane, long seq, String text, byte[] padding) {
@@ -264,6 +292,6 @@ public class LaneSender {
         if (lanes.size() >= MAX_LANES) {
             throw new IllegalStateException("this sender numbers " + MAX_LANES + " lanes already; refused " + key);
         }
-        return lanes.computeIfAbsent(key, k -> new Lane());
+        return lanes.computeIfAbsent(key, k -> new Lane(lane, to));
     }
 }

@@ -29,12 +29,13 @@ import org.cohort.shell.NodeIdCompleter;
  */
 @Service
 @Command(scope = "example", name = "load", description = "Starts a bounded background load of test-tools messages "
-        + "(one per mode at a time): unicast or request to the NODEs in turn (default: every other member), or "
+        + "(one per mode at a time): unicast, request or deliver (one-way through "
+        + "deliver futures) to the NODEs in turn (default: every other member), or "
         + "broadcast")
 public class LoadCommand extends JsonAction {
 
-    @Option(name = "-m", aliases = "--mode", required = true, description = "unicast, broadcast or request")
-    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
+    @Option(name = "-m", aliases = "--mode", required = true, description = "unicast, broadcast, request or deliver")
+    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request", "deliver"})
     String mode;
 
     @Option(name = "-r", aliases = "--rate", required = true, description = "Messages per second in total, 1.."
@@ -49,8 +50,8 @@ public class LoadCommand extends JsonAction {
             + " (default 0)")
     int size;
 
-    @Option(name = "-t", aliases = "--timeout-ms", description = "Request timeout in ms, 1.." + LoadSettings.MAX_TIMEOUT_MS
-            + " (default 5000; request mode)")
+    @Option(name = "-t", aliases = "--timeout-ms", description = "Request timeout (request mode), or the wait for the "
+            + "last outcomes (deliver mode), in ms, 1.." + LoadSettings.MAX_TIMEOUT_MS + " (default 5000)")
     int timeoutMs = (int) ClusterCommunicationService.DEFAULT_TIMEOUT.toMillis();
 
     @Option(name = "-w", aliases = "--wait", description = "Wait until the load is done and print its summary")

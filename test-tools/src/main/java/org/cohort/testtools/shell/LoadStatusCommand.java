@@ -23,9 +23,9 @@ import org.cohort.shell.JsonAction;
         + "mode: sent, refused, replies, failures by type, round-trip latency")
 public class LoadStatusCommand extends JsonAction {
 
-    @Option(name = "-m", aliases = "--mode", description = "Only this mode: unicast, broadcast or request; its "
+    @Option(name = "-m", aliases = "--mode", description = "Only this mode: unicast, broadcast, request or deliver; its "
             + "figures then are the top-level JSON object")
-    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
+    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request", "deliver"})
     String mode;
 
     @Reference(optional = true)

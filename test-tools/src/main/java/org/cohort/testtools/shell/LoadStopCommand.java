@@ -20,8 +20,8 @@ import org.cohort.shell.JsonAction;
 @Command(scope = "example", name = "load-stop", description = "Stops the running load of a mode, or all")
 public class LoadStopCommand extends JsonAction {
 
-    @Option(name = "-m", aliases = "--mode", description = "unicast, broadcast or request (default: all)")
-    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request"})
+    @Option(name = "-m", aliases = "--mode", description = "unicast, broadcast, request or deliver (default: all)")
+    @Completion(value = StringsCompleter.class, values = {"unicast", "broadcast", "request", "deliver"})
     String mode;
 
     @Reference(optional = true)

@@ -1,9 +1,6 @@
 package org.cohort.testtools.shell;
 
 import java.io.PrintStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Command;
@@ -11,6 +8,7 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
+import org.cohort.testtools.receive.LedgerReport;
 import org.cohort.testtools.receive.ReceiveLedger;
 import org.cohort.shell.JsonAction;
 
@@ -41,65 +39,7 @@ public class ReceivedCommand extends JsonAction {
         ReceiveLedger figures = require(ledger, "The test-tools ledger");
         ReceiveLedger.Snapshot snapshot = reset ? figures.snapshotAndReset() : figures.snapshot();
 
-        ReceiveLedger.Totals totals = snapshot.totals();
-        Map<String, Object> totalFigures = new LinkedHashMap<>();
-        totalFigures.put("received", totals.received());
-        totalFigures.put("duplicates", totals.duplicates());
-        totalFigures.put("outOfOrder", totals.outOfOrder());
-        totalFigures.put("gaps", totals.gaps());
-        totalFigures.put("epochChanges", totals.epochChanges());
-        totalFigures.put("undecodable", totals.undecodable());
-        totalFigures.put("untracked", totals.untracked());
-
-        Map<String, Object> senders = new LinkedHashMap<>();
-        for (ReceiveLedger.SenderFigures sender : snapshot.senders()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("received", sender.received());
-            row.put("paddingBytes", sender.paddingBytes());
-            senders.put(sender.sender(), row);
-        }
-
-        List<Map<String, Object>> lanes = new ArrayList<>();
-        for (ReceiveLedger.LaneFigures lane : snapshot.lanes()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("sender", lane.sender());
-            row.put("subject", lane.subject());
-            row.put("lane", lane.lane());
-            row.put("epoch", Long.toHexString(lane.epoch()));
-            row.put("received", lane.received());
-            row.put("firstSeq", lane.firstSeq());
-            row.put("highestSeq", lane.highestSeq());
-            row.put("duplicates", lane.duplicates());
-            row.put("outOfOrder", lane.outOfOrder());
-            row.put("gaps", lane.gaps());
-            row.put("epochChanges", lane.epochChanges());
-            lanes.add(row);
-        }
-
-        List<Map<String, Object>> arrivals = new ArrayList<>();
-        List<ReceiveLedger.Arrival> kept = snapshot.last();
-        for (ReceiveLedger.Arrival arrival : kept.subList(Math.max(0, kept.size() - last), kept.size())) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("sender", arrival.sender());
-            row.put("subject", arrival.subject());
-            row.put("lane", arrival.lane());
-            row.put("seq", arrival.seq());
-            row.put("verdict", arrival.verdict());
-            row.put("receivedAt", Instant.ofEpochMilli(arrival.receivedAtMillis()).toString());
-            row.put("delayMillis", arrival.delayMillis());
-            row.put("paddingBytes", arrival.paddingBytes());
-            row.put("text", arrival.text());
-            arrivals.add(row);
-        }
-
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("node", cluster == null ? null : cluster.localMember().id().id());
-        result.put("reset", reset);
-        result.put("totals", totalFigures);
-        result.put("senders", senders);
-        result.put("lanes", lanes);
-        result.put("last", arrivals);
-        return result;
+        return LedgerReport.of(snapshot, cluster == null ? null : cluster.localMember().id().id(), reset, last);
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.cohort.testtools.load.LoadRun.Failure;
 import org.cohort.testtools.load.LoadSettings.Mode;
 import org.cohort.testtools.message.LoadMessage;
 import org.cohort.testtools.send.LaneSender;
+import org.cohort.testtools.send.Refusal;
 import org.cohort.shell.CommandJson;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,8 @@ class LoadRunTest {
         Function<NodeId, LaneSender.Outcome> unicast = to -> sent(to);
         Function<NodeId, Optional<LaneSender.Request>> request =
                 to -> Optional.of(new LaneSender.Request(1, 10, CompletableFuture.completedFuture(reply())));
+        Function<NodeId, Optional<LaneSender.Delivery>> deliver =
+                to -> Optional.of(new LaneSender.Delivery(1, 10, CompletableFuture.completedFuture(null)));
         final List<NodeId> to = new ArrayList<>();
 
         @Override
@@ -67,6 +70,12 @@ class LoadRunTest {
         public Optional<LaneSender.Request> request(NodeId node, String text, byte[] padding, Duration timeout) {
             tick(node);
             return request.apply(node);
+        }
+
+        @Override
+        public Optional<LaneSender.Delivery> deliver(NodeId node, String text, byte[] padding) {
+            tick(node);
+            return deliver.apply(node);
         }
 
         private void tick(NodeId node) {
@@ -121,7 +130,7 @@ class LoadRunTest {
     void refusalsAreCountedByReason() {
         FakeSender sender = new FakeSender();
         sender.unicast = to -> to.equals(N3)
-                ? new LaneSender.Outcome("load-unicast", 0, 10, List.of(to), LaneSender.Refusal.NO_STREAM, "x")
+                ? new LaneSender.Outcome("load-unicast", 0, 10, List.of(to), Refusal.NO_STREAM, "x")
                 : sent(to);
 
         Map<String, Object> figures = run(settings(Mode.UNICAST, 10, 1, N2, N3), sender).figures();
@@ -129,6 +138,20 @@ class LoadRunTest {
         assertThat(figures).containsEntry("sent", 5L).containsEntry("refused", 5L)
                 .containsEntry("refusedByReason", Map.of("NO_STREAM", 5L))
                 .containsEntry("sentByNode", Map.of("node-2", 5L, "node-3", 0L));
+    }
+
+    @Test
+    void aDeliverLoadCountsEveryOutcomeByItsExceptionsType() {
+        FakeSender sender = new FakeSender();
+        sender.deliver = to -> Optional.of(new LaneSender.Delivery(1, 10, to.equals(N3)
+                ? CompletableFuture.failedFuture(new CompletionException(new NodeUnreachableException("gone")))
+                : CompletableFuture.completedFuture(null)));
+
+        Map<String, Object> figures = run(settings(Mode.DELIVER, 10, 1, N2, N3), sender).figures();
+
+        assertThat(figures).containsEntry("sent", 10L).containsEntry("confirmed", 5L).containsEntry("failures", 5L)
+                .containsEntry("failedAtOnce", 5L).containsEntry("pending", 0)
+                .containsEntry("failuresByType", Map.of("NodeUnreachableException", 5L));
     }
 
     @Test
@@ -303,7 +326,7 @@ class LoadRunTest {
                 .hasMessageContaining("timeout");
         assertThatThrownBy(() -> settings(Mode.BROADCAST, 1, 1, N2)).hasMessageContaining("name no node");
         assertThatThrownBy(() -> settings(Mode.REQUEST, 1, 1)).hasMessageContaining("at least one node");
-        assertThatThrownBy(() -> Mode.parse("multicast")).hasMessageContaining("unicast, broadcast or request");
+        assertThatThrownBy(() -> Mode.parse("multicast")).hasMessageContaining("unicast, broadcast, request or deliver");
         assertThat(Mode.parse("request")).isEqualTo(Mode.REQUEST);
     }
 }

@@ -74,11 +74,11 @@ class LaneSenderTest {
         LaneSender.Outcome stranger = sender.unicast("send", NodeId.of("node-9"), "a", null);
 
         assertThat(full.sent()).isFalse();
-        assertThat(full.refusal()).isEqualTo(LaneSender.Refusal.QUEUE_FULL_OR_TOO_LARGE);
+        assertThat(full.refusal()).isEqualTo(Refusal.QUEUE_FULL);
         assertThat(full.seq()).isZero();
-        assertThat(down.refusal()).isEqualTo(LaneSender.Refusal.NO_STREAM);
-        assertThat(down.detail()).contains("INACTIVE");
-        assertThat(stranger.refusal()).isEqualTo(LaneSender.Refusal.NOT_A_MEMBER);
+        assertThat(down.refusal()).isEqualTo(Refusal.NO_STREAM);
+        assertThat(down.detail()).contains("no stream");
+        assertThat(stranger.refusal()).isEqualTo(Refusal.UNKNOWN_NODE);
 
         cluster.set("node-2", NodeState.ACTIVE);
         assertThat(sender.unicast("send", N2, "b", null).seq()).isEqualTo(1);
@@ -98,7 +98,7 @@ class LaneSenderTest {
 
         cluster.set("node-2", NodeState.INACTIVE);
         LaneSender.Outcome none = sender.broadcast("broadcast", "c", null);
-        assertThat(none.refusal()).isEqualTo(LaneSender.Refusal.NO_ACTIVE_MEMBER);
+        assertThat(none.refusal()).isEqualTo(Refusal.NO_ACTIVE_MEMBER);
         assertThat(messaging.payloads("broadcast")).hasSize(2);
     }
 
@@ -122,7 +122,7 @@ class LaneSenderTest {
     void aReplyFromAnotherNodeThanAskedIsRefused() {
         LaneSender.Request request = sender.request("load-request", N3, "ping", null, TIMEOUT).orElseThrow();
         assertThatThrownBy(() -> request.reply().join()).isInstanceOf(CompletionException.class)
-                .hasCauseInstanceOf(LaneSender.MismatchedReplyException.class);
+                .hasCauseInstanceOf(MismatchedReplyException.class);
     }
 
     @Test

@@ -24,7 +24,7 @@ class CommandOutputJsonTest {
 
         Map<String, Object> parsed = parse(received.compute());
 
-        assertThat(parsed.keySet()).containsExactly("node", "reset", "totals", "senders", "lanes", "last");
+        assertThat(parsed.keySet()).containsExactly("node", "reset", "totals", "senders", "lanes", "last", "seqs");
         assertThat((Map<String, Object>) parsed.get("totals")).containsEntry("received", 0L)
                 .containsEntry("gaps", 0L);
     }

@@ -119,6 +119,10 @@ public final class Fakes {
         public final List<Sent> sent = new CopyOnWriteArrayList<>();
         public final Map<MessageSubject, MessageHandler> handlers = new ConcurrentHashMap<>();
         public final Set<NodeId> refuse = ConcurrentHashMap.newKeySet();
+        /** Messages to these nodes are accepted and then lost on the way, as on a stream that closed. */
+        public final Set<NodeId> lose = ConcurrentHashMap.newKeySet();
+        /** Deliveries to these nodes wait for their future here: completed, they arrive; failed, they fail. */
+        public final Map<NodeId, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
         private final Cluster cluster;
 
         public Messaging(Cluster cluster) {
@@ -140,7 +144,7 @@ public final class Fakes {
             }
             sent.add(new Sent("unicast", subject, payload, to));
             MessageHandler handler = handlers.get(subject);
-            if (handler != null) {
+            if (handler != null && !lose.contains(to)) {
                 handler.handle(self(), payload);
             }
             return true;
@@ -153,6 +157,12 @@ public final class Fakes {
 
         @Override
         public SendResult trySend(MessageSubject subject, byte[] payload, NodeId to) {
+            if (cluster.member(to).isEmpty()) {
+                return SendResult.UNKNOWN_NODE;
+            }
+            if (cluster.member(to).get().state() != NodeState.ACTIVE) {
+                return SendResult.NO_STREAM;
+            }
             return unicast(subject, payload, to) ? SendResult.ACCEPTED : SendResult.QUEUE_FULL;
         }
 
@@ -163,6 +173,17 @@ public final class Fakes {
 
         @Override
         public CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to, Duration deadline) {
+            CompletableFuture<Void> later = held.get(to);
+            if (later != null) {
+                sent.add(new Sent("deliver", subject, payload, to));
+                return later.thenCompose(held -> {
+                    MessageHandler handler = handlers.get(subject);
+                    if (handler != null) {
+                        handler.handle(payload);
+                    }
+                    return CompletableFuture.<Void>completedFuture(null);
+                });
+            }
             return unicast(subject, payload, to) ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(new PeerOverloadedException("refused " + to));
         }
