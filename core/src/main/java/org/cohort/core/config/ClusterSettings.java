@@ -26,6 +26,7 @@ import org.cohort.api.cluster.NodeId;
  * @param failureDetection heartbeats and the failure detector
  * @param secret the shared secret that authenticates members, or {@link ClusterSecret#NONE}
  * @param tls mutual TLS between members, or {@link TlsSettings#DISABLED}
+ * @param leaveTimeout how long stopping may take to leave gracefully (say goodbye and let the peers close)
  */
 public record ClusterSettings(
         String clusterName,
@@ -41,7 +42,8 @@ public record ClusterSettings(
         long outboundQueueBytes,
         FailureDetectionSettings failureDetection,
         ClusterSecret secret,
-        TlsSettings tls) {
+        TlsSettings tls,
+        Duration leaveTimeout) {
 
     public ClusterSettings {
         Objects.requireNonNull(secret, "secret");
@@ -54,10 +56,24 @@ public record ClusterSettings(
         Objects.requireNonNull(reconnectBackoffMax, "reconnectBackoffMax");
         Objects.requireNonNull(helloTimeout, "helloTimeout");
         Objects.requireNonNull(failureDetection, "failureDetection");
+        Objects.requireNonNull(leaveTimeout, "leaveTimeout");
+        if (leaveTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative leave timeout " + leaveTimeout);
+        }
         NodeId local = localNodeId;
         if (members.stream().noneMatch(member -> member.id().equals(local))) {
             throw new IllegalArgumentException("local node " + localNodeId + " is not a member");
         }
+    }
+
+    /** Settings with the default leave timeout. */
+    public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
+            Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
+            int maxMessageBytes, long maxReassemblyBytes, long outboundQueueBytes,
+            FailureDetectionSettings failureDetection, ClusterSecret secret, TlsSettings tls) {
+        this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
+                helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes, failureDetection, secret, tls,
+                Duration.ofMillis(ClusterConfig.DEFAULT_LEAVE_TIMEOUT_MS));
     }
 
     /** Settings with the default failure detection and reassembly limit. */
@@ -91,14 +107,21 @@ public record ClusterSettings(
     public ClusterSettings withSecret(ClusterSecret newSecret) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, newSecret, tls);
+                failureDetection, newSecret, tls, leaveTimeout);
     }
 
     /** The same settings with other TLS settings. */
     public ClusterSettings withTls(TlsSettings newTls) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, secret, newTls);
+                failureDetection, secret, newTls, leaveTimeout);
+    }
+
+    /** The same settings with another leave timeout. */
+    public ClusterSettings withLeaveTimeout(Duration newLeaveTimeout) {
+        return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
+                reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
+                failureDetection, secret, tls, newLeaveTimeout);
     }
 
     /**

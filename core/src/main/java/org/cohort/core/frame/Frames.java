@@ -32,6 +32,16 @@ public final class Frames {
     public static final byte PROOF = 6;
     /** With a cluster secret: the acceptor admitted the dialer; no body. */
     public static final byte WELCOME = 7;
+    /**
+     * The sender is stopping its cluster I/O on purpose and closes the stream next: {@code [u8 reason]}
+     * (one of the {@code GOODBYE_*} reasons; a reason the receiver does not know still means goodbye). The
+     * receiver marks the sender as left, not failed, and closes the stream; it reads nothing after it.
+     */
+    public static final byte GOODBYE = 8;
+    /** Bytes of a {@link #GOODBYE} body: exactly the reason. */
+    public static final int GOODBYE_BODY_BYTES = 1;
+    /** {@link #GOODBYE} reason: the node's cluster I/O is stopping (bundle stop, uninstall, shutdown). */
+    public static final byte GOODBYE_STOPPING = 0;
 
     /**
      * The most envelope bytes one frame carries. A larger envelope is sent as chunks of this size, so a

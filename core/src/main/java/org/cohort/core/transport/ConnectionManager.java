@@ -145,7 +145,11 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
     }
 
-    /** Closes every stream and the listener and stops every thread this manager started. */
+    /**
+     * Leaves the cluster gracefully and stops: sends are refused from the first moment (STOPPED), no new
+     * stream is admitted or dialed, then {@link #leave} says goodbye on every stream within
+     * {@code leave.timeout.ms}; then the listener, the streams and every thread this manager started stop.
+     */
     public synchronized void stop() {
         boolean wasRunning = running;
         running = false;
@@ -161,6 +165,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             listener.close().awaitUninterruptibly();
             listener = null;
         }
+        if (wasRunning) {
+            leave(roster.get().settings().leaveTimeout());
+        }
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
         }
@@ -173,6 +180,14 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         if (wasRunning) {
             LOG.info("Cluster I/O stopped: node {}", localNode.id());
         }
+    }
+
+    /**
+     * The graceful part of {@link #stop()}, once sends are refused: drain, goodbye, close, within one
+     * deadline (see {@link GracefulLeave}); peers see this node as left, not failed.
+     */
+    private void leave(Duration timeout) {
+        new GracefulLeave(table.all(), timeout, runtime.clock()).run();
     }
 
     /**

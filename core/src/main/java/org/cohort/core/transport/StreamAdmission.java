@@ -197,7 +197,8 @@ final class StreamAdmission {
             }
         }
         if (!lost.isEmpty()) {
-            LOG.info("Lost {}", stream);
+            // Issue 16, graceful leave: a peer that said goodbye is not lost (GoodbyeHandler).
+            LOG.info(GoodbyeHandler.saidGoodbye(stream.channel()) ? "Closed {}: its peer left" : "Lost {}", stream);
             if (current != null) {
                 current.disconnected(stream.peer());
             }

@@ -100,6 +100,10 @@ public final class Fakes {
         }
 
         @Override
+        public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        }
+
+        @Override
         public void removeListener(ClusterEventListener listener) {
         }
     }
