@@ -52,7 +52,7 @@ class ReadmeSnippetsTest {
                 text -> "got " + text,                                  // handler: its result is the reply
                 reply -> reply.getBytes(UTF_8),                         // reply encoder
                 executor);                                              // yours; close s to unsubscribe
-        cluster.members();  cluster.addListener(event -> log(event));   // ACTIVATED / DEACTIVATED
+        cluster.addListener(event -> log(event), true);   // the members now first, then ACTIVATED / DEACTIVATED
     }
 
     // ---- README: "For sibling bundles: payload types" ----
