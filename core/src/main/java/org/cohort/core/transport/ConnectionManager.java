@@ -146,9 +146,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     }
 
     /**
-     * Leaves the cluster gracefully and stops: sends are refused from the first moment (STOPPED), no new
-     * stream is admitted or dialed, then {@link #leave} says goodbye on every stream within
-     * {@code leave.timeout.ms}; then the listener, the streams and every thread this manager started stop.
+     * Leaves the cluster gracefully and stops: sends are refused from the first moment (STOPPED), no
+     * stream is admitted, dialed or accepted any more (the listener closes), then a {@link GracefulLeave}
+     * says goodbye on every stream within {@code leave.timeout.ms}; then whatever stream is left closes and
+     * every thread this manager started stops.
      */
     public synchronized void stop() {
         boolean wasRunning = running;
@@ -165,8 +166,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             listener.close().awaitUninterruptibly();
             listener = null;
         }
-        if (wasRunning) {
-            leave(roster.get().settings().leaveTimeout());
+        if (wasRunning) { // drain, goodbye, wait for the peers to close: peers see this node left, not failed
+            new GracefulLeave(table.all(), roster.get().settings().leaveTimeout(), runtime.clock()).run();
         }
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
@@ -180,14 +181,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         if (wasRunning) {
             LOG.info("Cluster I/O stopped: node {}", localNode.id());
         }
-    }
-
-    /**
-     * The graceful part of {@link #stop()}, once sends are refused: drain, goodbye, close, within one
-     * deadline (see {@link GracefulLeave}); peers see this node as left, not failed.
-     */
-    private void leave(Duration timeout) {
-        new GracefulLeave(table.all(), timeout, runtime.clock()).run();
     }
 
     /**
