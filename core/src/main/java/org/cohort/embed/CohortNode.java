@@ -89,7 +89,11 @@ public final class CohortNode implements AutoCloseable {
         return assembly.addHandler(subject, handler);
     }
 
-    /** Closes every stream and stops every thread this node started. Calling it again does nothing. */
+    /**
+     * Leaves the cluster gracefully (a goodbye on every stream, then at most {@code leave.timeout.ms} for
+     * the peers to close them: they see this node left, not failed), closes every stream and stops every
+     * thread this node started. Calling it again does nothing.
+     */
     @Override
     public void close() {
         assembly.close();

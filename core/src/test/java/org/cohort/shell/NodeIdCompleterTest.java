@@ -35,6 +35,10 @@ class NodeIdCompleterTest {
         }
 
         @Override
+        public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        }
+
+        @Override
         public void removeListener(ClusterEventListener listener) {
         }
     }

@@ -55,7 +55,7 @@ class ReadmeSnippetsTest {
         messaging.addSubscriberWithSender(MessageSubject.of("acme.stats"), // with the sender's NodeId
                 payload -> new String(payload, UTF_8),
                 (from, text) -> log(from, text), executor);
-        cluster.members();  cluster.addListener(event -> log(event));   // ACTIVATED / DEACTIVATED
+        cluster.addListener(event -> log(event), true);   // the members now first, then ACTIVATED / DEACTIVATED
     }
 
     // ---- README: "For sibling bundles: payload types" ----

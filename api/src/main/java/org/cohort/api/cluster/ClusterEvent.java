@@ -15,7 +15,10 @@ public final class ClusterEvent {
         REMOVED,
         /** A member became ACTIVE: its hello completed, possibly as a new incarnation. */
         ACTIVATED,
-        /** A member became INACTIVE: its stream closed or it fell silent. */
+        /**
+         * A member became INACTIVE: its stream closed, it fell silent, or it left (said goodbye as it
+         * stopped on purpose; then {@link ClusterMember#hasLeft()} is true on the event's member).
+         */
         DEACTIVATED
     }
 

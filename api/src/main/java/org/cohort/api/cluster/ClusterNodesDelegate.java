@@ -27,4 +27,16 @@ public interface ClusterNodesDelegate {
      * @param nodeId the node that vanished
      */
     void nodeVanished(NodeId nodeId);
+
+    /**
+     * The node said goodbye on its stream before closing it: it stopped on purpose, rather than failing
+     * or being cut off. Called instead of {@link #nodeVanished(NodeId)} for that stream; by default it
+     * is taken as the node vanishing.
+     *
+     * @param nodeId the node that left
+     * @since 0.3
+     */
+    default void nodeLeft(NodeId nodeId) {
+        nodeVanished(nodeId);
+    }
 }

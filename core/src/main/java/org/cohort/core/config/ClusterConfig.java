@@ -48,6 +48,7 @@ public @interface ClusterConfig {
     String FAILURE_PHI_THRESHOLD = "failure.phi.threshold";
     String FAILURE_MIN_STDDEV_MS = "failure.min.stddev.ms";
     String FAILURE_ACCEPTABLE_PAUSE_MS = "failure.acceptable.pause.ms";
+    String LEAVE_TIMEOUT_MS = "leave.timeout.ms";
     String CLUSTER_SECRET = "cluster.secret";
     String TLS_ENABLED = "tls.enabled";
     String TLS_KEYSTORE = "tls.keystore";
@@ -64,6 +65,7 @@ public @interface ClusterConfig {
     int DEFAULT_DELIVERY_WINDOW_MESSAGES = 4096;
     long DEFAULT_DELIVERY_WINDOW_BYTES = 4_194_304L;
     int DEFAULT_DELIVERY_LINGER_MS = 10_000;
+    int DEFAULT_LEAVE_TIMEOUT_MS = 3000;
 
     @AttributeDefinition(name = "Cluster name",
             description = "The name of the cluster; a peer whose hello carries another name is refused."
@@ -182,6 +184,14 @@ public @interface ClusterConfig {
             description = "A silence the failure detector tolerates on top of the usual heartbeat interval"
                     + " (garbage collection pauses, a loaded host). Milliseconds, 0 to 60000. Default: 800.")
     int failure_acceptable_pause_ms() default 800;
+
+    @AttributeDefinition(name = "Leave timeout (ms)", min = "0", max = "60000",
+            description = "How long stopping the cluster I/O (bundle stop, feature uninstall, Karaf shutdown)"
+                    + " may take to leave gracefully: to say goodbye on every stream and wait for the peers to"
+                    + " close them, so that they see this node as left at once instead of after the failure"
+                    + " detector's verdict. Streams still open then are closed. Milliseconds, 0 to 60000."
+                    + " Default: 3000.")
+    int leave_timeout_ms() default DEFAULT_LEAVE_TIMEOUT_MS;
 
     // 16 to 1024 characters or empty: a length the web console cannot express, checked by the parser.
     @AttributeDefinition(name = "Cluster secret", type = AttributeType.PASSWORD, required = false,

@@ -27,6 +27,8 @@ import org.cohort.api.cluster.NodeId;
  * @param secret the shared secret that authenticates members, or {@link ClusterSecret#NONE}
  * @param tls mutual TLS between members, or {@link TlsSettings#DISABLED}
  * @param delivery credit, resend and linger bounds, and the subjects sent at most once
+ * @param leaveTimeout how long stopping may take to leave gracefully: drain, wait for acks, say goodbye and
+ *     let the peers close
  */
 public record ClusterSettings(
         String clusterName,
@@ -43,10 +45,15 @@ public record ClusterSettings(
         FailureDetectionSettings failureDetection,
         ClusterSecret secret,
         TlsSettings tls,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        Duration leaveTimeout) {
 
     public ClusterSettings {
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(leaveTimeout, "leaveTimeout");
+        if (leaveTimeout.isNegative()) {
+            throw new IllegalArgumentException("negative leave timeout " + leaveTimeout);
+        }
         Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(clusterName, "clusterName");
@@ -63,14 +70,14 @@ public record ClusterSettings(
         }
     }
 
-    /** Settings with the default delivery settings. */
+    /** Settings with the default delivery settings and leave timeout. */
     public ClusterSettings(String clusterName, NodeId localNodeId, List<ControllerNode> members, int ioWorkers,
             Duration custodianInterval, Duration connectTimeout, Duration reconnectBackoffMax, Duration helloTimeout,
             int maxMessageBytes, long maxReassemblyBytes, long outboundQueueBytes,
             FailureDetectionSettings failureDetection, ClusterSecret secret, TlsSettings tls) {
         this(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout, reconnectBackoffMax,
                 helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes, failureDetection, secret, tls,
-                DeliverySettings.DEFAULTS);
+                DeliverySettings.DEFAULTS, Duration.ofMillis(ClusterConfig.DEFAULT_LEAVE_TIMEOUT_MS));
     }
 
     /** Settings with the default failure detection and reassembly limit. */
@@ -104,21 +111,28 @@ public record ClusterSettings(
     public ClusterSettings withSecret(ClusterSecret newSecret) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, newSecret, tls, delivery);
+                failureDetection, newSecret, tls, delivery, leaveTimeout);
     }
 
     /** The same settings with other TLS settings. */
     public ClusterSettings withTls(TlsSettings newTls) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, secret, newTls, delivery);
+                failureDetection, secret, newTls, delivery, leaveTimeout);
     }
 
     /** The same settings with other delivery settings. */
     public ClusterSettings withDelivery(DeliverySettings newDelivery) {
         return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
                 reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
-                failureDetection, secret, tls, newDelivery);
+                failureDetection, secret, tls, newDelivery, leaveTimeout);
+    }
+
+    /** The same settings with another leave timeout. */
+    public ClusterSettings withLeaveTimeout(Duration newLeaveTimeout) {
+        return new ClusterSettings(clusterName, localNodeId, members, ioWorkers, custodianInterval, connectTimeout,
+                reconnectBackoffMax, helloTimeout, maxMessageBytes, maxReassemblyBytes, outboundQueueBytes,
+                failureDetection, secret, tls, delivery, newLeaveTimeout);
     }
 
     /**

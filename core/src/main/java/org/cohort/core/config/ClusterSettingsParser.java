@@ -101,7 +101,8 @@ public final class ClusterSettingsParser {
                 millis(config.custodian_interval_ms()), millis(config.connect_timeout_ms()),
                 millis(config.reconnect_backoff_max_ms()), millis(config.hello_timeout_ms()),
                 config.message_max_bytes(), config.reassembly_max_bytes(), config.outbound_queue_max_bytes(),
-                FailureDetectionSettings.of(config), ClusterSecret.of(secret), tls(config), delivery(raw, config));
+                FailureDetectionSettings.of(config), ClusterSecret.of(secret), tls(config), delivery(raw, config),
+                millis(config.leave_timeout_ms()));
     }
 
     private static DeliverySettings delivery(RawValues raw, ClusterConfig config) throws InvalidConfigurationException {

@@ -40,6 +40,7 @@ public final class SettingsProperties {
         values.put(ClusterConfig.FAILURE_PHI_THRESHOLD, failure.phiThreshold());
         values.put(ClusterConfig.FAILURE_MIN_STDDEV_MS, failure.minStdDeviation().toMillis());
         values.put(ClusterConfig.FAILURE_ACCEPTABLE_PAUSE_MS, failure.acceptablePause().toMillis());
+        values.put(ClusterConfig.LEAVE_TIMEOUT_MS, settings.leaveTimeout().toMillis());
         values.put(ClusterConfig.CLUSTER_SECRET, settings.secret().isSet() ? "********" : "");
         TlsSettings tls = settings.tls();
         values.put(ClusterConfig.TLS_ENABLED, tls.enabled());

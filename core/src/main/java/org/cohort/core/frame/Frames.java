@@ -36,6 +36,16 @@ public final class Frames {
     /** With a cluster secret: the acceptor admitted the dialer; no body. */
     public static final byte WELCOME = 7;
     /**
+     * The sender is stopping its cluster I/O on purpose and closes the stream next: {@code [u8 reason]}
+     * (one of the {@code GOODBYE_*} reasons; a reason the receiver does not know still means goodbye). The
+     * receiver marks the sender as left, not failed, and closes the stream; it reads nothing after it.
+     */
+    public static final byte GOODBYE = 8;
+    /** Bytes of a {@link #GOODBYE} body: exactly the reason. */
+    public static final int GOODBYE_BODY_BYTES = 1;
+    /** {@link #GOODBYE} reason: the node's cluster I/O is stopping (bundle stop, uninstall, shutdown). */
+    public static final byte GOODBYE_STOPPING = 0;
+    /**
      * The receiver's cumulative acknowledgement: {@code [u64 received through][u64 outcomes sent]}: every
      * message up to that sequence number arrived and was accepted, unless one of the first "outcomes
      * sent" outcome messages said otherwise (the sender settles the acknowledgement once it has read them).

@@ -44,6 +44,8 @@ public final class PeerBean extends ReadOnlyMBean {
                 new Definition("Local", "Whether the member is this node", SimpleType.BOOLEAN),
                 new Definition("State", "ACTIVE (hello completed, stream up; this node always) or INACTIVE",
                         SimpleType.STRING),
+                new Definition("Left", "Whether the member is INACTIVE because it said goodbye as it stopped"
+                        + " (left on purpose) rather than failing; cleared when it is back", SimpleType.BOOLEAN),
                 new Definition("Since", "When the state or incarnation last changed, in milliseconds since the epoch",
                         SimpleType.LONG),
                 new Definition("Incarnation", "The incarnation the member's last hello carried; 0 if never seen",
@@ -100,6 +102,7 @@ public final class PeerBean extends ReadOnlyMBean {
         values.put("Address", member.node().ip().getHostAddress() + ":" + member.node().tcpPort());
         values.put("Local", nodeId.equals(stats.settings().localNodeId()));
         values.put("State", member.state().name());
+        values.put("Left", member.left());
         values.put("Since", member.since().toEpochMilli());
         values.put("Incarnation", member.incarnation());
         values.put("LastRttMicros", stats.lastRoundTrip(nodeId).map(rtt -> rtt.toNanos() / 1_000).orElse(-1L));

@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * configured members, logs each transition, offers the table read-only as {@link MembershipView} and to
  * sibling bundles as the {@link ClusterService}, and follows the configuration's member list live. Plain
  * Java: {@link MembershipComponent} holds one in Karaf, an embedded node builds one itself.
+ *
+ * <p>Every change to the table, and the events it causes, happen under one lock ({@code changes}), and
+ * so does {@link #addListener(ClusterEventListener, boolean) adding a listener with the current members
+ * first}: the replay then reads a table whose every change has been told to the listeners already, and
+ * the listener joins before the next change. That is the whole of the atomicity; the listeners still run
+ * on the thread that reported the change (the node-event thread, or the configuration's), one event at a
+ * time.
  */
 public class ClusterMembership implements ClusterNodesDelegate, MembershipView, ClusterService, AutoCloseable {
 
@@ -33,6 +40,8 @@ public class ClusterMembership implements ClusterNodesDelegate, MembershipView, 
     private final MembershipTable table;
     private final NodeId localId;
     private final List<ClusterEventListener> listeners = new CopyOnWriteArrayList<>();
+    /** Held while the table changes and its events go out, and while a listener joins with a replay. */
+    private final Object changes = new Object();
 
     private final ClusterConfiguration configuration;
     private final Consumer<ClusterSettings> configurationListener = this::configurationChanged;
@@ -62,6 +71,12 @@ public class ClusterMembership implements ClusterNodesDelegate, MembershipView, 
     }
 
     private void configurationChanged(ClusterSettings next) {
+        synchronized (changes) {
+            membersChanged(next);
+        }
+    }
+
+    private void membersChanged(ClusterSettings next) {
         MembershipTable.MembersChange change = table.membersChanged(next.members(), clock.instant());
         for (MemberState removed : change.removed()) {
             LOG.info("Node {} is no longer a member", removed.node());
@@ -75,12 +90,24 @@ public class ClusterMembership implements ClusterNodesDelegate, MembershipView, 
 
     @Override
     public void nodeDetected(ControllerNode node, long incarnation) {
-        table.nodeDetected(node, incarnation, clock.instant());
+        synchronized (changes) {
+            table.nodeDetected(node, incarnation, clock.instant());
+        }
     }
 
     @Override
     public void nodeVanished(NodeId nodeId) {
-        table.nodeVanished(nodeId, clock.instant());
+        synchronized (changes) {
+            table.nodeVanished(nodeId, clock.instant());
+        }
+    }
+
+    /** The member said goodbye: INACTIVE and {@linkplain ClusterMember#hasLeft() left} at once. */
+    @Override
+    public void nodeLeft(NodeId nodeId) {
+        synchronized (changes) {
+            table.nodeLeft(nodeId, clock.instant());
+        }
     }
 
     @Override
@@ -113,6 +140,26 @@ public class ClusterMembership implements ClusterNodesDelegate, MembershipView, 
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Tells the listener each member as the event that brought it to its state now (ACTIVATED or
+     * DEACTIVATED), then adds it, both under the lock every change is made and told under: see the
+     * class comment.
+     */
+    @Override
+    public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        Objects.requireNonNull(listener, "listener");
+        if (!currentMembersFirst) {
+            addListener(listener);
+            return;
+        }
+        synchronized (changes) {
+            for (MemberState state : table.states()) {
+                tell(listener, event(state));
+            }
+            addListener(listener);
+        }
+    }
+
     @Override
     public void removeListener(ClusterEventListener listener) {
         listeners.remove(listener);
@@ -121,21 +168,29 @@ public class ClusterMembership implements ClusterNodesDelegate, MembershipView, 
     private ClusterMember toMember(MemberState state) {
         boolean local = state.id().equals(localId);
         return new ClusterMember(state.node(), local || state.isActive() ? NodeState.ACTIVE : NodeState.INACTIVE,
-                state.since(), state.incarnation(), local);
+                state.since(), state.incarnation(), local, state.left());
+    }
+
+    private ClusterEvent event(MemberState state) {
+        return new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED : ClusterEvent.Type.DEACTIVATED,
+                toMember(state));
     }
 
     private void publish(MemberState state) {
-        publish(new ClusterEvent(state.isActive() ? ClusterEvent.Type.ACTIVATED : ClusterEvent.Type.DEACTIVATED,
-                toMember(state)));
+        publish(event(state));
     }
 
     private void publish(ClusterEvent event) {
         for (ClusterEventListener listener : listeners) {
-            try {
-                listener.event(event);
-            } catch (RuntimeException e) {
-                LOG.warn("Cluster event listener {} failed on {}: {}", listener, event, e.toString());
-            }
+            tell(listener, event);
+        }
+    }
+
+    private static void tell(ClusterEventListener listener, ClusterEvent event) {
+        try {
+            listener.event(event);
+        } catch (RuntimeException e) {
+            LOG.warn("Cluster event listener {} failed on {}: {}", listener, event, e.toString());
         }
     }
 

@@ -13,8 +13,10 @@ import org.cohort.api.cluster.NodeId;
  * @param incarnation the incarnation its last hello carried; 0 when it has never been seen
  * @param since when the state or the incarnation last changed (for a member never seen: when the
  *     membership table was built)
+ * @param left whether it is inactive because it said goodbye on its stream (it stopped on purpose), not
+ *     because the stream was lost; cleared when it is heard from again
  */
-public record MemberState(ControllerNode node, State state, long incarnation, Instant since) {
+public record MemberState(ControllerNode node, State state, long incarnation, Instant since, boolean left) {
 
     /** Whether a member is reachable. */
     public enum State {
@@ -28,6 +30,14 @@ public record MemberState(ControllerNode node, State state, long incarnation, In
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(since, "since");
+        if (left && state != State.INACTIVE) {
+            throw new IllegalArgumentException("a member that left is INACTIVE, not " + state);
+        }
+    }
+
+    /** A member that did not leave. */
+    public MemberState(ControllerNode node, State state, long incarnation, Instant since) {
+        this(node, state, incarnation, since, false);
     }
 
     /** Returns the member's id. */

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * starts {@link State#INACTIVE} with incarnation 0. Events for ids that are not members are ignored.
  *
  * <p>A change is any change of state or incarnation: a node seen again with a new incarnation while
- * still active restarted without us noticing its stream go, and is reported like a new arrival.
+ * still active restarted without us noticing its stream go, and is reported like a new arrival. A
+ * member that said goodbye becomes inactive {@linkplain MemberState#left() left}; being detected again
+ * clears that.
  * Listeners are called after each change, on the thread that reported the event and outside the
  * table's lock; since {@link org.cohort.api.cluster.ClusterNodesDelegate} never reports one node
  * concurrently, each node's changes reach listeners in order. Listeners must be quick, as that thread
@@ -125,10 +127,26 @@ public final class MembershipTable implements MembershipView {
      * @return whether the member's state changed
      */
     public boolean nodeVanished(NodeId nodeId, Instant now) {
+        return deactivate(nodeId, now, false, "vanished");
+    }
+
+    /**
+     * A member said goodbye and its stream closed: it becomes inactive, marked as having left, and keeps
+     * its last incarnation. The mark clears when it is detected again.
+     *
+     * @param nodeId the member
+     * @param now when the stream closed
+     * @return whether the member's state changed
+     */
+    public boolean nodeLeft(NodeId nodeId, Instant now) {
+        return deactivate(nodeId, now, true, "left");
+    }
+
+    private boolean deactivate(NodeId nodeId, Instant now, boolean left, String what) {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(now, "now");
         if (nodeId.equals(localNodeId)) {
-            LOG.warn("Ignoring that node {} vanished: that is this node's own id", nodeId);
+            LOG.warn("Ignoring that node {} {}: that is this node's own id", nodeId, what);
             return false;
         }
         MemberState before;
@@ -136,12 +154,12 @@ public final class MembershipTable implements MembershipView {
         synchronized (lock) {
             before = states.get(nodeId);
             if (before != null && before.isActive()) {
-                after = new MemberState(before.node(), State.INACTIVE, before.incarnation(), now);
+                after = new MemberState(before.node(), State.INACTIVE, before.incarnation(), now, left);
                 states.put(nodeId, after);
             }
         }
         if (before == null) {
-            LOG.warn("Ignoring that node {} vanished: it is not a member of the cluster", nodeId);
+            LOG.warn("Ignoring that node {} {}: it is not a member of the cluster", nodeId, what);
             return false;
         }
         return changed(after);

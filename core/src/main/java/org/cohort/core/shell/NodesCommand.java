@@ -12,7 +12,11 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.membership.MemberState;
 
-/** {@code cluster:nodes}: every member, its address and state; this node marked and always ACTIVE. */
+/**
+ * {@code cluster:nodes}: every member, its address and state; this node marked and always ACTIVE. A member
+ * that said goodbye as it stopped shows {@code INACTIVE (left)} in the table and {@code "left": true} in the
+ * JSON, whose {@code state} stays ACTIVE or INACTIVE.
+ */
 @Service
 @Command(scope = "cluster", name = "nodes", description = "Lists the cluster's members and their state")
 public class NodesCommand extends ClusterAction {
@@ -33,6 +37,7 @@ public class NodesCommand extends ClusterAction {
             // The last round trip cluster:ping measured, in microseconds; null before any.
             row.put("lastRttMicros", stats.lastRoundTrip(member.node().id()).map(rtt -> rtt.toNanos() / 1_000)
                     .orElse(null));
+            row.put("left", member.left()); // last: scripts match the fields before it in order
             rows.add(row);
         }
         return rows;
@@ -51,7 +56,8 @@ public class NodesCommand extends ClusterAction {
         table.column("LAST RTT");
         for (Map<String, Object> row : (List<Map<String, Object>>) result) {
             table.addRow().addContent(Boolean.TRUE.equals(row.get("local")) ? "*" : "", row.get("id"),
-                    row.get("address"), row.get("state"), Instant.ofEpochMilli((Long) row.get("since")),
+                    row.get("address"), Boolean.TRUE.equals(row.get("left")) ? row.get("state") + " (left)"
+                            : row.get("state"), Instant.ofEpochMilli((Long) row.get("since")),
                     row.get("incarnation"), row.get("lastRttMicros") == null ? "-"
                             : String.format("%.3f ms", (Long) row.get("lastRttMicros") / 1000.0));
         }

@@ -3,7 +3,6 @@ package org.cohort.core.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.util.Timer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -22,13 +21,8 @@ import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
-import org.cohort.api.messaging.PeerOverloadedException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.core.config.ClusterSettings;
-import org.cohort.core.delivery.Acceptance;
-import org.cohort.core.delivery.Consumption;
-import org.cohort.core.delivery.Intake;
-import org.cohort.core.envelope.Envelope;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
@@ -66,6 +60,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final NodeEventDelivery nodeEvents;
     private final Sessions sessions = new Sessions();
+    private final MessageRouter router;
     private final StreamAdmission admission;
     private final ConnectionStats stats;
     private final HandshakeGate handshakeGate;
@@ -78,8 +73,6 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private Channel listener;
     private Custodian custodian;
     private volatile boolean running;
-    /** Fails queued messages whose deadline passes before they are sent; from start to stop. */
-    private volatile Timer deadlines;
 
     /**
      * @param incarnation this start of the node; must differ from every earlier start
@@ -98,6 +91,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         this.nodeEvents = new NodeEventDelivery(Objects.requireNonNull(nodesDelegate, "nodesDelegate"));
         this.admission = new StreamAdmission(roster, table, peerCounters, counters, nodeEvents, runtime.clock(),
                 sessions, localNode.id());
+        this.router = new MessageRouter(localNode.id(), roster, sessions, commsDelegate, counters, runtime.clock(),
+                () -> running);
         this.stats = new ConnectionStats(counters, peerCounters, table, chooser, sessions);
         this.localHello = new Hello(HelloCodec.VERSION, settings.clusterName(), localNode.id(), localNode.ip(),
                 localNode.tcpPort(), incarnation, Map.of());
@@ -131,7 +126,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             transportName = transport.name();
             transport.start(settings.ioWorkers(), chooser);
             nodeEvents.start(runtime.scheduling());
-            deadlines = runtime.scheduling().newTimer("delivery-deadlines", 10);
+            router.start(runtime.scheduling());
             PipelineParts parts = new PipelineParts(roster, localHello, tls, admission, handshakeGate, gateWarnings,
                     chooser, counters, errorHandler, commsDelegate, runtime.clock()::nanoTime);
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
@@ -157,7 +152,12 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         }
     }
 
-    /** Closes every stream and the listener and stops every thread this manager started. */
+    /**
+     * Leaves the cluster gracefully and stops: sends are refused from the first moment (STOPPED), no
+     * stream is admitted, dialed or accepted any more (the listener closes), then a {@link GracefulLeave}
+     * says goodbye on every stream within {@code leave.timeout.ms}; then whatever stream is left closes and
+     * every thread this manager started stops.
+     */
     public synchronized void stop() {
         boolean wasRunning = running;
         running = false;
@@ -173,6 +173,10 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             listener.close().awaitUninterruptibly();
             listener = null;
         }
+        if (wasRunning) { // drain, goodbye, wait for the peers to close: peers see this node left, not failed
+            new GracefulLeave(table.all(), sessions.all(), roster.get().settings().leaveTimeout(), runtime.clock())
+                    .run();
+        }
         for (Stream stream : table.all()) {
             stream.channel().close().awaitUninterruptibly();
         }
@@ -184,11 +188,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             transport = null;
         }
         nodeEvents.stop();
-        Timer timer = deadlines;
-        deadlines = null;
-        if (timer != null) {
-            timer.stop();
-        }
+        router.stop();
         if (wasRunning) {
             LOG.info("Cluster I/O stopped: node {}", localNode.id());
         }
@@ -247,124 +247,19 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     /** Routes to the local delegate or onto the peer's session; false if refused (see {@link #trySend}). */
     @Override
     public boolean send(NodeId nodeId, ClusterMessage message) {
-        return trySend(nodeId, message).accepted();
+        return router.route(nodeId, message, null, null).accepted();
     }
 
     /** Routes to the local delegate or onto the peer's session, or says why not (counted by reason). */
     @Override
     public SendResult trySend(NodeId nodeId, ClusterMessage message) {
-        return route(nodeId, message, null, 0);
+        return router.route(nodeId, message, null, null);
     }
 
-    /**
-     * Routes the message and tells when the peer accepted it for its subscriber: the future fails with
-     * the reason of a refusal at once, or with what ended the delivery later (see {@link DeliveryOutcome}).
-     */
+    /** Routes the message and tells when the peer accepted it for its subscriber (see {@link MessageRouter}). */
     @Override
     public CompletableFuture<Void> deliver(NodeId nodeId, ClusterMessage message, Duration deadline) {
-        if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
-            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
-        }
-        CompletableFuture<Void> outcome = new CompletableFuture<>();
-        long deadlineNanos = deadline == null ? 0 : runtime.clock().nanoTime() + deadline.toNanos();
-        SendResult result = route(nodeId, message, outcome, deadline != null && deadlineNanos == 0 ? 1 : deadlineNanos);
-        if (!result.accepted()) {
-            outcome.completeExceptionally(refusal(nodeId, result));
-        }
-        return outcome;
-    }
-
-    private SendResult route(NodeId nodeId, ClusterMessage message, CompletableFuture<Void> outcome,
-            long deadlineNanos) {
-        Objects.requireNonNull(nodeId, "nodeId");
-        Objects.requireNonNull(message, "message");
-        if (!running) {
-            return SendResult.STOPPED;
-        }
-        if (nodeId.equals(localNode.id())) {
-            return sendLocally(message, outcome);
-        }
-        Roster now = roster.get();
-        if (!now.members().containsKey(nodeId)) {
-            counters.sendRefusedUnknownNode.increment();
-            return SendResult.UNKNOWN_NODE;
-        }
-        if (Envelope.maxEncodedLength(message) > now.settings().maxMessageBytes()) {
-            counters.sendRefusedTooLarge.increment();
-            return SendResult.TOO_LARGE;
-        }
-        PeerSession session = sessions.get(nodeId);
-        if (session == null) {
-            counters.sendRefusedNoStream.increment();
-            return SendResult.NO_STREAM;
-        }
-        boolean atMostOnce = now.settings().delivery().atMostOnceSubjects().contains(message.subject());
-        OutboundMessage outbound = new OutboundMessage(message, outcome, deadlineNanos, null, atMostOnce);
-        SendResult result = session.offer(outbound);
-        Timer timer = deadlines;
-        if (result.accepted() && deadlineNanos != 0 && timer != null) {
-            try {
-                timer.newTimeout(expired -> session.deadlinePassed(outbound),
-                        deadlineNanos - runtime.clock().nanoTime(), TimeUnit.NANOSECONDS);
-            } catch (IllegalStateException stopping) {
-                LOG.debug("Not watching the deadline of a message to {}: stopping", nodeId);
-            }
-        }
-        if (result == SendResult.QUEUE_FULL || result == SendResult.RESEND_FULL) {
-            counters.sendRefusedQueueFull.increment();
-        } else if (result == SendResult.NO_STREAM) {
-            counters.sendRefusedNoStream.increment();
-        }
-        return result;
-    }
-
-    /** To this node: straight to the delegate, which says at once whether a subscriber took it. */
-    private SendResult sendLocally(ClusterMessage message, CompletableFuture<Void> outcome) {
-        counters.sentLocally.increment();
-        if (!(commsDelegate instanceof Intake intake)) {
-            commsDelegate.dispatch(message);
-            if (outcome != null) {
-                outcome.complete(null);
-            }
-            return SendResult.ACCEPTED;
-        }
-        Acceptance acceptance = intake.accept(message, Consumption.NONE);
-        if (acceptance == Acceptance.REFUSED) {
-            return SendResult.QUEUE_FULL; // the subscriber's backlog is full: the caller is told at once
-        }
-        if (outcome != null) {
-            if (acceptance == Acceptance.ACCEPTED) {
-                outcome.complete(null);
-            } else {
-                outcome.completeExceptionally(DeliveryOutcome.NO_HANDLER.exception(localNode.id(), message.subject()));
-            }
-        }
-        return SendResult.ACCEPTED;
-    }
-
-    private static MessagingException refusal(NodeId nodeId, SendResult result) {
-        return switch (result) {
-            case QUEUE_FULL, RESEND_FULL -> new PeerOverloadedException("refused: " + result + " for node " + nodeId);
-            case NO_STREAM, UNKNOWN_NODE -> new NodeUnreachableException("refused: " + result + " for node " + nodeId);
-            default -> new MessagingException("refused: " + result + " for node " + nodeId);
-        };
-    }
-
-    /**
-     * Waits, up to the deadline, until every session has nothing queued or unacknowledged: a graceful
-     * stop drains before it says goodbye.
-     *
-     * @return true if everything was acknowledged in time
-     */
-    public boolean awaitDrained(Duration deadline) {
-        long until = runtime.clock().nanoTime() + deadline.toNanos();
-        while (sessions.all().stream().anyMatch(session -> !session.idle())) {
-            if (runtime.clock().nanoTime() - until >= 0) {
-                return false;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        return true;
+        return router.deliver(nodeId, message, deadline);
     }
 
     @Override

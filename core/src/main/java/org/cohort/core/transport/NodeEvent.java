@@ -11,4 +11,12 @@ sealed interface NodeEvent {
 
     record Vanished(NodeId nodeId) implements NodeEvent {
     }
+
+    /**
+     * The peer said goodbye on its stream before the stream closed: it stopped on purpose (rather than
+     * failing or being cut off), and nothing more will come from this incarnation. In place of
+     * {@link Vanished} for that stream.
+     */
+    record Left(NodeId nodeId, long incarnation) implements NodeEvent {
+    }
 }

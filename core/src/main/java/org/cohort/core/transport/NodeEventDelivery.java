@@ -57,6 +57,8 @@ final class NodeEventDelivery {
                             delegate.nodeDetected(detected.node(), detected.incarnation());
                         } else if (event instanceof NodeEvent.Vanished vanished) {
                             delegate.nodeVanished(vanished.nodeId());
+                        } else if (event instanceof NodeEvent.Left left) {
+                            delegate.nodeLeft(left.nodeId());
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("Cluster-nodes delegate failed on {}: {}", event, e.toString());

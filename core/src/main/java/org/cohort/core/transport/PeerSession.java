@@ -119,6 +119,39 @@ final class PeerSession implements SubjectIntake.Announcer {
         return outbox.idle();
     }
 
+    /** Whether a stream carries the session now. */
+    boolean attachedToStream() {
+        return attached != null;
+    }
+
+    /**
+     * Waits until nothing waits to be sent or acknowledged, or the deadline (on the node's clock) passes.
+     *
+     * @return true if the session is idle
+     */
+    synchronized boolean awaitIdle(long deadlineNanos) {
+        while (!outbox.idle()) {
+            long left = deadlineNanos - clock.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Wakes {@link #awaitIdle} once the outbox is idle (under the lock). */
+    private void wakeIfIdle() {
+        if (outbox.idle()) {
+            notifyAll();
+        }
+    }
+
     // ---- streams ----
 
     /** A new stream to this peer incarnation: it resumes the session, replacing any other. */
@@ -160,14 +193,17 @@ final class PeerSession implements SubjectIntake.Announcer {
     /** The peer said goodbye: what it has not acknowledged fails back; new sends wait for it to return. */
     synchronized int left() {
         unreachable = true;
-        return outbox.failAll(new NodeUnreachableException("node " + peer + " left"),
-                DeliveryOutcome.LEFT);
+        int failed = outbox.failAll(new NodeUnreachableException("node " + peer + " left"), DeliveryOutcome.LEFT);
+        notifyAll();
+        return failed;
     }
 
     /** The session is over (the peer restarted or was removed, or this node stops). */
     synchronized int end(MessagingException why, DeliveryOutcome reason) {
         ended = true;
-        return outbox.failAll(why, reason);
+        int failed = outbox.failAll(why, reason);
+        notifyAll();
+        return failed;
     }
 
     // ---- control frames from the peer ----
@@ -191,6 +227,7 @@ final class PeerSession implements SubjectIntake.Announcer {
     synchronized void onAck(Stream stream, SessionFrames.Ack ack) {
         if (stream == attached) {
             outbox.ack(ack.receivedThrough(), ack.outcomesSent());
+            wakeIfIdle();
         }
     }
 
@@ -232,6 +269,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 case OUTCOME -> {
                     OutcomeMessage outcome = OutcomeMessage.decode(message);
                     outbox.outcome(outcome.seq(), outcome.reason(), peer);
+                    wakeIfIdle();
                     return;
                 }
                 case AT_MOST_ONCE -> account = null;

@@ -178,8 +178,17 @@ final class StreamAdmission {
                 LOG.debug("Not expiring the session with {}: stopping", stream.peer());
             }
         }
+        if (lost.stream().anyMatch(NodeEvent.Left.class::isInstance)) {
+            // It drained what it had accepted before its goodbye; what it never acknowledged of ours, it
+            // will not: its senders hear now, not after the linger.
+            int failed = stream.session().left();
+            if (failed > 0) {
+                LOG.info("{} messages to {} failed back: it left before acknowledging them", failed, stream.peer());
+            }
+        }
         if (!lost.isEmpty()) {
-            LOG.info("Lost {}", stream);
+            // A peer that said goodbye is not lost (GoodbyeHandler).
+            LOG.info(GoodbyeHandler.saidGoodbye(stream.channel()) ? "Closed {}: its peer left" : "Lost {}", stream);
             if (current != null) {
                 current.disconnected(stream.peer());
             }

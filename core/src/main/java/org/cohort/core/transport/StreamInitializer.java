@@ -20,7 +20,7 @@ import org.cohort.core.handshake.HelloHandler;
 /**
  * Builds a stream's pipeline. Until the hello completes: framing capped at the hello's size, the hello
  * handler, the error handler. After: framing at the protocol's largest frame (one chunk), heartbeats
- * (the ticker, then the silent-peer judge), reassembly of chunked messages, message decoding and
+ * (the ticker, then the silent-peer judge), the peer's goodbye, reassembly of chunked messages, message decoding and
  * dispatch. Outbound, the stream writes frames itself (see {@link MessageFramer}). It reaches nothing
  * but its {@link PipelineParts}.
  */
@@ -35,6 +35,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String HELLO = "hello";
     static final String HEARTBEAT = "heartbeat";
     static final String SILENCE = "silence";
+    static final String GOODBYE = "goodbye";
     static final String SESSION = "session";
     static final String REASSEMBLY = "reassembly";
     static final String MESSAGES = "messages";
@@ -104,6 +105,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
                 new HeartbeatTicker(settings.failureDetection().heartbeatInterval(), parts.nanoClock()));
         pipeline.addAfter(HEARTBEAT, SILENCE, new SilentPeerHandler(stream.peer(), settings.failureDetection(),
                 counters, parts.nanoClock()));
+        pipeline.addAfter(SILENCE, GOODBYE, new GoodbyeHandler(stream.peer()));
         EnvelopeReader envelopes = new EnvelopeReader(stream.peer());
         pipeline.addBefore(ERRORS, SESSION, new SessionControlHandler(stream));
         pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),

@@ -99,7 +99,6 @@ final class StreamTable {
         return new Admission(existing, cancelledDial, events);
     }
 
-    /** A stream's channel closed; if it was still the peer's stream, the peer vanished. */
     /** Closes the live stream and the dial under way to a peer, if any: it left the configuration. */
     synchronized void closeAll(NodeId peer) {
         Stream stream = live.get(peer);
@@ -112,9 +111,15 @@ final class StreamTable {
         }
     }
 
+    /**
+     * A stream's channel closed; if it was still the peer's stream, the peer left (it said goodbye on
+     * it) or else vanished.
+     */
     synchronized List<NodeEvent> closed(Stream stream) {
         if (live.remove(stream.peer(), stream)) {
-            return List.of(new NodeEvent.Vanished(stream.peer()));
+            return List.of(GoodbyeHandler.saidGoodbye(stream.channel())
+                    ? new NodeEvent.Left(stream.peer(), stream.incarnation())
+                    : new NodeEvent.Vanished(stream.peer()));
         }
         return List.of();
     }

@@ -28,7 +28,9 @@ public class ClusterConfigTest {
     public static final Set<String> KEYS = Set.of("cluster.name", "node.id", "members", "io.workers",
             "custodian.interval.ms", "connect.timeout.ms", "reconnect.backoff.max.ms", "hello.timeout.ms",
             "message.max.bytes", "reassembly.max.bytes", "outbound.queue.max.bytes", "heartbeat.interval.ms", "failure.phi.threshold",
-            "failure.min.stddev.ms", "failure.acceptable.pause.ms", "cluster.secret",
+            "failure.min.stddev.ms", "failure.acceptable.pause.ms", "leave.timeout.ms", "cluster.secret",
+            "delivery.resend.max.bytes", "delivery.window.messages", "delivery.window.bytes", "delivery.linger.ms",
+            "delivery.at.most.once.subjects",
             "tls.enabled", "tls.keystore", "tls.keystore.password", "tls.truststore", "tls.truststore.password");
 
     /** OSGi name mangling of a method name to a property key, for the names this interface uses. */

@@ -99,6 +99,14 @@ final class FakeMembership implements MembershipView, ClusterService {
     }
 
     @Override
+    public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        if (currentMembersFirst) {
+            throw new UnsupportedOperationException("not needed by the JMX tests");
+        }
+        addListener(listener);
+    }
+
+    @Override
     public void removeListener(ClusterEventListener listener) {
         listeners.remove(listener);
     }

@@ -92,6 +92,28 @@ class MembershipTableTest {
     }
 
     @Test
+    void leftMakesANodeInactiveAndLeftUntilItIsDetectedAgain() {
+        table.nodeDetected(N2, 123L, T1);
+        table.addListener(seen::add);
+
+        assertThat(table.nodeLeft(N2.id(), T2)).isTrue();
+        assertThat(table.nodeVanished(N2.id(), T2)).as("gone already").isFalse();
+        assertThat(table.nodeDetected(N2, 124L, T3)).isTrue();
+
+        assertThat(seen).containsExactly(new MemberState(N2, State.INACTIVE, 123L, T2, true),
+                new MemberState(N2, State.ACTIVE, 124L, T3));
+        assertThat(table.state(N2.id()).orElseThrow().left()).isFalse();
+    }
+
+    @Test
+    void leftForANodeNeverSeenOrTheLocalNodeIsNoChange() {
+        assertThat(table.nodeLeft(N2.id(), T1)).isFalse();
+        assertThat(table.nodeLeft(N1.id(), T1)).isFalse();
+
+        assertThat(table.states()).noneMatch(MemberState::left);
+    }
+
+    @Test
     void vanishedForANodeNeverSeenIsNoChange() {
         table.addListener(seen::add);
 

@@ -130,6 +130,10 @@ class JmxMatchesShellTest {
         }
 
         @Override
+        public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        }
+
+        @Override
         public void removeListener(ClusterEventListener listener) {
         }
     }

@@ -41,6 +41,12 @@ public final class ListenerCountingClusterService implements ClusterService {
     }
 
     @Override
+    public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        listeners.add(listener);
+        cluster.addListener(listener, currentMembersFirst);
+    }
+
+    @Override
     public void removeListener(ClusterEventListener listener) {
         listeners.remove(listener);
         cluster.removeListener(listener);

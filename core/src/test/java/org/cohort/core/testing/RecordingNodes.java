@@ -8,7 +8,7 @@ import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
 
-/** Records the transport's node events as "detected n2 #inc" and "vanished n2", in order. */
+/** Records the transport's node events as "detected n2 #inc", "vanished n2" and "left n2", in order. */
 public final class RecordingNodes implements ClusterNodesDelegate {
 
     public final List<String> events = new CopyOnWriteArrayList<>();
@@ -23,6 +23,12 @@ public final class RecordingNodes implements ClusterNodesDelegate {
     @Override
     public void nodeVanished(NodeId nodeId) {
         events.add("vanished " + nodeId);
+        live.remove(nodeId);
+    }
+
+    @Override
+    public void nodeLeft(NodeId nodeId) {
+        events.add("left " + nodeId);
         live.remove(nodeId);
     }
 

@@ -143,7 +143,7 @@ class ConnectionManagerTest {
             assertThat(cluster.node(2).nodesDelegate.live).containsEntry(InProcessCluster.id(3), restarted.manager.incarnation());
         });
         assertThat(cluster.node(1).nodesDelegate.events).containsSubsequence(
-                "detected n3 #" + firstIncarnation, "vanished n3", "detected n3 #" + restarted.manager.incarnation());
+                "detected n3 #" + firstIncarnation, "left n3", "detected n3 #" + restarted.manager.incarnation());
     }
 
     @Test

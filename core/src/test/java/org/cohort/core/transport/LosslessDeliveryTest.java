@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.NoRemoteHandlerException;
+import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerRestartedException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.Subscription;
@@ -169,18 +170,86 @@ class LosslessDeliveryTest {
     }
 
     @Test
-    void messagesWaitingForAPeerThatRestartsFailWithPeerRestarted() {
+    void messagesWaitingForAPeerThatRestartsFailWithPeerRestarted() throws Exception {
+        cluster.start(1);
+        Process peer = ForkedNode.start(cluster, 2);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1);
+            ForkedNode.signal(peer, "KILL"); // no goodbye: its session waits for it through the linger
+            peer.waitFor(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(1).manager.connectedPeers().isEmpty());
+            CompletableFuture<Void> waiting = cluster.node(1).communicator.deliver(LOAD, numbered(1),
+                    InProcessCluster.id(2));
+            assertThat(waiting).as("held for the linger").isNotDone();
+
+            peer = ForkedNode.start(cluster, 2); // a new incarnation
+
+            assertThat(waiting).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(PeerRestartedException.class);
+            assertThat(cluster.node(1).manager.counters()).containsEntry("delivery.failedBack.restarted", 1L);
+        } finally {
+            peer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPeerThatLeftFailsWhatWasHeldForItAtOnceAndRefusesNewSends() {
         cluster.startAll();
-        cluster.stop(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(1).manager.connectedPeers().isEmpty());
-        CompletableFuture<Void> waiting = cluster.node(1).communicator.deliver(LOAD, numbered(1),
-                InProcessCluster.id(2));
-        assertThat(waiting).as("held for the linger").isNotDone();
+        CountDownLatch never = new CountDownLatch(1);
+        cluster.node(2).communicator.addSubscriber(SLOW, payload -> payload, payload -> {
+            try {
+                never.await(); // the subscriber never catches up: credit runs out, the rest waits at node 1
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, singleThread("stuck"));
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            outcomes.add(cluster.node(1).communicator.deliver(SLOW, numbered(i), InProcessCluster.id(2)));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.get(4095).isDone());
 
+        cluster.stop(2); // says goodbye (after its leave timeout: the stuck subscriber holds its drain)
+        never.countDown();
+
+        assertThat(outcomes.get(4999)).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(NodeUnreachableException.class).withMessageContaining("left");
+        assertThat(outcomes.subList(0, 4096)).allSatisfy(outcome -> assertThat(outcome).isNotCompletedExceptionally());
+        assertThat(cluster.node(1).manager.counters()).containsEntry("delivery.failedBack.left", 904L);
+        assertThat(cluster.node(1).communicator.trySend(SLOW, numbered(0), InProcessCluster.id(2)))
+                .isEqualTo(SendResult.NO_STREAM);
+    }
+
+    @Test
+    void whatWasAcceptedBeforeAGracefulStopBeganIsDelivered() throws Exception {
+        // A leave timeout no loaded build host reaches: the test is about what a drain keeps, not its speed.
+        cluster.create(cluster.settings(1).withLeaveTimeout(Duration.ofSeconds(60))).start();
         cluster.start(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1
+                && cluster.node(2).manager.connectedPeers().size() == 1);
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        ExecutorService slowish = singleThread("slowish");
+        cluster.node(2).communicator.addSubscriber(LOAD, payload -> payload, payload -> {
+            received.add(numberOf(payload));
+            if (received.size() % 1000 == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a subscriber that takes its time
+            }
+        }, slowish);
+        List<CompletableFuture<Void>> outcomes = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            CompletableFuture<Void> outcome = cluster.node(1).communicator.deliver(LOAD, numbered(i),
+                    InProcessCluster.id(2));
+            assertThat(outcome.isCompletedExceptionally()).as("accepted: %s", i).isFalse();
+            outcomes.add(outcome);
+        }
 
-        assertThat(waiting).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(ExecutionException.class)
-                .withCauseInstanceOf(PeerRestartedException.class);
-        assertThat(cluster.node(1).manager.counters()).containsEntry("delivery.failedBack.restarted", 1L);
+        cluster.stop(1); // drains, waits for the acks (up to its leave timeout), says goodbye
+
+        assertThat(outcomes).as("every future settled by the stop").allSatisfy(outcome -> assertThat(outcome).isDone());
+        assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).isNotCompletedExceptionally());
+        await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 10_000);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(received.get(i)).isEqualTo(i);
+        }
     }
 }

@@ -24,8 +24,9 @@ public class MembershipLogger implements ClusterEventListener {
     public void event(ClusterEvent event) {
         switch (event.type()) {
             case ACTIVATED -> LOG.info("Example: {} is ACTIVE, messages to it are sent", event.member().id());
-            case DEACTIVATED -> LOG.info("Example: {} is INACTIVE, messages to it are refused until it is back",
-                    event.member().id());
+            // hasLeft(): it said goodbye as it stopped, rather than failing or being cut off.
+            case DEACTIVATED -> LOG.info("Example: {} is INACTIVE{}, messages to it are refused until it is back",
+                    event.member().id(), event.member().hasLeft() ? " (it left)" : "");
             default -> {
                 // ADDED and REMOVED: the configured member list changed; the example does not care.
             }

@@ -73,6 +73,8 @@ class StreamDecoderSeedsTest {
         sliced.raw(Arrays.copyOfRange(raw, 0, 2)).slice().raw(Arrays.copyOfRange(raw, 2, 11)).slice()
                 .raw(Arrays.copyOfRange(raw, 11, raw.length));
         seeds.put("message-sliced", sliced.toByteArray());
+        // A peer that leaves: its messages, then its goodbye (after which the stream closes).
+        seeds.put("messages-then-goodbye", script(concat(List.of(small(), goodbye()))));
         return seeds;
     }
 
@@ -122,6 +124,10 @@ class StreamDecoderSeedsTest {
         } while (written.size() > before);
         channel.finishAndReleaseAll();
         return written.toByteArray();
+    }
+
+    private static byte[] goodbye() {
+        return new byte[] {0, 0, 0, 2, Frames.GOODBYE, Frames.GOODBYE_STOPPING};
     }
 
     private static byte[] heartbeat() {

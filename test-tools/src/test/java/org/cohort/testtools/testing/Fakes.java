@@ -102,6 +102,10 @@ public final class Fakes {
         }
 
         @Override
+        public void addListener(ClusterEventListener listener, boolean currentMembersFirst) {
+        }
+
+        @Override
         public void removeListener(ClusterEventListener listener) {
         }
     }
