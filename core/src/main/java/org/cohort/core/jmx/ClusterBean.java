@@ -54,7 +54,11 @@ public final class ClusterBean extends ReadOnlyMBean {
             Map.entry("sendFailedEncoding", "Queued messages dropped because they could not be encoded"),
             Map.entry("chunkedSent", "Messages sent in 64 KiB chunks because they are larger than one chunk"),
             Map.entry("chunkedReceived", "Chunked messages received and reassembled"),
-            Map.entry("droppedOnClose", "Queued messages dropped unsent because their stream closed"),
+            Map.entry("delivery.sent", "Messages numbered and written to a peer for the first time"),
+            Map.entry("delivery.acked", "Messages a peer acknowledged: accepted for its subscriber"),
+            Map.entry("delivery.resent", "Messages written again on a new stream after a reset or reconnect"),
+            Map.entry("delivery.duplicates",
+                    "Messages from a replaced stream not handed on (the peer sends them again on the new one)"),
             Map.entry("streamsOpened", "Streams admitted after a completed hello, both directions"),
             Map.entry("streamsClosed", "Admitted streams that closed, for any reason"),
             Map.entry("connectionsAccepted", "Inbound TCP connections accepted, before their hello"),
@@ -92,7 +96,12 @@ public final class ClusterBean extends ReadOnlyMBean {
     static String counterAttribute(String counter) {
         int dot = counter.indexOf('.');
         if (dot > 0) {
-            return counterAttribute(counter.substring(0, dot)) + capitalize(counter.substring(dot + 1));
+            // Each further part capitalized: delivery.failedBack.noHandler is DeliveryFailedBackNoHandler.
+            StringBuilder attribute = new StringBuilder(counterAttribute(counter.substring(0, dot)));
+            for (String part : counter.substring(dot + 1).split("\\.")) {
+                attribute.append(capitalize(part));
+            }
+            return attribute.toString();
         }
         String renamed = RENAMED.get(counter);
         if (renamed != null) {

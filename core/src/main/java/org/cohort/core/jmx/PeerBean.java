@@ -38,7 +38,7 @@ public final class PeerBean extends ReadOnlyMBean {
      */
     PeerBean(NodeId nodeId, CohortStats stats, Runnable onGone) {
         super("One member of the Cohort cluster as this node sees it (cluster:nodes and the peer figures of "
-                + "cluster:stats)", List.of(
+                + "cluster:stats)", concat(List.of(
                 new Definition("NodeId", "The member's id", SimpleType.STRING),
                 new Definition("Address", "The member's configured address and cluster port", SimpleType.STRING),
                 new Definition("Local", "Whether the member is this node", SimpleType.BOOLEAN),
@@ -60,10 +60,26 @@ public final class PeerBean extends ReadOnlyMBean {
                 new Definition("BytesOut", "Bytes written to the member's streams, framing included",
                         SimpleType.LONG),
                 new Definition("QueueBytes", "Bytes queued for the member and not yet written", SimpleType.LONG),
-                new Definition("Reconnects", "Streams opened to the member after the first", SimpleType.LONG)));
+                new Definition("Reconnects", "Streams opened to the member after the first", SimpleType.LONG),
+                new Definition("ResendBytes", "Bytes written to the member and not yet acknowledged, kept to send "
+                        + "again after a reconnect (at most delivery.resend.max.bytes)", SimpleType.LONG)),
+                deliveryDefinitions()));
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.onGone = Objects.requireNonNull(onGone, "onGone");
+    }
+
+    private static List<Definition> concat(List<Definition> first, List<Definition> second) {
+        List<Definition> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** One attribute per delivery counter of cluster:stats' peer figures: DeliverySent, DeliveryFailedBackLeft... */
+    private static List<Definition> deliveryDefinitions() {
+        return PeerStats.deliveryKeys().stream().map(key -> new Definition(ClusterBean.counterAttribute("delivery." + key),
+                "Messages accepted for the member: " + key + " (cluster:stats peers.ID.delivery)", SimpleType.LONG))
+                .toList();
     }
 
     /**
@@ -113,6 +129,11 @@ public final class PeerBean extends ReadOnlyMBean {
         values.put("BytesOut", traffic == null ? 0L : traffic.bytesOut());
         values.put("QueueBytes", traffic == null ? 0L : traffic.queueBytes());
         values.put("Reconnects", traffic == null ? 0L : traffic.reconnects());
+        values.put("ResendBytes", traffic == null ? 0L : traffic.resendBytes());
+        for (String key : PeerStats.deliveryKeys()) {
+            values.put(ClusterBean.counterAttribute("delivery." + key),
+                    traffic == null ? 0L : traffic.delivery().getOrDefault(key, 0L));
+        }
         return values;
     }
 }

@@ -57,11 +57,22 @@ public class StatsCommand extends ClusterAction {
         figures.put("messagesChunkedIn", counters.get("chunkedReceived"));
         figures.put("sendsFailedEncoding", counters.get("sendFailedEncoding"));
         figures.put("flushes", counters.get("flushes"));
-        figures.put("droppedOnClose", counters.get("droppedOnClose"));
         figures.put("dispatchFailures", counters.get("dispatchFailures"));
         figures.put("dials", counters.get("dials"));
         figures.put("dialFailures", counters.get("dialFailures"));
+        figures.put("delivery", delivery(counters));
         return figures;
+    }
+
+    /** The delivery counters summed over the peers, without their "delivery." prefix. */
+    private static Map<String, Long> delivery(Map<String, Long> counters) {
+        Map<String, Long> delivery = new LinkedHashMap<>();
+        counters.forEach((name, value) -> {
+            if (name.startsWith("delivery.")) {
+                delivery.put(name.substring("delivery.".length()), value);
+            }
+        });
+        return delivery;
     }
 
     private Map<String, Map<String, Object>> peerFigures() {
@@ -80,6 +91,8 @@ public class StatsCommand extends ClusterAction {
             figures.put("bytesOut", stats.bytesOut());
             figures.put("queueBytes", stats.queueBytes());
             figures.put("reconnects", stats.reconnects());
+            figures.put("resendBytes", stats.resendBytes());
+            figures.put("delivery", stats.delivery());
             peers.put(entry.getKey().id(), figures);
         }
         return peers;
@@ -115,14 +128,21 @@ public class StatsCommand extends ClusterAction {
         out.println();
         ShellTable peerTable = new ShellTable();
         for (String column : new String[] {"PEER", "CONNECTED", "MSGS IN", "MSGS OUT", "BYTES IN", "BYTES OUT",
-                "QUEUED", "RECONNECTS"}) {
+                "QUEUED", "RESEND", "ACKED", "FAILED BACK", "REFUSED", "RECONNECTS"}) {
             peerTable.column(column);
         }
         for (Map.Entry<String, Map<String, Object>> peer : peers.entrySet()) {
             Map<String, Object> f = peer.getValue();
+            Map<String, Long> delivery = (Map<String, Long>) f.get("delivery");
             peerTable.addRow().addContent(peer.getKey(), f.get("connected"), f.get("messagesIn"), f.get("messagesOut"),
-                    f.get("bytesIn"), f.get("bytesOut"), f.get("queueBytes"), f.get("reconnects"));
+                    f.get("bytesIn"), f.get("bytesOut"), f.get("queueBytes"), f.get("resendBytes"),
+                    delivery.get("acked"), sum(delivery, "failedBack."), sum(delivery, "refused."), f.get("reconnects"));
         }
         peerTable.print(out);
+    }
+
+    private static long sum(Map<String, Long> delivery, String prefix) {
+        return delivery.entrySet().stream().filter(entry -> entry.getKey().startsWith(prefix))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 }

@@ -16,4 +16,9 @@ package org.cohort.core.transport;
  */
 public record PeerStats(boolean connected, long messagesIn, long messagesOut, long bytesIn, long bytesOut,
         long queueBytes, long reconnects, long resendBytes, java.util.Map<String, Long> delivery) {
+
+    /** The names of the {@link #delivery} counters, in the order they are shown. */
+    public static java.util.List<String> deliveryKeys() {
+        return java.util.List.copyOf(new PeerCounters().delivery().keySet());
+    }
 }

@@ -23,8 +23,6 @@ public final class TransportCounters {
     final LongAdder sendFailedEncoding = new LongAdder();
     final LongAdder chunkedSent = new LongAdder();
     final LongAdder chunkedReceived = new LongAdder();
-    final LongAdder droppedOnClose = new LongAdder();
-    final LongAdder movedToNewStream = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
     final LongAdder streamsClosed = new LongAdder();
     final LongAdder connectionsAccepted = new LongAdder();
@@ -90,8 +88,6 @@ public final class TransportCounters {
         values.put("sendFailedEncoding", sendFailedEncoding.sum());
         values.put("chunkedSent", chunkedSent.sum());
         values.put("chunkedReceived", chunkedReceived.sum());
-        values.put("droppedOnClose", droppedOnClose.sum());
-        values.put("movedToNewStream", movedToNewStream.sum());
         values.put("streamsOpened", streamsOpened.sum());
         values.put("streamsClosed", streamsClosed.sum());
         values.put("connectionsAccepted", connectionsAccepted.sum());

@@ -183,13 +183,22 @@ class JmxMatchesShellTest {
         return Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
+    /** A reason of two parts, "failedBack.noHandler", as "FailedBackNoHandler". */
+    private static String capitalizeParts(String reason) {
+        StringBuilder parts = new StringBuilder();
+        for (String part : reason.split("\\.")) {
+            parts.append(capitalize(part));
+        }
+        return parts.toString();
+    }
+
     /** The JMX name of a figure: capitalized, "id" as NodeId, a breakdown "xByReason.r" as "XR". */
     private static Map<String, Object> flatten(Map<String, Object> figures) {
         Map<String, Object> flat = new LinkedHashMap<>();
         figures.forEach((name, value) -> {
             if (value instanceof Map<?, ?> byReason) {
                 String total = capitalize(name.replace("ByReason", ""));
-                byReason.forEach((reason, count) -> flat.put(total + capitalize((String) reason), count));
+                byReason.forEach((reason, count) -> flat.put(total + capitalizeParts((String) reason), count));
             } else {
                 flat.put(name.equals("id") ? "NodeId" : capitalize(name), value);
             }
