@@ -35,6 +35,13 @@ public final class SettingsProperties {
         values.put(ClusterConfig.MESSAGE_MAX_BYTES, (long) settings.maxMessageBytes());
         values.put(ClusterConfig.REASSEMBLY_MAX_BYTES, settings.maxReassemblyBytes());
         values.put(ClusterConfig.OUTBOUND_QUEUE_MAX_BYTES, settings.outboundQueueBytes());
+        DeliverySettings delivery = settings.delivery();
+        values.put(ClusterConfig.DELIVERY_RESEND_MAX_BYTES, delivery.resendMaxBytes());
+        values.put(ClusterConfig.DELIVERY_WINDOW_MESSAGES, (long) delivery.windowMessages());
+        values.put(ClusterConfig.DELIVERY_WINDOW_BYTES, delivery.windowBytes());
+        values.put(ClusterConfig.DELIVERY_LINGER_MS, delivery.linger().toMillis());
+        values.put(ClusterConfig.DELIVERY_AT_MOST_ONCE_SUBJECTS, delivery.atMostOnceSubjects().stream()
+                .map(subject -> subject.value()).sorted().collect(Collectors.joining(",")));
         FailureDetectionSettings failure = settings.failureDetection();
         values.put(ClusterConfig.HEARTBEAT_INTERVAL_MS, failure.heartbeatInterval().toMillis());
         values.put(ClusterConfig.FAILURE_PHI_THRESHOLD, failure.phiThreshold());

@@ -40,6 +40,7 @@ public final class CohortMBeans implements AutoCloseable {
     private final ClusterBean clusterBean;
     private final ClusterEventListener listener = event -> reconcile();
     private final Map<NodeId, ObjectName> peers = new TreeMap<>();
+    private final Map<String, ObjectName> subjects = new TreeMap<>();
     private boolean clusterRegistered;
     private boolean started;
     private boolean closed;
@@ -97,6 +98,15 @@ public final class CohortMBeans implements AutoCloseable {
                 }
             }
         }
+        // Subjects only appear (a node sends on a bounded set of them; see SubjectTallies).
+        for (String subject : stats.deliveryBySubject().keySet()) {
+            if (!subjects.containsKey(subject)) {
+                ObjectName name = SubjectDeliveryBean.objectName(subject);
+                if (register(new SubjectDeliveryBean(subject, stats), name)) {
+                    subjects.put(subject, name);
+                }
+            }
+        }
     }
 
     /** Returns the names of the MBeans registered now. */
@@ -106,6 +116,7 @@ public final class CohortMBeans implements AutoCloseable {
             names.add(clusterName);
         }
         names.addAll(peers.values());
+        names.addAll(subjects.values());
         return names;
     }
 
@@ -119,6 +130,8 @@ public final class CohortMBeans implements AutoCloseable {
         cluster.removeListener(listener);
         peers.values().forEach(this::unregister);
         peers.clear();
+        subjects.values().forEach(this::unregister);
+        subjects.clear();
         if (clusterRegistered) {
             unregister(clusterName);
             clusterRegistered = false;

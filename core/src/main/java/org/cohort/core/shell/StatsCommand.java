@@ -104,6 +104,7 @@ public class StatsCommand extends ClusterAction {
         Map<String, Map<String, Object>> peers = peerFigures();
         result.put("node", nodeFigures());
         result.put("peers", peers);
+        result.put("subjects", stats.deliveryBySubject());
         return result;
     }
 
@@ -139,6 +140,19 @@ public class StatsCommand extends ClusterAction {
                     delivery.get("acked"), sum(delivery, "failedBack."), sum(delivery, "refused."), f.get("reconnects"));
         }
         peerTable.print(out);
+        Map<String, Map<String, Long>> subjects = (Map<String, Map<String, Long>>) figures.get("subjects");
+        if (node == null && !subjects.isEmpty()) {
+            out.println();
+            ShellTable subjectTable = new ShellTable();
+            for (String column : new String[] {"SUBJECT (SENT)", "SENT", "ACKED", "RESENT", "FAILED BACK",
+                    "REFUSED"}) {
+                subjectTable.column(column);
+            }
+            subjects.forEach((subject, delivery) -> subjectTable.addRow().addContent(subject, delivery.get("sent"),
+                    delivery.get("acked"), delivery.get("resent"), sum(delivery, "failedBack."),
+                    sum(delivery, "refused.")));
+            subjectTable.print(out);
+        }
     }
 
     private static long sum(Map<String, Long> delivery, String prefix) {

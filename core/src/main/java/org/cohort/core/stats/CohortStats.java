@@ -37,6 +37,14 @@ public interface CohortStats {
     /** @return per-peer counters for every other member, by node id */
     SortedMap<NodeId, PeerStats> peers();
 
+    /**
+     * @return what became of the messages sent on each subject, to every peer (the delivery counters of
+     *     {@link PeerStats#delivery()}), sorted by subject; empty where nobody counts them
+     */
+    default SortedMap<String, Map<String, Long>> deliveryBySubject() {
+        return new java.util.TreeMap<>();
+    }
+
     /** @return every member with what this node believes of it, this node included, sorted by id */
     List<MemberState> members();
 

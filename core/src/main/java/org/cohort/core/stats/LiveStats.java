@@ -70,6 +70,11 @@ public final class LiveStats implements CohortStats {
     }
 
     @Override
+    public SortedMap<String, Map<String, Long>> deliveryBySubject() {
+        return transport.deliveryBySubject();
+    }
+
+    @Override
     public List<MemberState> members() {
         return membership.states();
     }

@@ -22,4 +22,14 @@ public interface ClusterStatus {
 
     /** Per-peer counters for every other member, by node id. */
     SortedMap<NodeId, PeerStats> peers();
+
+    /**
+     * What became of the messages sent on each subject, to every peer: the delivery counters of
+     * {@link PeerStats#delivery()} by subject.
+     *
+     * @return per subject, sorted; empty from a status that does not count them
+     */
+    default SortedMap<String, Map<String, Long>> deliveryBySubject() {
+        return new java.util.TreeMap<>();
+    }
 }

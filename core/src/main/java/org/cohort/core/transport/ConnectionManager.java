@@ -60,6 +60,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final LeastLoadedChooserFactory chooser = new LeastLoadedChooserFactory();
     private final NodeEventDelivery nodeEvents;
     private final Sessions sessions = new Sessions();
+    private final SubjectTallies subjectTallies = new SubjectTallies();
     private final MessageRouter router;
     private final StreamAdmission admission;
     private final ConnectionStats stats;
@@ -104,7 +105,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private void trackPeers(ClusterSettings settings) {
         for (ControllerNode member : settings.members()) {
             if (!member.id().equals(localNode.id())) {
-                peerCounters.putIfAbsent(member.id(), new PeerCounters());
+                peerCounters.putIfAbsent(member.id(), new PeerCounters(subjectTallies));
             }
         }
     }
@@ -285,6 +286,11 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     @Override
     public SortedMap<NodeId, PeerStats> peers() {
         return stats.peers();
+    }
+
+    @Override
+    public SortedMap<String, Map<String, Long>> deliveryBySubject() {
+        return subjectTallies.snapshot();
     }
 
     /** The transport the streams use ("native epoll", "NIO", ...); null before the first start. */

@@ -115,4 +115,9 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus,
     public SortedMap<NodeId, PeerStats> peers() {
         return manager.peers();
     }
+
+    @Override
+    public SortedMap<String, Map<String, Long>> deliveryBySubject() {
+        return manager.deliveryBySubject();
+    }
 }

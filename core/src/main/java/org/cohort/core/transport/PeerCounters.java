@@ -1,12 +1,14 @@
 package org.cohort.core.transport;
 
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.SendResult;
 
-/** What passed between this node and one peer, over all the streams it has had. */
+/**
+ * What passed between this node and one peer, over all the streams it has had; the delivery counters
+ * count for the message's subject too ({@link SubjectTallies}, shared by every peer of the node).
+ */
 final class PeerCounters {
 
     final LongAdder messagesIn = new LongAdder();
@@ -14,47 +16,55 @@ final class PeerCounters {
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final LongAdder streamsOpened = new LongAdder();
-    /** Messages numbered and written for the first time, acknowledged, and written again on a new stream. */
-    final LongAdder sent = new LongAdder();
-    final LongAdder acked = new LongAdder();
-    final LongAdder resent = new LongAdder();
-    /** Messages that arrived twice (a resend of what had arrived) and were not handed on again. */
-    final LongAdder duplicates = new LongAdder();
-    private final Map<DeliveryOutcome, LongAdder> failedBack = new EnumMap<>(DeliveryOutcome.class);
-    private final Map<SendResult, LongAdder> refused = new EnumMap<>(SendResult.class);
+    private final DeliveryTally delivery = new DeliveryTally();
+    private final SubjectTallies subjects;
 
+    PeerCounters(SubjectTallies subjects) {
+        this.subjects = subjects;
+    }
+
+    /** A peer's counters whose subjects nobody reads (tests, a detached stream). */
     PeerCounters() {
-        for (DeliveryOutcome outcome : DeliveryOutcome.values()) {
-            failedBack.put(outcome, new LongAdder());
-        }
-        for (SendResult result : SendResult.values()) {
-            if (!result.accepted()) {
-                refused.put(result, new LongAdder());
-            }
-        }
+        this(new SubjectTallies());
     }
 
-    void failedBack(DeliveryOutcome reason) {
-        failedBack.get(reason).increment();
+    /** Numbered and written for the first time. */
+    void sent(MessageSubject subject) {
+        delivery.sent.increment();
+        subjects.of(subject).sent.increment();
     }
 
-    void refused(SendResult reason) {
-        LongAdder counter = refused.get(reason);
-        if (counter != null) {
-            counter.increment();
-        }
+    /** Acknowledged by the peer: accepted for its subscriber. */
+    void acked(MessageSubject subject) {
+        delivery.acked.increment();
+        subjects.of(subject).acked.increment();
+    }
+
+    /** Written again on a new stream. */
+    void resent(MessageSubject subject) {
+        delivery.resent.increment();
+        subjects.of(subject).resent.increment();
+    }
+
+    /** Arrived from the peer on a replaced stream and not handed on (the peer resends it). */
+    void duplicate(MessageSubject subject) {
+        delivery.duplicates.increment();
+        subjects.of(subject).duplicates.increment();
+    }
+
+    void failedBack(DeliveryOutcome reason, MessageSubject subject) {
+        delivery.failedBack(reason);
+        subjects.of(subject).failedBack(reason);
+    }
+
+    void refused(SendResult reason, MessageSubject subject) {
+        delivery.refused(reason);
+        subjects.of(subject).refused(reason);
     }
 
     /** The delivery counters by name: sent, acked, resent, duplicates, failedBack.*, refused.*. */
     Map<String, Long> delivery() {
-        Map<String, Long> values = new LinkedHashMap<>();
-        values.put("sent", sent.sum());
-        values.put("acked", acked.sum());
-        values.put("resent", resent.sum());
-        values.put("duplicates", duplicates.sum());
-        failedBack.forEach((reason, counter) -> values.put("failedBack." + reason.key, counter.sum()));
-        refused.forEach((reason, counter) -> values.put("refused." + reason.name(), counter.sum()));
-        return values;
+        return delivery.snapshot();
     }
 
     PeerStats snapshot(long queueBytes, long resendBytes, boolean connected) {

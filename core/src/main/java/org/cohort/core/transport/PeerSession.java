@@ -80,7 +80,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 stream.scheduleDrain();
             }
         } else {
-            counters.refused(result);
+            counters.refused(result, message.message.subject());
         }
         return result;
     }
@@ -95,7 +95,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 return;
             }
             outbox.dropped(message);
-            counters.failedBack(DeliveryOutcome.DEADLINE);
+            counters.failedBack(DeliveryOutcome.DEADLINE, message.message.subject());
         }
         message.fail(new DeliveryDeadlineException("the deadline passed while the message "
                 + "waited to be sent to " + peer));
@@ -259,7 +259,7 @@ final class PeerSession implements SubjectIntake.Announcer {
             if (stream != attached) {
                 // A replaced stream's leftovers: what the new stream's RESUME did not count, the peer sends
                 // again on the new one; handing them on too would deliver them twice.
-                counters.duplicates.increment();
+                counters.duplicate(message.subject());
                 return;
             }
             if (!peerResumed) {

@@ -97,7 +97,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
      */
     MessageFramer.Turn firstTurn(OutboundMessage message) {
         if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
-            counters.failedBack(DeliveryOutcome.DEADLINE);
+            counters.failedBack(DeliveryOutcome.DEADLINE, message.message.subject());
             message.fail(new DeliveryDeadlineException("the deadline passed before " + peer + " could take the message"));
             dropped(message);
             return MessageFramer.Turn.DROPPED;
@@ -126,7 +126,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
     long numbered(OutboundMessage message) {
         if (message.atMostOnce) {
             queuedBytes -= message.weight;
-            counters.sent.increment();
+            counters.sent(message.message.subject());
             message.succeed();
             return 0;
         }
@@ -137,7 +137,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
         queuedBytes -= message.weight;
         resendBytes += message.weight;
         unacked.add(message);
-        counters.sent.increment();
+        counters.sent(message.message.subject());
         return message.seq;
     }
 
@@ -172,7 +172,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
         for (OutboundMessage message : unacked) {
             if (message.seq == seq) {
                 if (!message.settled) {
-                    counters.failedBack(reason);
+                    counters.failedBack(reason, message.message.subject());
                 }
                 message.fail(reason.exception(peer, message.message.subject()));
                 break;
@@ -192,7 +192,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
                 unacked.pollFirst();
                 resendBytes -= message.weight;
                 if (!message.settled) {
-                    counters.acked.increment();
+                    counters.acked(message.message.subject());
                 }
                 message.succeed();
             }
@@ -252,7 +252,8 @@ final class SessionOutbox implements MessageFramer.Numbering {
         if (message.settled || message.afterWrite != null) {
             return 0;
         }
-        counters.failedBack(reason); // counted before the sender hears, so that it sees the count
+        // Counted before the sender hears, so that it sees the count.
+        counters.failedBack(reason, message.message.subject());
         message.fail(why);
         return 1;
     }

@@ -101,7 +101,7 @@ final class Stream {
             wrote = true;
             if (turn == MessageFramer.Turn.FINISHED) {
                 outbox.toResend.pollFirst();
-                peerCounters.resent.increment();
+                peerCounters.resent(resend.message.subject());
             }
         }
         Function<OutboundMessage, MessageFramer.Turn> writeTurn = message -> {

@@ -157,7 +157,15 @@ class CohortMBeansTest {
         assertThat((Long) n2.get("BytesOut")).isGreaterThan((Long) n2.get("MessagesOut"));
         assertThat((Long) n2.get("Since")).isEqualTo(node1.membership.state(InProcessCluster.id(2))
                 .orElseThrow().since().toEpochMilli());
-        assertThat(n2).containsKeys("MessagesIn", "BytesIn", "QueueBytes", "Reconnects");
+        assertThat(n2).containsKeys("MessagesIn", "BytesIn", "QueueBytes", "Reconnects", "ResendBytes");
+        await().atMost(DEADLINE).until(() -> Long.valueOf(5).equals(attributes(peer("n2")).get("DeliveryAcked")));
+        assertThat(attributes(peer("n2"))).containsEntry("DeliverySent", 5L).containsEntry("DeliveryFailedBackNoHandler", 0L);
+
+        server.getAttribute(CLUSTER, "NodeId"); // a read brings the subject MBeans up to date
+        ObjectName subject = SubjectDeliveryBean.objectName("jmx.test");
+        assertThat(cohortNames()).contains(subject);
+        assertThat(attributes(subject)).containsEntry("Subject", "jmx.test").containsEntry("DeliverySent", 5L)
+                .containsEntry("DeliveryAcked", 5L).containsEntry("DeliveryRefusedQUEUE_FULL", 0L);
 
         Map<String, Object> n1 = attributes(peer("n1"));
         assertThat(n1).containsEntry("Local", true).containsEntry("State", "ACTIVE")

@@ -23,6 +23,7 @@ import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerRestartedException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.Subscription;
+import org.cohort.core.config.DeliverySettings;
 import org.cohort.core.testing.InProcessCluster;
 import org.cohort.core.testing.InProcessNode;
 import org.junit.jupiter.api.AfterEach;
@@ -167,11 +168,15 @@ class LosslessDeliveryTest {
                 .failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(NoRemoteHandlerException.class).withMessageContaining(LOAD.value());
         assertThat(cluster.node(1).manager.counters()).containsEntry("delivery.failedBack.noHandler", 1L);
+        assertThat(cluster.node(1).manager.deliveryBySubject().get(LOAD.value())).as("the subject's own tally")
+                .containsEntry("sent", 2L).containsEntry("acked", 1L).containsEntry("failedBack.noHandler", 1L);
     }
 
     @Test
     void messagesWaitingForAPeerThatRestartsFailWithPeerRestarted() throws Exception {
-        cluster.start(1);
+        // A linger longer than a JVM start on a loaded host: the restart, not the linger, must end them.
+        cluster.create(cluster.settings(1).withDelivery(DeliverySettings.DEFAULTS.withLinger(Duration.ofSeconds(60))))
+                .start();
         Process peer = ForkedNode.start(cluster, 2);
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(1).manager.connectedPeers().size() == 1);
