@@ -182,8 +182,9 @@ final class Harness {
                 // Eight JVMs per system: one system's nodes at a time, one window each per round (the first
                 // window also tells whether the mesh survives its warm-up).
                 for (int round = 1; round <= options.rounds; round++) {
+                    Path roundLogs = Files.createDirectories(logs.resolve(workload + "-round" + round));
                     for (String system : order(round, workload, tls)) {
-                        try (Session session = open(workload, system, logs, tlsDir)) {
+                        try (Session session = open(workload, system, roundLogs, tlsDir)) {
                             measurer.window(session, round, started);
                         } catch (Exception e) {
                             failed(workload, system, e, started);
