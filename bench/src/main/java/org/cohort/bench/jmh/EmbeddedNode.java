@@ -60,8 +60,11 @@ final class EmbeddedNode {
             return stream.send(message);
         });
         comms.setSender(sender);
-        communicator = new ClusterCommunicator(self, comms, sender,
-                new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
+        MembershipTable membership = new MembershipTable(settings, 1, Instant.now());
+        // The peer is connected, as a hello would have told: a request to a member not active fails at once.
+        settings.members().stream().filter(member -> member.id().equals(peer)).findFirst()
+                .ifPresent(member -> membership.nodeDetected(member, 1, Instant.now()));
+        communicator = new ClusterCommunicator(self, comms, sender, membership, NodeRuntime.production());
     }
 
     private static ClusterSettings settings(NodeId self) {
