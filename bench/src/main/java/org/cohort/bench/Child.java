@@ -57,7 +57,7 @@ public final class Child {
                     Integer.parseInt(args[i].substring(colon + 1))));
         }
         Transport transport = switch (system) {
-            case "cohort" -> new CohortTransport(self, nodes, null, false, config);
+            case "cohort", "cohort-parent" -> new CohortTransport(self, nodes, null, false, config);
             case "cohort-tls" -> new CohortTransport(self, nodes, tlsDir, false, config);
             case "cohort-direct" -> new CohortTransport(self, nodes, null, true, config);
             case "raw-buffered" -> new RawTransport(RawTransport.Mode.BUFFERED, self, nodes, false);

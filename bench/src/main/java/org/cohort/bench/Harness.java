@@ -27,6 +27,8 @@ final class Harness {
     static final String COHORT = "cohort";
     static final String COHORT_TLS = "cohort-tls";
     static final String COHORT_DIRECT = "cohort-direct";
+    /** Cohort as built at another commit (the parent of a change), its jar given with --parent. */
+    static final String COHORT_PARENT = "cohort-parent";
     static final String RAW_BUFFERED = "raw-buffered";
     static final String RAW_INLINE = "raw-inline";
     static final List<String> RAW = List.of(RAW_BUFFERED, RAW_INLINE);
@@ -42,6 +44,7 @@ final class Harness {
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
     private final List<Map<String, Object>> trials = new ArrayList<>();
     private final WindowMeasurer measurer;
+    private Path parentNodeCode;
 
     /** What to run. */
     static final class Options {
@@ -54,6 +57,8 @@ final class Harness {
         Path jfrDir;
         Duration waitQuiet = Duration.ZERO;
         String cohortConfig = "";
+        /** The shaded bench jar of another build, run as the system cohort-parent; null for none. */
+        Path parentJar;
         Path out;
         Path work;
 
@@ -77,6 +82,7 @@ final class Harness {
                         continue;
                     }
                     case "--cohort-config" -> options.cohortConfig = value;
+                    case "--parent" -> options.parentJar = Path.of(value).toAbsolutePath();
                     case "--wait-quiet" -> options.waitQuiet = Duration.ofSeconds(Long.parseLong(value));
                     case "--jfr" -> options.jfrDir = Path.of(value).toAbsolutePath();
                     case "--out" -> options.out = Path.of(value).toAbsolutePath();
@@ -89,6 +95,11 @@ final class Harness {
                 }
                 i++;
             }
+            if (options.parentJar != null && !options.systems.contains(COHORT_PARENT)) {
+                List<String> systems = new ArrayList<>(options.systems);
+                systems.add(systems.contains(COHORT) ? systems.indexOf(COHORT) + 1 : 0, COHORT_PARENT);
+                options.systems = List.copyOf(systems);
+            }
             if (options.out == null) {
                 options.out = options.work.resolve("results.json");
             }
@@ -100,7 +111,7 @@ final class Harness {
                     java -jar bench/target/cohort-bench.jar [harness] [options]
                       --rounds N          rounds of W1-W4: every system's nodes stay up and are measured in
                                           turn, the order reversed every other round (2); W5: one window
-                                          per system, one system's eight nodes at a time
+                                          per system and round, one system's eight nodes at a time
                       --warmup SECONDS    load before the first measured window of a system's nodes, at
                                           least (3; W5: +1); then until a second without JIT activity
                                           (<= 50 ms) whose rate is within 10% of the one before, at most
@@ -114,6 +125,9 @@ final class Harness {
                                           below the processor count (shared machines)
                       --cohort-config K=V,...  cfg keys for every Cohort node beyond the defaults, e.g.
                                           failure.acceptable.pause.ms=3000
+                      --parent JAR        also run cohort-parent: the nodes on that build's shaded bench jar
+                                          (e.g. the commit before a change, built in a git worktree), this
+                                          harness's own node code on top; see docs/performance.md
                       --jfr DIR           record JFR of the first measured window of every Cohort node
                       --out FILE          the JSON results (bench/target/results.json)
                       --work DIR          logs and certificates (bench/target)
@@ -164,24 +178,27 @@ final class Harness {
             if (options.waitQuiet.toMillis() > 0) {
                 Machine.awaitQuiet(options.waitQuiet);
             }
-            List<String> systems = order(1, workload, tls);
             if (workload == Workload.W5) {
-                // Eight JVMs per system: one system's nodes at a time, one window each (the first window
-                // also tells whether the mesh survives its warm-up).
-                for (String system : systems) {
-                    try (Session session = open(workload, system, logs, tlsDir)) {
-                        measurer.window(session, 1, started);
-                    } catch (Exception e) {
-                        failed(workload, system, e, started);
+                // Eight JVMs per system: one system's nodes at a time, one window each per round (the first
+                // window also tells whether the mesh survives its warm-up).
+                for (int round = 1; round <= options.rounds; round++) {
+                    Path roundLogs = Files.createDirectories(logs.resolve(workload + "-round" + round));
+                    for (String system : order(round, workload, tls)) {
+                        try (Session session = open(workload, system, roundLogs, tlsDir)) {
+                            measurer.window(session, round, started);
+                        } catch (Exception e) {
+                            failed(workload, system, e, started);
+                        }
                     }
                 }
                 continue;
             }
+            List<String> systems = order(1, workload, tls);
             // Two JVMs per system: every system's nodes at once, kept warm, measured in turn.
             List<Session> sessions = new ArrayList<>();
             try {
                 for (String system : systems) {
-                    sessions.add(new Session(workload, system, logs, tlsDir, options.cohortConfig, live));
+                    sessions.add(new Session(workload, system, logs, tlsDir, options.cohortConfig, classPath(system), live));
                 }
                 for (Session session : sessions) {
                     session.awaitReady();
@@ -209,7 +226,7 @@ final class Harness {
     }
 
     private Session open(Workload workload, String system, Path logs, Path tlsDir) throws Exception {
-        Session session = new Session(workload, system, logs, tlsDir, options.cohortConfig, live);
+        Session session = new Session(workload, system, logs, tlsDir, options.cohortConfig, classPath(system), live);
         try {
             session.awaitReady();
             return session;
@@ -227,6 +244,25 @@ final class Harness {
         trial.put("system", system);
         trial.put("error", String.valueOf(e.getMessage()));
         trials.add(trial);
+    }
+
+    /**
+     * The class path of a system's nodes: this harness's own; for cohort-parent, this harness's node code
+     * (org.cohort.bench, extracted once) before the parent's jar, so that the parent's api and core (and
+     * their libraries) run under the same workloads, checks and counters. The node code uses only API that
+     * both builds have.
+     */
+    private String classPath(String system) throws java.io.IOException {
+        if (!system.equals(COHORT_PARENT)) {
+            return System.getProperty("java.class.path");
+        }
+        if (options.parentJar == null) {
+            throw new IllegalArgumentException(COHORT_PARENT + " needs --parent JAR");
+        }
+        if (parentNodeCode == null) {
+            parentNodeCode = NodeCode.extract(options.work.resolve("bench-node-code"));
+        }
+        return parentNodeCode + java.io.File.pathSeparator + options.parentJar;
     }
 
     /** The systems of one workload in one round: alternating, reversed every other round. */

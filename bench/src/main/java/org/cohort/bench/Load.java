@@ -113,7 +113,10 @@ final class Load {
             buffer.putInt(8, self);
             buffer.putLong(0, ++seq);
             if (broadcast) {
-                transport.broadcast(Transport.Lane.DATA, payload);
+                // A peer that refused this one sees a gap in the sender's sequence, not a drop.
+                int accepted = transport.broadcast(Transport.Lane.DATA, payload);
+                refused.add(targets.size() - accepted);
+                expected.add(accepted);
             } else {
                 while (!transport.send(targets.get(0), Transport.Lane.DATA, payload)) {
                     refused.increment();
@@ -123,9 +126,9 @@ final class Load {
                     }
                     Thread.onSpinWait();
                 }
+                expected.increment();
             }
             sent.increment();
-            expected.add(targets.size());
         }
     }
 

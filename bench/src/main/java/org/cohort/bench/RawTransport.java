@@ -162,12 +162,14 @@ final class RawTransport implements Transport {
     }
 
     @Override
-    public void broadcast(Lane lane, byte[] payload) {
+    public int broadcast(Lane lane, byte[] payload) {
+        int accepted = 0;
         for (int peer = 1; peer < links.length; peer++) {
-            if (peer != self) {
-                send(peer, lane, payload);
+            if (peer != self && send(peer, lane, payload)) {
+                accepted++;
             }
         }
+        return accepted;
     }
 
     @Override

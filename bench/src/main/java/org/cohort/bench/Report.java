@@ -42,8 +42,8 @@ final class Report {
         this.seconds = seconds;
         for (Workload workload : Workload.values()) {
             Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
-            for (String system : List.of(Harness.COHORT, Harness.COHORT_TLS, Harness.COHORT_DIRECT,
-                    Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
+            for (String system : List.of(Harness.COHORT, Harness.COHORT_PARENT, Harness.COHORT_TLS,
+                    Harness.COHORT_DIRECT, Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
                 List<Map<String, Double>> runs = runs(workload, system);
                 if (!runs.isEmpty()) {
                     bySystem.put(system, median(runs));
@@ -89,7 +89,10 @@ final class Report {
                 || key.equals("cohort.streamsClosed") || key.equals("cohort.sendRefusedQueueFull")
                 || key.equals("cohort.sendRefusedNoStream") || key.equals("cohort.droppedOnClose")
                 || key.equals("cohort.dispatch.rejected") || key.equals("cohort.silentPeersClosed")
-                || key.equals("raw.readerFailures") || key.equals("mismatches") || key.equals("creditTimeouts");
+                || key.equals("raw.readerFailures") || key.equals("mismatches") || key.equals("creditTimeouts")
+                || key.equals("sent") || key.equals("expected") || key.equals("received") || key.equals("requests")
+                || key.equals("replies") || key.startsWith("cohort.sendRefused")
+                || key.equals("cohort.dispatch.noHandler") || key.startsWith("cohort.delivery.");
     }
 
     Optional<Double> value(Workload workload, String system, String metric) {
@@ -162,6 +165,35 @@ final class Report {
         return rows;
     }
 
+    /**
+     * The lossless build against its parent, same run: Cohort's figure over cohort-parent's for every
+     * target metric, and the CPU per message of each workload. Above 1 is more: faster for rates, slower
+     * for latencies and CPU.
+     */
+    List<Map<String, Object>> parentCost() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Target> metrics = new ArrayList<>(TARGETS);
+        for (Workload workload : Workload.values()) {
+            metrics.add(new Target(workload, "cpuPerMsg", workload.kind == Workload.Kind.REQUEST_REPLY
+                    ? "cpu us/req" : "cpu us/msg", false, Harness.COHORT_PARENT, null));
+        }
+        for (Target target : metrics) {
+            Optional<Double> now = value(target.workload, Harness.COHORT, target.metric);
+            Optional<Double> parent = value(target.workload, Harness.COHORT_PARENT, target.metric);
+            if (now.isPresent() && parent.isPresent()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workload", target.workload.name());
+                row.put("metric", target.metric);
+                row.put("label", target.label);
+                row.put("cohort", now.get());
+                row.put(Harness.COHORT_PARENT, parent.get());
+                row.put("ratio", now.get() / parent.get());
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     /** W5: no collapse at 8 nodes. */
     Map<String, Object> mesh() {
         Map<String, Object> w5 = new LinkedHashMap<>();
@@ -209,7 +241,7 @@ final class Report {
 
     /** @return the table printed at the end of a run */
     String table() {
-        return new ReportTable(this, trials).text();
+        return new ReportTable(this, trials).text() + new DeliveryTable(this).text();
     }
 
     /** @return the results.json document */

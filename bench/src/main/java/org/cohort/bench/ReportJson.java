@@ -55,6 +55,8 @@ final class ReportJson {
         json.put("w5", report.mesh());
         json.put("tlsCost", report.tlsCost());
         json.put("directHandlersCost", report.variantCost(Harness.COHORT_DIRECT));
+        json.put("parentCost", report.parentCost());
+        settings.put("parentJar", options.parentJar == null ? null : options.parentJar.toString());
         Map<String, Object> summary = new LinkedHashMap<>();
         report.medians().forEach((workload, bySystem) -> summary.put(workload.name(), bySystem));
         json.put("medians", summary);

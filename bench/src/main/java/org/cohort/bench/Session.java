@@ -32,11 +32,12 @@ final class Session implements AutoCloseable {
      * @param logs where each node's log goes
      * @param tlsDir the certificates of the TLS variant, null without
      * @param cohortConfig cfg keys for every Cohort node beyond the defaults, empty for none
+     * @param classPath the nodes' class path
      * @param live the harness's running children, killed if it is stopped: each node is added, and removed
      *     when closed
      */
-    Session(Workload workload, String system, Path logs, Path tlsDir, String cohortConfig, Set<ChildProcess> live)
-            throws IOException {
+    Session(Workload workload, String system, Path logs, Path tlsDir, String cohortConfig, String classPath,
+            Set<ChildProcess> live) throws IOException {
         this.workload = workload;
         this.system = system;
         this.live = live;
@@ -50,7 +51,7 @@ final class Session implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(java);
             command.addAll(Harness.JVM_FLAGS);
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(), system,
+            command.addAll(List.of("-cp", classPath, Child.class.getName(), system,
                     workload.name(), Integer.toString(k)));
             command.addAll(addresses);
             if (system.equals(Harness.COHORT_TLS)) {

@@ -45,8 +45,12 @@ interface Transport extends AutoCloseable {
      */
     boolean send(int to, Lane lane, byte[] payload);
 
-    /** Sends one one-way message to every peer; the caller may reuse {@code payload} at once. */
-    void broadcast(Lane lane, byte[] payload);
+    /**
+     * Sends one one-way message to every peer, a send each; the caller may reuse {@code payload} at once.
+     *
+     * @return how many peers' sends the transport accepted
+     */
+    int broadcast(Lane lane, byte[] payload);
 
     /** Sends a request; the future completes with the reply. */
     CompletableFuture<byte[]> request(int to, byte[] payload);

@@ -40,6 +40,7 @@ final class TrialMetrics {
             m.put("samples", b.get("lat.count"));
             Map<String, Double> end = last.get(0);
             m.put("requests", end.get("requests"));
+            m.put("replies", end.get("replies"));
             m.put("drops", end.get("requests") - end.get("replies"));
         } else {
             double rate = 0;
@@ -72,6 +73,9 @@ final class TrialMetrics {
             m.put("perNodeMax", max);
             m.put("perNodeMean", rate / receivers);
             m.put("sent", sum(last, "sent"));
+            m.put("expected", sum(last, "expected"));
+            m.put("received", sum(last, "received"));
+            // A drop: a message the transport accepted (send returned true) that never arrived.
             m.put("drops", sum(last, "expected") - sum(last, "received"));
         }
         m.put("cpuPerMsg", messages == 0 ? 0 : appCpuNanos / messages / 1e3);
@@ -87,12 +91,16 @@ final class TrialMetrics {
         m.put("gcCount", sum(after, "gc.count") - sum(before, "gc.count"));
         m.put("gcMs", sum(after, "gc.ms") - sum(before, "gc.ms"));
         for (String key : List.of("cohort.streamsClosed", "cohort.sendRefusedQueueFull", "cohort.sendRefusedNoStream",
-                "cohort.droppedOnClose", "cohort.dispatch.rejected", "cohort.silentPeersClosed", "cohort.flushes",
+                "cohort.sendRefusedUnknownNode", "cohort.sendRefusedTooLarge", "cohort.droppedOnClose",
+                "cohort.dispatch.rejected", "cohort.dispatch.noHandler", "cohort.silentPeersClosed", "cohort.flushes",
                 "cohort.sent", "raw.readerFailures")) {
             if (last.get(0).containsKey(key)) {
                 m.put(key, sum(last, key));
             }
         }
+        // The lossless sessions' counters (sent, acked, resent, duplicates, refused and failed back by reason).
+        new TreeMap<>(last.get(0)).keySet().stream().filter(key -> key.startsWith("cohort.delivery."))
+                .forEach(key -> m.put(key, sum(last, key)));
         Map<String, Double> failures = new TreeMap<>();
         for (Map<String, Double> node : last) {
             node.forEach((key, value) -> {

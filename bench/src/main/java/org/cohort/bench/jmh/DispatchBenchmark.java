@@ -72,10 +72,10 @@ public class DispatchBenchmark {
                 16 << 20, 64L << 20);
         // The communicator's sender keeps the last message it was given: how a message carrying the
         // messaging header is made here, through the public path, as a sibling's unicast makes it.
-        communicator = new ClusterCommunicator(self, comms, (to, m) -> {
+        communicator = new ClusterCommunicator(self, comms, new BooleanSender((to, m) -> {
             lastSent = m;
             return true;
-        }, new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
+        }), new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
         comms.subscribe(RAW, received -> sink.consume(received), Runnable::run);
         // An executor that keeps the task, like every real one (ArrayDeque: no node per task).
         comms.subscribe(QUEUED, received -> sink.consume(received), tasks::add);

@@ -6,11 +6,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
-import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
@@ -54,16 +52,19 @@ final class EmbeddedNode {
         // As ConnectionManager configures its channels.
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         stream = DetachedStream.open(channel, peer, settings, comms, System::nanoTime);
-        MessageSender sender = (to, message) -> {
+        MessageSender sender = new BooleanSender((to, message) -> {
             if (to.equals(self)) {
                 comms.dispatch(message);
                 return true;
             }
             return stream.send(message);
-        };
+        });
         comms.setSender(sender);
-        communicator = new ClusterCommunicator(self, comms, sender,
-                new MembershipTable(settings, 1, Instant.now()), NodeRuntime.production());
+        MembershipTable membership = new MembershipTable(settings, 1, Instant.now());
+        // The peer is connected, as a hello would have told: a request to a member not active fails at once.
+        settings.members().stream().filter(member -> member.id().equals(peer)).findFirst()
+                .ifPresent(member -> membership.nodeDetected(member, 1, Instant.now()));
+        communicator = new ClusterCommunicator(self, comms, sender, membership, NodeRuntime.production());
     }
 
     private static ClusterSettings settings(NodeId self) {
@@ -95,34 +96,15 @@ final class EmbeddedNode {
         return frames;
     }
 
+    /** Hands each end's opening RESUME to the other: nothing is written before the peer's RESUME. */
+    static void resume(EmbeddedNode a, EmbeddedNode b) {
+        while (a.flushTo(b) + b.flushTo(a) > 0) {
+            // until neither end has anything more to say
+        }
+    }
+
     void close() {
         communicator.close();
         channel.finishAndReleaseAll();
-    }
-
-    /**
-     * For decode-only benchmarks: the bytes a message becomes on the wire, every frame of it, in one
-     * pooled buffer as a socket read would deliver them.
-     */
-    static ByteBuf wire(EmbeddedNode sender, ClusterMessage message) {
-        sender.stream.offer(message);
-        List<ByteBuf> frames = new ArrayList<>();
-        int bytes = 0;
-        int before;
-        do {
-            before = frames.size();
-            sender.channel.runPendingTasks();
-            ByteBuf frame;
-            while ((frame = sender.channel.readOutbound()) != null) {
-                frames.add(frame);
-                bytes += frame.readableBytes();
-            }
-        } while (frames.size() > before);
-        ByteBuf wire = sender.channel.alloc().directBuffer(bytes, bytes);
-        for (ByteBuf part : frames) {
-            wire.writeBytes(part);
-            part.release();
-        }
-        return wire;
     }
 }

@@ -21,7 +21,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The whole unicast path in one thread, with no socket: {@code ClusterCommunicator.unicast} on node 1,
  * its stream's queue, drain and framing, the bytes into node 2's pipeline (framing, heartbeats,
- * reassembly, envelope decoding, dispatch), node 2's subscriber on a direct executor, the handler. With
+ * reassembly, envelope decoding, dispatch), node 2's subscriber on a direct executor, the handler, and
+ * node 2's acks and credit back to node 1 (the lossless session's share, wire version 2). With
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is what one message allocates end to end, payload copies
  * included.
  *
@@ -55,6 +56,7 @@ public class UnicastPathBenchmark {
         node2.communicator.addSubscriber(ECHO, Function.identity(), Function.identity(), Function.identity(),
                 Runnable::run);
         payload = new byte[payloadBytes];
+        EmbeddedNode.resume(node1, node2);
     }
 
     @TearDown(Level.Trial)
@@ -69,7 +71,8 @@ public class UnicastPathBenchmark {
         if (!node1.communicator.unicast(SUBJECT, payload, EmbeddedNode.N2)) {
             throw new IllegalStateException("refused");
         }
-        return node1.flushTo(node2);
+        // Node 2's acks and credit back: without them node 1 stops at the credit window.
+        return node1.flushTo(node2) + node2.flushTo(node1);
     }
 
     @Benchmark

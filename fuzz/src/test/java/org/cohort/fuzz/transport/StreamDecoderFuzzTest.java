@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -17,9 +18,13 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.serialization.SerializationException;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.delivery.Acceptance;
+import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.Intake;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.transport.DetachedStream;
 import org.cohort.fuzz.Findings;
@@ -30,15 +35,20 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Fuzzes what an admitted peer's bytes go through: the stream's inbound pipeline after the hello as
  * {@code StreamInitializer.installMessagePipeline} builds it (frames of at most one chunk, heartbeats,
- * reassembly of chunked messages, envelope decoding with the stream's envelope reader, dispatch, the
- * stream's error handler), installed by core's {@link DetachedStream} on an embedded channel, the stream
- * arriving in the reads a {@link StreamScript} describes.
+ * reassembly of chunked messages, envelope decoding with the stream's envelope reader, the peer's
+ * session (its RESUME, ACK and CREDIT frames, the sequence numbers of MESSAGE and MESSAGE_END), dispatch,
+ * the stream's error handler), installed by core's {@link DetachedStream} on an embedded channel, the
+ * stream arriving in the reads a {@link StreamScript} describes. The receiving end's own frames (its
+ * RESUME, acks, credit, outcome messages) are written out and released after each read, as a socket
+ * would; messages on {@link Outcome#NO_HANDLER} are refused, so that this end has outcome messages of its
+ * own for the peer to acknowledge (or to acknowledge wrongly).
  *
  * <p>Whatever the bytes: the stream may fail, but only with the decoder's documented errors
  * (TooLongFrameException, CorruptedFrameException, a DecoderException around a SerializationException),
  * which the real error handler answers by closing it; every decoded message is within message.max.bytes;
- * reassembly never holds more than reassembly.max.bytes; the buffers held at any moment stay within
- * what the peer sent plus those caps; and once the channel is closed every buffer is released.
+ * nothing is handed on twice (no more messages than distinct sequence numbers, plus those sent at most
+ * once); reassembly never holds more than reassembly.max.bytes; the buffers held at any moment stay
+ * within what the peer sent plus those caps; and once the channel is closed every buffer is released.
  */
 class StreamDecoderFuzzTest {
 
@@ -76,14 +86,17 @@ class StreamDecoderFuzzTest {
 
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).register(false).build();
         channel.config().setAllocator(allocator);
+        // Registered before the stream opens: it schedules its first drain (its RESUME) as it opens.
+        register(channel);
         DetachedStream stream = DetachedStream.open(channel, PEER, SETTINGS, outcome, () -> 0L);
         // Just before the stream's error handler (the last): sees each failure, then hands it on.
         channel.pipeline().addBefore(channel.pipeline().lastContext().name(), "fuzz-failures", outcome.failures());
-        register(channel);
 
         int previous = 0;
+        List<byte[]> reads = StreamScript.reads(input, 0, MAX_STREAM_BYTES);
         try {
-            for (byte[] read : StreamScript.reads(input, 0, MAX_STREAM_BYTES)) {
+            writtenOut(channel);
+            for (byte[] read : reads) {
                 if (!channel.isOpen()) {
                     break;
                 }
@@ -91,6 +104,7 @@ class StreamDecoderFuzzTest {
                 allocator.resetPeak();
                 channel.writeInbound(allocator.buffer(bytes, bytes).writeBytes(read));
                 channel.checkException();
+                writtenOut(channel);
                 check(stream.reassemblyHeldBytes() <= MAX_HELD_BYTES, "reassembly holds %d bytes, over %d",
                         stream.reassemblyHeldBytes(), MAX_HELD_BYTES);
                 long bound = 4L * (bytes + previous) + 4L * (Frames.LENGTH_BYTES + Frames.MAX_FRAME_BYTES)
@@ -104,11 +118,22 @@ class StreamDecoderFuzzTest {
         }
         outcome.assertOnlyDocumentedFailures();
         outcome.assertMessagesWithinLimit();
+        int handedOn = outcome.messages.size() + outcome.refused.size();
+        int atMost = SequenceBound.of(reads);
+        check(handedOn <= atMost, "%d messages handed on, more than the %d distinct sequence numbers (and messages"
+                + " sent at most once) the peer sent: one was delivered twice", handedOn, atMost);
         check(stream.reassemblyHeldBytes() == 0, "reassembly holds %d bytes after close",
                 stream.reassemblyHeldBytes());
         check(allocator.liveBytes() == 0, "%d bytes of buffers not released after close", allocator.liveBytes());
         Findings.noLeakReported();
         return outcome;
+    }
+
+    /** What this end wrote (its RESUME, acks, credit, outcome messages): gone to the peer, released. */
+    private static void writtenOut(EmbeddedChannel channel) {
+        for (Object written; (written = channel.readOutbound()) != null; ) {
+            ReferenceCountUtil.release(written);
+        }
     }
 
     private static void register(EmbeddedChannel channel) {
@@ -119,9 +144,17 @@ class StreamDecoderFuzzTest {
         }
     }
 
-    /** What came out of the stream: the messages dispatched, and every failure on the way to its error handler. */
-    static final class Outcome implements CommunicationsDelegate {
+    /**
+     * What came out of the stream: the messages accepted, those refused (no handler), and every failure on
+     * the way to its error handler. It takes messages as core's dispatcher does ({@link Intake}), saying
+     * at once whether a subscriber got them.
+     */
+    static final class Outcome implements CommunicationsDelegate, Intake {
+        /** The subject no subscriber claims here: its messages go back to the sender as outcome messages. */
+        static final MessageSubject NO_HANDLER = MessageSubject.of("fuzz.nohandler");
+
         final List<ClusterMessage> messages = new ArrayList<>();
+        final List<ClusterMessage> refused = new ArrayList<>();
         final List<Throwable> failures = new ArrayList<>();
 
         @Override
@@ -131,7 +164,18 @@ class StreamDecoderFuzzTest {
 
         @Override
         public void dispatch(ClusterMessage message) {
+            accept(message, Consumption.NONE);
+        }
+
+        @Override
+        public Acceptance accept(ClusterMessage message, Consumption consumption) {
+            if (message.subject().equals(NO_HANDLER)) {
+                refused.add(message);
+                return Acceptance.NO_HANDLER;
+            }
             messages.add(message);
+            consumption.consumed(message); // the subscriber took it at once: its credit goes back
+            return Acceptance.ACCEPTED;
         }
 
         /** Records each failure and hands it on, so that the stream's own error handler closes the stream. */

@@ -3,7 +3,9 @@ package org.cohort.fuzz.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.util.concurrent.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -23,14 +25,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The seeds of {@link StreamDecoderFuzzTest}: streams written by the real sender (a {@link DetachedStream}'s
- * queue and framer, which chunk large messages and let other subjects take turns with their chunks), as
- * scripts. The kept seeds must decode to messages without a failure, so that the fuzzer starts from the
- * deep end; {@code -Dfuzz.writeSeeds=true} rewrites them.
+ * session, queue and framer: its RESUME first, then, once it has the receiver's RESUME, the messages,
+ * numbered, large ones chunked and taking turns with other subjects), as scripts. The kept seeds must
+ * decode to messages without a failure, so that the fuzzer starts from the deep end; the hostile ones
+ * ({@link HostileSeeds}) start the same way and then break the session's rules, and must close the stream
+ * as bad input, having delivered nothing twice. {@code -Dfuzz.writeSeeds=true} rewrites them.
  */
 class StreamDecoderSeedsTest {
 
     private static final NodeId SENDER = StreamDecoderFuzzTest.PEER;
-    private static final MessageSubject SUBJECT = MessageSubject.of("fuzz.subject");
+    static final MessageSubject SUBJECT = MessageSubject.of("fuzz.subject");
     private static final MessageSubject LARGE = MessageSubject.of("fuzz.large");
 
     @Test
@@ -39,11 +43,28 @@ class StreamDecoderSeedsTest {
         assertThat(kept.keySet()).as("kept seeds")
                 .containsAll(seeds().keySet().stream().map(name -> "seed-" + name).toList());
         kept.forEach((name, input) -> {
+            if (name.startsWith("seed-hostile-")) {
+                return;
+            }
             if (name.startsWith("seed-")) {
                 StreamDecoderFuzzTest.Outcome outcome = StreamDecoderFuzzTest.run(input);
                 assertThat(outcome.failures).as(name).isEmpty();
                 assertThat(outcome.messages).as(name).isNotEmpty();
             }
+        });
+    }
+
+    @Test
+    void everyHostileSeedClosesTheStreamAsBadInputAfterWhatWentBefore() {
+        Map<String, byte[]> kept = Seeds.read(StreamDecoderFuzzTest.class, "inboundStream");
+        Map<String, HostileSeeds.Break> hostile = HostileSeeds.breaks();
+        assertThat(kept.keySet()).as("kept seeds")
+                .containsAll(hostile.keySet().stream().map(name -> "seed-hostile-" + name).toList());
+        hostile.forEach((name, expected) -> {
+            StreamDecoderFuzzTest.Outcome outcome = StreamDecoderFuzzTest.run(kept.get("seed-hostile-" + name));
+            assertThat(outcome.failures).as(name).singleElement().isInstanceOf(CorruptedFrameException.class)
+                    .extracting(Throwable::getMessage).asString().contains(expected.says());
+            assertThat(outcome.messages).as(name).hasSize(expected.delivered());
         });
     }
 
@@ -63,8 +84,7 @@ class StreamDecoderSeedsTest {
     static Map<String, byte[]> seeds() {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
         seeds.put("message", script(small()));
-        seeds.put("heartbeats-and-messages", script(concat(List.of(heartbeat(), small(), heartbeat(),
-                send(message(SUBJECT, new byte[0]))))));
+        seeds.put("heartbeats-and-messages", heartbeatsAndMessages());
         seeds.put("chunked-between-small", script(chunkedBetweenSmall()));
         seeds.put("two-chunked-interleaved", script(twoChunkedInterleaved()));
         // The same bytes as they may arrive: cut inside a length prefix and inside a body.
@@ -73,13 +93,29 @@ class StreamDecoderSeedsTest {
         sliced.raw(Arrays.copyOfRange(raw, 0, 2)).slice().raw(Arrays.copyOfRange(raw, 2, 11)).slice()
                 .raw(Arrays.copyOfRange(raw, 11, raw.length));
         seeds.put("message-sliced", sliced.toByteArray());
+        // A message no subscriber claims: this end sends an outcome message back, which the peer acks.
+        seeds.put("no-handler-acked", HostileSeeds.noHandlerAcked().toByteArray());
         // A peer that leaves: its messages, then its goodbye (after which the stream closes).
-        seeds.put("messages-then-goodbye", script(concat(List.of(small(), goodbye()))));
+        List<HostileSeeds.Frame> leaving = new java.util.ArrayList<>(HostileSeeds.frames(small()));
+        leaving.add(new HostileSeeds.Frame(Frames.GOODBYE, new byte[] {Frames.GOODBYE_STOPPING}));
+        seeds.put("messages-then-goodbye", HostileSeeds.script(leaving.toArray(HostileSeeds.Frame[]::new))
+                .toByteArray());
+        HostileSeeds.scripts().forEach((name, script) -> seeds.put("hostile-" + name, script));
         return seeds;
     }
 
+    /** Three messages as the sender writes them (its RESUME first), with heartbeats before and between. */
+    private static byte[] heartbeatsAndMessages() {
+        List<HostileSeeds.Frame> frames = new java.util.ArrayList<>(HostileSeeds.frames(send(
+                message(SUBJECT, "hello".getBytes()), message(SUBJECT, new byte[] {1, 2}), message(SUBJECT, new byte[0]))));
+        HostileSeeds.Frame heartbeat = new HostileSeeds.Frame(Frames.HEARTBEAT, new byte[0]);
+        frames.add(0, heartbeat);
+        frames.add(frames.size() - 1, heartbeat);
+        return HostileSeeds.script(frames.toArray(HostileSeeds.Frame[]::new)).toByteArray();
+    }
+
     /** Two small messages, a frame each. */
-    private static byte[] small() {
+    static byte[] small() {
         return send(message(SUBJECT, "hello".getBytes()), message(SUBJECT, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
     }
 
@@ -95,15 +131,16 @@ class StreamDecoderSeedsTest {
                 message(SUBJECT, new byte[Frames.CHUNK_BYTES + 30_000]));
     }
 
-    private static ClusterMessage message(MessageSubject subject, byte[] payload) {
+    static ClusterMessage message(MessageSubject subject, byte[] payload) {
         return new ClusterMessage(SENDER, subject, payload);
     }
 
     /**
      * What the sender's end of a stream writes for these messages, queued at once: a stream of its own
-     * (the framer numbers the chunked messages in flight), drained until it writes nothing more.
+     * (the framer numbers the chunked messages in flight), given the receiver's RESUME (it writes no
+     * message before it), drained until it writes nothing more. Its own RESUME comes first.
      */
-    private static byte[] send(ClusterMessage... messages) {
+    static byte[] send(ClusterMessage... messages) {
         EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).build();
         DetachedStream stream = DetachedStream.open(channel, StreamDecoderFuzzTest.LOCAL,
                 StreamDecoderFuzzTest.settings(SENDER), new StreamDecoderFuzzTest.Outcome(), () -> 0L);
@@ -111,41 +148,42 @@ class StreamDecoderSeedsTest {
             assertThat(stream.send(message)).as("queued").isTrue();
         }
         ByteArrayOutputStream written = new ByteArrayOutputStream();
-        int before;
-        do {
-            before = written.size();
-            channel.runPendingTasks();
-            for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
-                byte[] bytes = new byte[out.readableBytes()];
-                out.readBytes(bytes);
-                out.release();
-                written.writeBytes(bytes);
-            }
-        } while (written.size() > before);
+        written.writeBytes(written(channel)); // its RESUME
+        channel.writeInbound(Unpooled.wrappedBuffer(receiverResume()));
+        for (byte[] more; (more = written(channel)).length > 0; ) {
+            written.writeBytes(more);
+        }
         channel.finishAndReleaseAll();
         return written.toByteArray();
     }
 
-    private static byte[] goodbye() {
-        return new byte[] {0, 0, 0, 2, Frames.GOODBYE, Frames.GOODBYE_STOPPING};
+    /** The RESUME the receiving end (the fuzz target's node) opens its stream with. */
+    private static byte[] receiverResume() {
+        EmbeddedChannel channel = EmbeddedChannel.builder().ticker(Ticker.newMockTicker()).build();
+        DetachedStream.open(channel, SENDER, StreamDecoderFuzzTest.settings(StreamDecoderFuzzTest.LOCAL),
+                new StreamDecoderFuzzTest.Outcome(), () -> 0L);
+        byte[] resume = written(channel);
+        channel.finishAndReleaseAll();
+        assertThat(resume[Frames.LENGTH_BYTES]).as("the first frame").isEqualTo(Frames.RESUME);
+        return resume;
     }
 
-    private static byte[] heartbeat() {
-        return new byte[] {0, 0, 0, 1, Frames.HEARTBEAT};
+    /** What a channel wrote so far, its pending tasks run. */
+    private static byte[] written(EmbeddedChannel channel) {
+        channel.runPendingTasks();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        for (ByteBuf out; (out = channel.readOutbound()) != null; ) {
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            out.release();
+            written.writeBytes(bytes);
+        }
+        return written.toByteArray();
     }
 
     /** Each frame of the stream as a FRAME or PADDED operation of a script. */
-    private static byte[] script(byte[] sent) {
-        StreamScript.Writer writer = new StreamScript.Writer();
-        ByteBuffer stream = ByteBuffer.wrap(sent);
-        while (stream.hasRemaining()) {
-            int length = stream.getInt();
-            byte type = stream.get();
-            byte[] body = new byte[length - Frames.TYPE_BYTES];
-            stream.get(body);
-            writer.frame(type, body);
-        }
-        return writer.toByteArray();
+    static byte[] script(byte[] sent) {
+        return HostileSeeds.script(HostileSeeds.frames(sent).toArray(HostileSeeds.Frame[]::new)).toByteArray();
     }
 
     private static byte[] concat(List<byte[]> parts) {
