@@ -37,6 +37,11 @@ final class StreamErrorHandler extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (Boolean.TRUE.equals(ctx.channel().attr(BAD_INPUT).get())) {
+            // Closing already: one bad stream is one count and one log line, however much followed.
+            LOG.debug("Stream {}: more bad input after the break: {}", ctx.channel().remoteAddress(), cause.toString());
+            return;
+        }
         if (cause instanceof IOException) {
             LOG.debug("Stream {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

@@ -33,6 +33,7 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String BYTES = "bytes";
     static final String FRAMES = "frames";
     static final String HELLO = "hello";
+    static final String DROP_AFTER_BAD_INPUT = "drop-after-bad-input";
     static final String HEARTBEAT = "heartbeat";
     static final String SILENCE = "silence";
     static final String GOODBYE = "goodbye";
@@ -101,7 +102,8 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         pipeline.addFirst(BYTES, new PeerByteCounter(stream.peerCounters()));
         ClusterSettings settings = parts.roster().get().settings();
         TransportCounters counters = parts.counters();
-        pipeline.addAfter(FRAMES, HEARTBEAT,
+        pipeline.addAfter(FRAMES, DROP_AFTER_BAD_INPUT, new BadInputDropper());
+        pipeline.addAfter(DROP_AFTER_BAD_INPUT, HEARTBEAT,
                 new HeartbeatTicker(settings.failureDetection().heartbeatInterval(), parts.nanoClock()));
         pipeline.addAfter(HEARTBEAT, SILENCE, new SilentPeerHandler(stream.peer(), settings.failureDetection(),
                 counters, parts.nanoClock()));
