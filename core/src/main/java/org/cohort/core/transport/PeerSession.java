@@ -276,12 +276,26 @@ final class PeerSession implements SubjectIntake.Announcer {
                 default -> account = inbox.intake;
             }
         }
-        // Outside the lock: a subscriber's executor is the application's code.
-        Acceptance acceptance = inbound.ttlMillis() == Frames.EXPIRED ? null
-                : intake.accept(message, account == null ? Consumption.NONE : account);
-        if (account == null) {
-            return; // at most once: a refusal is the dispatcher's to count
+        // Outside the lock: a subscriber's executor, or a delegate, is the application's code.
+        Acceptance acceptance;
+        RuntimeException failed = null;
+        try {
+            acceptance = inbound.ttlMillis() == Frames.EXPIRED ? null
+                    : intake.accept(message, account == null ? Consumption.NONE : account);
+        } catch (RuntimeException e) {
+            acceptance = Acceptance.REFUSED; // the delegate failed on it: its sender is told, and the ack goes on
+            failed = e;
         }
+        if (account != null) {
+            settle(inbound.seq(), message, account, acceptance);
+        }
+        if (failed != null) {
+            throw failed; // counted and logged by the stream's handler, which keeps the stream
+        }
+    }
+
+    /** The outcome of a numbered message is known: the ACK may pass it; a refusal goes back to its sender. */
+    private void settle(long seq, ClusterMessage message, SubjectIntake account, Acceptance acceptance) {
         synchronized (this) {
             inbox.pendingOutcome = 0;
             if (acceptance != Acceptance.ACCEPTED) {
@@ -290,7 +304,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 int bytes = message.payload().length;
                 // The refused message's credit returns once its outcome is on its way: a peer that keeps
                 // sending into the void is held to its window.
-                outbox.offer(new OutboundMessage(new OutcomeMessage(inbound.seq(), reason).encode(localId), null, 0,
+                outbox.offer(new OutboundMessage(new OutcomeMessage(seq, reason).encode(localId), null, 0,
                         written -> account.consumed(bytes)), true);
                 inbox.outcomesSent++;
             }

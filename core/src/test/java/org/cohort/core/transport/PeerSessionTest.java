@@ -341,4 +341,25 @@ class PeerSessionTest {
                         .collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
                                 list -> { list.add(17); return list; })));
     }
+
+    @Test
+    void aDelegateThatThrowsRefusesTheMessageAndHoldsUpNothingAfterIt() {
+        pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
+        MessageSubject broken = MessageSubject.of("test.broken");
+        pair.b.intake.answer(broken, RecordingIntake.Answer.THROW);
+        CompletableFuture<Void> failing = pair.a.deliver(broken, 1);
+        List<CompletableFuture<Void>> after = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            after.add(pair.a.deliver(FLOW, i));
+        }
+
+        pair.pump();
+
+        assertThat(failing).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(PeerOverloadedException.class);
+        assertThat(after).as("the ack goes on past it").allSatisfy(outcome -> assertThat(outcome).isCompleted()
+                .isNotCompletedExceptionally());
+        assertThat(pair.b.channel.isActive()).as("the delegate's failure is not the peer's").isTrue();
+        assertThat(pair.a.session.idle()).isTrue();
+    }
 }

@@ -20,7 +20,7 @@ import org.cohort.core.delivery.Intake;
  */
 final class RecordingIntake implements CommunicationsDelegate, Intake {
 
-    enum Answer { CONSUME, HOLD, NO_HANDLER, REFUSE }
+    enum Answer { CONSUME, HOLD, NO_HANDLER, REFUSE, THROW }
 
     final List<ClusterMessage> accepted = new CopyOnWriteArrayList<>();
     private final Map<MessageSubject, Answer> answers = new ConcurrentHashMap<>();
@@ -37,6 +37,8 @@ final class RecordingIntake implements CommunicationsDelegate, Intake {
                 return Acceptance.NO_HANDLER;
             case REFUSE:
                 return Acceptance.REFUSED;
+            case THROW:
+                throw new IllegalStateException("a delegate that fails");
             case HOLD:
                 accepted.add(message);
                 synchronized (held) {
