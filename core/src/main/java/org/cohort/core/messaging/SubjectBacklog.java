@@ -37,9 +37,6 @@ final class SubjectBacklog implements Subscription {
         /** A message was refused: the backlog was full or the executor refused it. */
         void refused(ClusterMessage message);
 
-        /** A message arrived after the subscription closed. */
-        void noHandler(ClusterMessage message);
-
         /** The subscription closed; true if it was still the subject's. */
         boolean closed(SubjectBacklog backlog);
     }
@@ -177,12 +174,12 @@ final class SubjectBacklog implements Subscription {
         waiting.consumption.consumed(waiting.message);
     }
 
-    /** Runs on the executor. */
+    /**
+     * Runs on the executor. A message accepted before the subscription closed still runs: it was handed
+     * to the subscriber's executor, and its sender was told it was accepted (a whiteboard handler whose
+     * bundle stops lets its executor finish what it holds; new messages find no handler).
+     */
     void run(ClusterMessage message) {
-        if (!open) {
-            outcomes.noHandler(message);
-            return;
-        }
         try {
             handler.accept(message);
             outcomes.handled();

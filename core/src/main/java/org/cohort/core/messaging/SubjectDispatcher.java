@@ -256,11 +256,6 @@ public final class SubjectDispatcher {
         }
 
         @Override
-        public void noHandler(ClusterMessage message) {
-            countNoHandler(message);
-        }
-
-        @Override
         public boolean closed(SubjectBacklog backlog) {
             return handlers.remove(backlog.subject(), backlog);
         }
