@@ -3,6 +3,7 @@ package org.cohort.core.envelope;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
@@ -28,6 +29,13 @@ public final class EnvelopeReader {
     /** The subject cache, for a stream's reader only: a one-off read has nothing to reuse. */
     private final byte[][] subjectKeys;
     private final MessageSubject[] subjectValues;
+    /**
+     * The sender's and the subject's bytes, copied out of the frame in one bulk read before they are
+     * hashed and compared: byte-by-byte reads cost a bounds check each, and on a leak-aware buffer
+     * (Netty's paranoid leak detection, as the fault suite runs) a stack trace each, which starved the
+     * event loops of a loaded node until its heartbeats went out seconds late.
+     */
+    private final byte[] scratch;
 
     // The header last read by readHeader: kept in fields so that reading one allocates nothing.
     private NodeId sender;
@@ -43,6 +51,7 @@ public final class EnvelopeReader {
         this.peerBytes = peer == null ? null : peer.id().getBytes(StandardCharsets.US_ASCII);
         this.subjectKeys = peer == null ? null : new byte[SUBJECT_SLOTS][];
         this.subjectValues = peer == null ? null : new MessageSubject[SUBJECT_SLOTS];
+        this.scratch = peer == null ? null : new byte[Math.max(NodeId.MAX_LENGTH, Envelope.MAX_SUBJECT_BYTES)];
     }
 
     /** Reads one envelope that spans the buffer's readable bytes exactly; the payload is a new array. */
@@ -96,8 +105,11 @@ public final class EnvelopeReader {
         need(in, length, "sender id");
         int at = in.readerIndex();
         in.skipBytes(length);
-        if (peerBytes != null && matches(in, at, length, peerBytes)) {
-            return peer;
+        if (peerBytes != null) {
+            in.getBytes(at, scratch, 0, length);
+            if (Arrays.equals(scratch, 0, length, peerBytes, 0, peerBytes.length)) {
+                return peer;
+            }
         }
         String text = in.toString(at, length, StandardCharsets.US_ASCII);
         NodeId claimed;
@@ -124,19 +136,18 @@ public final class EnvelopeReader {
         if (subjectKeys == null) {
             return subject(in, at, length);
         }
+        in.getBytes(at, scratch, 0, length);
         int hash = 1;
-        for (int i = at; i < at + length; i++) {
-            hash = 31 * hash + in.getByte(i);
+        for (int i = 0; i < length; i++) {
+            hash = 31 * hash + scratch[i];
         }
         int slot = (hash ^ hash >>> 16) & (SUBJECT_SLOTS - 1);
         byte[] key = subjectKeys[slot];
-        if (key != null && key.length == length && matches(in, at, length, key)) {
+        if (key != null && Arrays.equals(scratch, 0, length, key, 0, key.length)) {
             return subjectValues[slot];
         }
         MessageSubject decoded = subject(in, at, length);
-        byte[] bytes = new byte[length];
-        in.getBytes(at, bytes);
-        subjectKeys[slot] = bytes;
+        subjectKeys[slot] = Arrays.copyOf(scratch, length);
         subjectValues[slot] = decoded;
         return decoded;
     }
@@ -149,17 +160,6 @@ public final class EnvelopeReader {
         }
     }
 
-    private static boolean matches(ByteBuf in, int at, int length, byte[] expected) {
-        if (length != expected.length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (in.getByte(at + i) != expected[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static void need(ByteBuf in, int bytes, String what) {
         if (in.readableBytes() < bytes) {

@@ -61,6 +61,38 @@ class EnvelopeReaderTest {
     }
 
     @Test
+    void aSenderThatOnlyStartsOrEndsLikeThePeerIsRefused() {
+        for (String claimed : new String[] {"node-", "node-10", "xnode-1"}) {
+            ByteBuf envelope = encode(new ClusterMessage(NodeId.of(claimed), SUBJECT, new byte[1]));
+
+            assertThatThrownBy(() -> reader.decode(envelope)).isInstanceOf(CorruptedFrameException.class)
+                    .hasMessageContaining("claims sender " + claimed);
+            envelope.release();
+        }
+    }
+
+    @Test
+    void theLongestNamesAndManySubjectsSharingSlotsReadAsThemselves() {
+        NodeId longest = NodeId.of("n".repeat(NodeId.MAX_LENGTH));
+        MessageSubject widest = MessageSubject.of("\u20ac".repeat(MessageSubject.MAX_LENGTH));
+        ByteBuf wide = encode(new ClusterMessage(longest, widest, new byte[] {7}));
+        ClusterMessage decoded = new EnvelopeReader(longest).decode(wide);
+        assertThat(decoded.sender()).isSameAs(longest);
+        assertThat(decoded.subject()).isEqualTo(widest);
+        wide.release();
+
+        // Four times as many subjects as slots, twice over: each one is read as itself every time.
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 4 * EnvelopeReader.SUBJECT_SLOTS; i++) {
+                MessageSubject subject = MessageSubject.of("subject-" + i);
+                ByteBuf envelope = encode(new ClusterMessage(PEER, subject, new byte[] {(byte) i}));
+                assertThat(reader.decode(envelope).subject()).isEqualTo(subject);
+                envelope.release();
+            }
+        }
+    }
+
+    @Test
     void anyValidSenderIsReadWithoutAPeer() {
         ByteBuf envelope = encode(new ClusterMessage(NodeId.of("node-3"), SUBJECT, new byte[1]));
 
