@@ -2,6 +2,7 @@ package org.cohort.core.runtime;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -10,6 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
@@ -32,13 +34,23 @@ import org.slf4j.LoggerFactory;
  * and logged.
  *
  * <p>Threads it starts, stopped by {@link #stop()}: the IO workers {@code cohort-io-*} and the listener
- * {@code cohort-listener-*}. Every stream has Nagle off and keep-alive on, and stops being writable past
- * a megabyte queued in Netty (writable again under 256 KiB).
+ * {@code cohort-listener-*}. Every stream has Nagle off and keep-alive on, stops being writable past
+ * a megabyte queued in Netty (writable again under 256 KiB), and reads at most 64 KiB per pass of its
+ * event loop.
  */
 public final class TcpTransport implements StreamTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    /**
+     * One read of at most 64 KiB per stream per pass of its event loop (Netty reads up to 16 by default):
+     * a peer's burst, such as its resends after a partition heals, is then taken in slices between which
+     * the loop runs its tasks (heartbeats out, the drains of its other streams) and its other sockets,
+     * instead of a megabyte at a time, which on a loaded host kept the loop's heartbeats back for
+     * seconds and made its peers judge it silent.
+     */
+    private static final RecvByteBufAllocator ONE_READ_PER_PASS =
+            new AdaptiveRecvByteBufAllocator(64, 2048, 64 * 1024).maxMessagesPerRead(1);
     private static final long SHUTDOWN_QUIET_MS = 0;
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
 
@@ -118,6 +130,7 @@ public final class TcpTransport implements StreamTransport {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ONE_READ_PER_PASS)
                 .childHandler(childInitializer)
                 .bind(address);
     }
@@ -131,6 +144,7 @@ public final class TcpTransport implements StreamTransport {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, ONE_READ_PER_PASS)
                 .handler(initializer)
                 .register();
     }

@@ -17,11 +17,18 @@ import org.slf4j.LoggerFactory;
  * batched into a few pooled buffers (see {@link MessageFramer}). The session's queue takes subjects in
  * turn, a message or a chunk of a large one per turn (see {@link SubjectFairQueue}), so bulk on one
  * subject does not hold up another. Draining stops while the channel is not writable (the peer is slow),
- * and resumes when it is again.
+ * and resumes when it is again; one drain writes at most {@link #DRAIN_BUDGET_BYTES}, then yields.
  */
 final class Stream {
 
     private static final Logger LOG = LoggerFactory.getLogger(Stream.class);
+    /**
+     * What one drain writes at most before it hands the event loop back (to its reads, its heartbeats
+     * and its other streams) and goes on in a task of its own: up to the write buffer's megabyte at a
+     * time, a backlog sent again after a partition held the loop, and the peer heard nothing (the drain
+     * flushes at its end), for as long as it took to encode.
+     */
+    static final int DRAIN_BUDGET_BYTES = 256 * 1024;
 
     private final Channel channel;
     private final NodeId peer;
@@ -83,7 +90,7 @@ final class Stream {
     }
 
     /**
-     * Writes (without flushing) messages while the channel is writable: first what a closed stream left
+     * Writes (without flushing) messages while the channel is writable and the drain's budget lasts: first what a closed stream left
      * unacknowledged, then the queue, subject by subject. Called by the session, under its lock.
      *
      * @return whether anything was written
@@ -92,8 +99,9 @@ final class Stream {
         int finished = 0;
         boolean wrote = false;
         framer.startBatch(outbox.queuedBytes + outbox.resendBytes);
+        long floor = Math.max(0, channel.bytesBeforeUnwritable() - DRAIN_BUDGET_BYTES);
         OutboundMessage resend;
-        while (channel.isWritable() && (resend = outbox.toResend.peekFirst()) != null) {
+        while (channel.bytesBeforeUnwritable() > floor && (resend = outbox.toResend.peekFirst()) != null) {
             MessageFramer.Turn turn = framer.writeTurn(channel, resend, outbox);
             if (turn == MessageFramer.Turn.DEFERRED) {
                 break;
@@ -128,7 +136,7 @@ final class Stream {
         // does (a message is deferred only while another one's chunks are in flight; a subject without
         // credit leaves the ring), and writing ends when the channel stops being writable or the ring is
         // empty.
-        while (outbox.toResend.isEmpty() && channel.isWritable()) {
+        while (outbox.toResend.isEmpty() && channel.bytesBeforeUnwritable() > floor) {
             MessageFramer.Turn turn;
             try {
                 turn = outbox.queue.takeTurn(writeTurn);
@@ -153,6 +161,9 @@ final class Stream {
         framer.finishBatch(channel);
         if (wrote) {
             counters.flushes.increment();
+        }
+        if (channel.isWritable() && channel.bytesBeforeUnwritable() <= floor) {
+            scheduleDrain(); // the budget ran out, not the channel's room: the rest in a task of its own
         }
         return wrote;
     }
