@@ -119,10 +119,10 @@ public interface ClusterCommunicationService {
      * @param to the receiving node
      * @return a future that completes once the receiver accepted the message, or fails with
      *     {@link NoRemoteHandlerException} (the receiver has no subscriber and no delegate for the
-     *     subject), {@link NodeUnreachableException} (unknown node, no stream, unreachable past the
-     *     resend linger, or the node left), {@link PeerOverloadedException} (the queue or the resend
-     *     buffer to the node is full), {@link PeerRestartedException} or {@link MessagingException}
-     *     (too large, stopped)
+     *     subject), {@link NodeUnreachableException} (unknown node, no stream, still queued when the
+     *     node stayed unreachable past the resend linger, or the node left),
+     *     {@link PeerOverloadedException} (the queue or the resend buffer to the node is full),
+     *     {@link PeerRestartedException} or {@link MessagingException} (too large, stopped)
      */
     CompletableFuture<Void> deliver(MessageSubject subject, byte[] payload, NodeId to);
 

@@ -151,10 +151,11 @@ public @interface ClusterConfig {
     long delivery_window_bytes() default DEFAULT_DELIVERY_WINDOW_BYTES;
 
     @AttributeDefinition(name = "Resend linger (ms)", min = "100", max = "3600000",
-            description = "How long what was sent to a member, or waits for it, is kept while the member has"
-                    + " no stream; after that it fails back to its senders (NodeUnreachableException), and"
-                    + " sends to the member are refused until it is back. Milliseconds, 100 to 3600000."
-                    + " Default: 10000.")
+            description = "How long what waits for a member is kept while the member has no stream; after"
+                    + " that, what was never sent fails back to its senders (NodeUnreachableException) and"
+                    + " sends to the member are refused until it is back, while what was sent and not"
+                    + " acknowledged waits for the member's return, restart or removal. Milliseconds, 100 to"
+                    + " 3600000. Default: 10000.")
     int delivery_linger_ms() default DEFAULT_DELIVERY_LINGER_MS;
 
     @AttributeDefinition(name = "At-most-once subjects", required = false,

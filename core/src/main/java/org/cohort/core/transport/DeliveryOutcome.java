@@ -17,7 +17,7 @@ enum DeliveryOutcome {
     REFUSED("refused"),
     /** Its deadline passed before the peer accepted it (here, or the peer said so). */
     DEADLINE("deadline"),
-    /** No stream to the peer for longer than the resend linger. */
+    /** Queued and never sent: no stream to the peer for longer than the resend linger. */
     UNREACHABLE("unreachable"),
     /** The peer restarted (a new incarnation) before it acknowledged the message. */
     RESTARTED("restarted"),

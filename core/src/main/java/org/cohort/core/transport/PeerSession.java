@@ -14,6 +14,8 @@ import org.cohort.core.delivery.Consumption;
 import org.cohort.core.delivery.Intake;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.runtime.NodeClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What this node and one incarnation of a peer owe each other, across every stream between them: the
@@ -38,6 +40,7 @@ import org.cohort.core.runtime.NodeClock;
  */
 final class PeerSession implements SubjectIntake.Announcer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PeerSession.class);
 
     final NodeId peer;
     final long peerIncarnation;
@@ -177,17 +180,28 @@ final class PeerSession implements SubjectIntake.Announcer {
         return true;
     }
 
-    /** Fails what the session holds if no stream came back within the linger; true if it did. */
+    /**
+     * No stream came back within the linger: what is queued (never sent) fails back and new sends are
+     * refused until the peer is back; true if so. What was sent and not acknowledged is kept (within the
+     * resend buffer's bound): the peer may have handed it on already, so failing it would tell its sender
+     * something that may be false. It is settled when the same incarnation is back (sent again, taken
+     * once), or failed back when a new one answers, the peer leaves or is removed, or this node stops.
+     */
     boolean expireIfDetached(long lingerNanos) {
+        int failed;
+        int kept;
         synchronized (this) {
             if (attached != null || unreachable || ended || clock.nanoTime() - detachedSinceNanos < lingerNanos) {
                 return false;
             }
             unreachable = true;
-            outbox.failAll(new NodeUnreachableException("no stream to " + peer + " for "
-                    + lingerNanos / 1_000_000 + " ms"), DeliveryOutcome.UNREACHABLE);
-            return true;
+            failed = outbox.failQueued(new NodeUnreachableException("no stream to " + peer + " for "
+                    + lingerNanos / 1_000_000 + " ms; the message was never sent"), DeliveryOutcome.UNREACHABLE);
+            kept = outbox.unacked.size();
         }
+        LOG.info("No stream to {} for {} ms: {} queued messages failed back, new sends refused; {} sent and not "
+                + "acknowledged are kept for its return", peer, lingerNanos / 1_000_000, failed, kept);
+        return true;
     }
 
     /** The peer said goodbye: what it has not acknowledged fails back; new sends wait for it to return. */

@@ -2,7 +2,9 @@ package org.cohort.core.transport;
 
 import io.netty.handler.codec.CorruptedFrameException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.DeliveryDeadlineException;
@@ -221,6 +223,31 @@ final class SessionOutbox implements MessageFramer.Numbering {
     long firstSeqToCome() {
         OutboundMessage oldest = unacked.peekFirst();
         return oldest != null ? oldest.seq : nextSeq;
+    }
+
+    /**
+     * Tells the sender of every queued message that it will not be delivered, and forgets it: none of
+     * them was ever written whole (a message is numbered as its last frame is written), so the peer has
+     * none. What was sent and not acknowledged stays: the peer may have it, which only the peer's return
+     * can tell. The session's own outcome messages stay queued too, since the peer counts on them.
+     *
+     * @return how many senders were told
+     */
+    int failQueued(MessagingException why, DeliveryOutcome reason) {
+        int failed = 0;
+        List<OutboundMessage> control = new ArrayList<>();
+        OutboundMessage message;
+        while ((message = queue.poll()) != null) {
+            if (message.afterWrite != null) {
+                control.add(message);
+                continue;
+            }
+            queuedBytes -= message.weight;
+            message.release();
+            failed += fail(message, why, reason);
+        }
+        control.forEach(queue::add);
+        return failed;
     }
 
     /**

@@ -13,6 +13,7 @@ import org.cohort.api.messaging.DeliveryDeadlineException;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.NoRemoteHandlerException;
 import org.cohort.api.messaging.NodeUnreachableException;
+import org.cohort.api.messaging.PeerRestartedException;
 import org.cohort.api.messaging.PeerOverloadedException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.core.frame.Frames;
@@ -233,30 +234,71 @@ class PeerSessionTest {
     }
 
     @Test
-    void withoutAStreamForTheLingerWhatIsHeldFailsBackAndANewEpochStartsCleanly() {
+    void withoutAStreamForTheLingerWhatWasNeverSentFailsBackAndWhatWasSentWaitsForThePeer() {
         pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
         pair.a.send(FLOW, 0);
         pair.pump();
-        CompletableFuture<Void> lost = pair.a.deliver(FLOW, 1);
-        pair.pump(frame -> false, frame -> true);
+        CompletableFuture<Void> arrived = pair.a.deliver(FLOW, 1);
+        pair.pump(frame -> true, frame -> false); // handed on, its ack lost
+        CompletableFuture<Void> lost = pair.a.deliver(FLOW, 2);
+        pair.pump(frame -> false, frame -> true); // written, then lost
         pair.cut();
-        CompletableFuture<Void> queued = pair.a.deliver(FLOW, 2);
+        CompletableFuture<Void> queued = pair.a.deliver(FLOW, 3);
 
         pair.clock.advance(Duration.ofSeconds(10));
         assertThat(pair.a.session.expireIfDetached(Duration.ofSeconds(10).toNanos())).isTrue();
 
-        assertThat(lost).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        assertThat(queued).as("never sent: the peer cannot have it").failsWithin(Duration.ZERO)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(NodeUnreachableException.class);
-        assertThat(queued).isCompletedExceptionally();
-        assertThat(pair.a.send(FLOW, 3)).as("no stream, nothing held").isEqualTo(SendResult.NO_STREAM);
+        assertThat(arrived).as("the peer has it: failing it would be a lie").isNotDone();
+        assertThat(lost).as("sent: only the peer can say").isNotDone();
+        assertThat(pair.a.send(FLOW, 4)).as("refused until the peer is back").isEqualTo(SendResult.NO_STREAM);
 
         pair.reconnect();
         pair.pump();
-        CompletableFuture<Void> after = pair.a.deliver(FLOW, 4);
+        assertThat(arrived).isCompleted().isNotCompletedExceptionally();
+        assertThat(lost).isCompleted().isNotCompletedExceptionally();
+        CompletableFuture<Void> after = pair.a.deliver(FLOW, 5);
         pair.pump();
         assertThat(after).isCompleted().isNotCompletedExceptionally();
-        assertThat(numbers(pair.b.intake.accepted)).containsExactly(0, 4);
+        assertThat(numbers(pair.b.intake.accepted)).as("each once, in order").containsExactly(0, 1, 2, 5);
         assertThat(pair.a.badFrames() + pair.b.badFrames()).isZero();
+    }
+
+    @Test
+    void aLargeBacklogGoesOutInDrainsOfAtMostTheBudgetEachFlushedOnItsOwn() {
+        pair = new SessionPair(SessionPair.limits(4096, 8L << 20));
+        pair.pump();
+        pair.payloadPadding = 1020;
+        for (int i = 0; i < 2048; i++) { // 2 MiB, with a write buffer here of 8 MiB before it is full
+            assertThat(pair.a.send(FLOW, i)).isEqualTo(SendResult.ACCEPTED);
+        }
+        long flushesBefore = pair.a.counters.snapshot().get("flushes");
+
+        pair.pump();
+
+        long drains = pair.a.counters.snapshot().get("flushes") - flushesBefore;
+        assertThat(drains).as("2 MiB in drains of at most %d bytes", Stream.DRAIN_BUDGET_BYTES)
+                .isGreaterThanOrEqualTo((2L << 20) / (Stream.DRAIN_BUDGET_BYTES + MessageFramer.BATCH_BYTES));
+        assertThat(numbers(pair.b.intake.accepted)).containsExactlyElementsOf(range(0, 2048));
+    }
+
+    @Test
+    void aNewIncarnationAfterTheLingerFailsWhatWasKeptAsRestarted() {
+        pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
+        CompletableFuture<Void> sent = pair.a.deliver(FLOW, 1);
+        pair.pump(frame -> false, frame -> true);
+        pair.cut();
+        pair.clock.advance(Duration.ofSeconds(10));
+        assertThat(pair.a.session.expireIfDetached(Duration.ofSeconds(10).toNanos())).isTrue();
+        assertThat(sent).isNotDone();
+
+        pair.a.session.end(new PeerRestartedException("a new incarnation of node-b answered"),
+                DeliveryOutcome.RESTARTED);
+
+        assertThat(sent).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(PeerRestartedException.class);
     }
 
     @Test
