@@ -1,0 +1,271 @@
+package org.cohort.sim;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
+import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.Ticker;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Netty event loop whose tasks run as events of a {@link Simulation}, on virtual time: what production
+ * gives a thread of its own ({@code cohort-io-*}, {@code cohort-custodian-*}, ...), the simulator gives a
+ * queue. Tasks run one per event, in the order they were submitted; scheduled tasks become due on the
+ * simulation's clock. Between two of its tasks, other loops' tasks may run, in an order the seed draws,
+ * as other threads' may in production.
+ *
+ * <p>{@link #inEventLoop()} is true only while one of this loop's own tasks runs, so that a task of one
+ * loop that reaches another's channel goes through {@link #execute}, as it would across threads.
+ *
+ * <p>Shutting down never waits (nothing may block the simulation's one thread): what is still queued
+ * runs at once, scheduled tasks are cancelled, and the loop is terminated when the call returns.
+ */
+public final class SimEventLoop extends AbstractScheduledEventExecutor implements EventLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimEventLoop.class);
+    /** The most tasks a shutdown runs in place (a task that keeps resubmitting itself is cut off). */
+    private static final int MAX_TASKS_AT_SHUTDOWN = 100_000;
+
+    private final Simulation simulation;
+    private final String name;
+    private final EventLoopGroup group;
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    private final Ticker ticker;
+    private final Promise<Void> termination = new DefaultPromise<>(ImmediateEventExecutor.INSTANCE);
+    private final Runnable runOne = this::runOne;
+    private final String runLabel;
+    private final String wakeLabel;
+    /** An event that runs this loop's next task is queued at the current instant. */
+    private boolean runQueued;
+    /** The earliest virtual time a wake-up for scheduled tasks is queued for; MAX_VALUE if none. */
+    private long wakeQueuedFor = Long.MAX_VALUE;
+    private boolean running;
+    private boolean shutDown;
+
+    /**
+     * @param name the name production would give its thread (it labels the loop's events in the trace)
+     * @param group the group it belongs to, or null for a loop on its own
+     */
+    public SimEventLoop(Simulation simulation, String name, EventLoopGroup group) {
+        this.simulation = simulation;
+        this.name = name;
+        this.group = group == null ? this : group;
+        this.ticker = new SimTicker(simulation);
+        this.runLabel = name + " runs a task";
+        this.wakeLabel = name + " timer";
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    @Override
+    protected long getCurrentTimeNanos() {
+        return simulation.nanoTime();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (shutDown) {
+            throw new RejectedExecutionException(name + " is shut down");
+        }
+        tasks.add(task);
+        queueRun();
+    }
+
+    private void queueRun() {
+        if (!runQueued) {
+            runQueued = true;
+            simulation.schedule(0, runLabel, runOne);
+        }
+    }
+
+    /** One event: the scheduled tasks now due join the queue, and the task at its head runs. */
+    private void runOne() {
+        runQueued = false;
+        if (shutDown) {
+            return;
+        }
+        running = true;
+        try {
+            moveDueScheduledTasks();
+            Runnable task = tasks.poll();
+            if (task != null) {
+                safeExecute(task);
+            }
+        } finally {
+            running = false;
+        }
+        if (!tasks.isEmpty()) {
+            queueRun();
+        } else {
+            queueWakeForScheduledTasks();
+        }
+    }
+
+    private void moveDueScheduledTasks() {
+        Runnable due;
+        while ((due = pollScheduledTask(simulation.nanoTime())) != null) {
+            tasks.add(due);
+        }
+    }
+
+    private void queueWakeForScheduledTasks() {
+        long deadline = nextScheduledTaskDeadlineNanos();
+        if (deadline == -1 || wakeQueuedFor <= deadline) {
+            return; // nothing scheduled, or a wake-up comes soon enough
+        }
+        wakeQueuedFor = deadline;
+        simulation.schedule(Math.max(0, deadline - simulation.nanoTime()), wakeLabel, () -> {
+            if (wakeQueuedFor == deadline) {
+                wakeQueuedFor = Long.MAX_VALUE;
+            }
+            if (shutDown) {
+                return;
+            }
+            long next = nextScheduledTaskDeadlineNanos();
+            if (!tasks.isEmpty() || next != -1 && next <= simulation.nanoTime()) {
+                queueRun(); // which moves what is due into the queue, on the loop
+            } else {
+                queueWakeForScheduledTasks();
+            }
+        });
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return running;
+    }
+
+    @Override
+    public boolean inEventLoop(Thread thread) {
+        return running && thread == Thread.currentThread();
+    }
+
+    // ---- Channel registration ----
+
+    @Override
+    public ChannelFuture register(Channel channel) {
+        return register(new DefaultChannelPromise(channel, this));
+    }
+
+    @Override
+    public ChannelFuture register(ChannelPromise promise) {
+        promise.channel().unsafe().register(this, promise);
+        return promise;
+    }
+
+    @Deprecated
+    @Override
+    public ChannelFuture register(Channel channel, ChannelPromise promise) {
+        channel.unsafe().register(this, promise);
+        return promise;
+    }
+
+    @Override
+    public EventLoop next() {
+        return this;
+    }
+
+    @Override
+    public EventLoopGroup parent() {
+        return group;
+    }
+
+    // ---- Lifecycle: never waits ----
+
+    @Override
+    public Future<?> shutdownGracefully(long quietPeriod, long timeout, TimeUnit unit) {
+        if (!shutDown) {
+            running = true;
+            try {
+                moveDueScheduledTasks();
+                Runnable task;
+                int ran = 0;
+                while ((task = tasks.poll()) != null && ran++ < MAX_TASKS_AT_SHUTDOWN) {
+                    safeExecute(task);
+                }
+                if (!tasks.isEmpty()) {
+                    LOG.warn("{} shut down with {} tasks still queued after {} run in place", name, tasks.size(), ran);
+                    tasks.clear();
+                }
+                cancelScheduledTasks();
+            } finally {
+                running = false;
+            }
+            shutDown = true;
+            termination.trySuccess(null);
+        }
+        return termination;
+    }
+
+    @Override
+    public Future<?> terminationFuture() {
+        return termination;
+    }
+
+    @Deprecated
+    @Override
+    public void shutdown() {
+        shutdownGracefully(0, 0, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return shutDown;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutDown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return shutDown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return shutDown;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** The simulation's clock as Netty reads it; nothing may sleep on it. */
+    private record SimTicker(Simulation simulation) implements Ticker {
+        @Override
+        public long initialNanoTime() {
+            return 0;
+        }
+
+        @Override
+        public long nanoTime() {
+            return simulation.nanoTime();
+        }
+
+        @Override
+        public void sleep(long delay, TimeUnit unit) {
+            throw new UnsupportedOperationException("nothing sleeps in a simulation: schedule instead");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.cohort.sim;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * The one scheduler of a simulated cluster: a virtual clock and a queue of events, run one at a time on
+ * the caller's thread, in order of virtual time. Events due at the same instant run in an order drawn
+ * from the seed, so that a seed explores one interleaving and the same seed always the same one.
+ *
+ * <p>Every event that runs is folded into the trace digest (its time and its label), so two runs of the
+ * same seed can be compared bit for bit by their digests. Nothing here reads the wall clock or starts a
+ * thread: a run takes as long as its events take to compute, however much virtual time they span.
+ *
+ * <p>Not thread-safe, by design: everything of a simulation runs on the thread that calls {@link #step}.
+ */
+public final class Simulation {
+
+    /** What {@link #wallMillis} reads at virtual time zero: the simulated epoch (2026-01-01T00:00:00Z). */
+    public static final long EPOCH_MILLIS = 1_767_225_600_000L;
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+    private static final int RECENT = 64;
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final String[] recent = new String[RECENT];
+    private long nowNanos;
+    private long enqueued;
+    private long executed;
+    private long digest = FNV_OFFSET;
+
+    /** One thing to do at a virtual instant; ties are broken by a key drawn from the seed, then by order. */
+    private record Event(long timeNanos, long tieBreak, long order, String label, Runnable task)
+            implements Comparable<Event> {
+        @Override
+        public int compareTo(Event other) {
+            int byTime = Long.compare(timeNanos, other.timeNanos);
+            if (byTime != 0) {
+                return byTime;
+            }
+            int byTie = Long.compare(tieBreak, other.tieBreak);
+            return byTie != 0 ? byTie : Long.compare(order, other.order);
+        }
+    }
+
+    /** A simulation whose every choice is drawn from {@code seed}. */
+    public Simulation(long seed) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Virtual nanoseconds since the simulation began. */
+    public long nanoTime() {
+        return nowNanos;
+    }
+
+    /** Virtual milliseconds since the epoch: {@link #EPOCH_MILLIS} plus the virtual time elapsed. */
+    public long wallMillis() {
+        return EPOCH_MILLIS + nowNanos / 1_000_000;
+    }
+
+    /**
+     * An independent generator for one purpose (a node's randomness, the network's faults), split from
+     * the simulation's own: what one part draws does not shift what another draws, as long as the parts
+     * are made in the same order.
+     */
+    public SplittableRandom split() {
+        return random.split();
+    }
+
+    /**
+     * Runs {@code task} after {@code delayNanos} of virtual time (0: at this instant, after what is due
+     * now in the order the seed picks).
+     *
+     * @param label what the trace records for it: say what happens, not which object it is
+     */
+    public void schedule(long delayNanos, String label, Runnable task) {
+        if (delayNanos < 0) {
+            throw new IllegalArgumentException("a delay of " + delayNanos + " ns");
+        }
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(task, "task");
+        queue.add(new Event(nowNanos + delayNanos, random.nextLong(), enqueued++, label, task));
+    }
+
+    /** Runs the next event, moving the clock to its time; false if there was none. */
+    public boolean step() {
+        Event next = queue.poll();
+        if (next == null) {
+            return false;
+        }
+        nowNanos = next.timeNanos;
+        record(next);
+        next.task.run();
+        return true;
+    }
+
+    /**
+     * Runs every event due within {@code span} of virtual time from now, then moves the clock to its end.
+     *
+     * @return how many events ran
+     */
+    public long runFor(Duration span) {
+        long end = nowNanos + span.toNanos();
+        long ran = 0;
+        while (!queue.isEmpty() && queue.peek().timeNanos <= end) {
+            step();
+            ran++;
+        }
+        nowNanos = Math.max(nowNanos, end);
+        return ran;
+    }
+
+    /**
+     * Runs events until none is left or {@code maxEvents} have run (a bound against a run that never
+     * settles, such as one with a periodic timer).
+     *
+     * @return how many events ran
+     */
+    public long runUntilIdle(long maxEvents) {
+        long ran = 0;
+        while (ran < maxEvents && step()) {
+            ran++;
+        }
+        return ran;
+    }
+
+    /** Whether any event is waiting. */
+    public boolean hasPending() {
+        return !queue.isEmpty();
+    }
+
+    /** How many events have run. */
+    public long events() {
+        return executed;
+    }
+
+    /** The digest of every event run so far (its virtual time and label), as 16 hex digits. */
+    public String digest() {
+        return HexFormat.of().toHexDigits(digest);
+    }
+
+    /** The labels of the last events run, oldest first, with their virtual times: for a failure's report. */
+    public List<String> recentEvents() {
+        List<String> out = new ArrayList<>(RECENT);
+        for (int i = 0; i < RECENT; i++) {
+            String event = recent[(int) ((executed + i) % RECENT)];
+            if (event != null) {
+                out.add(event);
+            }
+        }
+        return out;
+    }
+
+    private void record(Event event) {
+        digest = fold(fold(digest, event.timeNanos), event.label.hashCode()); // String.hashCode is specified
+        recent[(int) (executed % RECENT)] = event.timeNanos + " ns " + event.label;
+        executed++;
+    }
+
+    private static long fold(long hash, long value) {
+        for (int shift = 0; shift < 64; shift += 8) {
+            hash = (hash ^ ((value >>> shift) & 0xff)) * FNV_PRIME;
+        }
+        return hash;
+    }
+}
