@@ -1,0 +1,225 @@
+package org.cohort.sim.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import org.cohort.sim.SimEventLoop;
+import org.cohort.sim.Simulation;
+
+/**
+ * One end of a simulated stream: what production's epoll or NIO socket channel is, over a
+ * {@link SimNetwork}. Bytes written and flushed arrive at the other end's pipeline after the network's
+ * delay, in order; a close reaches the other end after the same delay, behind the bytes sent before it.
+ * A connect to an address nobody listens on fails with {@link ConnectException} after one delay, as a
+ * refused TCP connect does.
+ */
+public final class SimStreamChannel extends AbstractChannel {
+
+    private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+
+    private enum State { OPEN, CONNECTED, CLOSED }
+
+    private final SimNetwork network;
+    private final ChannelConfig config = new DefaultChannelConfig(this);
+    private State state = State.OPEN;
+    private SocketAddress local;
+    private SocketAddress remote;
+    private SimStreamChannel peer;
+    /** When this end's last segment arrives at the peer: later ones never arrive before it. */
+    private long lastArrivalNanos;
+    /** What this end sent that has not arrived yet, oldest first. */
+    private final ArrayDeque<Runnable> inFlight = new ArrayDeque<>();
+
+    /** A stream to dial with. */
+    public SimStreamChannel(SimNetwork network) {
+        super(null);
+        this.network = network;
+    }
+
+    /** The accepting end of a connection, already connected. */
+    SimStreamChannel(SimServerChannel parent, SimNetwork network, SimStreamChannel dialer) {
+        super(parent);
+        this.network = network;
+        this.local = parent.localAddress();
+        this.remote = dialer.local;
+        this.peer = dialer;
+        this.state = State.CONNECTED;
+    }
+
+    @Override
+    public ChannelConfig config() {
+        return config;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return state != State.CLOSED;
+    }
+
+    @Override
+    public boolean isActive() {
+        return state == State.CONNECTED;
+    }
+
+    @Override
+    public ChannelMetadata metadata() {
+        return METADATA;
+    }
+
+    @Override
+    protected AbstractUnsafe newUnsafe() {
+        return new SimUnsafe();
+    }
+
+    @Override
+    protected boolean isCompatible(EventLoop loop) {
+        return loop instanceof SimEventLoop;
+    }
+
+    @Override
+    protected SocketAddress localAddress0() {
+        return local;
+    }
+
+    @Override
+    protected SocketAddress remoteAddress0() {
+        return remote;
+    }
+
+    @Override
+    protected void doBind(SocketAddress localAddress) {
+        local = localAddress;
+    }
+
+    @Override
+    protected void doDisconnect() {
+        doClose();
+    }
+
+    @Override
+    protected void doClose() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        SimStreamChannel other = peer;
+        if (other != null) {
+            // The FIN, behind every segment sent before it.
+            send("closes its end", () -> {
+                if (other.isOpen()) {
+                    other.unsafe().close(other.unsafe().voidPromise());
+                }
+            });
+        }
+    }
+
+    @Override
+    protected void doBeginRead() {
+        // Segments are handed to the pipeline as they arrive (Cohort's streams always read).
+    }
+
+    @Override
+    protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+        Object message;
+        while ((message = in.current()) != null) {
+            if (!(message instanceof ByteBuf buffer)) {
+                in.remove(new UnsupportedOperationException("only ByteBufs travel on a stream"));
+                continue;
+            }
+            if (state != State.CONNECTED) {
+                throw new ClosedChannelException();
+            }
+            ByteBuf segment = Unpooled.copiedBuffer(buffer); // the sender's buffer is released by remove()
+            SimStreamChannel other = peer;
+            send("sends " + segment.readableBytes() + " bytes", () -> other.arrived(segment));
+            in.remove();
+        }
+    }
+
+    /**
+     * Runs {@code action} on the peer's loop once a segment sent now has crossed the network. Arrivals
+     * at one instant may run in any order the seed picks, so each takes the oldest segment in flight,
+     * not its own: the stream's order holds whatever the draw.
+     */
+    private void send(String what, Runnable action) {
+        Simulation sim = network.simulation();
+        long arrival = Math.max(sim.nanoTime() + network.delayNanos(), lastArrivalNanos);
+        lastArrivalNanos = arrival;
+        inFlight.add(action);
+        SimStreamChannel other = peer;
+        sim.schedule(arrival - sim.nanoTime(), local + " " + what + " to " + remote,
+                () -> other.eventLoop().execute(inFlight.poll()));
+    }
+
+    private void arrived(ByteBuf segment) {
+        if (!isActive()) {
+            ReferenceCountUtil.release(segment);
+            return;
+        }
+        pipeline().fireChannelRead(segment);
+        pipeline().fireChannelReadComplete();
+    }
+
+    /** A dial: the accepting side learns of it after one delay, and the dialer after another. */
+    private final class SimUnsafe extends AbstractUnsafe {
+        @Override
+        public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
+            if (!promise.setUncancellable() || !ensureOpen(promise)) {
+                return;
+            }
+            if (state == State.CONNECTED || remote != null) {
+                promise.setFailure(new IllegalStateException("already connected or connecting"));
+                return;
+            }
+            local = localAddress != null ? localAddress : local != null ? local : network.ephemeral(remoteAddress);
+            remote = remoteAddress;
+            SimStreamChannel dialer = SimStreamChannel.this;
+            Simulation sim = network.simulation();
+            sim.schedule(network.delayNanos(), local + " dials " + remoteAddress, () -> {
+                SimServerChannel listener = network.listener(remoteAddress);
+                if (listener == null || !listener.isActive()) {
+                    sim.schedule(network.delayNanos(), remoteAddress + " refuses " + local,
+                            () -> eventLoop().execute(() -> refused(promise)));
+                    return;
+                }
+                listener.eventLoop().execute(() -> {
+                    SimStreamChannel accepted = new SimStreamChannel(listener, network, dialer);
+                    peer = accepted;
+                    listener.accept(accepted);
+                    sim.schedule(network.delayNanos(), remoteAddress + " accepts " + local,
+                            () -> eventLoop().execute(() -> connected(promise)));
+                });
+            });
+        }
+
+        private void refused(ChannelPromise promise) {
+            if (promise.tryFailure(annotateConnectException(new ConnectException("Connection refused"), remote))) {
+                close(voidPromise());
+            }
+        }
+
+        private void connected(ChannelPromise promise) {
+            if (state != State.OPEN) {
+                promise.tryFailure(new ClosedChannelException());
+                return;
+            }
+            state = State.CONNECTED;
+            if (promise.trySuccess()) {
+                pipeline().fireChannelActive();
+            } else {
+                close(voidPromise()); // the connect was given up (its timeout): the stream goes
+            }
+        }
+    }
+}
