@@ -131,8 +131,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             PipelineParts parts = new PipelineParts(roster, localHello, tls, admission, handshakeGate, gateWarnings,
                     chooser, counters, errorHandler, commsDelegate, runtime.clock()::nanoTime);
             InetSocketAddress bindAddress = new InetSocketAddress(localNode.ip(), localNode.tcpPort());
-            ChannelFuture bound = transport.listen(bindAddress, new StreamInitializer(parts, Direction.INBOUND, null))
-                    .awaitUninterruptibly();
+            ChannelFuture bound = transport.listen(bindAddress, new StreamInitializer(parts, Direction.INBOUND, null));
+            runtime.scheduling().await(bound);
             if (!bound.isSuccess()) {
                 throw new IllegalStateException("cannot listen on " + bindAddress + ": " + bound.cause(), bound.cause());
             }
@@ -171,15 +171,15 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             commsDelegate.setSender(null);
         }
         if (listener != null) {
-            listener.close().awaitUninterruptibly();
+            runtime.scheduling().await(listener.close());
             listener = null;
         }
         if (wasRunning) { // drain, goodbye, wait for the peers to close: peers see this node left, not failed
-            new GracefulLeave(table.all(), sessions.all(), roster.get().settings().leaveTimeout(), runtime.clock())
-                    .run();
+            new GracefulLeave(table.all(), sessions.all(), roster.get().settings().leaveTimeout(), runtime.clock(),
+                    runtime.scheduling()).run();
         }
         for (Stream stream : table.all()) {
-            stream.channel().close().awaitUninterruptibly();
+            runtime.scheduling().await(stream.channel().close());
         }
         for (PeerSession session : sessions.all()) {
             session.end(new MessagingException("cluster I/O stopped on " + localNode.id()), DeliveryOutcome.STOPPED);

@@ -4,9 +4,9 @@ import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.runtime.NodeClock;
+import org.cohort.core.runtime.Scheduling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +32,15 @@ final class GracefulLeave {
     private final List<Stream> streams;
     private final List<PeerSession> sessions;
     private final NodeClock clock;
+    private final Scheduling scheduling;
     private final long deadlineNanos;
 
-    GracefulLeave(Collection<Stream> streams, Collection<PeerSession> sessions, Duration timeout, NodeClock clock) {
+    GracefulLeave(Collection<Stream> streams, Collection<PeerSession> sessions, Duration timeout, NodeClock clock,
+            Scheduling scheduling) {
         this.streams = List.copyOf(streams);
         this.sessions = List.copyOf(sessions);
         this.clock = clock;
+        this.scheduling = scheduling;
         this.deadlineNanos = clock.nanoTime() + timeout.toNanos();
     }
 
@@ -65,7 +68,7 @@ final class GracefulLeave {
     void drainQueued() {
         int undrained = 0;
         for (PeerSession session : sessions) {
-            if (session.attachedToStream() && !session.awaitIdle(deadlineNanos)) {
+            if (session.attachedToStream() && !scheduling.await(session.whenIdle(), remainingNanos())) {
                 undrained++;
             }
         }
@@ -87,7 +90,7 @@ final class GracefulLeave {
         int open = 0;
         for (Stream stream : streams) {
             long remaining = remainingNanos();
-            if (!stream.channel().closeFuture().awaitUninterruptibly(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
+            if (!scheduling.await(stream.channel().closeFuture(), remaining)) {
                 open++;
             }
         }
@@ -96,7 +99,7 @@ final class GracefulLeave {
 
     private void closeTheRest() {
         for (Stream stream : streams) {
-            stream.channel().close().awaitUninterruptibly();
+            scheduling.await(stream.channel().close());
         }
     }
 

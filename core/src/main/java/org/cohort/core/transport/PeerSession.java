@@ -2,6 +2,9 @@ package org.cohort.core.transport;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.util.List;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
@@ -49,6 +52,8 @@ final class PeerSession implements SubjectIntake.Announcer {
     private final PeerCounters counters;
     private final NodeClock clock;
     private final SessionInbox inbox;
+    /** What {@link #whenIdle} handed out while the outbox was busy; null when none is waiting. */
+    private Promise<Void> idle;
 
     private volatile Stream attached;
     private boolean resumeDue;
@@ -128,30 +133,25 @@ final class PeerSession implements SubjectIntake.Announcer {
     }
 
     /**
-     * Waits until nothing waits to be sent or acknowledged, or the deadline (on the node's clock) passes.
-     *
-     * @return true if the session is idle
+     * A future that completes once nothing waits to be sent or acknowledged (at once if nothing does): a
+     * graceful stop waits for it, through {@link org.cohort.core.runtime.Scheduling#await}.
      */
-    synchronized boolean awaitIdle(long deadlineNanos) {
-        while (!outbox.idle()) {
-            long left = deadlineNanos - clock.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+    synchronized Future<Void> whenIdle() {
+        if (outbox.idle()) {
+            return GlobalEventExecutor.INSTANCE.newSucceededFuture(null);
         }
-        return true;
+        if (idle == null) {
+            idle = GlobalEventExecutor.INSTANCE.newPromise(); // no listeners: its thread never starts
+        }
+        return idle;
     }
 
-    /** Wakes {@link #awaitIdle} once the outbox is idle (under the lock). */
+    /** Completes {@link #whenIdle}'s future once the outbox is idle (under the lock). */
     private void wakeIfIdle() {
-        if (outbox.idle()) {
-            notifyAll();
+        if (idle != null && outbox.idle()) {
+            Promise<Void> waiting = idle;
+            idle = null;
+            waiting.trySuccess(null);
         }
     }
 
@@ -208,7 +208,7 @@ final class PeerSession implements SubjectIntake.Announcer {
     synchronized int left() {
         unreachable = true;
         int failed = outbox.failAll(new NodeUnreachableException("node " + peer + " left"), DeliveryOutcome.LEFT);
-        notifyAll();
+        wakeIfIdle();
         return failed;
     }
 
@@ -216,7 +216,7 @@ final class PeerSession implements SubjectIntake.Announcer {
     synchronized int end(MessagingException why, DeliveryOutcome reason) {
         ended = true;
         int failed = outbox.failAll(why, reason);
-        notifyAll();
+        wakeIfIdle();
         return failed;
     }
 
