@@ -103,6 +103,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
             return;
         }
         running = true;
+        simulation.loopTask(true);
         try {
             moveDueScheduledTasks();
             Runnable task = tasks.poll();
@@ -111,6 +112,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
             }
         } finally {
             running = false;
+            simulation.loopTask(false);
         }
         if (!tasks.isEmpty()) {
             queueRun();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * The one scheduler of a simulated cluster: a virtual clock and a queue of events, run one at a time on
@@ -35,6 +36,8 @@ public final class Simulation {
     private long enqueued;
     private long executed;
     private long digest = FNV_OFFSET;
+    /** How many event-loop tasks are running now (nested only through a loop's own inline work). */
+    private int loopTasksRunning;
 
     /** One thing to do at a virtual instant; ties are broken by a key drawn from the seed, then by order. */
     private record Event(long timeNanos, long tieBreak, long order, String label, Runnable task)
@@ -134,6 +137,35 @@ public final class Simulation {
             ran++;
         }
         return ran;
+    }
+
+    /**
+     * Runs events until {@code done} holds, or until the next event is later than {@code endNanos}, when
+     * the clock moves to {@code endNanos}: what a thread that waits with a timeout sees. For waits made
+     * outside any event loop's task (a node starting or stopping, a scenario's step); a loop that waits
+     * would hold up the very work it waits for, as it would in production.
+     *
+     * @return whether {@code done} holds
+     * @throws IllegalStateException if called from an event loop's task
+     */
+    public boolean runUntil(BooleanSupplier done, long endNanos) {
+        if (loopTasksRunning > 0) {
+            throw new IllegalStateException("a blocking wait on an event loop, at " + nowNanos + " ns");
+        }
+        while (!done.getAsBoolean()) {
+            Event next = queue.peek();
+            if (next == null || next.timeNanos > endNanos) {
+                nowNanos = Math.max(nowNanos, endNanos);
+                return done.getAsBoolean();
+            }
+            step();
+        }
+        return true;
+    }
+
+    /** A loop's task starts or ends (see {@link #runUntil}). */
+    void loopTask(boolean starts) {
+        loopTasksRunning += starts ? 1 : -1;
     }
 
     /** Whether any event is waiting. */
