@@ -5,7 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.cohort.sim.Simulation;
 
@@ -13,13 +16,16 @@ import org.cohort.sim.Simulation;
  * The simulated network between simulated nodes: which addresses listen, and how long a segment takes
  * from one end of a stream to the other (a base latency plus a jitter drawn from the network's own
  * generator). Streams keep their bytes in order, as TCP does: a segment never overtakes an earlier one
- * of the same direction. Faults (partitions, resets, refused connections) are the next step.
+ * of the same direction. A reset aborts the streams between two hosts at once, both ends, as a TCP RST
+ * does: what was in flight is lost and each end's pipeline sees its channel close.
  */
 public final class SimNetwork {
 
     private final Simulation simulation;
     private final SplittableRandom random;
     private final Map<SocketAddress, SimServerChannel> listeners = new HashMap<>();
+    /** Every stream end that is connected, in the order they connected (a reset visits them in it). */
+    private final Set<SimStreamChannel> connected = new LinkedHashSet<>();
     private final long latencyNanos;
     private final long jitterNanos;
     private int nextEphemeralPort = 40_000;
@@ -63,5 +69,30 @@ public final class SimNetwork {
     SocketAddress ephemeral(SocketAddress near) {
         String host = near instanceof InetSocketAddress inet ? inet.getHostString() : "127.0.0.1";
         return InetSocketAddress.createUnresolved(host, nextEphemeralPort++);
+    }
+
+    void connected(SimStreamChannel end) {
+        connected.add(end);
+    }
+
+    void closed(SimStreamChannel end) {
+        connected.remove(end);
+    }
+
+    /**
+     * Resets every stream between the two hosts (either direction): both ends close now and nothing in
+     * flight arrives.
+     *
+     * @return how many stream ends were reset
+     */
+    public int reset(String hostA, String hostB) {
+        int reset = 0;
+        for (SimStreamChannel end : List.copyOf(connected)) {
+            if (end.between(hostA, hostB)) {
+                end.reset();
+                reset++;
+            }
+        }
+        return reset;
     }
 }

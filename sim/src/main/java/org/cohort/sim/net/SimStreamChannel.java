@@ -38,6 +38,8 @@ public final class SimStreamChannel extends AbstractChannel {
     private SimStreamChannel peer;
     /** When this end's last segment arrives at the peer: later ones never arrive before it. */
     private long lastArrivalNanos;
+    /** Closing because of a reset: no FIN follows, the other end is reset too. */
+    private boolean resetting;
     /** What this end sent that has not arrived yet, oldest first. */
     private final ArrayDeque<Runnable> inFlight = new ArrayDeque<>();
 
@@ -55,6 +57,7 @@ public final class SimStreamChannel extends AbstractChannel {
         this.remote = dialer.local;
         this.peer = dialer;
         this.state = State.CONNECTED;
+        network.connected(this);
     }
 
     @Override
@@ -113,8 +116,9 @@ public final class SimStreamChannel extends AbstractChannel {
             return;
         }
         state = State.CLOSED;
+        network.closed(this);
         SimStreamChannel other = peer;
-        if (other != null) {
+        if (other != null && !resetting) {
             // The FIN, behind every segment sent before it.
             send("closes its end", () -> {
                 if (other.isOpen()) {
@@ -159,11 +163,39 @@ public final class SimStreamChannel extends AbstractChannel {
         inFlight.add(action);
         SimStreamChannel other = peer;
         sim.schedule(arrival - sim.nanoTime(), local + " " + what + " to " + remote,
-                () -> other.eventLoop().execute(inFlight.poll()));
+                () -> onLoopOf(other, inFlight.poll()));
+    }
+
+    /** Runs the action on the channel's loop; a stopped node's loop takes nothing (a dead host). */
+    static void onLoopOf(io.netty.channel.Channel channel, Runnable action) {
+        if (!channel.eventLoop().isShuttingDown()) {
+            channel.eventLoop().execute(action);
+        }
+    }
+
+    /** Whether this end joins the two hosts (either way round). */
+    boolean between(String hostA, String hostB) {
+        String here = host(local);
+        String there = host(remote);
+        return hostA.equals(here) && hostB.equals(there) || hostB.equals(here) && hostA.equals(there);
+    }
+
+    private static String host(SocketAddress address) {
+        return address instanceof java.net.InetSocketAddress inet ? inet.getHostString() : String.valueOf(address);
+    }
+
+    /** Aborts this end now (a reset): on its own loop, its pipeline sees the channel close. */
+    void reset() {
+        resetting = true;
+        eventLoop().execute(() -> {
+            if (isOpen()) {
+                unsafe().close(unsafe().voidPromise());
+            }
+        });
     }
 
     private void arrived(ByteBuf segment) {
-        if (!isActive()) {
+        if (!isActive() || resetting) { // what arrives at a reset end is dropped, as after an RST
             ReferenceCountUtil.release(segment);
             return;
         }
@@ -190,15 +222,15 @@ public final class SimStreamChannel extends AbstractChannel {
                 SimServerChannel listener = network.listener(remoteAddress);
                 if (listener == null || !listener.isActive()) {
                     sim.schedule(network.delayNanos(), remoteAddress + " refuses " + local,
-                            () -> eventLoop().execute(() -> refused(promise)));
+                            () -> onLoopOf(dialer, () -> refused(promise)));
                     return;
                 }
-                listener.eventLoop().execute(() -> {
+                onLoopOf(listener, () -> {
                     SimStreamChannel accepted = new SimStreamChannel(listener, network, dialer);
                     peer = accepted;
                     listener.accept(accepted);
                     sim.schedule(network.delayNanos(), remoteAddress + " accepts " + local,
-                            () -> eventLoop().execute(() -> connected(promise)));
+                            () -> onLoopOf(dialer, () -> connected(promise)));
                 });
             });
         }
@@ -215,6 +247,7 @@ public final class SimStreamChannel extends AbstractChannel {
                 return;
             }
             state = State.CONNECTED;
+            network.connected(SimStreamChannel.this);
             if (promise.trySuccess()) {
                 pipeline().fireChannelActive();
             } else {
