@@ -60,16 +60,17 @@ class GracefulLeaveTest {
     @Test
     void aStoppingNodeSaysGoodbyeAndStopsAsSoonAsThePeerHasClosed() throws Exception {
         AtomicLong stoppedAfter = new AtomicLong(-1);
-        try (FakePeer peer = fakeN1ConnectedTo2(Duration.ofSeconds(20))) {
+        // A leave timeout far beyond the wait below: a node that stops within the wait did not wait for it,
+        // whatever a loaded host adds, so no time needs asserting.
+        try (FakePeer peer = fakeN1ConnectedTo2(Duration.ofMinutes(2))) {
             Thread stopper = stopN2(stoppedAfter);
 
             assertThat(readUpToGoodbye(peer)).containsExactly(Frames.GOODBYE, Frames.GOODBYE_STOPPING);
             assertThat(stopper.isAlive()).as("the node waits for the peer to close").isTrue();
             peer.close();
 
-            stopper.join(TimeUnit.SECONDS.toMillis(10));
-            assertThat(stopper.isAlive()).isFalse();
-            assertThat(Duration.ofNanos(stoppedAfter.get())).isLessThan(Duration.ofSeconds(10));
+            stopper.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(stopper.isAlive()).as("stopped once the peer closed, long before the leave timeout").isFalse();
         }
     }
 
