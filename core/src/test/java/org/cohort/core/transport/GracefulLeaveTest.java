@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GracefulLeaveTest {
 
+    /** A deadline for real waits on real sockets and threads, generous for a loaded host; no bound asserted. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private final InProcessCluster cluster = InProcessCluster.recording(2);
 
     @AfterEach
@@ -31,7 +34,7 @@ class GracefulLeaveTest {
     private FakePeer fakeN1ConnectedTo2(Duration leaveTimeout) throws Exception {
         cluster.create(cluster.settings(2).withLeaveTimeout(leaveTimeout)).start();
         FakePeer peer = new FakePeer(cluster.member(1), cluster.member(2), 1);
-        await().atMost(Duration.ofSeconds(2))
+        await().atMost(WAIT)
                 .until(() -> cluster.node(2).manager.connectedPeers().contains(InProcessCluster.id(1)));
         return peer;
     }
@@ -114,7 +117,7 @@ class GracefulLeaveTest {
 
     /** Waits for n2's node events to end with the given one. */
     private void awaitLastEventOfN2(String event) {
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+        await().atMost(WAIT).untilAsserted(() ->
                 assertThat(cluster.node(2).nodesDelegate.events).last().isEqualTo(event));
     }
 }
