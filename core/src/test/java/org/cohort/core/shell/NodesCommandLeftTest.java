@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NodesCommandLeftTest {
 
+    /** A deadline for real waits on real sockets and threads, generous for a loaded host; no bound asserted. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private final InProcessCluster cluster = new InProcessCluster(2);
 
     @AfterEach
@@ -38,7 +41,7 @@ class NodesCommandLeftTest {
 
         cluster.stop(2);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> ((List<Map<String, Object>>) nodes.result()).stream()
+        await().atMost(WAIT).until(() -> ((List<Map<String, Object>>) nodes.result()).stream()
                 .anyMatch(row -> "n2".equals(row.get("id")) && Boolean.TRUE.equals(row.get("left"))));
         List<Map<String, Object>> rows = (List<Map<String, Object>>) nodes.result();
         assertThat(rows).filteredOn(row -> "n2".equals(row.get("id"))).singleElement()

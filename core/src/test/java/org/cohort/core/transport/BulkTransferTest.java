@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -30,8 +29,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * One node streams 1 MiB messages to another as fast as its queue takes them for 10 s (30 s with
- * {@code -Plong}), with the default failure detection: neither side may judge the other silent, and
- * small messages to the same node keep a bounded delay (measured and printed).
+ * {@code -Plong}), with the default failure detection, over real sockets: neither side may judge the other
+ * silent, and small messages to the same node all arrive, in order, alongside the bulk.
+ *
+ * <p>How long a small message waits behind the bulk is not asserted here: on a loaded host that is the
+ * host's figure, not Cohort's. What Cohort decides, that a small message waits for one chunk of the bulk
+ * per turn and not for the whole queue, is {@link SubjectFairQueueTest}'s (the turns) and
+ * {@link ChunkedTransferTest}'s (a small message overtakes a large one queued before it).
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class BulkTransferTest {
@@ -41,10 +45,10 @@ class BulkTransferTest {
     /** 10 s; 30 s with -Plong. */
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("cohort.bulk.seconds", 10));
 
-    /** Counts bulk messages and records the delay of small ones; keeps nothing else. */
+    /** Counts bulk messages and records the sequence numbers of small ones; keeps nothing else. */
     private static final class Receiver implements CommunicationsDelegate {
         final LongAdder bulkReceived = new LongAdder();
-        final List<Long> smallDelaysMicros = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> smallReceived = new CopyOnWriteArrayList<>();
 
         @Override
         public void setSender(MessageSender sender) {
@@ -53,8 +57,7 @@ class BulkTransferTest {
         @Override
         public void dispatch(ClusterMessage message) {
             if (message.subject().equals(SMALL)) {
-                long sentAt = ByteBuffer.wrap(message.payload()).getLong();
-                smallDelaysMicros.add((System.nanoTime() - sentAt) / 1_000);
+                smallReceived.add(ByteBuffer.wrap(message.payload()).getLong());
             } else {
                 bulkReceived.increment();
             }
@@ -77,7 +80,7 @@ class BulkTransferTest {
     }
 
     @Test
-    void bulkDoesNotMakeAPeerLookSilentAndSmallMessagesKeepABoundedDelay() throws Exception {
+    void bulkDoesNotMakeAPeerLookSilentAndSmallMessagesArriveInOrderAlongsideIt() throws Exception {
         InProcessCluster layout = InProcessCluster.recording(2);
         List<NodeAssembly> nodes = new ArrayList<>();
         List<ConnectionManager> managers = new ArrayList<>();
@@ -104,8 +107,16 @@ class BulkTransferTest {
                     && managers.get(1).connectedPeers().size() == 1);
             ConnectionManager sender = managers.get(0);
             NodeId to = InProcessCluster.id(2);
-            smallSender.scheduleAtFixedRate(() -> sender.send(to, new ClusterMessage(InProcessCluster.id(1), SMALL,
-                    ByteBuffer.allocate(Long.BYTES).putLong(System.nanoTime()).array())), 0, 20, TimeUnit.MILLISECONDS);
+            // Only the sender's thread touches these two; the list is read once it has stopped.
+            List<Long> smallAccepted = new ArrayList<>();
+            long[] nextSmall = {0};
+            smallSender.scheduleAtFixedRate(() -> {
+                long sequence = nextSmall[0]++;
+                if (sender.send(to, new ClusterMessage(InProcessCluster.id(1), SMALL,
+                        ByteBuffer.allocate(Long.BYTES).putLong(sequence).array()))) {
+                    smallAccepted.add(sequence);
+                }
+            }, 0, 20, TimeUnit.MILLISECONDS);
 
             byte[] megabyte = new byte[1024 * 1024];
             long bulkSent = 0;
@@ -118,28 +129,18 @@ class BulkTransferTest {
                 }
             }
             smallSender.shutdown();
+            assertThat(smallSender.awaitTermination(10, TimeUnit.SECONDS)).as("small sender stopped").isTrue();
             long sent = bulkSent;
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.bulkReceived.sum() == sent);
-
-            List<Long> delays = new ArrayList<>(receiver.smallDelaysMicros);
-            Collections.sort(delays);
-            long p50 = delays.get(delays.size() / 2);
-            long p99 = delays.get(Math.min(delays.size() - 1, (int) Math.ceil(delays.size() * 0.99) - 1));
-            long max = delays.get(delays.size() - 1);
-            System.out.printf("bulk: %d MiB in %d s (%.0f MiB/s); small-message delay p50 %.1f ms, p99 %.1f ms, "
-                    + "max %.1f ms over %d messages%n", sent, RUN.toSeconds(), sent / (double) RUN.toSeconds(),
-                    p50 / 1000.0, p99 / 1000.0, max / 1000.0, delays.size());
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.bulkReceived.sum() == sent
+                    && receiver.smallReceived.size() >= smallAccepted.size());
+            System.out.printf("bulk: %d MiB in %d s (%.0f MiB/s), %d small messages alongside%n", sent,
+                    RUN.toSeconds(), sent / (double) RUN.toSeconds(), smallAccepted.size());
 
             assertThat(events.get(0).events).as("n1's view").containsExactly("detected n2");
             assertThat(events.get(1).events).as("n2's view").containsExactly("detected n1");
             assertThat(sent).as("MiB sent").isPositive();
-            // Small messages take turns with the bulk (one subject each, one 64 KiB chunk per turn): they
-            // wait behind what is already in the socket buffers, not behind the whole queue (64 MiB, which
-            // would be seconds). Measured on 2 quiet cores: p50 13 ms, p99 35 ms; with parallel builds
-            // loading the host: p50 19-78 ms, p99 60-220 ms. The bounds leave room for a loaded CI host.
-            assertThat(p50).as("small-message delay p50, µs").isLessThan(TimeUnit.MILLISECONDS.toMicros(150));
-            assertThat(p99).as("small-message delay p99, µs").isLessThan(TimeUnit.MILLISECONDS.toMicros(1000));
-            assertThat(max).as("worst small-message delay, µs").isLessThan(TimeUnit.SECONDS.toMicros(2));
+            assertThat(smallAccepted).as("small messages accepted").isNotEmpty();
+            assertThat(receiver.smallReceived).as("small messages received").containsExactlyElementsOf(smallAccepted);
         } finally {
             smallSender.shutdownNow();
             nodes.forEach(NodeAssembly::close);

@@ -31,6 +31,12 @@ import org.junit.jupiter.api.Timeout;
 class ConnectionManagerTest {
 
     private static final MessageSubject SUBJECT = MessageSubject.of("test.subject");
+    /**
+     * A deadline for real waits on real sockets, not a bound asserted: how soon a stopped node is seen
+     * gone is the goodbye's (GoodbyeHandlerTest, clock-free), and how soon a node dials is the backoff's
+     * (BackoffTest); what a loaded host adds to them is the host's.
+     */
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private InProcessCluster cluster;
 
     @AfterEach
@@ -40,8 +46,8 @@ class ConnectionManagerTest {
         }
     }
 
-    private static void awaitFullMesh(InProcessCluster cluster, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+    private static void awaitFullMesh(InProcessCluster cluster) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
             for (InProcessNode node : cluster.nodes.values()) {
                 List<NodeId> expected = cluster.members.stream().map(ControllerNode::id)
                         .filter(id -> !id.equals(node.manager.settings().localNodeId())).sorted().toList();
@@ -52,10 +58,10 @@ class ConnectionManagerTest {
     }
 
     @Test
-    void threeNodesConnectEveryPairWithinTwoSeconds() {
+    void threeNodesConnectEveryPairWithOneStreamFromTheirOwnAddresses() {
         cluster = InProcessCluster.recording(3);
         cluster.startAll();
-        awaitFullMesh(cluster, Duration.ofSeconds(2));
+        awaitFullMesh(cluster);
         for (InProcessNode node : cluster.nodes.values()) {
             // One stream per pair, and no flapping on the way there.
             assertThat(node.nodesDelegate.count("detected")).isEqualTo(2);
@@ -70,7 +76,7 @@ class ConnectionManagerTest {
     void messagesByNodeIdReachTheRightNodeWithTheRightSender() throws Exception {
         cluster = InProcessCluster.recording(3);
         cluster.startAll();
-        awaitFullMesh(cluster, Duration.ofSeconds(2));
+        awaitFullMesh(cluster);
 
         for (int from = 1; from <= 3; from++) {
             for (int to = 1; to <= 3; to++) {
@@ -99,7 +105,7 @@ class ConnectionManagerTest {
     void orderOnOneStreamHoldsOverAHundredThousandMessages() throws Exception {
         cluster = InProcessCluster.recording(2);
         cluster.startAll();
-        awaitFullMesh(cluster, Duration.ofSeconds(2));
+        awaitFullMesh(cluster);
         int count = 100_000;
         InProcessNode sender = cluster.node(1);
         for (int i = 0; i < count; i++) {
@@ -124,21 +130,21 @@ class ConnectionManagerTest {
     }
 
     @Test
-    void aStoppedNodeVanishesWithinOneSecondAndARestartReconnectsWithANewIncarnation() {
+    void aStoppedNodeLeavesAndARestartReconnectsWithANewIncarnation() {
         cluster = InProcessCluster.recording(3);
         cluster.startAll();
-        awaitFullMesh(cluster, Duration.ofSeconds(2));
+        awaitFullMesh(cluster);
         long firstIncarnation = cluster.node(3).manager.incarnation();
 
         cluster.node(3).stop();
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
             assertThat(cluster.node(1).nodesDelegate.live).doesNotContainKey(InProcessCluster.id(3));
             assertThat(cluster.node(2).nodesDelegate.live).doesNotContainKey(InProcessCluster.id(3));
         });
 
         InProcessNode restarted = cluster.start(3); // same address and port
         assertThat(restarted.manager.incarnation()).isNotEqualTo(firstIncarnation);
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
             assertThat(cluster.node(1).nodesDelegate.live).containsEntry(InProcessCluster.id(3), restarted.manager.incarnation());
             assertThat(cluster.node(2).nodesDelegate.live).containsEntry(InProcessCluster.id(3), restarted.manager.incarnation());
         });
@@ -156,7 +162,7 @@ class ConnectionManagerTest {
             startB.start();
             a.start();
             await().atMost(Duration.ofSeconds(5)).until(() -> !startB.isAlive());
-            awaitFullMesh(cluster, Duration.ofSeconds(2));
+            awaitFullMesh(cluster);
             // Both ends see the same TCP connection, and the delegates never saw a second one.
             List<?> atA = a.manager.streamAddresses(InProcessCluster.id(2));
             List<?> atB = b.manager.streamAddresses(InProcessCluster.id(1));
@@ -208,7 +214,7 @@ class ConnectionManagerTest {
     void garbageOnThePortClosesThatConnectionAndTheNodeStaysHealthy() throws Exception {
         cluster = InProcessCluster.recording(2);
         cluster.startAll();
-        awaitFullMesh(cluster, Duration.ofSeconds(2));
+        awaitFullMesh(cluster);
         ControllerNode target = cluster.member(1);
         Random random = new Random(42);
         for (int attempt = 0; attempt < 20; attempt++) {
@@ -264,7 +270,7 @@ class ConnectionManagerTest {
         for (int k = 2; k <= 10; k++) {
             cluster.start(k);
         }
-        awaitFullMesh(cluster, Duration.ofSeconds(5));
+        awaitFullMesh(cluster);
         assertThat(hub.manager.workerLoads()).as("streams per worker").containsExactly(3, 3, 3);
     }
 }

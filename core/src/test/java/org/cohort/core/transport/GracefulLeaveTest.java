@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GracefulLeaveTest {
 
+    /** A deadline for real waits on real sockets and threads, generous for a loaded host; no bound asserted. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private final InProcessCluster cluster = InProcessCluster.recording(2);
 
     @AfterEach
@@ -31,7 +34,7 @@ class GracefulLeaveTest {
     private FakePeer fakeN1ConnectedTo2(Duration leaveTimeout) throws Exception {
         cluster.create(cluster.settings(2).withLeaveTimeout(leaveTimeout)).start();
         FakePeer peer = new FakePeer(cluster.member(1), cluster.member(2), 1);
-        await().atMost(Duration.ofSeconds(2))
+        await().atMost(WAIT)
                 .until(() -> cluster.node(2).manager.connectedPeers().contains(InProcessCluster.id(1)));
         return peer;
     }
@@ -60,16 +63,17 @@ class GracefulLeaveTest {
     @Test
     void aStoppingNodeSaysGoodbyeAndStopsAsSoonAsThePeerHasClosed() throws Exception {
         AtomicLong stoppedAfter = new AtomicLong(-1);
-        try (FakePeer peer = fakeN1ConnectedTo2(Duration.ofSeconds(20))) {
+        // A leave timeout far beyond the wait below: a node that stops within the wait did not wait for it,
+        // whatever a loaded host adds, so no time needs asserting.
+        try (FakePeer peer = fakeN1ConnectedTo2(Duration.ofMinutes(2))) {
             Thread stopper = stopN2(stoppedAfter);
 
             assertThat(readUpToGoodbye(peer)).containsExactly(Frames.GOODBYE, Frames.GOODBYE_STOPPING);
             assertThat(stopper.isAlive()).as("the node waits for the peer to close").isTrue();
             peer.close();
 
-            stopper.join(TimeUnit.SECONDS.toMillis(10));
-            assertThat(stopper.isAlive()).isFalse();
-            assertThat(Duration.ofNanos(stoppedAfter.get())).isLessThan(Duration.ofSeconds(10));
+            stopper.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(stopper.isAlive()).as("stopped once the peer closed, long before the leave timeout").isFalse();
         }
     }
 
@@ -113,7 +117,7 @@ class GracefulLeaveTest {
 
     /** Waits for n2's node events to end with the given one. */
     private void awaitLastEventOfN2(String event) {
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+        await().atMost(WAIT).untilAsserted(() ->
                 assertThat(cluster.node(2).nodesDelegate.events).last().isEqualTo(event));
     }
 }

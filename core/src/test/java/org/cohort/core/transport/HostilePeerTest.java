@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HostilePeerTest {
 
+    /** A deadline for real waits on real sockets and threads, generous for a loaded host; no bound asserted. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private static final MessageSubject SUBJECT = MessageSubject.of("hostile.test");
     private final OwnedSerializationService serialization =
             new OwnedSerializationService(new KryoSerialization(), "fake peer", getClass().getClassLoader()::loadClass);
@@ -41,7 +44,7 @@ class HostilePeerTest {
         cluster = InProcessCluster.recording(3);
         cluster.start(2);
         cluster.start(3);
-        await().atMost(Duration.ofSeconds(2)).until(() -> cluster.node(2).manager.connectedPeers().size() == 1);
+        await().atMost(WAIT).until(() -> cluster.node(2).manager.connectedPeers().size() == 1);
     }
 
     @AfterEach
@@ -51,14 +54,14 @@ class HostilePeerTest {
 
     private FakePeer handshakeAsN1() throws Exception {
         FakePeer peer = new FakePeer(cluster.member(1), cluster.member(2), incarnation++);
-        await().atMost(Duration.ofSeconds(2))
+        await().atMost(WAIT)
                 .until(() -> cluster.node(2).manager.connectedPeers().contains(InProcessCluster.id(1)));
         return peer;
     }
 
     private void assertClosedCountedAndNodeHealthy(FakePeer peer, long badFramesBefore) throws Exception {
         assertThat(peer.closedByNode()).as("node closed the misbehaving stream").isTrue();
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+        await().atMost(WAIT).untilAsserted(() ->
                 assertThat(cluster.node(2).manager.counters().get("badFrames")).isEqualTo(badFramesBefore + 1));
         ClusterMessage message = new ClusterMessage(InProcessCluster.id(3), SUBJECT, new byte[] {42});
         assertThat(cluster.node(3).manager.send(InProcessCluster.id(2), message)).isTrue();

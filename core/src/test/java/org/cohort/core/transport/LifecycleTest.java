@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LifecycleTest {
 
+    /** A deadline for real waits on real sockets and threads, generous for a loaded host; no bound asserted. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     private static final MessageSubject SUBJECT = MessageSubject.of("lifecycle.test");
 
     private static List<String> cohortThreads() {
@@ -39,7 +42,7 @@ class LifecycleTest {
         try (InProcessCluster cluster = InProcessCluster.recording(2)) {
             for (int cycle = 0; cycle < 20; cycle++) {
                 cluster.startAll();
-                await().atMost(Duration.ofSeconds(2)).until(() ->
+                await().atMost(WAIT).until(() ->
                         cluster.node(1).manager.connectedPeers().size() == 1
                                 && cluster.node(2).manager.connectedPeers().size() == 1);
                 assertThat(cohortThreads()).as("threads are named cohort-*").isNotEmpty();
@@ -57,7 +60,7 @@ class LifecycleTest {
                 cluster.close();
                 // stop() returns once every executor has terminated; the threads themselves exit just after.
                 int stopped = cycle;
-                await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                await().atMost(WAIT).untilAsserted(() ->
                         assertThat(cohortThreads()).as("cycle %d: every cohort thread stopped", stopped).isEmpty());
                 for (int k = 1; k <= 2; k++) {
                     try (ServerSocket rebind = new ServerSocket()) {

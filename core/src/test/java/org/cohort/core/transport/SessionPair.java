@@ -56,6 +56,9 @@ final class SessionPair implements AutoCloseable {
 
         void open() {
             channel = new EmbeddedChannel();
+            // The channel's scheduler stands still too: its heartbeat ticks would otherwise run on the wall
+            // clock, between the test's steps, and write and flush on their own.
+            channel.freezeTime();
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 << 20, 16 << 20));
             stream = new Stream(channel, peer, 1, Direction.OUTBOUND,
                     new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
