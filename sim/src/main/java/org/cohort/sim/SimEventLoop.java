@@ -38,6 +38,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private static final int MAX_TASKS_AT_SHUTDOWN = 100_000;
 
     private final Simulation simulation;
+    private final SimHost host;
     private final String name;
     private final EventLoopGroup group;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -54,11 +55,23 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private boolean shutDown;
 
     /**
+     * A loop of no particular host (it never pauses).
+     *
      * @param name the name production would give its thread (it labels the loop's events in the trace)
      * @param group the group it belongs to, or null for a loop on its own
      */
     public SimEventLoop(Simulation simulation, String name, EventLoopGroup group) {
+        this(simulation, null, name, group);
+    }
+
+    /** A loop of {@code host}: its tasks wait while the host is paused. */
+    public SimEventLoop(SimHost host, String name, EventLoopGroup group) {
+        this(host.simulation(), host, name, group);
+    }
+
+    private SimEventLoop(Simulation simulation, SimHost host, String name, EventLoopGroup group) {
         this.simulation = simulation;
+        this.host = host;
         this.name = name;
         this.group = group == null ? this : group;
         this.ticker = new SimTicker(simulation);
@@ -100,6 +113,10 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private void runOne() {
         runQueued = false;
         if (shutDown) {
+            return;
+        }
+        if (host != null && host.park(this::runOne)) {
+            runQueued = true; // runs again when the host resumes
             return;
         }
         running = true;

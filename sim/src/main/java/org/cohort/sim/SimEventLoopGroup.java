@@ -31,9 +31,20 @@ public final class SimEventLoopGroup extends AbstractEventExecutorGroup implemen
      * @param size how many loops
      */
     public SimEventLoopGroup(Simulation simulation, String name, int size, EventExecutorChooserFactory chooserFactory) {
+        this(simulation, null, name, size, chooserFactory);
+    }
+
+    /** Loops of {@code host} (see {@link SimHost}). */
+    public SimEventLoopGroup(SimHost host, String name, int size, EventExecutorChooserFactory chooserFactory) {
+        this(host.simulation(), host, name, size, chooserFactory);
+    }
+
+    private SimEventLoopGroup(Simulation simulation, SimHost host, String name, int size,
+            EventExecutorChooserFactory chooserFactory) {
         SimEventLoop[] made = new SimEventLoop[size];
         for (int i = 0; i < size; i++) {
-            made[i] = new SimEventLoop(simulation, name + "-" + (i + 1), this);
+            made[i] = host == null ? new SimEventLoop(simulation, name + "-" + (i + 1), this)
+                    : new SimEventLoop(host, name + "-" + (i + 1), this);
         }
         this.loops = List.of(made);
         this.chooser = chooserFactory.newChooser(made);

@@ -14,22 +14,24 @@ import org.cohort.core.runtime.Scheduling;
 public final class SimScheduling implements Scheduling {
 
     private final Simulation simulation;
+    private final SimHost host;
     private final String node;
 
-    /** @param node the node's name, prefixed to every executor's and timer's */
-    public SimScheduling(Simulation simulation, String node) {
-        this.simulation = simulation;
-        this.node = node;
+    /** The scheduling of the node on {@code host}, named after it. */
+    public SimScheduling(SimHost host) {
+        this.simulation = host.simulation();
+        this.host = host;
+        this.node = host.name();
     }
 
     @Override
     public EventExecutor newSerialExecutor(String name) {
-        return new SimEventLoop(simulation, node + "/cohort-" + name, null);
+        return new SimEventLoop(host, node + "/cohort-" + name, null);
     }
 
     @Override
     public Timer newTimer(String name, long tickMillis) {
-        return new SimTimer(simulation, node + "/cohort-" + name, tickMillis);
+        return new SimTimer(host, node + "/cohort-" + name, tickMillis);
     }
 
     /**

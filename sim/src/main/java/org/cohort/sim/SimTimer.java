@@ -21,6 +21,7 @@ public final class SimTimer implements Timer {
     private static final Logger LOG = LoggerFactory.getLogger(SimTimer.class);
 
     private final Simulation simulation;
+    private final SimHost host;
     private final String label;
     private final long tickNanos;
     /** Pending timeouts in creation order (deterministic iteration for {@link #stop}). */
@@ -32,7 +33,17 @@ public final class SimTimer implements Timer {
      * @param tickMillis the wheel's tick production would use; deadlines round up to it
      */
     public SimTimer(Simulation simulation, String name, long tickMillis) {
+        this(simulation, null, name, tickMillis);
+    }
+
+    /** A timer of {@code host}: its timeouts wait while the host is paused. */
+    public SimTimer(SimHost host, String name, long tickMillis) {
+        this(host.simulation(), host, name, tickMillis);
+    }
+
+    private SimTimer(Simulation simulation, SimHost host, String name, long tickMillis) {
         this.simulation = simulation;
+        this.host = host;
         this.label = name + " fires";
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, tickMillis));
     }
@@ -70,7 +81,7 @@ public final class SimTimer implements Timer {
         }
 
         void fire() {
-            if (cancelled) {
+            if (cancelled || host != null && host.park(this::fire)) {
                 return;
             }
             pending.remove(this);

@@ -4,7 +4,10 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -18,6 +21,11 @@ import org.cohort.sim.Simulation;
  * generator). Streams keep their bytes in order, as TCP does: a segment never overtakes an earlier one
  * of the same direction. A reset aborts the streams between two hosts at once, both ends, as a TCP RST
  * does: what was in flight is lost and each end's pipeline sees its channel close.
+ *
+ * <p>A cut between two hosts drops what crosses it, silently, as a pulled cable beyond the first switch:
+ * a dial gets no answer (its connect timeout fails it), and a stream's segments wait, as TCP retransmits
+ * them, until the cut heals (then they arrive, in order) or an end gives the stream up. A cut is one-way
+ * or both ways.
  */
 public final class SimNetwork {
 
@@ -29,6 +37,10 @@ public final class SimNetwork {
     private final long latencyNanos;
     private final long jitterNanos;
     private int nextEphemeralPort = 40_000;
+    /** Directed cuts, "from>to" by host. */
+    private final Set<String> cuts = new HashSet<>();
+    /** Per directed link, the arrivals waiting for its cut to heal, oldest first. */
+    private final Map<String, ArrayDeque<Runnable>> held = new LinkedHashMap<>();
 
     /**
      * @param latency one-way latency of every link
@@ -94,5 +106,48 @@ public final class SimNetwork {
             }
         }
         return reset;
+    }
+
+    /** Drops what goes from {@code fromHost} to {@code toHost} until {@link #heal}. */
+    public void cut(String fromHost, String toHost) {
+        cuts.add(fromHost + ">" + toHost);
+    }
+
+    /** Cuts both ways. */
+    public void cutBothWays(String hostA, String hostB) {
+        cut(hostA, hostB);
+        cut(hostB, hostA);
+    }
+
+    /** Heals every cut; what waited crosses now, in order, each after a delay of its own. */
+    public void healAll() {
+        cuts.clear();
+        for (ArrayDeque<Runnable> waiting : held.values()) {
+            long at = 0;
+            for (Runnable arrival : waiting) {
+                at = Math.max(at, delayNanos());
+                simulation.schedule(at, "a held segment crosses a healed link", arrival);
+            }
+        }
+        held.clear();
+    }
+
+    /** Whether what goes from one host to the other is dropped now. */
+    boolean isCut(String fromHost, String toHost) {
+        return cuts.contains(fromHost + ">" + toHost);
+    }
+
+    /**
+     * Runs an arrival on the link now, or holds it until the link heals if the link is cut or already
+     * holds earlier arrivals (which it must not overtake).
+     */
+    void arrive(String fromHost, String toHost, Runnable arrival) {
+        String link = fromHost + ">" + toHost;
+        ArrayDeque<Runnable> waiting = held.get(link);
+        if (cuts.contains(link) || waiting != null) {
+            held.computeIfAbsent(link, l -> new ArrayDeque<>()).add(arrival);
+            return;
+        }
+        arrival.run();
     }
 }

@@ -7,12 +7,14 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
 import org.cohort.sim.SimEventLoop;
 import org.cohort.sim.Simulation;
@@ -162,8 +164,10 @@ public final class SimStreamChannel extends AbstractChannel {
         lastArrivalNanos = arrival;
         inFlight.add(action);
         SimStreamChannel other = peer;
+        String from = host(local);
+        String to = host(remote);
         sim.schedule(arrival - sim.nanoTime(), local + " " + what + " to " + remote,
-                () -> onLoopOf(other, inFlight.poll()));
+                () -> network.arrive(from, to, () -> onLoopOf(other, inFlight.poll())));
     }
 
     /** Runs the action on the channel's loop; a stopped node's loop takes nothing (a dead host). */
@@ -218,7 +222,19 @@ public final class SimStreamChannel extends AbstractChannel {
             remote = remoteAddress;
             SimStreamChannel dialer = SimStreamChannel.this;
             Simulation sim = network.simulation();
+            int timeoutMillis = config().getConnectTimeoutMillis();
+            if (timeoutMillis > 0) {
+                eventLoop().schedule(() -> {
+                    if (promise.tryFailure(new ConnectTimeoutException("connection timed out after " + timeoutMillis
+                            + " ms: " + remoteAddress))) {
+                        close(voidPromise());
+                    }
+                }, timeoutMillis, TimeUnit.MILLISECONDS);
+            }
             sim.schedule(network.delayNanos(), local + " dials " + remoteAddress, () -> {
+                if (network.isCut(host(local), host(remoteAddress))) {
+                    return; // the SYN is lost: the connect timeout will tell
+                }
                 SimServerChannel listener = network.listener(remoteAddress);
                 if (listener == null || !listener.isActive()) {
                     sim.schedule(network.delayNanos(), remoteAddress + " refuses " + local,
@@ -229,8 +245,11 @@ public final class SimStreamChannel extends AbstractChannel {
                     SimStreamChannel accepted = new SimStreamChannel(listener, network, dialer);
                     peer = accepted;
                     listener.accept(accepted);
-                    sim.schedule(network.delayNanos(), remoteAddress + " accepts " + local,
-                            () -> onLoopOf(dialer, () -> connected(promise)));
+                    sim.schedule(network.delayNanos(), remoteAddress + " accepts " + local, () -> {
+                        if (!network.isCut(host(remoteAddress), host(local))) {
+                            onLoopOf(dialer, () -> connected(promise));
+                        } // else the SYN-ACK is lost: the accepted end waits for bytes that never come
+                    });
                 });
             });
         }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import org.cohort.core.runtime.StreamTransport;
 import org.cohort.sim.SimEventLoop;
 import org.cohort.sim.SimEventLoopGroup;
+import org.cohort.sim.SimHost;
 
 /**
  * Core's {@link StreamTransport} seam for one simulated node: its IO workers and listener loop are
@@ -22,14 +23,16 @@ import org.cohort.sim.SimEventLoopGroup;
 public final class SimTransport implements StreamTransport {
 
     private final SimNetwork network;
+    private final SimHost host;
     private final String node;
     private SimEventLoopGroup workers;
     private SimEventLoop listenerLoop;
 
-    /** @param node the node's name, prefixed to its loops' names in the trace */
-    public SimTransport(SimNetwork network, String node) {
+    /** The transport of the node on {@code host}; its loops are named after it. */
+    public SimTransport(SimNetwork network, SimHost host) {
         this.network = network;
-        this.node = node;
+        this.host = host;
+        this.node = host.name();
     }
 
     @Override
@@ -42,8 +45,8 @@ public final class SimTransport implements StreamTransport {
         if (workers != null) {
             throw new IllegalStateException("already started");
         }
-        workers = new SimEventLoopGroup(network.simulation(), node + "/cohort-io", ioWorkers, chooser);
-        listenerLoop = new SimEventLoop(network.simulation(), node + "/cohort-listener", null);
+        workers = new SimEventLoopGroup(host, node + "/cohort-io", ioWorkers, chooser);
+        listenerLoop = new SimEventLoop(host, node + "/cohort-listener", null);
         return workers;
     }
 

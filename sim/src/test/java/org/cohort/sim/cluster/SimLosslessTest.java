@@ -11,17 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.config.ClusterSettings;
-import org.cohort.core.config.ClusterSettingsParser;
-import org.cohort.core.embed.NodeAssembly;
-import org.cohort.core.membership.MemberState;
-import org.cohort.core.runtime.NodeRuntime;
-import org.cohort.core.runtime.Randomness;
-import org.cohort.sim.SimClock;
-import org.cohort.sim.SimScheduling;
 import org.cohort.sim.Simulation;
 import org.cohort.sim.net.SimNetwork;
-import org.cohort.sim.net.SimTransport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 class SimLosslessTest {
 
-    private static final String MEMBERS = "node-1@10.0.0.1:7000,node-2@10.0.0.2:7000,node-3@10.0.0.3:7000";
     private static final MessageSubject SUBJECT = MessageSubject.of("sim.lossless");
     private static final int MESSAGES = 3_000;
 
@@ -52,23 +42,14 @@ class SimLosslessTest {
     private static Outcome run(long seed) throws Exception {
         Simulation sim = new Simulation(seed);
         SimNetwork network = new SimNetwork(sim, Duration.ofMillis(1), Duration.ofMillis(2));
-        List<NodeAssembly> nodes = new ArrayList<>();
-        for (int k = 1; k <= 3; k++) {
-            String name = "node-" + k;
-            ClusterSettings settings = ClusterSettingsParser.parse(Map.of("cluster.name", "sim", "node.id", name,
-                    "members", MEMBERS));
-            NodeRuntime runtime = NodeRuntime.of(new SimClock(sim, 0), Randomness.seeded(sim.split().nextLong()),
-                    new SimScheduling(sim, name), () -> new SimTransport(network, name));
-            nodes.add(NodeAssembly.builder(settings).runtime(runtime).incarnation(1_000L * k).build());
-        }
+        SimCluster cluster = new SimCluster(sim, network, 3, Map.of(), Map.of());
         List<Integer> received = new ArrayList<>();
-        nodes.get(1).addHandler(SUBJECT, payload -> {
+        cluster.node(2).addHandler(SUBJECT, payload -> {
             received.add(ByteBuffer.wrap(payload).getInt());
             return null;
         });
-        nodes.forEach(NodeAssembly::start);
-        sim.runUntil(() -> nodes.stream().allMatch(n -> n.membership().states().stream().allMatch(MemberState::isActive)),
-                sim.nanoTime() + Duration.ofSeconds(5).toNanos());
+        cluster.startAll();
+        assertThat(cluster.awaitAllActive(Duration.ofSeconds(5))).isTrue();
 
         // 3,000 messages over 3 virtual seconds, and a reset of the 1-2 streams at a time the seed picks
         // in each of the three seconds.
@@ -78,18 +59,19 @@ class SimLosslessTest {
         int[] resets = {0};
         for (int second = 0; second < 3; second++) {
             sim.schedule(Duration.ofSeconds(second).toNanos() + draws.nextLong(Duration.ofSeconds(1).toNanos()),
-                    "fault: reset node-1/node-2", () -> resets[0] += network.reset("10.0.0.1", "10.0.0.2"));
+                    "fault: reset node-1/node-2",
+                    () -> resets[0] += network.reset(SimCluster.address(1), SimCluster.address(2)));
         }
         for (int i = 0; i < MESSAGES; i++) {
             int n = i;
-            sim.schedule(Duration.ofMillis(i).toNanos(), "node-1 delivers " + n, () -> futures.add(nodes.get(0).sender()
+            sim.schedule(Duration.ofMillis(i).toNanos(), "node-1 delivers " + n, () -> futures.add(cluster.node(1).sender()
                     .deliver(to, new ClusterMessage(NodeId.of("node-1"), SUBJECT, ByteBuffer.allocate(4).putInt(n).array()),
                             null)));
         }
         sim.runUntil(() -> futures.size() == MESSAGES && futures.stream().allMatch(CompletableFuture::isDone),
                 sim.nanoTime() + Duration.ofSeconds(30).toNanos());
         long delivered = futures.stream().filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
-        nodes.forEach(NodeAssembly::close);
+        cluster.close();
         return new Outcome(received, delivered, resets[0]);
     }
 

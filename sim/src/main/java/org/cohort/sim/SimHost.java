@@ -1,0 +1,63 @@
+package org.cohort.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulated machine, for what happens to all of a node's work at once: a pause (a long GC, a
+ * SIGSTOP) holds every task of its event loops and every timeout of its timers until it resumes, while
+ * virtual time goes on, so that the node finds its clock jumped and its peers find it silent.
+ */
+public final class SimHost {
+
+    private final Simulation simulation;
+    private final String name;
+    private final List<Runnable> parked = new ArrayList<>();
+    private boolean paused;
+
+    public SimHost(Simulation simulation, String name) {
+        this.simulation = simulation;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Simulation simulation() {
+        return simulation;
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** Holds the host's work from now on. */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Lets the host's work run again: what was held runs now, in the order it was held. */
+    public void resume() {
+        paused = false;
+        List<Runnable> held = List.copyOf(parked);
+        parked.clear();
+        for (Runnable work : held) {
+            simulation.schedule(0, name + " resumes held work", work);
+        }
+    }
+
+    /** Holds {@code work} if the host is paused; false (and nothing held) if it is not. */
+    boolean park(Runnable work) {
+        if (!paused) {
+            return false;
+        }
+        parked.add(work);
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,117 @@
+package org.cohort.sim.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.config.ClusterSettingsParser;
+import org.cohort.core.config.InvalidConfigurationException;
+import org.cohort.core.embed.NodeAssembly;
+import org.cohort.core.membership.MemberState;
+import org.cohort.core.runtime.NodeRuntime;
+import org.cohort.core.runtime.Randomness;
+import org.cohort.sim.SimClock;
+import org.cohort.sim.SimHost;
+import org.cohort.sim.SimScheduling;
+import org.cohort.sim.Simulation;
+import org.cohort.sim.net.SimNetwork;
+import org.cohort.sim.net.SimTransport;
+
+/**
+ * N whole Cohort nodes on one {@link Simulation}: node K is {@code node-K} at {@code 10.0.0.K:7000} on a
+ * {@link SimHost} of its own, assembled as {@code CohortNode} and DS assemble a node ({@link NodeAssembly})
+ * from the configuration keys of {@code org.cohort.cluster.cfg}, on a runtime of the simulation's seams:
+ * {@link SimClock} (with the skew given), a seeded {@link Randomness}, {@link SimScheduling} and
+ * {@link SimTransport}. Nodes are made in order, so the same seed gives every node the same draws.
+ */
+public final class SimCluster implements AutoCloseable {
+
+    private static final int PORT = 7000;
+
+    private final Simulation simulation;
+    private final SimNetwork network;
+    private final List<SimHost> hosts = new ArrayList<>();
+    private final List<NodeAssembly> nodes = new ArrayList<>();
+
+    /**
+     * @param size how many nodes (1 to 64)
+     * @param extra configuration keys every node gets on top of the cluster's name, ids and members
+     * @param skewNanos each node's clock skew, by node number (1-based); missing nodes have none
+     */
+    public SimCluster(Simulation simulation, SimNetwork network, int size, Map<String, Object> extra,
+            Map<Integer, Long> skewNanos) throws InvalidConfigurationException {
+        if (size < 1 || size > 64) {
+            throw new IllegalArgumentException("a simulated cluster has 1 to 64 nodes, not " + size);
+        }
+        this.simulation = simulation;
+        this.network = network;
+        StringJoiner members = new StringJoiner(",");
+        for (int k = 1; k <= size; k++) {
+            members.add("node-" + k + "@" + address(k) + ":" + PORT);
+        }
+        for (int k = 1; k <= size; k++) {
+            String name = "node-" + k;
+            Map<String, Object> properties = new HashMap<>(extra);
+            properties.put("cluster.name", "sim");
+            properties.put("node.id", name);
+            properties.put("members", members.toString());
+            ClusterSettings settings = ClusterSettingsParser.parse(properties);
+            SimHost host = new SimHost(simulation, name);
+            NodeRuntime runtime = NodeRuntime.of(new SimClock(simulation, skewNanos.getOrDefault(k, 0L)),
+                    Randomness.seeded(simulation.split().nextLong()), new SimScheduling(host),
+                    () -> new SimTransport(network, host));
+            hosts.add(host);
+            nodes.add(NodeAssembly.builder(settings).runtime(runtime).incarnation(1_000L * k).build());
+        }
+    }
+
+    /** The address of node K's host. */
+    public static String address(int k) {
+        return "10.0.0." + k;
+    }
+
+    public Simulation simulation() {
+        return simulation;
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    /** Node K (1-based). */
+    public NodeAssembly node(int k) {
+        return nodes.get(k - 1);
+    }
+
+    /** Node K's host (1-based). */
+    public SimHost host(int k) {
+        return hosts.get(k - 1);
+    }
+
+    public void startAll() {
+        nodes.forEach(NodeAssembly::start);
+    }
+
+    /** Runs the simulation until every node sees every member ACTIVE, for at most {@code within}. */
+    public boolean awaitAllActive(Duration within) {
+        return simulation.runUntil(this::allActive, simulation.nanoTime() + within.toNanos());
+    }
+
+    /** Whether every node sees every member ACTIVE. */
+    public boolean allActive() {
+        return nodes.stream().allMatch(node -> node.membership().states().stream().allMatch(MemberState::isActive));
+    }
+
+    /** Stops every node (gracefully: each says goodbye), in order. */
+    @Override
+    public void close() {
+        nodes.forEach(NodeAssembly::close);
+    }
+}

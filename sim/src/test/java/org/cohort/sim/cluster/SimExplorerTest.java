@@ -1,0 +1,103 @@
+package org.cohort.sim.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The explorer: {@link LosslessScenario} over many seeds.
+ *
+ * <ul>
+ *   <li>{@code -Dsim.seed=S} runs seed S alone and prints {@code simulation seed S digest HEX};
+ *   <li>{@code -Dsim.seeds=N} runs N seeds drawn at random (from {@code -Dsim.base=B} if given) and ends
+ *       with {@code simulation: N seeds, F failed, E events in T s};
+ *   <li>by default (every build) it runs seeds 1 to {@link #BUILD_SEEDS}, and always the regression seeds
+ *       of {@code regression-seeds.txt}.
+ * </ul>
+ *
+ * A failed seed prints the seed, the broken invariants, the faults, the last events of the trace and the
+ * command that replays it. (The two lines above are read by scripts: keep them exactly.)
+ */
+class SimExplorerTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimExplorerTest.class);
+    /** Seeds every build runs; the issue's target is 200 (see docs/simulation.md for why not yet). */
+    static final int BUILD_SEEDS = 12;
+
+    @Test
+    void theLosslessPromiseHoldsForEverySeed() throws Exception {
+        String single = System.getProperty("sim.seed");
+        if (single != null) {
+            LosslessScenario.Result result = LosslessScenario.run(Long.parseLong(single));
+            System.out.println("simulation seed " + result.seed() + " digest " + result.digest());
+            LOG.info("Seed {}: {} events, faults {}, {} delivered, {} failed back", result.seed(), result.events(),
+                    result.faults(), result.delivered(), result.failedBack());
+            assertThat(result.violations()).as(report(result)).isEmpty();
+            return;
+        }
+        List<Long> seeds = new ArrayList<>(regressionSeeds());
+        String count = System.getProperty("sim.seeds");
+        if (count != null) {
+            long base = Long.getLong("sim.base", System.nanoTime());
+            LOG.info("Exploring {} seeds drawn from base {}", count, base);
+            SplittableRandom draw = new SplittableRandom(base);
+            for (int i = 0; i < Integer.parseInt(count); i++) {
+                seeds.add(draw.nextLong() & Long.MAX_VALUE);
+            }
+        } else {
+            for (long seed = 1; seed <= BUILD_SEEDS; seed++) {
+                seeds.add(seed);
+            }
+        }
+        long started = System.nanoTime();
+        long events = 0;
+        long delivered = 0;
+        long failedBack = 0;
+        List<String> failures = new ArrayList<>();
+        for (long seed : seeds) {
+            LosslessScenario.Result result = LosslessScenario.run(seed);
+            events += result.events();
+            delivered += result.delivered();
+            failedBack += result.failedBack();
+            LOG.info("Seed {}: faults {}, {} delivered, {} failed back, {}", seed, result.faults(), result.delivered(),
+                    result.failedBack(), result.passed() ? "held" : "BROKEN");
+            if (!result.passed()) {
+                failures.add(report(result));
+            }
+        }
+        System.out.println("simulation: " + seeds.size() + " seeds, " + failures.size() + " failed, " + events
+                + " events in " + (System.nanoTime() - started) / 1_000_000_000 + " s");
+        LOG.info("Explored: {} messages delivered once and in order, {} failed back to their senders", delivered,
+                failedBack);
+        assertThat(failures).as("failed seeds").isEmpty();
+    }
+
+    private static String report(LosslessScenario.Result result) {
+        List<String> shown = result.violations().subList(0, Math.min(20, result.violations().size()));
+        return "seed " + result.seed() + " broke " + result.violations().size() + " invariant(s):\n  "
+                + String.join("\n  ", shown) + "\nfaults: " + result.faults() + "\nlast events:\n  "
+                + String.join("\n  ", result.recentEvents()) + "\nreplay: mvn -pl sim test -Dtest=SimExplorerTest -Dsim.seed="
+                + result.seed() + "\n";
+    }
+
+    private static List<Long> regressionSeeds() throws IOException {
+        List<Long> seeds = new ArrayList<>();
+        try (InputStream in = SimExplorerTest.class.getResourceAsStream("regression-seeds.txt")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String seed = line.strip().split("\\s+")[0];
+                if (!seed.isEmpty() && !seed.startsWith("#")) {
+                    seeds.add(Long.parseLong(seed));
+                }
+            }
+        }
+        return seeds;
+    }
+}
