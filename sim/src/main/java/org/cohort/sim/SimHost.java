@@ -14,6 +14,7 @@ public final class SimHost {
     private final String name;
     private final List<Runnable> parked = new ArrayList<>();
     private boolean paused;
+    private boolean dead;
 
     public SimHost(Simulation simulation, String name) {
         this.simulation = simulation;
@@ -32,6 +33,17 @@ public final class SimHost {
         return paused;
     }
 
+    /** The process dies (kill -9): its work never runs again, and what reaches it is dropped. */
+    public void kill() {
+        dead = true;
+        paused = true;
+        parked.clear();
+    }
+
+    public boolean isDead() {
+        return dead;
+    }
+
     /** Holds the host's work from now on. */
     public void pause() {
         paused = true;
@@ -39,6 +51,9 @@ public final class SimHost {
 
     /** Lets the host's work run again: what was held runs now, in the order it was held. */
     public void resume() {
+        if (dead) {
+            return;
+        }
         paused = false;
         List<Runnable> held = List.copyOf(parked);
         parked.clear();
@@ -52,7 +67,9 @@ public final class SimHost {
         if (!paused) {
             return false;
         }
-        parked.add(work);
+        if (!dead) {
+            parked.add(work);
+        }
         return true;
     }
 

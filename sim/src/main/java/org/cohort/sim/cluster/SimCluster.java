@@ -35,6 +35,9 @@ public final class SimCluster implements AutoCloseable {
     private final SimNetwork network;
     private final List<SimHost> hosts = new ArrayList<>();
     private final List<NodeAssembly> nodes = new ArrayList<>();
+    private final List<ClusterSettings> settings = new ArrayList<>();
+    private final List<Integer> incarnations = new ArrayList<>();
+    private final Map<Integer, Long> skewNanos;
 
     /**
      * @param size how many nodes (1 to 64)
@@ -48,6 +51,7 @@ public final class SimCluster implements AutoCloseable {
         }
         this.simulation = simulation;
         this.network = network;
+        this.skewNanos = Map.copyOf(skewNanos);
         StringJoiner members = new StringJoiner(",");
         for (int k = 1; k <= size; k++) {
             members.add("node-" + k + "@" + address(k) + ":" + PORT);
@@ -58,14 +62,49 @@ public final class SimCluster implements AutoCloseable {
             properties.put("cluster.name", "sim");
             properties.put("node.id", name);
             properties.put("members", members.toString());
-            ClusterSettings settings = ClusterSettingsParser.parse(properties);
-            SimHost host = new SimHost(simulation, name);
-            NodeRuntime runtime = NodeRuntime.of(new SimClock(simulation, skewNanos.getOrDefault(k, 0L)),
-                    Randomness.seeded(simulation.split().nextLong()), new SimScheduling(host),
-                    () -> new SimTransport(network, host));
-            hosts.add(host);
-            nodes.add(NodeAssembly.builder(settings).runtime(runtime).incarnation(1_000L * k).build());
+            settings.add(ClusterSettingsParser.parse(properties));
+            incarnations.add(0);
+            hosts.add(null);
+            nodes.add(null);
+            assemble(k);
         }
+    }
+
+    /** Node K's next process: a new host and a new incarnation, not started. */
+    private NodeAssembly assemble(int k) {
+        SimHost host = new SimHost(simulation, "node-" + k);
+        int incarnation = incarnations.get(k - 1) + 1;
+        NodeRuntime runtime = NodeRuntime.of(new SimClock(simulation, skewNanos.getOrDefault(k, 0L)),
+                Randomness.seeded(simulation.split().nextLong()), new SimScheduling(host),
+                () -> new SimTransport(network, host));
+        NodeAssembly node = NodeAssembly.builder(settings.get(k - 1)).runtime(runtime)
+                .incarnation(1_000L * k + incarnation).build();
+        incarnations.set(k - 1, incarnation);
+        hosts.set(k - 1, host);
+        nodes.set(k - 1, node);
+        return node;
+    }
+
+    /** Kills node K's process (kill -9): it stops at once, says nothing, and its streams are reset. */
+    public void kill(int k) {
+        host(k).kill();
+        network.crash(address(k));
+    }
+
+    /**
+     * Starts node K again as a new incarnation, on a new host; {@code beforeStart} sees it first (to add
+     * its handlers, as its bundles would).
+     */
+    public NodeAssembly restart(int k, java.util.function.Consumer<NodeAssembly> beforeStart) {
+        NodeAssembly node = assemble(k);
+        beforeStart.accept(node);
+        node.start();
+        return node;
+    }
+
+    /** How many processes node K has had (1 until its first restart). */
+    public int incarnation(int k) {
+        return incarnations.get(k - 1);
     }
 
     /** The address of node K's host. */
@@ -109,9 +148,13 @@ public final class SimCluster implements AutoCloseable {
         return nodes.stream().allMatch(node -> node.membership().states().stream().allMatch(MemberState::isActive));
     }
 
-    /** Stops every node (gracefully: each says goodbye), in order. */
+    /** Stops every live node (gracefully: each says goodbye), in order. */
     @Override
     public void close() {
-        nodes.forEach(NodeAssembly::close);
+        for (int k = 1; k <= nodes.size(); k++) {
+            if (!host(k).isDead()) {
+                node(k).close();
+            }
+        }
     }
 }

@@ -108,7 +108,21 @@ public final class SimNetwork {
         return reset;
     }
 
-    /** Drops what goes from {@code fromHost} to {@code toHost} until {@link #heal}. */
+    /**
+     * A host's process died: its listeners go (a dial to them is refused) and its streams are reset, as
+     * the kernel of a killed process resets them.
+     */
+    public void crash(String host) {
+        listeners.entrySet().removeIf(entry -> entry.getKey() instanceof InetSocketAddress inet
+                && inet.getHostString().equals(host));
+        for (SimStreamChannel end : List.copyOf(connected)) {
+            if (end.onHost(host)) {
+                end.reset();
+            }
+        }
+    }
+
+    /** Drops what goes from {@code fromHost} to {@code toHost} until {@link #healAll}. */
     public void cut(String fromHost, String toHost) {
         cuts.add(fromHost + ">" + toHost);
     }

@@ -177,6 +177,11 @@ public final class SimStreamChannel extends AbstractChannel {
         }
     }
 
+    /** Whether either end of this stream is on the host. */
+    boolean onHost(String host) {
+        return host.equals(host(local)) || host.equals(host(remote));
+    }
+
     /** Whether this end joins the two hosts (either way round). */
     boolean between(String hostA, String hostB) {
         String here = host(local);
@@ -191,7 +196,7 @@ public final class SimStreamChannel extends AbstractChannel {
     /** Aborts this end now (a reset): on its own loop, its pipeline sees the channel close. */
     void reset() {
         resetting = true;
-        eventLoop().execute(() -> {
+        onLoopOf(this, () -> {
             if (isOpen()) {
                 unsafe().close(unsafe().voidPromise());
             }
