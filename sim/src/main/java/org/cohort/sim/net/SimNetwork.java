@@ -37,6 +37,8 @@ public final class SimNetwork {
     private final long latencyNanos;
     private final long jitterNanos;
     private int nextEphemeralPort = 40_000;
+    private long segmentsSent;
+    private long bytesSent;
     /** Directed cuts, "from>to" by host. */
     private final Set<String> cuts = new HashSet<>();
     /** Per directed link, the arrivals waiting for its cut to heal, oldest first. */
@@ -81,6 +83,21 @@ public final class SimNetwork {
     SocketAddress ephemeral(SocketAddress near) {
         String host = near instanceof InetSocketAddress inet ? inet.getHostString() : "127.0.0.1";
         return InetSocketAddress.createUnresolved(host, nextEphemeralPort++);
+    }
+
+    /** Segments written to streams so far (a flush of frames is one), for a scale report. */
+    public long segmentsSent() {
+        return segmentsSent;
+    }
+
+    /** Bytes written to streams so far. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    void sent(int bytes) {
+        segmentsSent++;
+        bytesSent += bytes;
     }
 
     void connected(SimStreamChannel end) {

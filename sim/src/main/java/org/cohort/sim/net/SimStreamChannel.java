@@ -147,6 +147,7 @@ public final class SimStreamChannel extends AbstractChannel {
                 throw new ClosedChannelException();
             }
             ByteBuf segment = Unpooled.copiedBuffer(buffer); // the sender's buffer is released by remove()
+            network.sent(segment.readableBytes());
             SimStreamChannel other = peer;
             send("sends " + segment.readableBytes() + " bytes", () -> other.arrived(segment));
             in.remove();
