@@ -115,14 +115,9 @@ public final class Simulation {
      * @return how many events ran
      */
     public long runFor(Duration span) {
-        long end = nowNanos + span.toNanos();
-        long ran = 0;
-        while (!queue.isEmpty() && queue.peek().timeNanos <= end) {
-            step();
-            ran++;
-        }
-        nowNanos = Math.max(nowNanos, end);
-        return ran;
+        long before = executed;
+        runUntil(() -> false, nowNanos + span.toNanos());
+        return executed - before;
     }
 
     /**

@@ -122,7 +122,7 @@ final class PeerSession implements SubjectIntake.Announcer {
         return outbox.resendBytes;
     }
 
-    /** Whether nothing waits to be sent or acknowledged (a graceful stop waits for this). */
+    /** Whether nothing waits to be sent or acknowledged (what {@link #whenIdle} waits for). */
     synchronized boolean idle() {
         return outbox.idle();
     }

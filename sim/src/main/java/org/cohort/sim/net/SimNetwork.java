@@ -79,10 +79,9 @@ public final class SimNetwork {
         return listeners.get(address);
     }
 
-    /** A local address for a dialing stream: the host's, with a port of its own. */
-    SocketAddress ephemeral(SocketAddress near) {
-        String host = near instanceof InetSocketAddress inet ? inet.getHostString() : "127.0.0.1";
-        return InetSocketAddress.createUnresolved(host, nextEphemeralPort++);
+    /** A local address for a dial that names none (core's always names its node's own address). */
+    SocketAddress ephemeral() {
+        return InetSocketAddress.createUnresolved("0.0.0.0", nextEphemeralPort++);
     }
 
     /** Segments written to streams so far (a flush of frames is one), for a scale report. */

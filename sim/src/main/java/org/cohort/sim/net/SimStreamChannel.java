@@ -224,7 +224,7 @@ public final class SimStreamChannel extends AbstractChannel {
                 promise.setFailure(new IllegalStateException("already connected or connecting"));
                 return;
             }
-            local = localAddress != null ? localAddress : local != null ? local : network.ephemeral(remoteAddress);
+            local = localAddress != null ? localAddress : local != null ? local : network.ephemeral();
             remote = remoteAddress;
             SimStreamChannel dialer = SimStreamChannel.this;
             Simulation sim = network.simulation();

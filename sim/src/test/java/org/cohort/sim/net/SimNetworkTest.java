@@ -129,33 +129,28 @@ class SimNetworkTest {
 
     @Test
     void segmentsKeepTheirOrderUnderJitterAndTheSameSeedReplaysTheRun() {
-        List<String> first = orderedEcho(17);
-        assertThat(first).hasSize(100);
+        TwoNodes first = echoUnderJitter(17, 100);
+        assertThat(first.received).hasSize(100);
         for (int i = 0; i < 100; i++) {
-            assertThat(first.get(i)).startsWith(i + ";");
+            assertThat(first.received.get(i)).startsWith(i + ";");
         }
-        assertThat(traceOf(17)).isEqualTo(traceOf(17)).isNotEqualTo(traceOf(18));
+        assertThat(traceOf(echoUnderJitter(17, 20))).isEqualTo(traceOf(echoUnderJitter(17, 20)))
+                .isNotEqualTo(traceOf(echoUnderJitter(18, 20)));
     }
 
-    private static List<String> orderedEcho(long seed) {
+    /** MESSAGES small writes echoed over links of 1 to 6 ms, run until quiet. */
+    private static TwoNodes echoUnderJitter(long seed, int messages) {
         TwoNodes nodes = new TwoNodes(seed, Duration.ofMillis(1), Duration.ofMillis(5));
         ChannelFuture connect = nodes.dial(SERVER);
         nodes.sim.runUntilIdle(1_000);
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < messages; i++) {
             connect.channel().writeAndFlush(Unpooled.copiedBuffer(i + ";", StandardCharsets.US_ASCII));
         }
         nodes.sim.runUntilIdle(100_000);
-        return nodes.received;
+        return nodes;
     }
 
-    private static String traceOf(long seed) {
-        TwoNodes nodes = new TwoNodes(seed, Duration.ofMillis(1), Duration.ofMillis(5));
-        ChannelFuture connect = nodes.dial(SERVER);
-        nodes.sim.runUntilIdle(1_000);
-        for (int i = 0; i < 20; i++) {
-            connect.channel().writeAndFlush(Unpooled.copiedBuffer(i + ";", StandardCharsets.US_ASCII));
-        }
-        nodes.sim.runUntilIdle(100_000);
+    private static String traceOf(TwoNodes nodes) {
         return nodes.sim.digest() + " after " + nodes.sim.events() + " events";
     }
 }
