@@ -53,6 +53,8 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private long wakeQueuedFor = Long.MAX_VALUE;
     private boolean running;
     private boolean shutDown;
+    /** Until when a task that spent virtual time keeps the loop busy (see {@link Simulation#spend}). */
+    private long busyUntilNanos;
 
     /**
      * A loop of no particular host (it never pauses).
@@ -119,8 +121,17 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
             runQueued = true; // runs again when the host resumes
             return;
         }
+        if (simulation.nanoTime() < busyUntilNanos) {
+            runQueued = true; // still busy with the work a task spent
+            simulation.schedule(busyUntilNanos - simulation.nanoTime(), runLabel, runOne);
+            return;
+        }
+        if (host != null) {
+            host.ran(name);
+        }
         running = true;
         simulation.loopTask(true);
+        simulation.running(this);
         try {
             moveDueScheduledTasks();
             Runnable task = tasks.poll();
@@ -130,6 +141,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
         } finally {
             running = false;
             simulation.loopTask(false);
+            simulation.running(null);
         }
         if (!tasks.isEmpty()) {
             queueRun();
@@ -165,6 +177,11 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
                 queueWakeForScheduledTasks();
             }
         });
+    }
+
+    /** The task running now took {@code nanos} more of virtual time (see {@link Simulation#spend}). */
+    void busyFor(long nanos) {
+        busyUntilNanos = Math.max(busyUntilNanos, simulation.nanoTime()) + nanos;
     }
 
     @Override

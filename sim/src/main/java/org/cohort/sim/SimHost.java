@@ -15,6 +15,9 @@ public final class SimHost {
     private final List<Runnable> parked = new ArrayList<>();
     private boolean paused;
     private boolean dead;
+    private boolean closed;
+    /** What ran on the host after its node was closed: each a bug (a thread a stop forgot). */
+    private final List<String> afterClose = new ArrayList<>();
 
     public SimHost(Simulation simulation, String name) {
         this.simulation = simulation;
@@ -59,6 +62,30 @@ public final class SimHost {
         parked.clear();
         for (Runnable work : held) {
             simulation.schedule(0, name + " resumes held work", work);
+        }
+    }
+
+    /**
+     * The node on this host was stopped: from now on nothing of it may run. What still does is recorded
+     * ({@link #ranAfterClose}), as a thread left running by a {@code @Deactivate} would be a leak.
+     */
+    public void closed() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The work of the host's loops and timers that ran after {@link #closed}, first ten at most. */
+    public List<String> ranAfterClose() {
+        return List.copyOf(afterClose);
+    }
+
+    /** One of the host's loops or timers runs work now. */
+    void ran(String what) {
+        if (closed && afterClose.size() < 10) {
+            afterClose.add(what + " at " + simulation.nanoTime() + " ns");
         }
     }
 

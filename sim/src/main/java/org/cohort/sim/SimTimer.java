@@ -86,6 +86,9 @@ public final class SimTimer implements Timer {
             }
             pending.remove(this);
             expired = true;
+            if (host != null) {
+                host.ran(label);
+            }
             try {
                 task.run(this);
             } catch (Throwable t) {

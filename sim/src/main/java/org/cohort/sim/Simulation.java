@@ -38,6 +38,8 @@ public final class Simulation {
     private long digest = FNV_OFFSET;
     /** How many event-loop tasks are running now (nested only through a loop's own inline work). */
     private int loopTasksRunning;
+    /** The loop whose task runs now, if one does (what {@link #spend} charges). */
+    private SimEventLoop runningLoop;
 
     /** One thing to do at a virtual instant; ties are broken by a key drawn from the seed, then by order. */
     private record Event(long timeNanos, long tieBreak, long order, String label, Runnable task)
@@ -161,6 +163,25 @@ public final class Simulation {
     /** A loop's task starts or ends (see {@link #runUntil}). */
     void loopTask(boolean starts) {
         loopTasksRunning += starts ? 1 : -1;
+    }
+
+    /** The loop whose task runs now, or null (see {@link #spend}). */
+    void running(SimEventLoop loop) {
+        runningLoop = loop;
+    }
+
+    /**
+     * The task running now takes {@code span} of virtual time, as a slow handler's work does: its loop
+     * runs nothing else until then. Nothing else waits: other loops go on, and the clock does not move
+     * for the task itself (it cannot see the time it spends).
+     *
+     * @throws IllegalStateException if no event loop's task runs now
+     */
+    public void spend(Duration span) {
+        if (runningLoop == null) {
+            throw new IllegalStateException("only an event loop's task can spend time");
+        }
+        runningLoop.busyFor(span.toNanos());
     }
 
     /** Whether any event is waiting. */

@@ -13,7 +13,10 @@
  *       subscriber ({@code PeerRestartedException}, {@code DeliveryDeadlineException});
  *       {@code addSubscriberWithSender}; the default {@code MessageHandler.handle(NodeId, byte[])}. A
  *       {@code NodeUnreachableException} from {@code deliver} after the resend linger names a message
- *       that was never sent; one already sent waits for the peer's return, restart or removal.
+ *       that was never sent; one already sent waits for the peer's return, restart or removal. A message sent
+ *       and unacknowledged when its session ends (the peer restarts, leaves or is removed; this node
+ *       stops) fails with {@code DeliveryUnconfirmedException} (of which {@code PeerRestartedException}
+ *       is the restart case): the peer may have it.
  * </ul>
  */
 @Version("0.3.0")

@@ -19,6 +19,7 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.DeliveryUnconfirmedException;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.SendResult;
@@ -182,7 +183,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             runtime.scheduling().await(stream.channel().close());
         }
         for (PeerSession session : sessions.all()) {
-            session.end(new MessagingException("cluster I/O stopped on " + localNode.id()), DeliveryOutcome.STOPPED);
+            session.end(new MessagingException("cluster I/O stopped on " + localNode.id()),
+                    new DeliveryUnconfirmedException("cluster I/O stopped on " + localNode.id() + " before "
+                            + session.peer + " acknowledged the message"), DeliveryOutcome.STOPPED);
         }
         if (transport != null) {
             transport.stop();
@@ -228,6 +231,8 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
                 PeerSession session = sessions.remove(member.id());
                 if (session != null) {
                     session.end(new NodeUnreachableException("node " + member.id() + " left the members"),
+                            new DeliveryUnconfirmedException("node " + member.id() + " left the members before it "
+                                    + "acknowledged the message"),
                             DeliveryOutcome.REMOVED);
                 }
             }
@@ -311,6 +316,13 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     /** The local and remote socket addresses of the live stream to a peer, or an empty list without one. */
     public List<SocketAddress> streamAddresses(NodeId peer) {
         return stats.streamAddresses(peer);
+    }
+
+    /** What each peer's session holds now, both ways (all zero once traffic has stopped and streams are up). */
+    public SortedMap<NodeId, SessionBalance> sessionBalances() {
+        SortedMap<NodeId, SessionBalance> balances = new java.util.TreeMap<>();
+        sessions.all().forEach(session -> balances.put(session.peer, session.balance()));
+        return balances;
     }
 
     /** The incarnation the live stream to a peer announced, or -1 without a stream. */

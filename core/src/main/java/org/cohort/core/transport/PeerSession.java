@@ -9,6 +9,7 @@ import java.util.List;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.DeliveryDeadlineException;
+import org.cohort.api.messaging.DeliveryUnconfirmedException;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.SendResult;
@@ -123,6 +124,13 @@ final class PeerSession implements SubjectIntake.Announcer {
     }
 
     /** Whether nothing waits to be sent or acknowledged (what {@link #whenIdle} waits for). */
+    /** What the session holds now, both ways. */
+    synchronized SessionBalance balance() {
+        long[] inbound = inbox.unconsumedAndUntold();
+        return new SessionBalance(peerIncarnation, outbox.queuedBytes, outbox.unacked.size() + outbox.toResend.size(),
+                outbox.creditOutstandingMessages(), inbound[0], inbound[1]);
+    }
+
     synchronized boolean idle() {
         return outbox.idle();
     }
@@ -204,18 +212,27 @@ final class PeerSession implements SubjectIntake.Announcer {
         return true;
     }
 
-    /** The peer said goodbye: what it has not acknowledged fails back; new sends wait for it to return. */
+    /**
+     * The peer said goodbye: what it has not acknowledged fails back (what was sent as unconfirmed); new
+     * sends wait for it to return.
+     */
     synchronized int left() {
         unreachable = true;
-        int failed = outbox.failAll(new NodeUnreachableException("node " + peer + " left"), DeliveryOutcome.LEFT);
+        int failed = outbox.failAll(new NodeUnreachableException("node " + peer + " left"),
+                new DeliveryUnconfirmedException("node " + peer + " left before it acknowledged the message"),
+                DeliveryOutcome.LEFT);
         wakeIfIdle();
         return failed;
     }
 
-    /** The session is over (the peer restarted or was removed, or this node stops). */
-    synchronized int end(MessagingException why, DeliveryOutcome reason) {
+    /**
+     * The session is over (the peer restarted or was removed, or this node stops): what was never sent
+     * fails with {@code neverSent}, what was sent and not acknowledged with {@code unconfirmed}.
+     */
+    synchronized int end(MessagingException neverSent, DeliveryUnconfirmedException unconfirmed,
+            DeliveryOutcome reason) {
         ended = true;
-        int failed = outbox.failAll(why, reason);
+        int failed = outbox.failAll(neverSent, unconfirmed, reason);
         wakeIfIdle();
         return failed;
     }

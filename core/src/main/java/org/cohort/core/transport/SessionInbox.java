@@ -140,4 +140,15 @@ final class SessionInbox {
         }
         return !due.isEmpty();
     }
+
+    /** Messages received that were not consumed yet, and consumed ones not yet told (under the session's lock). */
+    long[] unconsumedAndUntold() {
+        long unconsumed = 0;
+        long untold = 0;
+        for (SubjectIntake intake : intakes.values()) {
+            unconsumed += intake.outstandingMessages();
+            untold += intake.untoldMessages();
+        }
+        return new long[] {unconsumed, untold};
+    }
 }

@@ -251,18 +251,19 @@ final class SessionOutbox implements MessageFramer.Numbering {
     }
 
     /**
-     * Tells the sender of every message queued or unacknowledged that it will not be delivered, and
-     * forgets them; a new epoch starts, with fresh credit, if the session goes on (same peer incarnation).
+     * Tells the sender of every message queued that it will not be delivered, and the sender of every
+     * message sent and unacknowledged that its delivery is unconfirmed (the peer may have it), and forgets
+     * them; a new epoch starts, with fresh credit, if the session goes on (same peer incarnation).
      */
-    int failAll(MessagingException why, DeliveryOutcome reason) {
+    int failAll(MessagingException neverSent, MessagingException unconfirmed, DeliveryOutcome reason) {
         int failed = 0;
         OutboundMessage message;
         while ((message = queue.poll()) != null) {
             message.release();
-            failed += fail(message, why, reason);
+            failed += fail(message, neverSent, reason);
         }
         for (OutboundMessage sent : unacked) {
-            failed += fail(sent, why, reason);
+            failed += fail(sent, unconfirmed, reason);
         }
         unacked.clear();
         toResend.clear();
@@ -287,5 +288,14 @@ final class SessionOutbox implements MessageFramer.Numbering {
 
     boolean idle() {
         return unacked.isEmpty() && queuedBytes == 0;
+    }
+
+    /** Messages sent on any subject that the peer has not reported consumed (under the session's lock). */
+    long creditOutstandingMessages() {
+        long outstanding = 0;
+        for (SubjectCredit credit : credits.values()) {
+            outstanding += credit.outstandingMessages();
+        }
+        return outstanding;
     }
 }

@@ -36,7 +36,8 @@ final class Sessions {
         PeerSession next = create.get();
         byPeer.put(peer, next);
         if (current != null) {
-            int failed = current.end(new PeerRestartedException("node " + peer + " restarted"),
+            PeerRestartedException restarted = new PeerRestartedException("node " + peer + " restarted");
+            int failed = current.end(restarted, restarted,
                     DeliveryOutcome.RESTARTED);
             if (failed > 0) {
                 LOG.info("Node {} restarted (incarnation {} -> {}): {} messages it had not acknowledged failed back",

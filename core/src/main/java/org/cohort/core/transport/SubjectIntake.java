@@ -91,4 +91,9 @@ final class SubjectIntake implements Consumption {
     long outstandingMessages() {
         return receivedMessages.get() - consumedMessages.get();
     }
+
+    /** Messages consumed whose credit was not yet announced. */
+    long untoldMessages() {
+        return consumedMessages.get() - announcedMessages;
+    }
 }

@@ -314,11 +314,31 @@ class PeerSessionTest {
         assertThat(pair.a.session.expireIfDetached(Duration.ofSeconds(10).toNanos())).isTrue();
         assertThat(sent).isNotDone();
 
-        pair.a.session.end(new PeerRestartedException("a new incarnation of node-b answered"),
-                DeliveryOutcome.RESTARTED);
+        PeerRestartedException restarted = new PeerRestartedException("a new incarnation of node-b answered");
+        pair.a.session.end(restarted, restarted, DeliveryOutcome.RESTARTED);
 
         assertThat(sent).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withCauseInstanceOf(PeerRestartedException.class);
+    }
+
+    @Test
+    void aPeerThatLeavesLeavesWhatItWasSentUnconfirmedAndWhatWasQueuedUndelivered() {
+        // Found by the simulator: a goodbye, a removal or a stop failed messages the peer had taken.
+        pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
+        pair.pump();
+        CompletableFuture<Void> arrived = pair.a.deliver(FLOW, 1);
+        pair.pump(frame -> true, frame -> false); // handed on, its ack lost
+        pair.cut();
+        CompletableFuture<Void> queued = pair.a.deliver(FLOW, 2);
+
+        pair.a.session.left();
+
+        assertThat(arrived).as("the peer may have it: only 'unconfirmed' is true").failsWithin(Duration.ZERO)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseExactlyInstanceOf(org.cohort.api.messaging.DeliveryUnconfirmedException.class);
+        assertThat(queued).as("never sent: the peer cannot have it").failsWithin(Duration.ZERO)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(NodeUnreachableException.class);
     }
 
     @Test

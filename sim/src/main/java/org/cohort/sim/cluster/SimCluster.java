@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.StringJoiner;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.ClusterSettingsParser;
@@ -34,8 +37,13 @@ public final class SimCluster implements AutoCloseable {
     private final Simulation simulation;
     private final SimNetwork network;
     private final List<SimHost> hosts = new ArrayList<>();
+    /** Every host any process of any node ever ran on, in order. */
+    private final List<SimHost> everyHost = new ArrayList<>();
     private final List<NodeAssembly> nodes = new ArrayList<>();
-    private final List<ClusterSettings> settings = new ArrayList<>();
+    /** Each node's own keys (name, id and the extra keys); its member list is kept apart. */
+    private final List<Map<String, Object>> properties = new ArrayList<>();
+    /** Each node's member list as its configuration says now, by node number. */
+    private final List<SortedSet<Integer>> memberLists = new ArrayList<>();
     private final List<Integer> incarnations = new ArrayList<>();
     private final Map<Integer, Long> skewNanos;
 
@@ -52,17 +60,17 @@ public final class SimCluster implements AutoCloseable {
         this.simulation = simulation;
         this.network = network;
         this.skewNanos = Map.copyOf(skewNanos);
-        StringJoiner members = new StringJoiner(",");
+        SortedSet<Integer> everyone = new TreeSet<>();
         for (int k = 1; k <= size; k++) {
-            members.add("node-" + k + "@" + address(k) + ":" + PORT);
+            everyone.add(k);
         }
         for (int k = 1; k <= size; k++) {
-            String name = "node-" + k;
-            Map<String, Object> properties = new HashMap<>(extra);
-            properties.put("cluster.name", "sim");
-            properties.put("node.id", name);
-            properties.put("members", members.toString());
-            settings.add(ClusterSettingsParser.parse(properties));
+            Map<String, Object> own = new HashMap<>(extra);
+            own.put("cluster.name", "sim");
+            own.put("node.id", "node-" + k);
+            properties.add(own);
+            memberLists.add(everyone);
+            settings(k); // fails now, not at the first restart, if the keys are wrong
             incarnations.add(0);
             hosts.add(null);
             nodes.add(null);
@@ -70,14 +78,26 @@ public final class SimCluster implements AutoCloseable {
         }
     }
 
+    /** Node K's settings with the member list its configuration has now. */
+    private ClusterSettings settings(int k) throws InvalidConfigurationException {
+        StringJoiner members = new StringJoiner(",");
+        for (int member : memberLists.get(k - 1)) {
+            members.add("node-" + member + "@" + address(member) + ":" + PORT);
+        }
+        Map<String, Object> keys = new HashMap<>(properties.get(k - 1));
+        keys.put("members", members.toString());
+        return ClusterSettingsParser.parse(keys);
+    }
+
     /** Node K's next process: a new host and a new incarnation, not started. */
-    private NodeAssembly assemble(int k) {
+    private NodeAssembly assemble(int k) throws InvalidConfigurationException {
         SimHost host = new SimHost(simulation, "node-" + k);
+        everyHost.add(host);
         int incarnation = incarnations.get(k - 1) + 1;
         NodeRuntime runtime = NodeRuntime.of(new SimClock(simulation, skewNanos.getOrDefault(k, 0L)),
                 Randomness.seeded(simulation.split().nextLong()), new SimScheduling(host),
                 () -> new SimTransport(network, host));
-        NodeAssembly node = NodeAssembly.builder(settings.get(k - 1)).runtime(runtime)
+        NodeAssembly node = NodeAssembly.builder(settings(k)).runtime(runtime)
                 .incarnation(1_000L * k + incarnation).build();
         incarnations.set(k - 1, incarnation);
         hosts.set(k - 1, host);
@@ -95,11 +115,40 @@ public final class SimCluster implements AutoCloseable {
      * Starts node K again as a new incarnation, on a new host; {@code beforeStart} sees it first (to add
      * its handlers, as its bundles would).
      */
-    public NodeAssembly restart(int k, java.util.function.Consumer<NodeAssembly> beforeStart) {
+    public NodeAssembly restart(int k, java.util.function.Consumer<NodeAssembly> beforeStart)
+            throws InvalidConfigurationException {
         NodeAssembly node = assemble(k);
         beforeStart.accept(node);
         node.start();
         return node;
+    }
+
+    /**
+     * An operator's edit of node K's member list (it must name node K): a running node applies it at once,
+     * as a ConfigAdmin edit does; a node that is down starts with it.
+     */
+    public void editMembers(int k, Set<Integer> members) throws InvalidConfigurationException {
+        memberLists.set(k - 1, new TreeSet<>(members));
+        ClusterSettings next = settings(k);
+        if (isRunning(k)) {
+            node(k).reconfigure(next);
+        }
+    }
+
+    /** Node K's member list as its configuration says now. */
+    public SortedSet<Integer> members(int k) {
+        return memberLists.get(k - 1);
+    }
+
+    /** Stops node K gracefully (its bundle stops: it leaves, saying goodbye); nothing of it may run after. */
+    public void stop(int k) {
+        node(k).close();
+        host(k).closed();
+    }
+
+    /** Whether node K's process runs: started, neither killed nor stopped. */
+    public boolean isRunning(int k) {
+        return !host(k).isDead() && !host(k).isClosed();
     }
 
     /** How many processes node K has had (1 until its first restart). */
@@ -129,6 +178,11 @@ public final class SimCluster implements AutoCloseable {
         return nodes.get(k - 1);
     }
 
+    /** Every host any process of any node ran on (killed and stopped ones included). */
+    public List<SimHost> everyHost() {
+        return List.copyOf(everyHost);
+    }
+
     /** Node K's host (1-based). */
     public SimHost host(int k) {
         return hosts.get(k - 1);
@@ -143,17 +197,22 @@ public final class SimCluster implements AutoCloseable {
         return simulation.runUntil(this::allActive, simulation.nanoTime() + within.toNanos());
     }
 
-    /** Whether every node sees every member ACTIVE. */
+    /** Whether every running node sees every member of its list ACTIVE. */
     public boolean allActive() {
-        return nodes.stream().allMatch(node -> node.membership().states().stream().allMatch(MemberState::isActive));
+        for (int k = 1; k <= nodes.size(); k++) {
+            if (isRunning(k) && !node(k).membership().states().stream().allMatch(MemberState::isActive)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Stops every live node (gracefully: each says goodbye), in order. */
+    /** Stops every running node (gracefully: each says goodbye), in order. */
     @Override
     public void close() {
         for (int k = 1; k <= nodes.size(); k++) {
-            if (!host(k).isDead()) {
-                node(k).close();
+            if (isRunning(k)) {
+                stop(k);
             }
         }
     }

@@ -132,8 +132,8 @@ public final class SimNetwork {
         listeners.entrySet().removeIf(entry -> entry.getKey() instanceof InetSocketAddress inet
                 && inet.getHostString().equals(host));
         for (SimStreamChannel end : List.copyOf(connected)) {
-            if (end.onHost(host)) {
-                end.reset();
+            if (end.from(host, null)) {
+                end.crash(); // resets the other end too
             }
         }
     }
@@ -179,5 +179,16 @@ public final class SimNetwork {
             return;
         }
         arrival.run();
+    }
+
+    /** How many connected streams host {@code fromHost} holds whose other end is on {@code toHost}. */
+    public int streamEnds(String fromHost, String toHost) {
+        int ends = 0;
+        for (SimStreamChannel end : connected) {
+            if (end.from(fromHost, toHost)) {
+                ends++;
+            }
+        }
+        return ends;
     }
 }

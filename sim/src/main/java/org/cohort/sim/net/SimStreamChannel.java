@@ -183,6 +183,11 @@ public final class SimStreamChannel extends AbstractChannel {
         return host.equals(host(local)) || host.equals(host(remote));
     }
 
+    /** Whether this end is on {@code here} and its other end on {@code there} (anywhere if null). */
+    boolean from(String here, String there) {
+        return here.equals(host(local)) && (there == null || there.equals(host(remote)));
+    }
+
     /** Whether this end joins the two hosts (either way round). */
     boolean between(String hostA, String hostB) {
         String here = host(local);
@@ -192,6 +197,19 @@ public final class SimStreamChannel extends AbstractChannel {
 
     private static String host(SocketAddress address) {
         return address instanceof java.net.InetSocketAddress inet ? inet.getHostString() : String.valueOf(address);
+    }
+
+    /**
+     * This end's process died: the kernel closes its socket at once (no pipeline of it runs any more) and
+     * resets the other end.
+     */
+    void crash() {
+        resetting = true;
+        state = State.CLOSED;
+        network.closed(this);
+        if (peer != null) {
+            peer.reset();
+        }
     }
 
     /** Aborts this end now (a reset): on its own loop, its pipeline sees the channel close. */

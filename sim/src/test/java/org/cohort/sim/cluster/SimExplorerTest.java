@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The explorer: {@link LosslessScenario} over many seeds.
+ * The explorer: {@link FaultScenario} over many seeds ({@code -Dsim.faults=CUT=3,KILL=0,...} weighs the
+ * faults; see {@link FaultScenario.Mix}).
  *
  * <ul>
  *   <li>{@code -Dsim.seed=S} runs seed S alone and prints {@code simulation seed S digest HEX};
@@ -33,13 +34,15 @@ class SimExplorerTest {
     static final int BUILD_SEEDS = 200;
 
     @Test
-    void theLosslessPromiseHoldsForEverySeed() throws Exception {
+    void everyInvariantHoldsForEverySeed() throws Exception {
+        FaultScenario.Mix mix = FaultScenario.Mix.parse(System.getProperty("sim.faults", ""));
         String single = System.getProperty("sim.seed");
         if (single != null) {
-            LosslessScenario.Result result = LosslessScenario.run(Long.parseLong(single));
+            FaultScenario.Result result = FaultScenario.run(Long.parseLong(single), mix);
             System.out.println("simulation seed " + result.seed() + " digest " + result.digest());
-            LOG.info("Seed {}: {} events, faults {}, {} delivered, {} failed back", result.seed(), result.events(),
-                    result.faults(), result.delivered(), result.failedBack());
+            LOG.info("Seed {}: {} nodes, {} events, {} virtual ms, faults {}, {} delivered, {} failed back, {}",
+                    result.seed(), result.nodes(), result.events(), result.virtualNanos() / 1_000_000, result.faults(),
+                    result.delivered(), result.failedBack(), result.requests());
             assertThat(result.violations()).as(report(result)).isEmpty();
             return;
         }
@@ -63,12 +66,13 @@ class SimExplorerTest {
         long failedBack = 0;
         List<String> failures = new ArrayList<>();
         for (long seed : seeds) {
-            LosslessScenario.Result result = LosslessScenario.run(seed);
+            FaultScenario.Result result = FaultScenario.run(seed, mix);
             events += result.events();
             delivered += result.delivered();
             failedBack += result.failedBack();
-            LOG.info("Seed {}: faults {}, {} delivered, {} failed back, {}", seed, result.faults(), result.delivered(),
-                    result.failedBack(), result.passed() ? "held" : "BROKEN");
+            LOG.info("Seed {}: {} nodes, faults {}, {} delivered, {} failed back, {}, {}", seed, result.nodes(),
+                    result.faults(), result.delivered(), result.failedBack(), result.requests(),
+                    result.passed() ? "held" : "BROKEN");
             if (!result.passed()) {
                 failures.add(report(result));
             }
@@ -80,12 +84,17 @@ class SimExplorerTest {
         assertThat(failures).as("failed seeds").isEmpty();
     }
 
-    private static String report(LosslessScenario.Result result) {
+    private static String report(FaultScenario.Result result) {
         List<String> shown = result.violations().subList(0, Math.min(20, result.violations().size()));
         return "seed " + result.seed() + " broke " + result.violations().size() + " invariant(s):\n  "
                 + String.join("\n  ", shown) + "\nfaults: " + result.faults() + "\nlast events:\n  "
                 + String.join("\n  ", result.recentEvents()) + "\nreplay: mvn -pl sim test -Dtest=SimExplorerTest -Dsim.seed="
-                + result.seed() + "\n";
+                + result.seed() + mixArgument() + "\n";
+    }
+
+    private static String mixArgument() {
+        String faults = System.getProperty("sim.faults", "");
+        return faults.isBlank() ? "" : " -Dsim.faults=" + faults;
     }
 
     private static List<Long> regressionSeeds() throws IOException {
