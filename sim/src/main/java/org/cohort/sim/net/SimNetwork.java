@@ -4,30 +4,45 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.cohort.sim.Simulation;
 
 /**
- * The simulated network between simulated nodes: which addresses listen, and how long a segment takes
- * from one end of a stream to the other (a base latency plus a jitter drawn from the network's own
- * generator). Streams keep their bytes in order, as TCP does: a segment never overtakes an earlier one
- * of the same direction. A reset aborts the streams between two hosts at once, both ends, as a TCP RST
- * does: what was in flight is lost and each end's pipeline sees its channel close.
+ * The simulated network between simulated nodes: which addresses listen, and what happens to a segment
+ * between the two ends of a stream. Each direction between two hosts is a {@link SimLink}: a segment
+ * waits for the link to finish sending what was given to it before (its bandwidth: size over bytes a
+ * second, unlimited by default), then crosses in the link's latency plus a jitter drawn from the
+ * network's own generator. The network's latency, jitter and bandwidth are every link's defaults; a link
+ * may have its own ({@link #link}), so that a slow or distant node can be modelled. Streams keep their
+ * bytes in order, as TCP does: a segment never overtakes an earlier one of the same direction. Each end
+ * has a send buffer ({@link #sendBufferBytes}): past it, writes wait in Netty's outbound buffer and the
+ * channel turns unwritable, as over a kernel socket, so core's flow control is exercised.
+ *
+ * <p>A reset aborts the streams between two hosts at once, both ends, as a TCP RST does: what was in
+ * flight is lost and each end's pipeline sees its channel close.
  *
  * <p>A cut between two hosts drops what crosses it, silently, as a pulled cable beyond the first switch:
  * a dial gets no answer (its connect timeout fails it), and a stream's segments wait, as TCP retransmits
  * them, until the cut heals (then they arrive, in order) or an end gives the stream up. A cut is one-way
  * or both ways.
+ *
+ * <p>Every draw (jitter) comes from one generator split from the
+ * simulation, in the order of the events that make them, so the same seed makes the same run.
  */
 public final class SimNetwork {
+
+    /**
+     * Each end's send buffer unless set ({@link #sendBufferBytes(int)}, or {@code SO_SNDBUF} on the
+     * channel): 256 KiB, production's low water mark, about what Linux autotunes a LAN socket's to.
+     */
+    public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
 
     private final Simulation simulation;
     private final SplittableRandom random;
@@ -36,17 +51,17 @@ public final class SimNetwork {
     private final Set<SimStreamChannel> connected = new LinkedHashSet<>();
     private final long latencyNanos;
     private final long jitterNanos;
+    private long bandwidth = SimLink.UNLIMITED;
+    private int sendBufferBytes = DEFAULT_SEND_BUFFER_BYTES;
     private int nextEphemeralPort = 40_000;
     private long segmentsSent;
     private long bytesSent;
-    /** Directed cuts, "from>to" by host. */
-    private final Set<String> cuts = new HashSet<>();
-    /** Per directed link, the arrivals waiting for its cut to heal, oldest first. */
-    private final Map<String, ArrayDeque<Runnable>> held = new LinkedHashMap<>();
+    /** Directed links, "from>to" by host, in the order they were first used (a heal visits them in it). */
+    private final Map<String, SimLink> links = new LinkedHashMap<>();
 
     /**
-     * @param latency one-way latency of every link
-     * @param jitter up to this much more, drawn per segment
+     * @param latency one-way latency of every link that has none of its own
+     * @param jitter up to this much more, drawn per segment, on every link that has none of its own
      */
     public SimNetwork(Simulation simulation, Duration latency, Duration jitter) {
         this.simulation = simulation;
@@ -59,9 +74,61 @@ public final class SimNetwork {
         return simulation;
     }
 
-    /** One segment's one-way delay. */
-    long delayNanos() {
-        return latencyNanos + (jitterNanos == 0 ? 0 : random.nextLong(jitterNanos + 1));
+    /**
+     * The link from one host to the other, to give it conditions of its own: {@code
+     * network.link("10.0.0.1", "10.0.0.2").latency(Duration.ofMillis(40)).bandwidth(125_000)}.
+     */
+    public SimLink link(String fromHost, String toHost) {
+        return links.computeIfAbsent(fromHost + ">" + toHost, key -> new SimLink(this, fromHost, toHost));
+    }
+
+    /** Applies the same conditions to both directions between two hosts. */
+    public void linkBothWays(String hostA, String hostB, Consumer<SimLink> conditions) {
+        conditions.accept(link(hostA, hostB));
+        conditions.accept(link(hostB, hostA));
+    }
+
+    /** Every link's bandwidth, in bytes a second, unless it has its own ({@link SimLink#UNLIMITED}: none). */
+    public SimNetwork defaultBandwidth(long bytesPerSecond) {
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("a bandwidth of " + bytesPerSecond + " bytes a second");
+        }
+        this.bandwidth = bytesPerSecond;
+        return this;
+    }
+
+    public long defaultBandwidth() {
+        return bandwidth;
+    }
+
+    long defaultLatencyNanos() {
+        return latencyNanos;
+    }
+
+    long defaultJitterNanos() {
+        return jitterNanos;
+    }
+
+    /**
+     * The send buffer of every stream end made from now on: at most this many bytes of an end are in
+     * flight (sent, not arrived); {@code ChannelOption.SO_SNDBUF} sets one end's.
+     */
+    public SimNetwork sendBufferBytes(int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a send buffer of " + bytes + " bytes");
+        }
+        this.sendBufferBytes = bytes;
+        return this;
+    }
+
+    public int sendBufferBytes() {
+        return sendBufferBytes;
+    }
+
+    /** One segment's crossing of a link, after it has been sent: the latency plus a jitter drawn now. */
+    long delayNanos(SimLink link) {
+        long jitter = link.jitterNanos();
+        return link.latencyNanos() + (jitter == 0 ? 0 : random.nextLong(jitter + 1));
     }
 
     void bind(SocketAddress address, SimServerChannel listener) throws BindException {
@@ -140,7 +207,7 @@ public final class SimNetwork {
 
     /** Drops what goes from {@code fromHost} to {@code toHost} until {@link #healAll}. */
     public void cut(String fromHost, String toHost) {
-        cuts.add(fromHost + ">" + toHost);
+        link(fromHost, toHost).cut(true);
     }
 
     /** Cuts both ways. */
@@ -151,31 +218,30 @@ public final class SimNetwork {
 
     /** Heals every cut; what waited crosses now, in order, each after a delay of its own. */
     public void healAll() {
-        cuts.clear();
-        for (ArrayDeque<Runnable> waiting : held.values()) {
+        for (SimLink link : links.values()) {
+            link.cut(false);
             long at = 0;
-            for (Runnable arrival : waiting) {
-                at = Math.max(at, delayNanos());
+            for (Runnable arrival : link.held()) {
+                at = Math.max(at, delayNanos(link));
                 simulation.schedule(at, "a held segment crosses a healed link", arrival);
             }
+            link.held().clear();
         }
-        held.clear();
     }
 
     /** Whether what goes from one host to the other is dropped now. */
     boolean isCut(String fromHost, String toHost) {
-        return cuts.contains(fromHost + ">" + toHost);
+        SimLink link = links.get(fromHost + ">" + toHost);
+        return link != null && link.isCut();
     }
 
     /**
      * Runs an arrival on the link now, or holds it until the link heals if the link is cut or already
      * holds earlier arrivals (which it must not overtake).
      */
-    void arrive(String fromHost, String toHost, Runnable arrival) {
-        String link = fromHost + ">" + toHost;
-        ArrayDeque<Runnable> waiting = held.get(link);
-        if (cuts.contains(link) || waiting != null) {
-            held.computeIfAbsent(link, l -> new ArrayDeque<>()).add(arrival);
+    void arrive(SimLink link, Runnable arrival) {
+        if (link.isCut() || !link.held().isEmpty()) {
+            link.held().add(arrival);
             return;
         }
         arrival.run();
