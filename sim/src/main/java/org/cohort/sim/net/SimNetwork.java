@@ -26,14 +26,15 @@ import org.cohort.sim.Simulation;
  * channel turns unwritable, as over a kernel socket, so core's flow control is exercised.
  *
  * <p>A reset aborts the streams between two hosts at once, both ends, as a TCP RST does: what was in
- * flight is lost and each end's pipeline sees its channel close.
+ * flight is lost and each end's pipeline sees its channel close; {@link #resetMidSegment} first hands each
+ * end a prefix of the oldest segment coming to it, so that decoders meet a frame cut short.
  *
  * <p>A cut between two hosts drops what crosses it, silently, as a pulled cable beyond the first switch:
  * a dial gets no answer (its connect timeout fails it), and a stream's segments wait, as TCP retransmits
  * them, until the cut heals (then they arrive, in order) or an end gives the stream up. A cut is one-way
  * or both ways.
  *
- * <p>Every draw (jitter) comes from one generator split from the
+ * <p>Every draw (jitter, a truncated segment's length) comes from one generator split from the
  * simulation, in the order of the events that make them, so the same seed makes the same run.
  */
 public final class SimNetwork {
@@ -131,6 +132,11 @@ public final class SimNetwork {
         return link.latencyNanos() + (jitter == 0 ? 0 : random.nextLong(jitter + 1));
     }
 
+    /** How much of a segment of {@code length} bytes (at least 2) a reset lets arrive: 1 to length - 1. */
+    int truncatedLength(int length) {
+        return 1 + random.nextInt(length - 1);
+    }
+
     void bind(SocketAddress address, SimServerChannel listener) throws BindException {
         if (listeners.putIfAbsent(address, listener) != null) {
             throw new BindException("Address already in use: " + address);
@@ -185,6 +191,26 @@ public final class SimNetwork {
         for (SimStreamChannel end : List.copyOf(connected)) {
             if (end.between(hostA, hostB)) {
                 end.reset();
+                reset++;
+            }
+        }
+        return reset;
+    }
+
+    /**
+     * Resets every stream between the two hosts, as {@link #reset} does, but in the middle of a segment:
+     * each end first reads a prefix of the oldest segment in flight to it (a length drawn from 1 byte to
+     * all but one), then its channel closes. What had crossed before the reset is read before the prefix;
+     * the rest of what was in flight is lost. An end with nothing in flight to it, or only a 1-byte
+     * segment or the other end's close, reads nothing more.
+     *
+     * @return how many stream ends were reset
+     */
+    public int resetMidSegment(String hostA, String hostB) {
+        int reset = 0;
+        for (SimStreamChannel end : List.copyOf(connected)) {
+            if (end.between(hostA, hostB)) {
+                end.resetMidSegment();
                 reset++;
             }
         }

@@ -46,6 +46,8 @@ public final class SimStreamChannel extends AbstractChannel {
     private long lastArrivalNanos;
     /** Closing because of a reset: no FIN follows, the other end is reset too. */
     private boolean resetting;
+    /** Reset with all in flight lost: segments that reach this end's loop now are dropped. */
+    private boolean droppingArrivals;
     /** What this end sent that has not arrived yet, oldest first. */
     private final ArrayDeque<Segment> inFlight = new ArrayDeque<>();
     /** The bytes of {@link #inFlight}: the part of the send buffer in use. */
@@ -199,6 +201,9 @@ public final class SimStreamChannel extends AbstractChannel {
     /** The oldest segment in flight has crossed: to the peer's loop with it, and room in the send buffer. */
     private void crossed() {
         Segment segment = inFlight.poll();
+        if (segment == null) {
+            return; // a reset in the middle of a segment took what was in flight
+        }
         inFlightBytes -= segment.length();
         SimStreamChannel other = peer;
         onLoopOf(other, () -> other.received(segment));
@@ -241,7 +246,44 @@ public final class SimStreamChannel extends AbstractChannel {
     /** Aborts this end now (a reset): on its own loop, its pipeline sees the channel close. */
     void reset() {
         resetting = true;
+        droppingArrivals = true;
         onLoopOf(this, this::closeForReset);
+    }
+
+    /**
+     * Aborts this end in the middle of the oldest segment the peer has in flight to it: on its own loop,
+     * its pipeline reads what had already crossed, then a prefix of that segment, then sees the channel
+     * close. The rest of what the peer had in flight is lost now.
+     */
+    void resetMidSegment() {
+        resetting = true;
+        ByteBuf prefix = peer == null ? null : peer.dropInFlightButAPrefix();
+        onLoopOf(this, () -> {
+            if (prefix != null) {
+                read(prefix);
+            }
+            closeForReset();
+        });
+    }
+
+    /**
+     * Drops what this end has in flight, but for a copy of a prefix of its oldest segment (1 byte to all
+     * but one, drawn by the network), which it returns; null if that segment cannot be cut (none, a close,
+     * or a single byte).
+     */
+    private ByteBuf dropInFlightButAPrefix() {
+        Segment oldest = inFlight.peek();
+        ByteBuf prefix = null;
+        if (oldest != null && oldest.length() > 1) {
+            int length = network.truncatedLength(oldest.length());
+            prefix = Unpooled.buffer(length).writeBytes(oldest.payload(), oldest.payload().readerIndex(), length);
+        }
+        for (Segment segment : inFlight) {
+            ReferenceCountUtil.release(segment.payload());
+        }
+        inFlight.clear();
+        inFlightBytes = 0;
+        return prefix;
     }
 
     private void closeForReset() {
@@ -256,7 +298,7 @@ public final class SimStreamChannel extends AbstractChannel {
             if (isOpen()) {
                 unsafe().close(unsafe().voidPromise()); // the peer's FIN
             }
-        } else if (resetting) { // what arrives at a reset end is dropped, as after an RST
+        } else if (droppingArrivals) { // what arrives at a reset end is dropped, as after an RST
             ReferenceCountUtil.release(segment.payload());
         } else {
             read(segment.payload());

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.cohort.sim.SimEventLoop;
 import org.cohort.sim.SimEventLoopGroup;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Streams over the simulated network, through Netty's own bootstraps as core's transport uses them: a
  * dial, an echo, a refusal, a close reaching the other end, order under jitter, a replayable trace; links
- * of their own latency and bandwidth and a send buffer that makes a fast writer's channel
- * unwritable.
+ * of their own latency and bandwidth, a send buffer that makes a fast writer's channel unwritable and a reset
+ * in the middle of a segment.
  */
 class SimNetworkTest {
 
@@ -281,6 +282,37 @@ class SimNetworkTest {
         assertThat(channel.isWritable()).isTrue();
     }
 
+    @Test
+    void aResetInTheMiddleOfASegmentHandsEachEndAPrefixOfItThenClosesTheStream() {
+        TwoNodes nodes = new TwoNodes(3, Duration.ofMillis(10), Duration.ZERO);
+        ChannelFuture connect = nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+        long start = nodes.sim.nanoTime() / MS;
+        byte[] first = pattern(1_000);
+        byte[] second = pattern(1_000);
+        second[0] = 'X'; // not a prefix of the first
+
+        connect.channel().writeAndFlush(Unpooled.wrappedBuffer(first)); // echoed at 10 ms, back at 20 ms
+        nodes.sim.runFor(Duration.ofMillis(15));
+        connect.channel().writeAndFlush(Unpooled.wrappedBuffer(second)); // would arrive at 25 ms
+        nodes.sim.runFor(Duration.ofMillis(2));
+        assertThat(nodes.network.resetMidSegment(SERVER.getHostString(), CLIENT.getHostString())).isEqualTo(2);
+        nodes.sim.runUntilIdle(1_000);
+
+        int serverPrefix = nodes.serverBytes.readableBytes() - first.length;
+        assertThat(serverPrefix).isBetween(1, second.length - 1);
+        assertThat(nodes.serverEvents).containsExactly("read 1000 bytes at " + (start + 10) + " ms",
+                "read " + serverPrefix + " bytes at " + (start + 17) + " ms", "inactive at " + (start + 17) + " ms");
+        assertThat(ByteBufUtil.getBytes(nodes.serverBytes))
+                .isEqualTo(concat(first, Arrays.copyOf(second, serverPrefix)));
+
+        int clientPrefix = nodes.clientBytes.readableBytes();
+        assertThat(clientPrefix).isBetween(1, first.length - 1);
+        assertThat(nodes.clientLog).containsExactly("read " + clientPrefix + " bytes at " + (start + 17) + " ms",
+                "inactive at " + (start + 17) + " ms");
+        assertThat(ByteBufUtil.getBytes(nodes.clientBytes)).isEqualTo(Arrays.copyOf(first, clientPrefix));
+    }
+
     /** Bytes that differ from one offset to the next: a reordered or lost slice would show. */
     private static byte[] pattern(int length) {
         byte[] bytes = new byte[length];
@@ -288,5 +320,11 @@ class SimNetworkTest {
             bytes[i] = (byte) ('a' + i % 23);
         }
         return bytes;
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 }
