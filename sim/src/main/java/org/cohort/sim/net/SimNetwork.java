@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -28,6 +29,8 @@ import org.cohort.sim.Simulation;
  * <p>A reset aborts the streams between two hosts at once, both ends, as a TCP RST does: what was in
  * flight is lost and each end's pipeline sees its channel close; {@link #resetMidSegment} first hands each
  * end a prefix of the oldest segment coming to it, so that decoders meet a frame cut short.
+ * {@link #refuse} makes a host's listeners refuse dials, as a firewall's REJECT rule does, while its
+ * streams go on.
  *
  * <p>A cut between two hosts drops what crosses it, silently, as a pulled cable beyond the first switch:
  * a dial gets no answer (its connect timeout fails it), and a stream's segments wait, as TCP retransmits
@@ -59,6 +62,8 @@ public final class SimNetwork {
     private long bytesSent;
     /** Directed links, "from>to" by host, in the order they were first used (a heal visits them in it). */
     private final Map<String, SimLink> links = new LinkedHashMap<>();
+    /** Hosts whose listeners refuse every dial. */
+    private final Set<String> refusing = new HashSet<>();
 
     /**
      * @param latency one-way latency of every link that has none of its own
@@ -147,9 +152,29 @@ public final class SimNetwork {
         listeners.remove(address, listener);
     }
 
-    /** The channel listening on the address, or null (a connection to it is refused). */
+    /**
+     * The channel listening on the address, or null (a connection to it is refused): none either while
+     * its host {@link #refuse refuses}.
+     */
     SimServerChannel listener(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && refusing.contains(inet.getHostString())) {
+            return null;
+        }
         return listeners.get(address);
+    }
+
+    /**
+     * Dials to the host's listeners are refused from now on (RST: the dialer's connect fails with
+     * {@code ConnectException: Connection refused} after a round trip), as with a firewall's REJECT rule
+     * or a full accept backlog; its streams, and its own dials, go on. Until {@link #accept}.
+     */
+    public void refuse(String host) {
+        refusing.add(host);
+    }
+
+    /** Dials to the host's listeners are answered again. */
+    public void accept(String host) {
+        refusing.remove(host);
     }
 
     /** A local address for a dial that names none (core's always names its node's own address). */

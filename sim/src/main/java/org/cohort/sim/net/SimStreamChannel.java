@@ -21,8 +21,8 @@ import org.cohort.sim.Simulation;
  * One end of a simulated stream: what production's epoll or NIO socket channel is, over a
  * {@link SimNetwork}. Bytes written and flushed arrive at the other end's pipeline after their link's
  * delay (and bandwidth), in order; a close reaches the other end the same way, behind the bytes sent
- * before it. A connect to an address nobody listens on fails with {@link ConnectException} after a round
- * trip, as a refused TCP connect does.
+ * before it. A connect to an address nobody listens on, or to a host that {@link SimNetwork#refuse
+ * refuses}, fails with {@link ConnectException} after a round trip, as a refused TCP connect does.
  *
  * <p>Like a kernel socket, an end has a send buffer ({@link SimStreamChannelConfig#getSendBufferSize},
  * {@code SO_SNDBUF}): at most that many bytes are in flight, and a flush beyond it sends what fits (a

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Streams over the simulated network, through Netty's own bootstraps as core's transport uses them: a
  * dial, an echo, a refusal, a close reaching the other end, order under jitter, a replayable trace; links
- * of their own latency and bandwidth, a send buffer that makes a fast writer's channel unwritable and a reset
- * in the middle of a segment.
+ * of their own latency and bandwidth, a send buffer that makes a fast writer's channel unwritable, a reset
+ * in the middle of a segment, and a host that refuses dials.
  */
 class SimNetworkTest {
 
@@ -311,6 +311,33 @@ class SimNetworkTest {
         assertThat(nodes.clientLog).containsExactly("read " + clientPrefix + " bytes at " + (start + 17) + " ms",
                 "inactive at " + (start + 17) + " ms");
         assertThat(ByteBufUtil.getBytes(nodes.clientBytes)).isEqualTo(Arrays.copyOf(first, clientPrefix));
+    }
+
+    @Test
+    void aHostThatRefusesDialsRefusesThemWhileItsStreamsGoOn() {
+        TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
+        ChannelFuture before = nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+
+        nodes.network.refuse(SERVER.getHostString());
+        ChannelFuture refused = nodes.dial(SERVER);
+        long dialedAt = nodes.sim.nanoTime();
+        long[] failedAt = {-1};
+        refused.addListener(done -> failedAt[0] = nodes.sim.nanoTime());
+        nodes.sim.runUntilIdle(1_000);
+        assertThat(refused.cause()).isInstanceOf(ConnectException.class).hasMessageContaining("Connection refused");
+        assertThat(refused.channel().isOpen()).isFalse();
+        assertThat(failedAt[0] - dialedAt).as("a round trip, not the connect timeout").isEqualTo(2 * MS);
+
+        before.channel().writeAndFlush(Unpooled.copiedBuffer("still here", StandardCharsets.US_ASCII));
+        nodes.sim.runUntilIdle(1_000);
+        assertThat(nodes.received).singleElement().asString().startsWith("still here at ");
+        assertThat(before.channel().isActive()).isTrue();
+
+        nodes.network.accept(SERVER.getHostString());
+        ChannelFuture after = nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+        assertThat(after.isSuccess()).isTrue();
     }
 
     /** Bytes that differ from one offset to the next: a reordered or lost slice would show. */
