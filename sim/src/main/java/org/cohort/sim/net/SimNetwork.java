@@ -44,7 +44,8 @@ public final class SimNetwork {
 
     /**
      * Each end's send buffer unless set ({@link #sendBufferBytes(int)}, or {@code SO_SNDBUF} on the
-     * channel): 256 KiB, production's low water mark, about what Linux autotunes a LAN socket's to.
+     * channel): 256 KiB, production's low water mark, and within what Linux gives a socket (16 KiB to
+     * start, grown up to 4 MiB by default).
      */
     public static final int DEFAULT_SEND_BUFFER_BYTES = 256 * 1024;
 
