@@ -3,12 +3,10 @@ package org.cohort.sim.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.AbstractChannel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
@@ -21,10 +19,16 @@ import org.cohort.sim.Simulation;
 
 /**
  * One end of a simulated stream: what production's epoll or NIO socket channel is, over a
- * {@link SimNetwork}. Bytes written and flushed arrive at the other end's pipeline after the network's
- * delay, in order; a close reaches the other end after the same delay, behind the bytes sent before it.
- * A connect to an address nobody listens on fails with {@link ConnectException} after one delay, as a
- * refused TCP connect does.
+ * {@link SimNetwork}. Bytes written and flushed arrive at the other end's pipeline after their link's
+ * delay (and bandwidth), in order; a close reaches the other end the same way, behind the bytes sent
+ * before it. A connect to an address nobody listens on, or to a host that {@link SimNetwork#refuse
+ * refuses}, fails with {@link ConnectException} after a round trip, as a refused TCP connect does.
+ *
+ * <p>Like a kernel socket, an end has a send buffer ({@link SimStreamChannelConfig#getSendBufferSize},
+ * {@code SO_SNDBUF}): at most that many bytes are in flight, and a flush beyond it sends what fits (a
+ * large buffer in several segments) and leaves the rest in Netty's outbound buffer, where it counts
+ * towards the write buffer's high water mark, so {@link #isWritable()} turns false when a writer outruns
+ * the network, as it does in production. Writing resumes, on the channel's loop, when segments arrive.
  */
 public final class SimStreamChannel extends AbstractChannel {
 
@@ -33,7 +37,7 @@ public final class SimStreamChannel extends AbstractChannel {
     private enum State { OPEN, CONNECTED, CLOSED }
 
     private final SimNetwork network;
-    private final ChannelConfig config = new DefaultChannelConfig(this);
+    private final SimStreamChannelConfig config;
     private State state = State.OPEN;
     private SocketAddress local;
     private SocketAddress remote;
@@ -42,19 +46,36 @@ public final class SimStreamChannel extends AbstractChannel {
     private long lastArrivalNanos;
     /** Closing because of a reset: no FIN follows, the other end is reset too. */
     private boolean resetting;
+    /** Reset with all in flight lost: segments that reach this end's loop now are dropped. */
+    private boolean droppingArrivals;
     /** What this end sent that has not arrived yet, oldest first. */
-    private final ArrayDeque<Runnable> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Segment> inFlight = new ArrayDeque<>();
+    /** The bytes of {@link #inFlight}: the part of the send buffer in use. */
+    private long inFlightBytes;
+    /** A flush stopped at a full send buffer: the next arrival resumes it. */
+    private boolean writeBlocked;
+
+    /** What crosses the network: bytes of the stream, or its end (a FIN, no payload). */
+    private record Segment(ByteBuf payload) {
+        static final Segment FIN = new Segment(null);
+
+        int length() {
+            return payload == null ? 0 : payload.readableBytes();
+        }
+    }
 
     /** A stream to dial with. */
     public SimStreamChannel(SimNetwork network) {
         super(null);
         this.network = network;
+        this.config = new SimStreamChannelConfig(this, network.sendBufferBytes());
     }
 
     /** The accepting end of a connection, already connected. */
     SimStreamChannel(SimServerChannel parent, SimNetwork network, SimStreamChannel dialer) {
         super(parent);
         this.network = network;
+        this.config = new SimStreamChannelConfig(this, network.sendBufferBytes());
         this.local = parent.localAddress();
         this.remote = dialer.local;
         this.peer = dialer;
@@ -63,7 +84,7 @@ public final class SimStreamChannel extends AbstractChannel {
     }
 
     @Override
-    public ChannelConfig config() {
+    public SimStreamChannelConfig config() {
         return config;
     }
 
@@ -121,12 +142,7 @@ public final class SimStreamChannel extends AbstractChannel {
         network.closed(this);
         SimStreamChannel other = peer;
         if (other != null && !resetting) {
-            // The FIN, behind every segment sent before it.
-            send("closes its end", () -> {
-                if (other.isOpen()) {
-                    other.unsafe().close(other.unsafe().voidPromise());
-                }
-            });
+            send("closes its end", Segment.FIN); // behind every segment sent before it
         }
     }
 
@@ -146,29 +162,62 @@ public final class SimStreamChannel extends AbstractChannel {
             if (state != State.CONNECTED) {
                 throw new ClosedChannelException();
             }
-            ByteBuf segment = Unpooled.copiedBuffer(buffer); // the sender's buffer is released by remove()
-            network.sent(segment.readableBytes());
-            SimStreamChannel other = peer;
-            send("sends " + segment.readableBytes() + " bytes", () -> other.arrived(segment));
-            in.remove();
+            int readable = buffer.readableBytes();
+            if (readable == 0) {
+                in.remove(); // TCP sends no empty segment
+                continue;
+            }
+            long room = config.getSendBufferSize() - inFlightBytes;
+            if (room <= 0) {
+                writeBlocked = true; // the rest stays in the outbound buffer, counted by its water marks
+                return;
+            }
+            int length = (int) Math.min(readable, room);
+            // A copy: the sender's buffer is released (or, if partly sent, advanced) by removeBytes.
+            ByteBuf payload = Unpooled.buffer(length).writeBytes(buffer, buffer.readerIndex(), length);
+            network.sent(length);
+            send("sends " + length + " bytes", new Segment(payload));
+            in.removeBytes(length);
         }
     }
 
     /**
-     * Runs {@code action} on the peer's loop once a segment sent now has crossed the network. Arrivals
-     * at one instant may run in any order the seed picks, so each takes the oldest segment in flight,
-     * not its own: the stream's order holds whatever the draw.
+     * Sends a segment now: it waits for its link to finish sending what it was given before, crosses,
+     * and is handed to the peer's loop. Arrivals at one instant may run in any order the seed picks, so
+     * each takes the oldest segment in flight, not its own: the stream's order holds whatever the draw.
      */
-    private void send(String what, Runnable action) {
+    private void send(String what, Segment segment) {
         Simulation sim = network.simulation();
-        long arrival = Math.max(sim.nanoTime() + network.delayNanos(), lastArrivalNanos);
+        SimLink link = network.link(host(local), host(remote));
+        long sent = link.send(sim.nanoTime(), segment.length());
+        long arrival = Math.max(sent + network.delayNanos(link), lastArrivalNanos);
         lastArrivalNanos = arrival;
-        inFlight.add(action);
-        SimStreamChannel other = peer;
-        String from = host(local);
-        String to = host(remote);
+        inFlight.add(segment);
+        inFlightBytes += segment.length();
         sim.schedule(arrival - sim.nanoTime(), local + " " + what + " to " + remote,
-                () -> network.arrive(from, to, () -> onLoopOf(other, inFlight.poll())));
+                () -> network.arrive(link, this::crossed));
+    }
+
+    /** The oldest segment in flight has crossed: to the peer's loop with it, and room in the send buffer. */
+    private void crossed() {
+        Segment segment = inFlight.poll();
+        if (segment == null) {
+            return; // a reset in the middle of a segment took what was in flight
+        }
+        inFlightBytes -= segment.length();
+        SimStreamChannel other = peer;
+        onLoopOf(other, () -> other.received(segment));
+        if (writeBlocked) {
+            writeBlocked = false;
+            onLoopOf(this, this::resumeWriting);
+        }
+    }
+
+    /** Sends what a full send buffer held back, as NIO's forceFlush does when the socket is writable again. */
+    private void resumeWriting() {
+        if (isActive()) {
+            ((SimUnsafe) unsafe()).resumeWriting();
+        }
     }
 
     /** Runs the action on the channel's loop; a stopped node's loop takes nothing (a dead host). */
@@ -215,24 +264,82 @@ public final class SimStreamChannel extends AbstractChannel {
     /** Aborts this end now (a reset): on its own loop, its pipeline sees the channel close. */
     void reset() {
         resetting = true;
+        droppingArrivals = true;
+        onLoopOf(this, this::closeForReset);
+    }
+
+    /**
+     * Aborts this end in the middle of the oldest segment the peer has in flight to it: on its own loop,
+     * its pipeline reads what had already crossed, then a prefix of that segment, then sees the channel
+     * close. The rest of what the peer had in flight is lost now.
+     */
+    void resetMidSegment() {
+        resetting = true;
+        ByteBuf prefix = peer == null ? null : peer.dropInFlightButAPrefix();
         onLoopOf(this, () -> {
-            if (isOpen()) {
-                unsafe().close(unsafe().voidPromise());
+            if (prefix != null) {
+                read(prefix);
             }
+            closeForReset();
         });
     }
 
-    private void arrived(ByteBuf segment) {
-        if (!isActive() || resetting) { // what arrives at a reset end is dropped, as after an RST
-            ReferenceCountUtil.release(segment);
+    /**
+     * Drops what this end has in flight, but for a copy of a prefix of its oldest segment (1 byte to all
+     * but one, drawn by the network), which it returns; null if that segment cannot be cut (none, a close,
+     * or a single byte).
+     */
+    private ByteBuf dropInFlightButAPrefix() {
+        Segment oldest = inFlight.peek();
+        ByteBuf prefix = null;
+        if (oldest != null && oldest.length() > 1) {
+            int length = network.truncatedLength(oldest.length());
+            prefix = Unpooled.buffer(length).writeBytes(oldest.payload(), oldest.payload().readerIndex(), length);
+        }
+        for (Segment segment : inFlight) {
+            ReferenceCountUtil.release(segment.payload());
+        }
+        inFlight.clear();
+        inFlightBytes = 0;
+        return prefix;
+    }
+
+    private void closeForReset() {
+        if (isOpen()) {
+            unsafe().close(unsafe().voidPromise());
+        }
+    }
+
+    /** A segment from the peer reached this end's loop. */
+    private void received(Segment segment) {
+        if (segment.payload() == null) {
+            if (isOpen()) {
+                unsafe().close(unsafe().voidPromise()); // the peer's FIN
+            }
+        } else if (droppingArrivals) { // what arrives at a reset end is dropped, as after an RST
+            ReferenceCountUtil.release(segment.payload());
+        } else {
+            read(segment.payload());
+        }
+    }
+
+    private void read(ByteBuf bytes) {
+        if (!isActive()) {
+            ReferenceCountUtil.release(bytes);
             return;
         }
-        pipeline().fireChannelRead(segment);
+        pipeline().fireChannelRead(bytes);
         pipeline().fireChannelReadComplete();
     }
 
     /** A dial: the accepting side learns of it after one delay, and the dialer after another. */
     private final class SimUnsafe extends AbstractUnsafe {
+
+        /** Writes what is flushed and still waits, without flushing what was only written. */
+        void resumeWriting() {
+            super.flush0();
+        }
+
         @Override
         public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
             if (!promise.setUncancellable() || !ensureOpen(promise)) {
@@ -255,13 +362,15 @@ public final class SimStreamChannel extends AbstractChannel {
                     }
                 }, timeoutMillis, TimeUnit.MILLISECONDS);
             }
-            sim.schedule(network.delayNanos(), local + " dials " + remoteAddress, () -> {
+            SimLink there = network.link(host(local), host(remoteAddress));
+            SimLink back = network.link(host(remoteAddress), host(local));
+            sim.schedule(network.delayNanos(there), local + " dials " + remoteAddress, () -> {
                 if (network.isCut(host(local), host(remoteAddress))) {
                     return; // the SYN is lost: the connect timeout will tell
                 }
                 SimServerChannel listener = network.listener(remoteAddress);
                 if (listener == null || !listener.isActive()) {
-                    sim.schedule(network.delayNanos(), remoteAddress + " refuses " + local,
+                    sim.schedule(network.delayNanos(back), remoteAddress + " refuses " + local,
                             () -> onLoopOf(dialer, () -> refused(promise)));
                     return;
                 }
@@ -269,7 +378,7 @@ public final class SimStreamChannel extends AbstractChannel {
                     SimStreamChannel accepted = new SimStreamChannel(listener, network, dialer);
                     peer = accepted;
                     listener.accept(accepted);
-                    sim.schedule(network.delayNanos(), remoteAddress + " accepts " + local, () -> {
+                    sim.schedule(network.delayNanos(back), remoteAddress + " accepts " + local, () -> {
                         if (!network.isCut(host(remoteAddress), host(local))) {
                             onLoopOf(dialer, () -> connected(promise));
                         } // else the SYN-ACK is lost: the accepted end waits for bytes that never come

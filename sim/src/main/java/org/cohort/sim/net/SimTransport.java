@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutorChooserFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,6 +22,12 @@ import org.cohort.sim.SimHost;
  * by Netty's own bootstraps as production's TCP transport sets up sockets.
  */
 public final class SimTransport implements StreamTransport {
+
+    /**
+     * Production's water marks (TcpTransport's): with the simulated send buffer, a stream turns unwritable
+     * at the same backlog as in production, so core's flow control is tested at its real thresholds.
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final SimNetwork network;
     private final SimHost host;
@@ -54,6 +61,7 @@ public final class SimTransport implements StreamTransport {
     public ChannelFuture listen(InetSocketAddress address, ChannelHandler childInitializer) {
         return new ServerBootstrap().group(started(listenerLoop), workers)
                 .channelFactory(() -> new SimServerChannel(network))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(childInitializer)
                 .bind(address);
     }
@@ -63,6 +71,7 @@ public final class SimTransport implements StreamTransport {
         return new Bootstrap().group(worker)
                 .channelFactory(() -> new SimStreamChannel(network))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(initializer)
                 .register();
     }
