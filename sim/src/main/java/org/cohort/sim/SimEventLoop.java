@@ -13,6 +13,7 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.Ticker;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #inEventLoop()} is true only while one of this loop's own tasks runs, so that a task of one
  * loop that reaches another's channel goes through {@link #execute}, as it would across threads.
  *
- * <p>Shutting down never waits (nothing may block the simulation's one thread): what is still queued
+ * <p>Shutting down never waits (nothing may block the simulation's one thread): the channels still
+ * registered close (as Netty's NIO and epoll loops close theirs), what is still queued
  * runs at once, scheduled tasks are cancelled, and the loop is terminated when the call returns.
  */
 public final class SimEventLoop extends AbstractScheduledEventExecutor implements EventLoop {
@@ -53,6 +55,8 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     private long wakeQueuedFor = Long.MAX_VALUE;
     private boolean running;
     private boolean shutDown;
+    /** The channels registered with the loop and still open: a shutdown closes them, as Netty's loops do. */
+    private final java.util.Set<Channel> channels = new java.util.LinkedHashSet<>();
     /** Until when a task that spent virtual time keeps the loop busy (see {@link Simulation#spend}). */
     private long busyUntilNanos;
 
@@ -203,13 +207,14 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
 
     @Override
     public ChannelFuture register(ChannelPromise promise) {
-        promise.channel().unsafe().register(this, promise);
-        return promise;
+        return register(promise.channel(), promise);
     }
 
     @Deprecated
     @Override
     public ChannelFuture register(Channel channel, ChannelPromise promise) {
+        channels.add(channel);
+        channel.closeFuture().addListener(closed -> channels.remove(channel));
         channel.unsafe().register(this, promise);
         return promise;
     }
@@ -231,6 +236,10 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
         if (!shutDown) {
             running = true;
             try {
+                // As NIO's and epoll's loops close every channel still registered when they shut down.
+                for (Channel channel : List.copyOf(channels)) {
+                    channel.unsafe().close(channel.unsafe().voidPromise());
+                }
                 moveDueScheduledTasks();
                 Runnable task;
                 int ran = 0;

@@ -18,11 +18,13 @@ import org.cohort.core.embed.NodeAssembly;
 import org.cohort.core.transport.SessionBalance;
 import org.cohort.sim.SimHost;
 import org.cohort.sim.Simulation;
+import org.cohort.sim.net.SimLink;
 import org.cohort.sim.net.SimNetwork;
 
 /**
  * One random run, all of it drawn from its seed. A cluster of 3 to 8 nodes, each with a clock skew of its
- * own, on a network of random latency and jitter; for {@link #LOAD} every node delivers numbered messages to
+ * own, on a network of random latency and jitter (a third of the pairs with a latency and jitter of their
+ * own, up to 20 ms); for {@link #LOAD} every node delivers numbered messages to
  * every member of its list ({@code MessageSender.deliver}) and sends requests with random timeouts, while
  * one to four faults of the {@link Mix} strike. Then everything heals and the run settles, and the
  * cluster is stopped. Checked, throughout and at the end:
@@ -48,6 +50,15 @@ public final class FaultScenario {
     public enum Fault {
         /** A TCP reset of every stream between two nodes. */
         RESET,
+        /** A reset in the middle of a segment: each end reads part of a frame, then the stream resets. */
+        MID_FRAME_RESET,
+        /**
+         * A node's host rejects dials (a firewall REJECT rule) for 0.5 to 10 s, right after its streams to
+         * another node were reset: that node's redials are refused until the rule goes.
+         */
+        REFUSE,
+        /** The link between two nodes squeezed to 2 to 64 KB/s both ways for 1 to 10 s. */
+        SLOW_LINK,
         /** Two nodes cut off from each other both ways, 0.2 to 20 s (past the resend linger). */
         CUT,
         /** One direction between two nodes cut, 0.2 to 20 s. */
@@ -139,6 +150,16 @@ public final class FaultScenario {
         for (int k = 1; k <= size; k++) {
             skews.put(k, draws.nextLong(-2_000_000_000L, 2_000_000_001L));
         }
+        for (int a = 1; a <= size; a++) {
+            for (int b = a + 1; b <= size; b++) {
+                if (draws.nextInt(3) == 0) { // a third of the pairs are farther apart (another rack, a WAN link)
+                    Duration latency = Duration.ofNanos(1_000 * (200 + draws.nextLong(20_000)));
+                    Duration jitter = Duration.ofNanos(1_000 * draws.nextLong(5_000));
+                    network.linkBothWays(SimCluster.address(a), SimCluster.address(b),
+                            link -> link.latency(latency).jitter(jitter));
+                }
+            }
+        }
         cluster = new SimCluster(sim, network, size, Map.of(), skews);
         slow = new SlowSubscribers(sim);
         lanes = new DeliveryLedger(slow);
@@ -210,11 +231,21 @@ public final class FaultScenario {
 
     /** Once traffic has stopped: every session holds nothing either way, and every pair has one stream. */
     private void checkQuiet() {
-        boolean balanced = sim.runUntil(() -> unbalanced().isEmpty(), sim.nanoTime() + QUIET_BOUND.toNanos());
+        boolean balanced = sim.runUntil(this::balanced, sim.nanoTime() + QUIET_BOUND.toNanos());
         if (!balanced) {
             unbalanced().forEach(what -> violations.add("quiescence: " + what));
         }
         liveness.countStreams(true);
+    }
+
+    private boolean balanced() {
+        for (int k = 1; k <= size; k++) {
+            if (cluster.isRunning(k) && !cluster.node(k).connections().sessionBalances().values().stream()
+                    .allMatch(SessionBalance::isSettled)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<String> unbalanced() {
@@ -234,24 +265,39 @@ public final class FaultScenario {
 
     // ---- the load ----
 
+    /**
+     * Each sender's rounds and requests, each scheduling the next (one pending event per sender and kind
+     * keeps the event queue short): round N falls at a drawn point of the N-th interval.
+     */
     private void scheduleLoad() {
         int rate = 5 + draws.nextInt(16); // each sender's messages per second to each receiver
         long interval = 1_000_000_000L / rate;
-        int ticks = (int) (LOAD.toSeconds() * rate);
+        int rounds = (int) (LOAD.toSeconds() * rate);
         for (int s = 1; s <= size; s++) {
             int sender = s;
-            for (int n = 0; n < ticks; n++) {
-                int number = n;
-                sim.schedule(n * interval + draws.nextLong(interval), "node-" + s + " delivers " + n,
-                        () -> deliverRound(sender, number));
-            }
+            SplittableRandom roundDraws = draws.split();
+            nextRound(sender, 0, rounds, interval, roundDraws);
             long requestEvery = 100_000_000L + draws.nextLong(300_000_000L);
             SplittableRandom requestDraws = draws.split();
-            for (int n = 0; n < LOAD.toNanos() / requestEvery; n++) {
-                int number = n;
-                sim.schedule(n * requestEvery + draws.nextLong(requestEvery), "node-" + s + " requests " + n,
-                        () -> request(sender, number, requestDraws));
-            }
+            nextRequest(sender, 0, (int) (LOAD.toNanos() / requestEvery), requestEvery, requestDraws);
+        }
+    }
+
+    private void nextRound(int sender, int number, int rounds, long interval, SplittableRandom random) {
+        if (number < rounds) {
+            at(start + number * interval + random.nextLong(interval), "node-" + sender + " delivers " + number, () -> {
+                deliverRound(sender, number);
+                nextRound(sender, number + 1, rounds, interval, random);
+            });
+        }
+    }
+
+    private void nextRequest(int sender, int number, int requests, long every, SplittableRandom random) {
+        if (number < requests) {
+            at(start + number * every + random.nextLong(every), "node-" + sender + " requests " + number, () -> {
+                request(sender, number, random);
+                nextRequest(sender, number + 1, requests, every, random);
+            });
         }
     }
 
@@ -300,6 +346,36 @@ public final class FaultScenario {
                 faults.add("reset node-" + a + "/node-" + b + when);
                 disturb(at, at, a, b);
                 at(at, "fault: reset", () -> network.reset(SimCluster.address(a), SimCluster.address(b)));
+            }
+            case MID_FRAME_RESET -> {
+                faults.add("reset mid-frame node-" + a + "/node-" + b + when);
+                disturb(at, at, a, b);
+                at(at, "fault: reset mid-frame",
+                        () -> network.resetMidSegment(SimCluster.address(a), SimCluster.address(b)));
+            }
+            case REFUSE -> {
+                long until = Math.min(at + Duration.ofMillis(500).toNanos()
+                        + draws.nextLong(Duration.ofMillis(9_500).toNanos()), loadEnd);
+                faults.add("node-" + a + " refuses dials" + when + " for " + (until - at) / 1_000_000
+                        + " ms, after a reset with node-" + b);
+                disturb(at, until, a, b);
+                at(at, "fault: refuse", () -> {
+                    network.refuse(SimCluster.address(a));
+                    network.reset(SimCluster.address(a), SimCluster.address(b));
+                });
+                at(until, "fault: accept", () -> network.accept(SimCluster.address(a)));
+            }
+            case SLOW_LINK -> {
+                long until = Math.min(at + Duration.ofSeconds(1).toNanos()
+                        + draws.nextLong(Duration.ofSeconds(9).toNanos()), loadEnd);
+                long bandwidth = 2_000 + draws.nextLong(62_000);
+                faults.add("link node-" + a + "/node-" + b + " at " + bandwidth + " B/s" + when + " for "
+                        + (until - at) / 1_000_000 + " ms");
+                disturb(at, until, a, b);
+                at(at, "fault: slow link", () -> network.linkBothWays(SimCluster.address(a), SimCluster.address(b),
+                        link -> link.bandwidth(bandwidth)));
+                at(until, "fault: link restored", () -> network.linkBothWays(SimCluster.address(a),
+                        SimCluster.address(b), link -> link.bandwidth(SimLink.UNLIMITED)));
             }
             case CUT, ONE_WAY_CUT -> {
                 long heal = Math.min(at + lasting, loadEnd);

@@ -157,19 +157,21 @@ final class LivenessWatch {
      */
     void countStreams(boolean quiet) {
         SimNetwork network = cluster.network();
+        Map<String, Integer> counts = network.streamEndCounts();
         for (int i = 1; i <= cluster.size(); i++) {
             for (int j = 1; j <= cluster.size(); j++) {
                 if (i == j) {
                     continue;
                 }
-                int streams = network.streamEnds(SimCluster.address(i), SimCluster.address(j));
+                int streams = counts.getOrDefault(SimCluster.address(i) + ">" + SimCluster.address(j), 0);
                 String pair = i + ">" + j;
                 if (quiet) {
                     boolean expected = cluster.isRunning(i) && cluster.isRunning(j) && cluster.members(i).contains(j)
                             && cluster.members(j).contains(i);
                     if (streams != (expected ? 1 : 0)) {
                         violations.add("streams: node-" + i + " holds " + streams + " streams to node-" + j
-                                + " when the run is quiet (" + (expected ? 1 : 0) + " expected)");
+                                + " when the run is quiet (" + (expected ? 1 : 0) + " expected): "
+                                + network.describeStreamEnds(SimCluster.address(i), SimCluster.address(j)));
                     }
                 } else if (streams > 1) {
                     long since = duplicateSince.computeIfAbsent(pair, p -> simulation.nanoTime());

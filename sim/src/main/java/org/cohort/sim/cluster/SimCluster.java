@@ -33,6 +33,13 @@ import org.cohort.sim.net.SimTransport;
 public final class SimCluster implements AutoCloseable {
 
     private static final int PORT = 7000;
+    /**
+     * Settings parsed before, by their keys: parsing goes through OSGi's converter (reflection), which
+     * costs more than a whole node's start, and a run of seeds parses the same few hundred sets again and
+     * again. Settings are immutable, so sharing them changes nothing a run does.
+     */
+    private static final Map<Map<String, Object>, ClusterSettings> PARSED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Simulation simulation;
     private final SimNetwork network;
@@ -86,7 +93,14 @@ public final class SimCluster implements AutoCloseable {
         }
         Map<String, Object> keys = new HashMap<>(properties.get(k - 1));
         keys.put("members", members.toString());
-        return ClusterSettingsParser.parse(keys);
+        ClusterSettings parsed = PARSED.get(keys);
+        if (parsed == null) {
+            parsed = ClusterSettingsParser.parse(keys);
+            if (PARSED.size() < 10_000) {
+                PARSED.put(Map.copyOf(keys), parsed);
+            }
+        }
+        return parsed;
     }
 
     /** Node K's next process: a new host and a new incarnation, not started. */

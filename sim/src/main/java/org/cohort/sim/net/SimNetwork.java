@@ -299,14 +299,24 @@ public final class SimNetwork {
         arrival.run();
     }
 
-    /** How many connected streams host {@code fromHost} holds whose other end is on {@code toHost}. */
-    public int streamEnds(String fromHost, String toHost) {
-        int ends = 0;
+    /** The connected stream ends on {@code fromHost} whose other end is on {@code toHost}, for a report. */
+    public List<String> describeStreamEnds(String fromHost, String toHost) {
+        List<String> ends = new java.util.ArrayList<>();
         for (SimStreamChannel end : connected) {
             if (end.from(fromHost, toHost)) {
-                ends++;
+                ends.add(end.localAddress() + " -> " + end.remoteAddress() + " on " + end.eventLoop()
+                        + (end.eventLoop().isShuttingDown() ? " (stopped)" : ""));
             }
         }
         return ends;
+    }
+
+    /** How many connected streams each host holds to each other host, by "from>to" (one pass). */
+    public Map<String, Integer> streamEndCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (SimStreamChannel end : connected) {
+            counts.merge(end.hosts(), 1, Integer::sum);
+        }
+        return counts;
     }
 }

@@ -42,6 +42,9 @@ public final class SimStreamChannel extends AbstractChannel {
     private SocketAddress local;
     private SocketAddress remote;
     private SimStreamChannel peer;
+    /** The link this end sends on, and its label in the trace: both set at the first send. */
+    private SimLink link;
+    private String route;
     /** When this end's last segment arrives at the peer: later ones never arrive before it. */
     private long lastArrivalNanos;
     /** Closing because of a reset: no FIN follows, the other end is reset too. */
@@ -188,14 +191,16 @@ public final class SimStreamChannel extends AbstractChannel {
      */
     private void send(String what, Segment segment) {
         Simulation sim = network.simulation();
-        SimLink link = network.link(host(local), host(remote));
+        if (link == null) { // the addresses are known once connected; formatting them per segment costs
+            link = network.link(host(local), host(remote));
+            route = local + " to " + remote + ": ";
+        }
         long sent = link.send(sim.nanoTime(), segment.length());
         long arrival = Math.max(sent + network.delayNanos(link), lastArrivalNanos);
         lastArrivalNanos = arrival;
         inFlight.add(segment);
         inFlightBytes += segment.length();
-        sim.schedule(arrival - sim.nanoTime(), local + " " + what + " to " + remote,
-                () -> network.arrive(link, this::crossed));
+        sim.schedule(arrival - sim.nanoTime(), route + what, () -> network.arrive(link, this::crossed));
     }
 
     /** The oldest segment in flight has crossed: to the peer's loop with it, and room in the send buffer. */
@@ -230,6 +235,11 @@ public final class SimStreamChannel extends AbstractChannel {
     /** Whether either end of this stream is on the host. */
     boolean onHost(String host) {
         return host.equals(host(local)) || host.equals(host(remote));
+    }
+
+    /** "here>there": this end's host and its other end's. */
+    String hosts() {
+        return host(local) + ">" + host(remote);
     }
 
     /** Whether this end is on {@code here} and its other end on {@code there} (anywhere if null). */
