@@ -50,9 +50,9 @@ final class DeliveryLedger {
         });
     }
 
-    /** The payload of message {@code number} of the lane. */
-    static byte[] payload(int sender, int incarnation, int number) {
-        return ByteBuffer.allocate(12).putInt(sender).putInt(incarnation).putInt(number).array();
+    /** The payload of message {@code number} of the lane, {@code padding} bytes longer than its numbers. */
+    static byte[] payload(int sender, int incarnation, int number, int padding) {
+        return ByteBuffer.allocate(12 + padding).putInt(sender).putInt(incarnation).putInt(number).array();
     }
 
     void sent(int sender, int incarnation, int receiver, int number, CompletableFuture<Void> future) {
@@ -84,6 +84,14 @@ final class DeliveryLedger {
     long count(boolean failed) {
         return sent.values().stream().flatMap(lane -> lane.values().stream())
                 .filter(f -> f.isDone() && f.isCompletedExceptionally() == failed).count();
+    }
+
+    /** The futures that failed, by the simple name of their exception, sorted. */
+    Map<String, Long> failuresByCause() {
+        Map<String, Long> causes = new java.util.TreeMap<>();
+        sent.values().stream().flatMap(lane -> lane.values().stream()).filter(CompletableFuture::isCompletedExceptionally)
+                .forEach(future -> causes.merge(cause(future).getClass().getSimpleName(), 1L, Long::sum));
+        return causes;
     }
 
     void check(List<String> violations) {

@@ -24,7 +24,8 @@ import org.cohort.sim.net.SimNetwork;
 /**
  * One random run, all of it drawn from its seed. A cluster of 3 to 8 nodes, each with a clock skew of its
  * own, on a network of random latency and jitter (a third of the pairs with a latency and jitter of their
- * own, up to 20 ms); for {@link #LOAD} every node delivers numbered messages to
+ * own, up to 20 ms), half the runs with tight credit windows, queues and resend buffers, and payloads of
+ * up to 4 KiB; for {@link #LOAD} every node delivers numbered messages to
  * every member of its list ({@code MessageSender.deliver}) and sends requests with random timeouts, while
  * one to four faults of the {@link Mix} strike. Then everything heals and the run settles, and the
  * cluster is stopped. Checked, throughout and at the end:
@@ -32,6 +33,7 @@ import org.cohort.sim.net.SimNetwork;
  *   <li>issue 16's promise per lane ({@link DeliveryLedger});
  *   <li>every request completes within its timeout plus a bound ({@link RequestLedger});
  *   <li>detection and recovery within their bounds, one stream per pair ({@link LivenessWatch});
+ *   <li>queues and resend buffers within their configured bounds ({@link QueueBounds});
  *   <li>at quiescence, every session of every node holds nothing: no queue, no unacknowledged message, no
  *       credit outstanding either way ({@link SessionBalance});
  *   <li>after a node is stopped nothing of it runs ({@link SimHost#ranAfterClose}).
@@ -117,7 +119,8 @@ public final class FaultScenario {
 
     /** What a run did and what it broke. */
     public record Result(long seed, String digest, long events, int nodes, long virtualNanos, List<String> faults,
-            long delivered, long failedBack, String requests, List<String> violations, List<String> recentEvents) {
+            long delivered, Map<String, Long> failedBack, String requests, List<String> violations,
+            List<String> recentEvents) {
         public boolean passed() {
             return violations.isEmpty();
         }
@@ -128,6 +131,8 @@ public final class FaultScenario {
     private final SimCluster cluster;
     private final SimNetwork network;
     private final int size;
+    /** How much longer than its numbers each lane's payload is (0 to 4 KiB, drawn per run). */
+    private final int padding;
     private final List<String> violations = new ArrayList<>();
     private final List<String> faults = new ArrayList<>();
     private final Disturbances disturbances = new Disturbances();
@@ -160,7 +165,15 @@ public final class FaultScenario {
                 }
             }
         }
-        cluster = new SimCluster(sim, network, size, Map.of(), skews);
+        Map<String, Object> limits = new HashMap<>();
+        if (draws.nextBoolean()) { // tight limits: credit, queues and resend buffers run out, sends are refused
+            limits.put("delivery.window.messages", 16 + draws.nextInt(500));
+            limits.put("message.max.bytes", 65_536);
+            limits.put("outbound.queue.max.bytes", 65_536L + draws.nextLong(1_000_000));
+            limits.put("delivery.resend.max.bytes", 65_536L + draws.nextLong(1_000_000));
+        }
+        padding = draws.nextInt(3) == 0 ? 0 : 16 + draws.nextInt(4_080);
+        cluster = new SimCluster(sim, network, size, limits, skews);
         slow = new SlowSubscribers(sim);
         lanes = new DeliveryLedger(slow);
         requests = new RequestLedger(sim, disturbances, slow, violations);
@@ -195,6 +208,7 @@ public final class FaultScenario {
         disturbances.add(0, loadEnd, loadEnd); // the final heal: recovery is owed from it
         liveness.recoveries(disturbances.ends());
         liveness.sampleStreams(loadEnd);
+        new QueueBounds(cluster, violations).sample(loadEnd);
 
         sim.runUntil(() -> false, loadEnd);
         network.healAll();
@@ -212,7 +226,7 @@ public final class FaultScenario {
             checkQuiet();
         }
         long delivered = lanes.count(false);
-        long failedBack = lanes.count(true);
+        Map<String, Long> failedBack = lanes.failuresByCause();
         cluster.close();
         sim.runFor(AFTER_CLOSE);
         for (SimHost host : cluster.everyHost()) {
@@ -309,7 +323,7 @@ public final class FaultScenario {
         for (int receiver : cluster.members(sender)) {
             if (receiver != sender) {
                 ClusterMessage message = new ClusterMessage(NodeId.of("node-" + sender), DeliveryLedger.SUBJECT,
-                        DeliveryLedger.payload(sender, incarnation, number));
+                        DeliveryLedger.payload(sender, incarnation, number, padding));
                 lanes.sent(sender, incarnation, receiver, number,
                         cluster.node(sender).sender().deliver(NodeId.of("node-" + receiver), message, null));
             }

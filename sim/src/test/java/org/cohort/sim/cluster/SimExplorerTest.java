@@ -40,7 +40,7 @@ class SimExplorerTest {
         if (single != null) {
             FaultScenario.Result result = FaultScenario.run(Long.parseLong(single), mix);
             System.out.println("simulation seed " + result.seed() + " digest " + result.digest());
-            LOG.info("Seed {}: {} nodes, {} events, {} virtual ms, faults {}, {} delivered, {} failed back, {}",
+            LOG.info("Seed {}: {} nodes, {} events, {} virtual ms, faults {}, {} delivered, failed back {}, {}",
                     result.seed(), result.nodes(), result.events(), result.virtualNanos() / 1_000_000, result.faults(),
                     result.delivered(), result.failedBack(), result.requests());
             assertThat(result.violations()).as(report(result)).isEmpty();
@@ -63,14 +63,14 @@ class SimExplorerTest {
         long started = System.nanoTime();
         long events = 0;
         long delivered = 0;
-        long failedBack = 0;
+        java.util.Map<String, Long> failedBack = new java.util.TreeMap<>();
         List<String> failures = new ArrayList<>();
         for (long seed : seeds) {
             FaultScenario.Result result = FaultScenario.run(seed, mix);
             events += result.events();
             delivered += result.delivered();
-            failedBack += result.failedBack();
-            LOG.info("Seed {}: {} nodes, faults {}, {} delivered, {} failed back, {}, {}", seed, result.nodes(),
+            result.failedBack().forEach((cause, n) -> failedBack.merge(cause, n, Long::sum));
+            LOG.info("Seed {}: {} nodes, faults {}, {} delivered, failed back {}, {}, {}", seed, result.nodes(),
                     result.faults(), result.delivered(), result.failedBack(), result.requests(),
                     result.passed() ? "held" : "BROKEN");
             if (!result.passed()) {
@@ -79,7 +79,7 @@ class SimExplorerTest {
         }
         System.out.println("simulation: " + seeds.size() + " seeds, " + failures.size() + " failed, " + events
                 + " events in " + (System.nanoTime() - started) / 1_000_000_000 + " s");
-        LOG.info("Explored: {} messages delivered once and in order, {} failed back to their senders", delivered,
+        LOG.info("Explored: {} messages delivered once and in order; failed back to their senders: {}", delivered,
                 failedBack);
         assertThat(failures).as("failed seeds").isEmpty();
     }
