@@ -144,6 +144,10 @@ public final class FaultScenario {
     private final Set<Integer> lifecycleTargets = new HashSet<>();
     private long start;
     private long loadEnd;
+    /** The faults left out of this run, by index (see {@link #run(long, Mix, Set)}). */
+    private Set<Integer> skipped = Set.of();
+    /** The fault being planned is left out: it is drawn, but it neither acts nor disturbs. */
+    private boolean skipping;
 
     private FaultScenario(long seed) throws InvalidConfigurationException {
         sim = new Simulation(seed);
@@ -187,7 +191,18 @@ public final class FaultScenario {
 
     /** Runs the scenario of {@code seed}, drawing faults from {@code mix}. */
     public static Result run(long seed, Mix mix) throws InvalidConfigurationException {
-        return new FaultScenario(seed).run(mix);
+        return run(seed, mix, Set.of());
+    }
+
+    /**
+     * Runs the scenario of {@code seed} without some of its faults (by their index in the run's list): to
+     * shrink a failure. Everything is drawn as in the whole run, so the rest of it is the same; a skipped
+     * fault only does nothing.
+     */
+    public static Result run(long seed, Mix mix, Set<Integer> skipped) throws InvalidConfigurationException {
+        FaultScenario scenario = new FaultScenario(seed);
+        scenario.skipped = Set.copyOf(skipped);
+        return scenario.run(mix);
     }
 
     private Result run(Mix mix) {
@@ -203,8 +218,10 @@ public final class FaultScenario {
         scheduleLoad();
         int faultCount = 1 + draws.nextInt(4);
         for (int f = 0; f < faultCount; f++) {
+            skipping = skipped.contains(f);
             scheduleFault(mix.draw(draws));
         }
+        skipping = false;
         disturbances.add(0, loadEnd, loadEnd); // the final heal: recovery is owed from it
         liveness.recoveries(disturbances.ends());
         liveness.sampleStreams(loadEnd);
@@ -357,12 +374,12 @@ public final class FaultScenario {
         String when = " at " + (at - start) / 1_000_000 + " ms";
         switch (fault) {
             case RESET -> {
-                faults.add("reset node-" + a + "/node-" + b + when);
+                fault("reset node-" + a + "/node-" + b + when);
                 disturb(at, at, a, b);
                 at(at, "fault: reset", () -> network.reset(SimCluster.address(a), SimCluster.address(b)));
             }
             case MID_FRAME_RESET -> {
-                faults.add("reset mid-frame node-" + a + "/node-" + b + when);
+                fault("reset mid-frame node-" + a + "/node-" + b + when);
                 disturb(at, at, a, b);
                 at(at, "fault: reset mid-frame",
                         () -> network.resetMidSegment(SimCluster.address(a), SimCluster.address(b)));
@@ -370,7 +387,7 @@ public final class FaultScenario {
             case REFUSE -> {
                 long until = Math.min(at + Duration.ofMillis(500).toNanos()
                         + draws.nextLong(Duration.ofMillis(9_500).toNanos()), loadEnd);
-                faults.add("node-" + a + " refuses dials" + when + " for " + (until - at) / 1_000_000
+                fault("node-" + a + " refuses dials" + when + " for " + (until - at) / 1_000_000
                         + " ms, after a reset with node-" + b);
                 disturb(at, until, a, b);
                 at(at, "fault: refuse", () -> {
@@ -383,7 +400,7 @@ public final class FaultScenario {
                 long until = Math.min(at + Duration.ofSeconds(1).toNanos()
                         + draws.nextLong(Duration.ofSeconds(9).toNanos()), loadEnd);
                 long bandwidth = 2_000 + draws.nextLong(62_000);
-                faults.add("link node-" + a + "/node-" + b + " at " + bandwidth + " B/s" + when + " for "
+                fault("link node-" + a + "/node-" + b + " at " + bandwidth + " B/s" + when + " for "
                         + (until - at) / 1_000_000 + " ms");
                 disturb(at, until, a, b);
                 at(at, "fault: slow link", () -> network.linkBothWays(SimCluster.address(a), SimCluster.address(b),
@@ -394,7 +411,7 @@ public final class FaultScenario {
             case CUT, ONE_WAY_CUT -> {
                 long heal = Math.min(at + lasting, loadEnd);
                 boolean bothWays = fault == Fault.CUT;
-                faults.add("cut node-" + a + (bothWays ? "/" : " -> ") + "node-" + b + when + " for "
+                fault("cut node-" + a + (bothWays ? "/" : " -> ") + "node-" + b + when + " for "
                         + (heal - at) / 1_000_000 + " ms");
                 disturb(at, heal, a, b);
                 at(at, "fault: cut", () -> {
@@ -408,9 +425,11 @@ public final class FaultScenario {
             }
             case KILL -> {
                 long down = Duration.ofMillis(500).toNanos() + draws.nextLong(Duration.ofMillis(5_500).toNanos());
-                faults.add("kill node-" + a + when + ", restart " + down / 1_000_000 + " ms later");
+                fault("kill node-" + a + when + ", restart " + down / 1_000_000 + " ms later");
                 disturb(at, at + down, a);
-                liveness.silent(a, at, down);
+                if (!skipping) {
+                    liveness.silent(a, at, down);
+                }
                 at(at, "fault: kill", () -> {
                     lanes.killed(a, cluster.incarnation(a));
                     cluster.kill(a);
@@ -419,18 +438,22 @@ public final class FaultScenario {
             }
             case PAUSE -> {
                 long pause = Duration.ofMillis(100).toNanos() + draws.nextLong(Duration.ofMillis(3_900).toNanos());
-                faults.add("pause node-" + a + when + " for " + pause / 1_000_000 + " ms");
+                fault("pause node-" + a + when + " for " + pause / 1_000_000 + " ms");
                 disturb(at, at + pause, a);
-                liveness.silent(a, at, pause);
+                if (!skipping) {
+                    liveness.silent(a, at, pause);
+                }
                 at(at, "fault: pause", () -> cluster.host(a).pause());
                 at(at + pause, "fault: resume", () -> cluster.host(a).resume());
             }
             case SLOW_SUBSCRIBER -> {
                 long window = Duration.ofSeconds(1).toNanos() + draws.nextLong(Duration.ofSeconds(9).toNanos());
                 Duration cost = Duration.ofMillis(1 + draws.nextInt(20));
-                faults.add("slow subscribers on node-" + a + when + " for " + window / 1_000_000 + " ms, "
+                fault("slow subscribers on node-" + a + when + " for " + window / 1_000_000 + " ms, "
                         + cost.toMillis() + " ms a message");
-                slow.slow(a, at, at + window, cost);
+                if (!skipping) {
+                    slow.slow(a, at, at + window, cost);
+                }
             }
             case REMOVE_AND_ADD -> removeAndAdd(a);
             default -> throw new AssertionError(fault);
@@ -476,9 +499,14 @@ public final class FaultScenario {
             at(when, "fault: node-" + other + "'s list adds node-" + a, () -> edit(other, a, true));
         }
         disturb(at, edit, a);
-        faults.add("remove node-" + a + " at " + (at - start) / 1_000_000 + " ms (" + (stopFirst ? "stopped" : "edits")
+        fault("remove node-" + a + " at " + (at - start) / 1_000_000 + " ms (" + (stopFirst ? "stopped" : "edits")
                 + " first, edits " + spacing / 1_000_000 + " ms apart), added back at " + (edit - start) / 1_000_000
                 + " ms");
+    }
+
+    /** Names a fault of the run, in the order planned; a skipped one is marked. */
+    private void fault(String description) {
+        faults.add(skipping ? "(skipped) " + description : description);
     }
 
     private void stop(int k) {
@@ -513,12 +541,18 @@ public final class FaultScenario {
     }
 
     private void disturb(long from, long to, int... nodes) {
+        if (skipping) {
+            return;
+        }
         for (int node : nodes) {
             disturbances.add(node, from, Math.min(to, loadEnd));
         }
     }
 
     private void at(long when, String label, Runnable action) {
+        if (skipping) {
+            return;
+        }
         sim.schedule(Math.max(0, when - sim.nanoTime()), label, action);
     }
 }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * A failed seed prints the seed, the broken invariants, the faults, the last events of the trace and the
- * command that replays it. (The two lines above are read by scripts: keep them exactly.)
+ * command that replays it. (The two lines above are read by scripts: keep them exactly.) {@code
+ * -Dsim.shrink=S} shrinks a failing seed to the fewest of its faults that still break it, and {@code
+ * -Dsim.skip=I,J} replays a seed without those faults (by their index in its list).
  */
 class SimExplorerTest {
 
@@ -36,9 +38,14 @@ class SimExplorerTest {
     @Test
     void everyInvariantHoldsForEverySeed() throws Exception {
         FaultScenario.Mix mix = FaultScenario.Mix.parse(System.getProperty("sim.faults", ""));
+        String shrink = System.getProperty("sim.shrink");
+        if (shrink != null) {
+            shrink(Long.parseLong(shrink), mix);
+            return;
+        }
         String single = System.getProperty("sim.seed");
         if (single != null) {
-            FaultScenario.Result result = FaultScenario.run(Long.parseLong(single), mix);
+            FaultScenario.Result result = FaultScenario.run(Long.parseLong(single), mix, skipped());
             System.out.println("simulation seed " + result.seed() + " digest " + result.digest());
             LOG.info("Seed {}: {} nodes, {} events, {} virtual ms, faults {}, {} delivered, failed back {}, {}",
                     result.seed(), result.nodes(), result.events(), result.virtualNanos() / 1_000_000, result.faults(),
@@ -90,6 +97,41 @@ class SimExplorerTest {
                 + String.join("\n  ", shown) + "\nfaults: " + result.faults() + "\nlast events:\n  "
                 + String.join("\n  ", result.recentEvents()) + "\nreplay: mvn -pl sim test -Dtest=SimExplorerTest -Dsim.seed="
                 + result.seed() + mixArgument() + "\n";
+    }
+
+    /**
+     * Shrinks a failing seed: leaves out its faults one at a time, keeping each left out while the run still
+     * fails, and prints the smallest schedule found and the command that replays it.
+     */
+    private static void shrink(long seed, FaultScenario.Mix mix) throws Exception {
+        FaultScenario.Result whole = FaultScenario.run(seed, mix);
+        assertThat(whole.passed()).as("seed " + seed + " holds: nothing to shrink").isFalse();
+        java.util.Set<Integer> skipped = new java.util.TreeSet<>();
+        FaultScenario.Result smallest = whole;
+        for (int fault = 0; fault < whole.faults().size(); fault++) {
+            java.util.Set<Integer> trial = new java.util.TreeSet<>(skipped);
+            trial.add(fault);
+            FaultScenario.Result result = FaultScenario.run(seed, mix, trial);
+            if (!result.passed()) {
+                skipped = trial;
+                smallest = result;
+            }
+        }
+        String skip = skipped.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        System.out.println("shrunk seed " + seed + " to faults " + smallest.faults() + ", still broken:\n  "
+                + String.join("\n  ", smallest.violations().subList(0, Math.min(10, smallest.violations().size())))
+                + "\nreplay: mvn -pl sim test -Dtest=SimExplorerTest -Dsim.seed=" + seed + mixArgument()
+                + (skip.isEmpty() ? "" : " -Dsim.skip=" + skip));
+    }
+
+    private static java.util.Set<Integer> skipped() {
+        java.util.Set<Integer> skipped = new java.util.TreeSet<>();
+        for (String index : System.getProperty("sim.skip", "").split(",")) {
+            if (!index.isBlank()) {
+                skipped.add(Integer.parseInt(index.trim()));
+            }
+        }
+        return skipped;
     }
 
     private static String mixArgument() {
