@@ -47,6 +47,7 @@ public final class FaultScenario {
     private static final Duration SETTLE_BOUND = Duration.ofSeconds(20);
     private static final Duration QUIET_BOUND = Duration.ofSeconds(5);
     private static final Duration AFTER_CLOSE = Duration.ofSeconds(5);
+    private static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
     /** The faults a run draws from. */
     public enum Fault {
@@ -140,6 +141,8 @@ public final class FaultScenario {
     private final DeliveryLedger lanes;
     private final RequestLedger requests;
     private final LivenessWatch liveness;
+    /** Nodes whose graceful stop is under way. */
+    private final Set<Integer> stopping = new HashSet<>();
     /** Nodes a kill or a removal already strikes (one such fault per node and run). */
     private final Set<Integer> lifecycleTargets = new HashSet<>();
     private long start;
@@ -236,12 +239,18 @@ public final class FaultScenario {
                 sim.nanoTime() + SETTLE_BOUND.toNanos());
         if (!settled) {
             violations.add("settling: not settled " + SETTLE_BOUND.toSeconds() + " virtual s after the heal: "
-                    + (cluster.allActive() ? "" : "the cluster is not whole; ") + lanes.pending() + " futures pending");
+                    + (cluster.allActive() ? "" : "the cluster is not whole (" + notActive() + "); ")
+                    + lanes.pending() + " futures pending; " + unbalanced());
         }
+        // Every check scheduled during the load (recovery, requests) runs while the nodes still do.
+        long lastCheck = loadEnd + Math.max(liveness.recoveryBound().toNanos(),
+                MAX_REQUEST_TIMEOUT.plus(RequestLedger.BOUND).toNanos());
+        sim.runUntil(() -> false, Math.max(sim.nanoTime(), lastCheck));
         lanes.check(violations);
         if (settled) {
             checkQuiet();
         }
+        liveness.stopping();
         long delivered = lanes.count(false);
         Map<String, Long> failedBack = lanes.failuresByCause();
         cluster.close();
@@ -269,6 +278,20 @@ public final class FaultScenario {
         liveness.countStreams(true);
     }
 
+    /** Who does not see whom ACTIVE, among running nodes. */
+    private List<String> notActive() {
+        List<String> missing = new ArrayList<>();
+        for (int k = 1; k <= size; k++) {
+            if (cluster.isRunning(k)) {
+                int observer = k;
+                cluster.node(k).membership().states().stream().filter(state -> !state.isActive())
+                        .forEach(state -> missing.add("node-" + observer + " sees " + state.id() + " " + state.state()
+                                + (state.left() ? " (left)" : "")));
+            }
+        }
+        return missing;
+    }
+
     private boolean balanced() {
         for (int k = 1; k <= size; k++) {
             if (cluster.isRunning(k) && !cluster.node(k).connections().sessionBalances().values().stream()
@@ -287,7 +310,8 @@ public final class FaultScenario {
             }
             for (Map.Entry<NodeId, SessionBalance> session : cluster.node(k).connections().sessionBalances().entrySet()) {
                 if (!session.getValue().isSettled()) {
-                    unbalanced.add("node-" + k + "'s session with " + session.getKey() + " holds " + session.getValue());
+                    unbalanced.add("node-" + k + "'s session with " + session.getKey() + " holds " + session.getValue()
+                            + ", " + cluster.node(k).connections().peers().get(session.getKey()));
                 }
             }
         }
@@ -358,7 +382,7 @@ public final class FaultScenario {
         }
         int receiver = others.get(random.nextInt(others.size()));
         requests.send(cluster.node(sender), sender, receiver, number,
-                Duration.ofMillis(300 + random.nextInt(2_700)));
+                Duration.ofMillis(300 + random.nextInt((int) MAX_REQUEST_TIMEOUT.toMillis() - 300)));
     }
 
     // ---- the faults ----
@@ -511,11 +535,20 @@ public final class FaultScenario {
 
     private void stop(int k) {
         if (cluster.isRunning(k)) {
-            cluster.stop(k);
+            stopping.add(k);
+            cluster.stop(k); // runs the simulation until the node has left (a paused node leaves once resumed)
+            stopping.remove(k);
         }
     }
 
     private void restart(int k) {
+        if (stopping.contains(k)) {
+            // Its stop is still under way (a graceful leave takes up to leave.timeout.ms): as an operator
+            // would, start it again once it has stopped.
+            at(sim.nanoTime() + Duration.ofMillis(100).toNanos(), "fault: start node-" + k + " again, later",
+                    () -> restart(k));
+            return;
+        }
         if (cluster.isRunning(k)) {
             return;
         }

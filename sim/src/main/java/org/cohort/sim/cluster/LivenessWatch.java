@@ -37,6 +37,8 @@ final class LivenessWatch {
     private final long detectionNanos;
     private final long recoveryNanos;
     private final long duplicateNanos;
+    /** The scenario stops the cluster: checks still due find nodes leaving on purpose, and check nothing. */
+    private boolean stopping;
     /** "i>j" to when host i began to hold more than one stream to host j. */
     private final Map<String, Long> duplicateSince = new HashMap<>();
 
@@ -84,6 +86,11 @@ final class LivenessWatch {
                 .plus(settings.helloTimeout());
     }
 
+    /** The cluster is being stopped: no check runs from now on. */
+    void stopping() {
+        stopping = true;
+    }
+
     Duration detectionBound() {
         return Duration.ofNanos(detectionNanos);
     }
@@ -99,6 +106,9 @@ final class LivenessWatch {
         }
         long check = at + detectionNanos;
         simulation.schedule(check - simulation.nanoTime(), "check detection of node-" + node, () -> {
+            if (stopping) {
+                return;
+            }
             for (int observer = 1; observer <= cluster.size(); observer++) {
                 if (observer == node || !cluster.isRunning(observer) || !cluster.members(observer).contains(node)
                         || disturbances.touches(observer, at - 1, check)) {
@@ -123,6 +133,9 @@ final class LivenessWatch {
     }
 
     private void checkRecovered(long since, long check) {
+        if (stopping) {
+            return;
+        }
         for (int i = 1; i <= cluster.size(); i++) {
             for (int j = i + 1; j <= cluster.size(); j++) {
                 if (!cluster.isRunning(i) || !cluster.isRunning(j) || !cluster.members(i).contains(j)

@@ -5,8 +5,8 @@ import java.util.ArrayDeque;
 
 /**
  * One direction between two hosts of a {@link SimNetwork}: its conditions (latency, jitter, bandwidth),
- * each the network's default until set here, and what the link is doing now (until when it is busy
- * sending, whether it is cut, what waits for the cut to heal).
+ * each the network's default until set here, and what the link is doing now (what waits for its turn
+ * to be sent, whether it is cut, what waits for the cut to heal).
  *
  * <p>A link carries every stream between its two hosts, in that direction: with a bandwidth, their
  * segments take turns on it, one after the other, as on one wire; with none, a segment leaves at once.
@@ -24,8 +24,11 @@ public final class SimLink {
     private Long latencyNanos;
     private Long jitterNanos;
     private Long bytesPerSecond;
-    /** When the link has sent the last byte given to it so far. */
-    private long busyUntilNanos;
+    /** The segments waiting for their turn, oldest first, and whether one is being sent now. */
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private boolean sending;
+    /** The trace's label for a segment's last byte leaving. */
+    private final String sendLabel;
     private boolean cut;
     /** Arrivals waiting for the cut to heal, oldest first. */
     private final ArrayDeque<Runnable> held = new ArrayDeque<>();
@@ -34,6 +37,7 @@ public final class SimLink {
         this.network = network;
         this.fromHost = fromHost;
         this.toHost = toHost;
+        this.sendLabel = fromHost + ">" + toHost + " sent a segment";
     }
 
     public String fromHost() {
@@ -94,21 +98,47 @@ public final class SimLink {
     }
 
     /**
-     * Gives the link {@code bytes} to send at {@code nowNanos}: they go after whatever it is still
-     * sending, and take size over bandwidth.
-     *
-     * @return when their last byte has left
+     * Gives the link {@code bytes} to send: they go after whatever it is still sending, each segment
+     * taking its size over the bandwidth in force when its turn comes (so a link restored to full speed
+     * sends what still waits at full speed, as a real one would), and {@code sent} runs when its last byte
+     * has left. On a link of unlimited bandwidth with nothing waiting, {@code sent} runs at once.
      */
-    long send(long nowNanos, int bytes) {
+    void send(int bytes, Runnable sent) {
+        if (waiting.isEmpty() && !sending && bandwidth() == UNLIMITED) {
+            sent.run(); // nothing to wait for: with no bandwidth, nobody is ever "still sending"
+            return;
+        }
+        waiting.add(new Waiting(bytes, sent));
+        if (!sending) {
+            sendNext();
+        }
+    }
+
+    /** Starts sending the segment at the head of the queue (its time from the bandwidth in force now). */
+    private void sendNext() {
+        Waiting next = waiting.poll();
+        if (next == null) {
+            sending = false;
+            return;
+        }
         long bandwidth = bandwidth();
         if (bandwidth == UNLIMITED) {
-            return nowNanos; // nothing to wait for: with no bandwidth, nobody is ever "still sending"
+            next.sent.run();
+            sendNext();
+            return;
         }
-        long start = Math.max(nowNanos, busyUntilNanos);
-        long byteNanos = (long) bytes * NANOS_PER_SECOND;
+        sending = true;
+        long byteNanos = (long) next.bytes * NANOS_PER_SECOND;
         // Rounded up: a segment never leaves before its last byte could have.
-        busyUntilNanos = start + byteNanos / bandwidth + (byteNanos % bandwidth == 0 ? 0 : 1);
-        return busyUntilNanos;
+        long nanos = byteNanos / bandwidth + (byteNanos % bandwidth == 0 ? 0 : 1);
+        network.simulation().schedule(nanos, sendLabel, () -> {
+            next.sent.run();
+            sendNext();
+        });
+    }
+
+    /** A segment waiting for its turn on the link. */
+    private record Waiting(int bytes, Runnable sent) {
     }
 
     boolean isCut() {

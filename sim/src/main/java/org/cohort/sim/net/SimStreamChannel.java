@@ -195,12 +195,15 @@ public final class SimStreamChannel extends AbstractChannel {
             link = network.link(host(local), host(remote));
             route = local + " to " + remote + ": ";
         }
-        long sent = link.send(sim.nanoTime(), segment.length());
-        long arrival = Math.max(sent + network.delayNanos(link), lastArrivalNanos);
-        lastArrivalNanos = arrival;
         inFlight.add(segment);
         inFlightBytes += segment.length();
-        sim.schedule(arrival - sim.nanoTime(), route + what, () -> network.arrive(link, this::crossed));
+        String label = route + what;
+        link.send(segment.length(), () -> {
+            // Its last byte has left: it crosses in the link's latency and jitter, never overtaking.
+            long arrival = Math.max(sim.nanoTime() + network.delayNanos(link), lastArrivalNanos);
+            lastArrivalNanos = arrival;
+            sim.schedule(arrival - sim.nanoTime(), label, () -> network.arrive(link, this::crossed));
+        });
     }
 
     /** The oldest segment in flight has crossed: to the peer's loop with it, and room in the send buffer. */
