@@ -42,7 +42,7 @@ import org.cohort.sim.net.SimNetwork;
 public final class FaultScenario {
 
     /** How long the load runs; faults strike in its first two thirds. */
-    static final Duration LOAD = Duration.ofSeconds(40);
+    static final Duration LOAD = Duration.ofSeconds(50);
     private static final Duration FORM_BOUND = Duration.ofSeconds(10);
     private static final Duration SETTLE_BOUND = Duration.ofSeconds(20);
     private static final Duration QUIET_BOUND = Duration.ofSeconds(5);
