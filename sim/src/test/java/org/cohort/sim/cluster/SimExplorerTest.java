@@ -76,9 +76,6 @@ class SimExplorerTest {
             events += result.events();
             delivered += result.delivered();
             result.failedBack().forEach((cause, n) -> failedBack.merge(cause, n, Long::sum));
-            LOG.info("Seed {} (digest {}): {} nodes, faults {}, {} delivered, failed back {}, {}, {}", result.seed(),
-                    result.digest(), result.nodes(), result.faults(), result.delivered(), result.failedBack(),
-                    result.requests(), result.passed() ? "held" : "BROKEN");
             if (!result.passed()) {
                 failures.add(report(result));
             }
@@ -104,7 +101,14 @@ class SimExplorerTest {
         try {
             List<java.util.concurrent.Future<FaultScenario.Result>> runs = new ArrayList<>();
             for (long seed : seeds) {
-                runs.add(pool.submit(() -> FaultScenario.run(seed, mix)));
+                runs.add(pool.submit(() -> {
+                    FaultScenario.Result result = FaultScenario.run(seed, mix);
+                    // As each ends, so that a long run shows its progress.
+                    LOG.info("Seed {} (digest {}): {} nodes, faults {}, {} delivered, failed back {}, {}, {}",
+                            result.seed(), result.digest(), result.nodes(), result.faults(), result.delivered(),
+                            result.failedBack(), result.requests(), result.passed() ? "held" : "BROKEN");
+                    return result;
+                }));
             }
             List<FaultScenario.Result> results = new ArrayList<>();
             for (java.util.concurrent.Future<FaultScenario.Result> run : runs) {
