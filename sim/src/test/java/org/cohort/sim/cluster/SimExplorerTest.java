@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The explorer: {@link FaultScenario} over many seeds ({@code -Dsim.faults=CUT=3,KILL=0,...} weighs the
- * faults; see {@link FaultScenario.Mix}).
+ * faults; see {@link FaultMix}).
  *
  * <ul>
  *   <li>{@code -Dsim.seed=S} runs seed S alone and prints {@code simulation seed S digest HEX};
@@ -37,7 +37,7 @@ class SimExplorerTest {
 
     @Test
     void everyInvariantHoldsForEverySeed() throws Exception {
-        FaultScenario.Mix mix = FaultScenario.Mix.parse(System.getProperty("sim.faults", ""));
+        FaultMix mix = FaultMix.parse(System.getProperty("sim.faults", ""));
         String shrink = System.getProperty("sim.shrink");
         if (shrink != null) {
             shrink(Long.parseLong(shrink), mix);
@@ -92,7 +92,7 @@ class SimExplorerTest {
      * a simulation of its own on one thread; results in seed order. A simulation shares nothing with
      * another, so where it runs changes nothing in it (its digest is the same alone or among others).
      */
-    private static List<FaultScenario.Result> runAll(java.util.Collection<Long> seeds, FaultScenario.Mix mix)
+    private static List<FaultScenario.Result> runAll(java.util.Collection<Long> seeds, FaultMix mix)
             throws Exception {
         int threads = Integer.getInteger("sim.threads", Math.min(4, Runtime.getRuntime().availableProcessors()));
         java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
@@ -132,7 +132,7 @@ class SimExplorerTest {
      * Shrinks a failing seed: leaves out its faults one at a time, keeping each left out while the run still
      * fails, and prints the smallest schedule found and the command that replays it.
      */
-    private static void shrink(long seed, FaultScenario.Mix mix) throws Exception {
+    private static void shrink(long seed, FaultMix mix) throws Exception {
         FaultScenario.Result whole = FaultScenario.run(seed, mix);
         assertThat(whole.passed()).as("seed " + seed + " holds: nothing to shrink").isFalse();
         java.util.Set<Integer> skipped = new java.util.TreeSet<>();
