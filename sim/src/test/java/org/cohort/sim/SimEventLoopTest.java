@@ -101,6 +101,22 @@ class SimEventLoopTest {
     }
 
     @Test
+    void shuttingDownClosesTheChannelsStillRegisteredAsNettysLoopsDo() {
+        // Found by the explorer: a stopped node's half-dialed stream stayed open, its loop gone.
+        SimEventLoop loop = new SimEventLoop(sim, "node-1/cohort-io-1", null);
+        org.cohort.sim.net.SimStreamChannel open = new org.cohort.sim.net.SimStreamChannel(
+                new org.cohort.sim.net.SimNetwork(sim, java.time.Duration.ofMillis(1), java.time.Duration.ZERO));
+        loop.register(open);
+        sim.runUntilIdle(100);
+        assertThat(open.isRegistered()).isTrue();
+
+        loop.shutdownGracefully();
+
+        assertThat(open.isOpen()).as("closed by its loop's shutdown").isFalse();
+        assertThat(open.closeFuture().isDone()).isTrue();
+    }
+
+    @Test
     void shuttingDownRunsWhatIsQueuedAtOnceCancelsTimersAndRefusesMore() {
         SimEventLoop loop = new SimEventLoop(sim, "node-1/cohort-replies", null);
         List<String> ran = new ArrayList<>();

@@ -254,6 +254,45 @@ class SimNetworkTest {
     }
 
     @Test
+    void aLinkRestoredToFullSpeedSendsWhatWaitsInItAtFullSpeed() {
+        // Found by the explorer: segments kept the slow link's times after it was restored (49 s for 136 KB).
+        TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
+        SimLink link = nodes.network.link(CLIENT.getHostString(), SERVER.getHostString()).bandwidth(100_000);
+        ChannelFuture first = nodes.dial(SERVER);
+        ChannelFuture second = nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+        long start = nodes.sim.nanoTime() / MS;
+
+        first.channel().writeAndFlush(Unpooled.wrappedBuffer(pattern(10_000)));
+        second.channel().writeAndFlush(Unpooled.wrappedBuffer(pattern(10_000)));
+        nodes.sim.runFor(Duration.ofMillis(50));
+        link.bandwidth(SimLink.UNLIMITED);
+        nodes.sim.runUntilIdle(10_000);
+
+        assertThat(nodes.serverEvents).as("the first segment was on the wire at 100 KB/s (100 ms); the second "
+                + "waited, and went at full speed the moment the first was sent")
+                .containsExactly("read 10000 bytes at " + (start + 101) + " ms", "read 10000 bytes at " + (start + 101) + " ms");
+    }
+
+    @Test
+    void aCrashedHostsStreamsCloseAtOnceAndTheirPeersAreReset() {
+        // Found by the explorer: a killed host's stream ends stayed open in the simulated kernel.
+        TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
+        nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+        assertThat(nodes.network.streamEndCounts()).containsEntry("10.0.0.2>10.0.0.1", 1)
+                .containsEntry("10.0.0.1>10.0.0.2", 1);
+
+        nodes.network.crash(CLIENT.getHostString());
+
+        assertThat(nodes.network.streamEndCounts()).as("the crashed host's end closed with its process")
+                .doesNotContainKey("10.0.0.2>10.0.0.1");
+        nodes.sim.runUntilIdle(1_000);
+        assertThat(nodes.network.streamEndCounts()).as("and the other end was reset").isEmpty();
+        assertThat(nodes.serverEvents).last().asString().startsWith("inactive");
+    }
+
+    @Test
     void aWriterPastItsSendBufferSeesItsChannelUnwritableAndEveryByteArrivesInOrder() {
         TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
         ChannelFuture connect = nodes.dial(SERVER);
