@@ -235,6 +235,8 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
     public Future<?> shutdownGracefully(long quietPeriod, long timeout, TimeUnit unit) {
         if (!shutDown) {
             running = true;
+            SimEventLoop outer = simulation.runningLoop();
+            simulation.running(this); // a task run in place may spend time too (it is not waited for)
             try {
                 // As NIO's and epoll's loops close every channel still registered when they shut down.
                 for (Channel channel : List.copyOf(channels)) {
@@ -253,6 +255,7 @@ public final class SimEventLoop extends AbstractScheduledEventExecutor implement
                 cancelScheduledTasks();
             } finally {
                 running = false;
+                simulation.running(outer);
             }
             shutDown = true;
             termination.trySuccess(null);

@@ -170,6 +170,10 @@ public final class Simulation {
         runningLoop = loop;
     }
 
+    SimEventLoop runningLoop() {
+        return runningLoop;
+    }
+
     /**
      * The task running now takes {@code span} of virtual time, as a slow handler's work does: its loop
      * runs nothing else until then. Nothing else waits: other loops go on, and the clock does not move

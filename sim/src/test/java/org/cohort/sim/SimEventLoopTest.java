@@ -101,6 +101,21 @@ class SimEventLoopTest {
     }
 
     @Test
+    void aTaskThatSpendsTimeHoldsItsLoopButNoOther() {
+        SimEventLoop slow = new SimEventLoop(sim, "node-1/cohort-handler-slow", null);
+        SimEventLoop other = new SimEventLoop(sim, "node-1/cohort-handler-other", null);
+        List<String> ran = new ArrayList<>();
+        slow.execute(() -> sim.spend(java.time.Duration.ofMillis(10)));
+        slow.execute(() -> ran.add("slow's next at " + sim.nanoTime()));
+        other.execute(() -> ran.add("other at " + sim.nanoTime()));
+        sim.runUntilIdle(100);
+
+        assertThat(ran).containsExactlyInAnyOrder("other at 0", "slow's next at 10000000");
+        assertThatThrownBy(() -> sim.spend(java.time.Duration.ofMillis(1))).as("only a loop's task spends time")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void shuttingDownClosesTheChannelsStillRegisteredAsNettysLoopsDo() {
         // Found by the explorer: a stopped node's half-dialed stream stayed open, its loop gone.
         SimEventLoop loop = new SimEventLoop(sim, "node-1/cohort-io-1", null);
