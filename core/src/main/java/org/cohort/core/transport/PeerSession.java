@@ -255,10 +255,22 @@ final class PeerSession implements SubjectIntake.Announcer {
         stream.scheduleDrain();
     }
 
-    synchronized void onAck(Stream stream, SessionFrames.Ack ack) {
-        if (stream == attached) {
+    void onAck(Stream stream, SessionFrames.Ack ack) {
+        boolean roomAgain;
+        synchronized (this) {
+            if (stream != attached) {
+                return;
+            }
+            boolean full = outbox.resendBytes >= outbox.maxResendBytes;
             outbox.ack(ack.receivedThrough(), ack.outcomesSent());
             wakeIfIdle();
+            roomAgain = full && outbox.resendBytes < outbox.maxResendBytes;
+            if (roomAgain) {
+                outbox.queue.unparkAll(); // lanes parked on a full resend buffer may start again
+            }
+        }
+        if (roomAgain) {
+            stream.scheduleDrain();
         }
     }
 

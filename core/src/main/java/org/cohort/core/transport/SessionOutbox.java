@@ -87,9 +87,14 @@ final class SessionOutbox implements MessageFramer.Numbering {
         return credits.get(subject);
     }
 
-    /** Whether the message may start now: the peer granted credit for its subject. */
+    /**
+     * Whether the message may start now: the peer granted credit for its subject, and the resend buffer
+     * has room (what was sent and not acknowledged stays within {@code delivery.resend.max.bytes} plus one
+     * message, however much was queued when it filled).
+     */
     boolean mayStart(OutboundMessage message) {
-        return windowMessages > 0 && (message.credit == null
+        return windowMessages > 0 && (resendBytes < maxResendBytes || message.credit == null)
+                && (message.credit == null
                 || message.credit.allows(message.message.payload().length, windowMessages, windowBytes));
     }
 

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import org.cohort.core.config.InvalidConfigurationException;
 import org.cohort.core.embed.NodeAssembly;
+import org.cohort.sim.SimHost;
 import org.cohort.sim.Simulation;
 import org.cohort.sim.net.SimLink;
 import org.cohort.sim.net.SimNetwork;
@@ -142,7 +143,7 @@ final class FaultPlan {
                 fault("kill node-" + a + when + ", restart " + down / 1_000_000 + " ms later");
                 disturb(at, at + down, a);
                 if (!skipping) {
-                    liveness.silent(a, at, down);
+                    liveness.silent(a, at, down, () -> !cluster.isRunning(a));
                 }
                 at(at, "fault: kill", () -> {
                     lanes.killed(a, cluster.incarnation(a));
@@ -154,11 +155,16 @@ final class FaultPlan {
                 long pause = Duration.ofMillis(100).toNanos() + draws.nextLong(Duration.ofMillis(3_900).toNanos());
                 fault("pause node-" + a + when + " for " + pause / 1_000_000 + " ms");
                 disturb(at, at + pause, a);
+                SimHost[] paused = new SimHost[1];
                 if (!skipping) {
-                    liveness.silent(a, at, pause);
+                    liveness.silent(a, at, pause, () -> paused[0] != null && paused[0] == cluster.host(a)
+                            && paused[0].isPaused() && !paused[0].isDead());
                 }
-                at(at, "fault: pause", () -> cluster.host(a).pause());
-                at(at + pause, "fault: resume", () -> cluster.host(a).resume());
+                at(at, "fault: pause", () -> {
+                    paused[0] = cluster.host(a);
+                    paused[0].pause();
+                });
+                at(at + pause, "fault: resume", () -> paused[0].resume()); // the host it paused, if not gone
             }
             case SLOW_SUBSCRIBER -> {
                 long window = Duration.ofSeconds(1).toNanos() + draws.nextLong(Duration.ofSeconds(9).toNanos());

@@ -101,7 +101,7 @@ public final class FaultScenario {
         padding = draws.nextInt(3) == 0 ? 0 : 16 + draws.nextInt(4_080);
         cluster = new SimCluster(sim, network, size, limits, skews);
         slow = new SlowSubscribers(sim);
-        lanes = new DeliveryLedger(slow);
+        lanes = new DeliveryLedger(sim, slow);
         requests = new RequestLedger(sim, disturbances, slow, violations);
         liveness = new LivenessWatch(cluster, disturbances, violations);
     }

@@ -17,7 +17,8 @@ import org.cohort.sim.net.SimNetwork;
  * The bounds on what nodes see of each other, asserted at their deadlines:
  * <ul>
  *   <li><b>detection</b>: a node killed or paused for longer than {@link #detectionBound} is INACTIVE to
- *       every running node that lists it, once that bound has passed (unless a fault touched the observer);
+ *       every running node that lists it, once that bound has passed (unless a fault touched the observer,
+ *       or either of them within the detector's window before: the bound is for regular heartbeats);
  *   <li><b>recovery</b>: from every moment a fault ends, each pair of running nodes that list each other
  *       and that no fault touches is ACTIVE both ways within {@link #recoveryBound};
  *   <li><b>one stream per pair</b>: a host never keeps more than one stream to another host for longer
@@ -35,6 +36,8 @@ final class LivenessWatch {
     private final Disturbances disturbances;
     private final List<String> violations;
     private final long detectionNanos;
+    /** How far back the detector's window of heartbeat intervals reaches (100 intervals: 10 s). */
+    private final long detectorMemoryNanos;
     private final long recoveryNanos;
     private final long duplicateNanos;
     /** The scenario stops the cluster: checks still due find nodes leaving on purpose, and check nothing. */
@@ -49,6 +52,8 @@ final class LivenessWatch {
         this.violations = violations;
         ClusterSettings settings = cluster.node(1).settings();
         this.detectionNanos = detectionBound(settings).toNanos();
+        this.detectorMemoryNanos = settings.failureDetection().heartbeatInterval().toNanos()
+                * PhiAccrualFailureDetector.DEFAULT_WINDOW_SIZE;
         this.recoveryNanos = recoveryBound(settings).toNanos();
         this.duplicateNanos = settings.helloTimeout().toNanos() + detectionNanos;
     }
@@ -99,19 +104,26 @@ final class LivenessWatch {
         return Duration.ofNanos(recoveryNanos);
     }
 
-    /** Node K falls silent (killed or paused) at {@code at} for {@code lasting}: check its detection. */
-    void silent(int node, long at, long lasting) {
+    /**
+     * Node K falls silent (killed or paused) at {@code at} for {@code lasting}: check its detection, if
+     * {@code stillSilent} says at the check that the fault did silence it all along (a pause that struck
+     * an already dead process, then restarted, silenced nothing).
+     */
+    void silent(int node, long at, long lasting, java.util.function.BooleanSupplier stillSilent) {
         if (lasting <= detectionNanos) {
             return;
         }
         long check = at + detectionNanos;
+        // The bound holds for heartbeats as regular as configured over the detector's whole window: a
+        // fault in it (a squeezed link, a pause of either end) widened the spread the detector allows.
+        long since = at - detectorMemoryNanos;
         simulation.schedule(check - simulation.nanoTime(), "check detection of node-" + node, () -> {
-            if (stopping) {
+            if (stopping || !stillSilent.getAsBoolean() || disturbances.touches(node, since, at)) {
                 return;
             }
             for (int observer = 1; observer <= cluster.size(); observer++) {
                 if (observer == node || !cluster.isRunning(observer) || !cluster.members(observer).contains(node)
-                        || disturbances.touches(observer, at - 1, check)) {
+                        || disturbances.touches(observer, since, check)) {
                     continue;
                 }
                 Optional<MemberState> seen = cluster.node(observer).membership().state(NodeId.of("node-" + node));
@@ -171,6 +183,7 @@ final class LivenessWatch {
     void countStreams(boolean quiet) {
         SimNetwork network = cluster.network();
         Map<String, Integer> counts = network.streamEndCounts();
+        long now = simulation.nanoTime();
         for (int i = 1; i <= cluster.size(); i++) {
             for (int j = 1; j <= cluster.size(); j++) {
                 if (i == j) {
@@ -186,6 +199,11 @@ final class LivenessWatch {
                                 + " when the run is quiet (" + (expected ? 1 : 0) + " expected): "
                                 + network.describeStreamEnds(SimCluster.address(i), SimCluster.address(j)));
                     }
+                } else if (streams > 1 && (cluster.host(i).isPaused() || cluster.host(j).isPaused()
+                        || disturbances.touches(i, now - 1, now + 1) || disturbances.touches(j, now - 1, now + 1))) {
+                    // A paused host closes nothing, and a fault on either end (a squeezed link holding
+                    // back hellos and closes) makes redials overlap: the clock starts when the pair is left alone.
+                    duplicateSince.remove(pair);
                 } else if (streams > 1) {
                     long since = duplicateSince.computeIfAbsent(pair, p -> simulation.nanoTime());
                     if (simulation.nanoTime() - since > duplicateNanos) {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A failed seed prints the seed, the broken invariants, the faults, the last events of the trace and the
  * command that replays it. (The two lines above are read by scripts: keep them exactly.) {@code
  * -Dsim.shrink=S} shrinks a failing seed to the fewest of its faults that still break it, and {@code
- * -Dsim.skip=I,J} replays a seed without those faults (by their index in its list).
+ * -Dsim.skip=I,J} replays a seed without those faults (by their index in its list); {@code
+ * -Dsim.list=S1,S2,...} runs the seeds named (with the regression seeds).
  */
 class SimExplorerTest {
 
@@ -55,7 +56,12 @@ class SimExplorerTest {
         }
         java.util.Set<Long> seeds = new java.util.LinkedHashSet<>(regressionSeeds());
         String count = System.getProperty("sim.seeds");
-        if (count != null) {
+        String list = System.getProperty("sim.list");
+        if (list != null) { // seeds named one by one: a long run's failures, checked again
+            for (String seed : list.split(",")) {
+                seeds.add(Long.parseLong(seed.trim()));
+            }
+        } else if (count != null) {
             long base = Long.getLong("sim.base", System.nanoTime());
             LOG.info("Exploring {} seeds drawn from base {}", count, base);
             SplittableRandom draw = new SplittableRandom(base);
