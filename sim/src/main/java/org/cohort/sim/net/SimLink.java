@@ -101,14 +101,16 @@ public final class SimLink {
      * Gives the link {@code bytes} to send: they go after whatever it is still sending, each segment
      * taking its size over the bandwidth in force when its turn comes (so a link restored to full speed
      * sends what still waits at full speed, as a real one would), and {@code sent} runs when its last byte
-     * has left. On a link of unlimited bandwidth with nothing waiting, {@code sent} runs at once.
+     * has left. On a link of unlimited bandwidth with nothing waiting, {@code sent} runs at once. A
+     * segment no longer {@code wanted} when its turn comes (its stream was reset) takes no time and is
+     * never sent.
      */
-    void send(int bytes, Runnable sent) {
+    void send(int bytes, Runnable sent, java.util.function.BooleanSupplier wanted) {
         if (waiting.isEmpty() && !sending && bandwidth() == UNLIMITED) {
             sent.run(); // nothing to wait for: with no bandwidth, nobody is ever "still sending"
             return;
         }
-        waiting.add(new Waiting(bytes, sent));
+        waiting.add(new Waiting(bytes, sent, wanted));
         if (!sending) {
             sendNext();
         }
@@ -116,7 +118,11 @@ public final class SimLink {
 
     /** Starts sending the segment at the head of the queue (its time from the bandwidth in force now). */
     private void sendNext() {
-        Waiting next = waiting.poll();
+        Waiting polled = waiting.poll();
+        while (polled != null && !polled.wanted.getAsBoolean()) {
+            polled = waiting.poll(); // its stream was reset: the kernel dropped what it had not sent yet
+        }
+        Waiting next = polled;
         if (next == null) {
             sending = false;
             return;
@@ -138,7 +144,7 @@ public final class SimLink {
     }
 
     /** A segment waiting for its turn on the link. */
-    private record Waiting(int bytes, Runnable sent) {
+    private record Waiting(int bytes, Runnable sent, java.util.function.BooleanSupplier wanted) {
     }
 
     boolean isCut() {

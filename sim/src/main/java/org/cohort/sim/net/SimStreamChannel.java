@@ -203,7 +203,7 @@ public final class SimStreamChannel extends AbstractChannel {
             long arrival = Math.max(sim.nanoTime() + network.delayNanos(link), lastArrivalNanos);
             lastArrivalNanos = arrival;
             sim.schedule(arrival - sim.nanoTime(), label, () -> network.arrive(link, this::crossed));
-        });
+        }, () -> !resetting);
     }
 
     /** The oldest segment in flight has crossed: to the peer's loop with it, and room in the send buffer. */

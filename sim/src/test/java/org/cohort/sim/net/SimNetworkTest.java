@@ -275,6 +275,30 @@ class SimNetworkTest {
     }
 
     @Test
+    void whatAResetStreamHadNotSentYetNoLongerHoldsItsLink() {
+        // Found by the long run: a reset stream's queued segments kept a squeezed link busy for seconds,
+        // so the redial's hello came too late (the pair was not ACTIVE 3.25 s after the link was restored).
+        TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
+        nodes.network.link(CLIENT.getHostString(), SERVER.getHostString()).bandwidth(10_000); // 5 KB: 500 ms
+        ChannelFuture first = nodes.dial(SERVER);
+        ChannelFuture second = nodes.dial(SERVER);
+        nodes.sim.runUntilIdle(1_000);
+        long start = nodes.sim.nanoTime() / MS;
+        for (int i = 0; i < 4; i++) {
+            first.channel().writeAndFlush(Unpooled.wrappedBuffer(pattern(5_000))); // four segments, 2 s in all
+        }
+
+        nodes.sim.runFor(Duration.ofMillis(100));
+        ((SimStreamChannel) first.channel()).reset(); // the first segment is on the wire; three wait
+        second.channel().writeAndFlush(Unpooled.wrappedBuffer(pattern(1_000)));
+        nodes.sim.runUntilIdle(10_000);
+
+        assertThat(nodes.serverEvents).as("the segment on the wire finishes (500 ms), the reset stream's three "
+                + "others are dropped, and the second stream's 1,000 bytes take 100 ms, then 1 ms across")
+                .contains("read 1000 bytes at " + (start + 601) + " ms");
+    }
+
+    @Test
     void aCrashedHostsStreamsCloseAtOnceAndTheirPeersAreReset() {
         // Found by the explorer: a killed host's stream ends stayed open in the simulated kernel.
         TwoNodes nodes = new TwoNodes(1, Duration.ofMillis(1), Duration.ZERO);
