@@ -112,6 +112,19 @@ public final class Simulation {
     }
 
     /**
+     * Runs {@code task} every {@code periodNanos} of virtual time from now, the last time no later than
+     * {@code untilNanos} (a sampler of the scenario's checks).
+     */
+    public void repeat(long periodNanos, long untilNanos, String label, Runnable task) {
+        schedule(periodNanos, label, () -> {
+            task.run();
+            if (nowNanos + periodNanos <= untilNanos) {
+                repeat(periodNanos, untilNanos, label, task);
+            }
+        });
+    }
+
+    /**
      * Runs every event due within {@code span} of virtual time from now, then moves the clock to its end.
      *
      * @return how many events ran

@@ -112,9 +112,10 @@ final class DeliveryLedger {
         return pending;
     }
 
-    long count(boolean failed) {
+    /** How many messages their senders were told were delivered. */
+    long delivered() {
         return sent.values().stream().flatMap(lane -> lane.values().stream())
-                .filter(f -> f.isDone() && f.isCompletedExceptionally() == failed).count();
+                .filter(f -> f.isDone() && !f.isCompletedExceptionally()).count();
     }
 
     /** The futures that failed, by the simple name of their exception, sorted. */

@@ -170,7 +170,7 @@ public final class FaultScenario {
             checkQuiet();
         }
         liveness.stopping();
-        long delivered = lanes.count(false);
+        long delivered = lanes.delivered();
         Map<String, Long> failedBack = lanes.failuresByCause();
         cluster.close();
         sim.runFor(AFTER_CLOSE);

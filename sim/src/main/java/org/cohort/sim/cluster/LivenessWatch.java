@@ -96,10 +96,6 @@ final class LivenessWatch {
         stopping = true;
     }
 
-    Duration detectionBound() {
-        return Duration.ofNanos(detectionNanos);
-    }
-
     Duration recoveryBound() {
         return Duration.ofNanos(recoveryNanos);
     }
@@ -168,12 +164,7 @@ final class LivenessWatch {
 
     /** Counts each host's streams to each other host every {@link #SAMPLE_NANOS} until {@code until}. */
     void sampleStreams(long until) {
-        simulation.schedule(SAMPLE_NANOS, "count the streams", () -> {
-            countStreams(false);
-            if (simulation.nanoTime() + SAMPLE_NANOS <= until) {
-                sampleStreams(until);
-            }
-        });
+        simulation.repeat(SAMPLE_NANOS, until, "count the streams", () -> countStreams(false));
     }
 
     /**

@@ -8,7 +8,6 @@ import java.util.Set;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.transport.PeerStats;
-import org.cohort.sim.Simulation;
 
 /**
  * The bounds of what a node holds for each peer, sampled through the run: the outbound queue stays under
@@ -31,13 +30,7 @@ final class QueueBounds {
 
     /** Samples every {@link #SAMPLE_NANOS} until {@code until}. */
     void sample(long until) {
-        Simulation simulation = cluster.simulation();
-        simulation.schedule(SAMPLE_NANOS, "measure the queues", () -> {
-            check();
-            if (simulation.nanoTime() + SAMPLE_NANOS <= until) {
-                sample(until);
-            }
-        });
+        cluster.simulation().repeat(SAMPLE_NANOS, until, "measure the queues", this::check);
     }
 
     private void check() {

@@ -29,7 +29,6 @@ final class RequestLedger {
     private long sent;
     private long replied;
     private long failed;
-    private long pending;
 
     RequestLedger(Simulation simulation, Disturbances disturbances, SlowSubscribers slow, List<String> violations) {
         this.simulation = simulation;
@@ -53,9 +52,7 @@ final class RequestLedger {
         CompletableFuture<byte[]> reply = node.communicator().sendAndReceive(SUBJECT, payload,
                 NodeId.of("node-" + receiver), timeout);
         sent++;
-        pending++;
         reply.whenComplete((bytes, error) -> {
-            pending--;
             if (error == null) {
                 replied++;
             } else {
@@ -80,10 +77,6 @@ final class RequestLedger {
                 violations.add("request: " + what + " got a reply that is not its own payload");
             }
         });
-    }
-
-    long pending() {
-        return pending;
     }
 
     String summary() {

@@ -168,7 +168,11 @@ class SimNetworkTest {
 
     /** MESSAGES small writes echoed over links of 1 to 6 ms, run until quiet. */
     private static TwoNodes echoUnderJitter(long seed, int messages) {
-        TwoNodes nodes = new TwoNodes(seed, Duration.ofMillis(1), Duration.ofMillis(5));
+        return echoSmallWrites(new TwoNodes(seed, Duration.ofMillis(1), Duration.ofMillis(5)), messages);
+    }
+
+    /** MESSAGES small writes, one flush each, echoed back; run until quiet. */
+    private static TwoNodes echoSmallWrites(TwoNodes nodes, int messages) {
         ChannelFuture connect = nodes.dial(SERVER);
         nodes.sim.runUntilIdle(1_000);
         for (int i = 0; i < messages; i++) {
@@ -225,13 +229,7 @@ class SimNetworkTest {
         TwoNodes nodes = new TwoNodes(seed, Duration.ofMillis(1), Duration.ZERO);
         nodes.network.linkBothWays(CLIENT.getHostString(), SERVER.getHostString(),
                 link -> link.jitter(Duration.ofMillis(5)));
-        ChannelFuture connect = nodes.dial(SERVER);
-        nodes.sim.runUntilIdle(1_000);
-        for (int i = 0; i < messages; i++) {
-            connect.channel().writeAndFlush(Unpooled.copiedBuffer(i + ";", StandardCharsets.US_ASCII));
-        }
-        nodes.sim.runUntilIdle(100_000);
-        return nodes;
+        return echoSmallWrites(nodes, messages);
     }
 
     @Test
