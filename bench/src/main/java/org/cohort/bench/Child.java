@@ -85,8 +85,8 @@ public final class Child {
                     load.stopSending();
                     out.println("STOPPED " + Json.write(load.snapshot()).replace('\n', ' '));
                 } else if (command.startsWith("jfr-start ")) {
-                    recording = new Recording(Configuration.getConfiguration("profile"));
-                    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+                    recording = new Recording(Configuration.getConfiguration("default"));
+                    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
                     recording.setDestination(Path.of(command.substring("jfr-start ".length())));
                     recording.start();
                     out.println("OK");

@@ -48,7 +48,7 @@ final class Harness {
 
     /** What to run. */
     static final class Options {
-        int rounds = 2;
+        int rounds = 3;
         Duration warmup = Duration.ofSeconds(3);
         Duration measure = Duration.ofSeconds(3);
         List<Workload> workloads = List.of(Workload.values());
@@ -110,7 +110,7 @@ final class Harness {
             System.out.println("""
                     java -jar bench/target/cohort-bench.jar [harness] [options]
                       --rounds N          rounds of W1-W4: every system's nodes stay up and are measured in
-                                          turn, the order reversed every other round (2); W5: one window
+                                          turn, the order reversed every other round (3); W5: one window
                                           per system and round, one system's eight nodes at a time
                       --warmup SECONDS    load before the first measured window of a system's nodes, at
                                           least (3; W5: +1); then until a second without JIT activity

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +44,7 @@ final class RawLink {
     final Socket socket;
     private final DataInputStream in;
     private final DataOutputStream out;
-    private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Frame> queue = new LinkedBlockingQueue<>();
     private final RawTransport.Mode mode;
     private final BooleanSupplier closed;
     private final AtomicLong readerFailures;
@@ -69,26 +68,16 @@ final class RawLink {
     }
 
     void send(byte type, long id, byte[] payload) {
-        int idBytes = id < 0 ? 0 : 8;
         if (mode == RawTransport.Mode.BUFFERED) {
-            // The caller may reuse its array as soon as this returns: the queue holds a copy.
-            ByteBuffer frame = ByteBuffer.allocate(5 + idBytes + payload.length);
-            frame.putInt(1 + idBytes + payload.length).put(type);
-            if (idBytes > 0) {
-                frame.putLong(id);
-            }
-            frame.put(payload);
-            queue.add(frame.array());
+            // The queue holds the caller's array, not a copy: payloads are handed over, as with Cohort's
+            // API, so the writer copies each byte once (into its stream buffer; a payload at least as
+            // large as that buffer goes to the socket straight from the array).
+            queue.add(new Frame(type, id, payload));
             return;
         }
         try {
             synchronized (out) {
-                out.writeInt(1 + idBytes + payload.length);
-                out.writeByte(type);
-                if (idBytes > 0) {
-                    out.writeLong(id);
-                }
-                out.write(payload);
+                writeFrame(type, id, payload);
                 out.flush();
             }
         } catch (IOException e) {
@@ -96,6 +85,16 @@ final class RawLink {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private void writeFrame(byte type, long id, byte[] payload) throws IOException {
+        int idBytes = id < 0 ? 0 : 8;
+        out.writeInt(1 + idBytes + payload.length);
+        out.writeByte(type);
+        if (idBytes > 0) {
+            out.writeLong(id);
+        }
+        out.write(payload);
     }
 
     /** Reads the reply to the request on the caller's thread: for links without a reader thread. */
@@ -115,9 +114,12 @@ final class RawLink {
     void writeQueued() {
         try {
             while (!closed.getAsBoolean()) {
-                byte[] frame = queue.take();
+                Frame frame = queue.take();
                 do {
-                    out.write(frame);
+                    if (frame == Frame.WAKE_UP) {
+                        return;
+                    }
+                    writeFrame(frame.type, frame.id, frame.payload);
                 } while ((frame = queue.poll()) != null);
                 out.flush();
             }
@@ -156,7 +158,12 @@ final class RawLink {
     /** Closes the socket and wakes the writer. */
     void close() {
         closeQuietly(socket);
-        queue.offer(new byte[0]); // wakes the writer
+        queue.offer(Frame.WAKE_UP);
+    }
+
+    /** A frame waiting for the writer: its payload is the caller's array. */
+    private record Frame(byte type, long id, byte[] payload) {
+        static final Frame WAKE_UP = new Frame((byte) 0, -1, new byte[0]);
     }
 
     static void closeQuietly(AutoCloseable closeable) {

@@ -24,8 +24,8 @@ import java.util.function.UnaryOperator;
  * The raw-TCP baseline: blocking {@code java.net} sockets, one per pair of nodes (the lower number dials),
  * frames {@code [u32 length][u8 type][u64 request id, requests and replies only][payload]}. Receiving is a
  * reader thread per socket that hands each message to the workload on that thread. Sending is either
- * {@link Mode#BUFFERED}: the frame is copied into a queue drained by a writer thread per socket, which
- * flushes when the queue runs empty; or {@link Mode#INLINE}: the caller writes the frame and flushes it
+ * {@link Mode#BUFFERED}: the frame (the caller's array, not a copy) waits in a queue drained by a writer
+ * thread per socket into a 64 KiB stream buffer, which it flushes when the queue runs empty; or {@link Mode#INLINE}: the caller writes the frame and flushes it
  * itself, one syscall per message. Each socket is a {@link RawLink}.
  */
 final class RawTransport implements Transport {
