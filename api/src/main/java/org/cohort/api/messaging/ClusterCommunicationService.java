@@ -18,9 +18,12 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p><b>Ordering.</b> Messages from one sender on one subject reach the subscriber in the order they
  * were sent when the subscriber's executor is single-threaded; a multi-threaded executor may reorder
- * them. <b>Threads.</b> Handlers never run on an IO thread: they run on the executor given when
- * subscribing. Futures returned by {@code sendAndReceive} complete on a thread of the service; chain
- * blocking work with the {@code *Async} variants.
+ * them. <b>Threads.</b> Handlers run on the executor given when subscribing, never on an IO thread
+ * unless that executor is {@link #IO_THREAD} (for handlers that never block). The dependent stages a
+ * caller adds to a future returned by {@code sendAndReceive} without naming an executor run on the
+ * executor given with the request, or, without one, on a replies thread of the service shared by the
+ * requests to the same node (a few such threads in all); a caller blocked in {@code get()} wakes
+ * straight from the IO thread that read the reply. Chain blocking work with the {@code *Async} variants.
  *
  * <p><b>Failures.</b> Futures complete exceptionally with a {@link MessagingException}:
  * {@link NoRemoteHandlerException}, {@link RemoteHandlerFailureException},
@@ -48,6 +51,12 @@ public interface ClusterCommunicationService {
 
     /** The timeout of a request sent without one. */
     Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * The executor that runs a subscriber's handler, or a reply's dependent stages, on the IO thread that
+     * read the message: no thread hop, for code that never blocks (see {@link IoThreadExecutor}).
+     */
+    Executor IO_THREAD = IoThreadExecutor.INSTANCE;
 
     /**
      * Sends the payload one way to one node (the local node included) without waiting for delivery.
@@ -184,6 +193,23 @@ public interface ClusterCommunicationService {
     CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to, Duration timeout);
 
     /**
+     * Sends a request to one node and returns its subscriber's reply, waiting at most the given timeout;
+     * the dependent stages added to the returned future without an executor of their own run on
+     * {@code executor} (and so do the stages of the futures those return).
+     *
+     * @param subject the subject
+     * @param payload the request payload
+     * @param to the receiving node
+     * @param timeout how long to wait for the reply; positive
+     * @param executor runs the future's dependent stages; {@link #IO_THREAD} runs them on the IO thread
+     *     that read the reply (stages that never block), or on the thread that completed the future
+     *     otherwise (a timeout, a vanished node)
+     * @return the reply payload, or a future failed with a {@link MessagingException}
+     */
+    CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to, Duration timeout,
+            Executor executor);
+
+    /**
      * Encodes a request, sends it to one node and decodes the reply; an encoder that throws (or returns
      * null) fails the future with its exception and sends nothing, a decoder that throws fails the future
      * with its exception.
@@ -202,6 +228,26 @@ public interface ClusterCommunicationService {
             Function<byte[], R> decoder, NodeId to, Duration timeout);
 
     /**
+     * Encodes a request, sends it to one node and decodes the reply on {@code executor}, which also runs
+     * the dependent stages added to the returned future; otherwise as
+     * {@link #sendAndReceive(MessageSubject, Object, Function, Function, NodeId, Duration)}.
+     *
+     * @param <M> the request type
+     * @param <R> the reply type
+     * @param subject the subject
+     * @param message the request
+     * @param encoder turns the request into bytes, on the calling thread
+     * @param decoder turns the reply bytes into the reply, on {@code executor}
+     * @param to the receiving node
+     * @param timeout how long to wait for the reply; positive
+     * @param executor runs the decoder and the future's dependent stages; see
+     *     {@link #sendAndReceive(MessageSubject, byte[], NodeId, Duration, Executor)}
+     * @return the decoded reply, or a future failed with a {@link MessagingException}
+     */
+    <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
+            Function<byte[], R> decoder, NodeId to, Duration timeout, Executor executor);
+
+    /**
      * Subscribes a handler to a subject; each message is decoded and handled on the executor. A request
      * sent to this subscriber is answered with an empty reply once the handler returns.
      *
@@ -209,7 +255,8 @@ public interface ClusterCommunicationService {
      * @param subject the subject
      * @param decoder turns the payload into the message, on the executor
      * @param handler handles each message; what it throws is logged (and reported to a requester)
-     * @param executor runs the decoder and the handler; it stays the caller's to shut down
+     * @param executor runs the decoder and the handler; it stays the caller's to shut down;
+     *     {@link #IO_THREAD} runs them on the IO thread that read the message (handlers that never block)
      * @return the subscription; close it to unsubscribe
      * @throws IllegalStateException if the subject already has a subscriber
      */

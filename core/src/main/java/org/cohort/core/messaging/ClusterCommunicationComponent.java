@@ -112,9 +112,21 @@ public class ClusterCommunicationComponent implements ClusterCommunicationServic
     }
 
     @Override
+    public CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to,
+            Duration timeout, Executor executor) {
+        return communicator.sendAndReceive(subject, payload, to, timeout, executor);
+    }
+
+    @Override
     public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
             Function<byte[], R> decoder, NodeId to, Duration timeout) {
         return communicator.sendAndReceive(subject, message, encoder, decoder, to, timeout);
+    }
+
+    @Override
+    public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
+            Function<byte[], R> decoder, NodeId to, Duration timeout, Executor executor) {
+        return communicator.sendAndReceive(subject, message, encoder, decoder, to, timeout, executor);
     }
 
     @Override

@@ -201,6 +201,18 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     @Override
     public CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to,
             Duration timeout) {
+        return request(subject, payload, to, timeout, null);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to,
+            Duration timeout, Executor executor) {
+        return request(subject, payload, to, timeout, Objects.requireNonNull(executor, "executor"));
+    }
+
+    /** @param stages runs the future's dependent stages; null for the replies lane of {@code to} */
+    private CompletableFuture<byte[]> request(MessageSubject subject, byte[] payload, NodeId to, Duration timeout,
+            Executor stages) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(to, "to");
@@ -210,12 +222,23 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed) {
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
-        return requests.send(subject, payload, to, timeout);
+        return requests.send(subject, payload, to, timeout, stages);
     }
 
     @Override
     public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
             Function<byte[], R> decoder, NodeId to, Duration timeout) {
+        return request(subject, message, encoder, decoder, to, timeout, null);
+    }
+
+    @Override
+    public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message, Function<M, byte[]> encoder,
+            Function<byte[], R> decoder, NodeId to, Duration timeout, Executor executor) {
+        return request(subject, message, encoder, decoder, to, timeout, Objects.requireNonNull(executor, "executor"));
+    }
+
+    private <M, R> CompletableFuture<R> request(MessageSubject subject, M message, Function<M, byte[]> encoder,
+            Function<byte[], R> decoder, NodeId to, Duration timeout, Executor stages) {
         Objects.requireNonNull(decoder, "decoder");
         byte[] payload;
         try {
@@ -224,7 +247,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
             // The caller's own encoder failed and nothing was sent: the future says so, as for a decoder.
             return CompletableFuture.failedFuture(e);
         }
-        return sendAndReceive(subject, payload, to, timeout).thenApply(decoder);
+        return request(subject, payload, to, timeout, stages).thenApply(decoder);
     }
 
     /** How many requests wait for their replies now. */

@@ -42,12 +42,16 @@ import org.slf4j.LoggerFactory;
  * <p>Threads it starts (from the node's scheduling), stopped by {@link #close()}:
  * {@code cohort-messaging-timer} (request timeouts, a timer wheel of
  * {@value ClusterCommunicator#TIMEOUT_TICK_MS} ms ticks, started with the first request) and
- * {@code cohort-messaging-replies} (runs the stages callers add to request futures).
+ * {@code cohort-messaging-replies-1} to {@value #REPLY_LANES} (run the stages callers add to request
+ * futures; each started with its first stage).
  *
  * <p>A reply is read and its request's future completed on the IO thread that read it: a caller blocked
- * in {@code get()} wakes straight from there. No caller's code runs on that thread: request futures are
- * {@link ReplyFuture}s, which run every dependent stage on the replies thread (see there). Timeouts and
- * vanished nodes complete futures on the timer and the node-event thread, under the same rule.
+ * in {@code get()} wakes straight from there. No caller's code runs on that thread unless the caller
+ * asked for it ({@link org.cohort.api.messaging.ClusterCommunicationService#IO_THREAD}): request futures
+ * are {@link ReplyFuture}s, which run every dependent stage on the executor the caller named, or on a
+ * replies lane: the lane of the request's node, so that one node's slow callbacks hold up only the
+ * requests to the nodes sharing its lane, and the requests to one node find their stages run in turn.
+ * Timeouts and vanished nodes complete futures on the timer and the node-event thread, under the same rule.
  */
 final class OutstandingRequests {
 
@@ -58,9 +62,12 @@ final class OutstandingRequests {
     private final MessageSender sender;
     private final MembershipView membership;
     private final Consumer<ClusterMessage> malformed;
+    /** How many replies threads (lanes) run the stages of requests sent without an executor. */
+    static final int REPLY_LANES = 4;
+
     private final Timer timer;
-    private final EventExecutor replies;
-    private final Executor stages = this::runStage;
+    private final EventExecutor[] replies = new EventExecutor[REPLY_LANES];
+    private final Executor[] lanes = new Executor[REPLY_LANES];
     private final PendingRequests<Pending> pending = new PendingRequests<>();
     private final AtomicLong nextRequestId = new AtomicLong();
     private final LongAdder lateReplies = new LongAdder();
@@ -112,11 +119,20 @@ final class OutstandingRequests {
         this.membership = membership;
         this.malformed = malformed;
         timer = scheduling.newTimer("messaging-timer", ClusterCommunicator.TIMEOUT_TICK_MS);
-        replies = scheduling.newSerialExecutor("messaging-replies");
+        for (int lane = 0; lane < REPLY_LANES; lane++) {
+            EventExecutor thread = scheduling.newSerialExecutor("messaging-replies-" + (lane + 1));
+            replies[lane] = thread;
+            lanes[lane] = stage -> runStage(thread, stage);
+        }
     }
 
-    /** Sends a request and returns the future of its reply. */
-    CompletableFuture<byte[]> send(MessageSubject subject, byte[] payload, NodeId to, Duration timeout) {
+    /**
+     * Sends a request and returns the future of its reply.
+     *
+     * @param stages runs the future's dependent stages; null for the replies lane of {@code to}
+     */
+    CompletableFuture<byte[]> send(MessageSubject subject, byte[] payload, NodeId to, Duration timeout,
+            Executor stages) {
         Optional<MemberState> member = membership.state(to);
         if (member.isPresent() && !member.get().isActive()) {
             // The session would keep it until the peer is back or its linger ends; a request to a node
@@ -124,7 +140,8 @@ final class OutstandingRequests {
             return CompletableFuture.failedFuture(refusal(to, subject));
         }
         long id = nextRequestId.incrementAndGet();
-        CompletableFuture<byte[]> future = new ReplyFuture<>(stages);
+        CompletableFuture<byte[]> future = new ReplyFuture<>(stages != null ? stages
+                : lanes[Math.floorMod(to.hashCode(), REPLY_LANES)]);
         Pending request = new Pending(id, to, subject, future, timeout);
         pending.put(id, request);
         try {
@@ -154,9 +171,13 @@ final class OutstandingRequests {
                     "cluster communication stopped before the reply to " + request.subject + " from "
                             + request.to + " arrived"));
         }
-        // Runs the stages already queued, then stops.
-        replies.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
+        // Run the stages already queued, then stop.
+        for (EventExecutor lane : replies) {
+            lane.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+        for (EventExecutor lane : replies) {
+            lane.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS + 1_000);
+        }
     }
 
     int pendingCount() {
@@ -190,12 +211,12 @@ final class OutstandingRequests {
     }
 
     /**
-     * Runs a stage of a request future on the replies thread; once that is stopped (after {@link #close()},
+     * Runs a stage of a request future on a replies lane; once that is stopped (after {@link #close()},
      * when no IO thread completes a request any more), on the thread that got to it.
      */
-    private void runStage(Runnable stage) {
+    private static void runStage(EventExecutor lane, Runnable stage) {
         try {
-            replies.execute(stage);
+            lane.execute(stage);
         } catch (RejectedExecutionException e) {
             stage.run();
         }

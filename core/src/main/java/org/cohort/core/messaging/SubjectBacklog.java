@@ -2,6 +2,7 @@ package org.cohort.core.messaging;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.IoThreadExecutor;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.delivery.Consumption;
@@ -67,6 +69,10 @@ final class SubjectBacklog implements Subscription {
     private final LongAdder handled = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder slowOnIoThread = new LongAdder();
+    /** The handler runs on the IO thread that read the message: its time there is watched. */
+    private final boolean onIoThread;
+    private final LogThrottle slowWarnings;
     /** Messages reserved and not yet taken by a drain, newest first; null when none. */
     private final AtomicReference<Waiting> waiting = new AtomicReference<>();
     final Runnable drain = this::drain;
@@ -85,6 +91,8 @@ final class SubjectBacklog implements Subscription {
         this.rejectionWarnings = rejectionWarnings;
         // As often as refusals: a handler that throws on every message must not flood the log either.
         this.failureWarnings = new LogThrottle(rejectionWarnings.intervalNanos(), nanoTime.getAsLong());
+        this.slowWarnings = new LogThrottle(rejectionWarnings.intervalNanos(), nanoTime.getAsLong());
+        this.onIoThread = executor == IoThreadExecutor.INSTANCE;
     }
 
     /**
@@ -180,6 +188,7 @@ final class SubjectBacklog implements Subscription {
      * bundle stops lets its executor finish what it holds; new messages find no handler).
      */
     void run(ClusterMessage message) {
+        long start = onIoThread ? nanoTime.getAsLong() : 0;
         try {
             handler.accept(message);
             outcomes.handled();
@@ -196,6 +205,26 @@ final class SubjectBacklog implements Subscription {
                         + "warning; this warning repeats at most once a minute)", subject, message.sender(),
                         heldBack, e);
             }
+        } finally {
+            if (onIoThread) {
+                watchIoThread(message, nanoTime.getAsLong() - start);
+            }
+        }
+    }
+
+    /** A handler subscribed to run on the IO thread must not hold it: every stream of that thread waits. */
+    private void watchIoThread(ClusterMessage message, long tookNanos) {
+        if (tookNanos <= TimeUnit.MILLISECONDS.toNanos(IoThreadExecutor.SLOW_HANDLER_MILLIS)) {
+            return;
+        }
+        slowOnIoThread.increment();
+        long heldBack = slowWarnings.tryAcquire(nanoTime.getAsLong());
+        if (heldBack != LogThrottle.SUPPRESSED) {
+            LOG.warn("Handler for message subject {} held the IO thread for {} ms on a message from {} ({} more "
+                    + "since the last warning): it was subscribed with IO_THREAD, for handlers that never block; "
+                    + "meanwhile the thread's streams and heartbeats waited. Give it an executor of its own. This "
+                    + "warning repeats at most once a minute", subject, TimeUnit.NANOSECONDS.toMillis(tookNanos),
+                    message.sender(), heldBack);
         }
     }
 
@@ -220,7 +249,7 @@ final class SubjectBacklog implements Subscription {
 
     SubjectStats stats() {
         return new SubjectStats(subject, queuedMessages.get(), queuedBytes.get(), maxQueuedMessages,
-                maxQueuedBytes, handled.sum(), refused.sum(), failed.sum());
+                maxQueuedBytes, handled.sum(), refused.sum(), failed.sum(), slowOnIoThread.sum());
     }
 
     @Override

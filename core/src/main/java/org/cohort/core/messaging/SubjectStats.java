@@ -15,9 +15,12 @@ import org.cohort.api.messaging.MessageSubject;
  * @param delivered messages the subscriber handled and returned from normally
  * @param rejected messages refused: the backlog was full or the executor refused them
  * @param handlerFailed messages on which the subscriber threw
+ * @param slowOnIoThread messages whose handler, subscribed to run on the IO thread
+ *     ({@link org.cohort.api.messaging.ClusterCommunicationService#IO_THREAD}), held it longer than
+ *     {@value org.cohort.api.messaging.IoThreadExecutor#SLOW_HANDLER_MILLIS} ms
  */
 public record SubjectStats(MessageSubject subject, int queuedMessages, long queuedBytes, int maxQueuedMessages,
-        long maxQueuedBytes, long delivered, long rejected, long handlerFailed) {
+        long maxQueuedBytes, long delivered, long rejected, long handlerFailed, long slowOnIoThread) {
 
     public SubjectStats {
         Objects.requireNonNull(subject, "subject");

@@ -30,6 +30,7 @@ public class SubjectsCommand extends ClusterAction {
         row.put("delivered", subject.delivered());
         row.put("refused", subject.rejected());
         row.put("failed", subject.handlerFailed());
+        row.put("slowOnIoThread", subject.slowOnIoThread());
         return row;
     }
 

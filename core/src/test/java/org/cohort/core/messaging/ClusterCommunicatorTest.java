@@ -21,9 +21,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.IoThreadExecutor;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.MessagingTimeoutException;
@@ -262,6 +266,102 @@ class ClusterCommunicatorTest {
 
         assertThat(threads).hasSize(11);
         assertThat(threads.values()).allMatch(name -> name.startsWith("cohort-messaging-replies"), "replies thread");
+    }
+
+    @Test
+    void aSlowCallbackOnOneNodesRepliesHoldsUpNoRequestToANodeOfAnotherLane() throws Exception {
+        cluster(3);
+        assertThat(Math.floorMod(id(2).hashCode(), OutstandingRequests.REPLY_LANES))
+                .as("nodes 2 and 3 have replies lanes of their own")
+                .isNotEqualTo(Math.floorMod(id(3).hashCode(), OutstandingRequests.REPLY_LANES));
+        for (int k = 2; k <= 3; k++) {
+            cluster.node(k).communicator.addSubscriber(ECHO, Function.identity(), Function.identity(),
+                    Function.identity(), singleThread());
+        }
+        awaitActive(1, 2, 3);
+        ClusterCommunicator client = cluster.node(1).communicator;
+        CountDownLatch blocked = new CountDownLatch(1);
+        CompletableFuture<Void> slow = client.sendAndReceive(ECHO, utf8("slow"), id(2), LONG)
+                .thenRun(() -> {
+                    blocked.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS); // a caller's callback that blocks
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        assertThat(blocked.await(10, TimeUnit.SECONDS)).as("the slow callback runs").isTrue();
+
+        String thread = client.sendAndReceive(ECHO, utf8("quick"), id(3), LONG)
+                .thenApply(reply -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+
+        assertThat(thread).startsWith("cohort-messaging-replies-");
+        assertThat(slow).isNotDone();
+        release.countDown();
+        slow.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theStagesOfARequestRunOnTheExecutorItWasSentWith() throws Exception {
+        cluster(2);
+        cluster.node(2).communicator.addSubscriber(ECHO, Function.identity(), Function.identity(),
+                Function.identity(), singleThread());
+        awaitActive(1, 2);
+        ClusterCommunicator client = cluster.node(1).communicator;
+        ExecutorService callers = Executors.newSingleThreadExecutor(r -> new Thread(r, "cohort-test-caller"));
+        executors.add(callers);
+
+        String stage = client.sendAndReceive(ECHO, utf8("a"), id(2), LONG, callers)
+                .thenApply(reply -> reply).thenApply(reply -> Thread.currentThread().getName())
+                .get(10, TimeUnit.SECONDS);
+        Map<String, String> typed = new ConcurrentHashMap<>();
+        client.sendAndReceive(ECHO, "b", ClusterCommunicatorTest::utf8, bytes -> {
+            typed.put("decoder", Thread.currentThread().getName());
+            return text(bytes);
+        }, id(2), LONG, callers).thenAccept(reply -> typed.put("stage", Thread.currentThread().getName()))
+                .get(10, TimeUnit.SECONDS);
+        String onIoThread = client.sendAndReceive(ECHO, utf8("c"), id(2), LONG, ClusterCommunicationService.IO_THREAD)
+                .thenApply(reply -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+
+        assertThat(stage).isEqualTo("cohort-test-caller");
+        assertThat(typed).containsEntry("decoder", "cohort-test-caller").containsEntry("stage", "cohort-test-caller");
+        assertThat(onIoThread).startsWith("cohort-io-");
+    }
+
+    @Test
+    void aHandlerSubscribedOnTheIoThreadRunsThereAndOneThatHoldsItIsCounted() throws Exception {
+        cluster(2);
+        Map<String, String> threads = new ConcurrentHashMap<>();
+        cluster.node(2).communicator.addSubscriber(ECHO, Function.identity(), (byte[] request) -> {
+            threads.put(text(request), Thread.currentThread().getName());
+            if (text(request).equals("blocks")) {
+                // What IO_THREAD is not for: a handler that blocks (here 3 times the warning's bound).
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3 * IoThreadExecutor.SLOW_HANDLER_MILLIS));
+            }
+            return request;
+        }, Function.identity(), ClusterCommunicationService.IO_THREAD);
+        awaitActive(1, 2);
+        ClusterCommunicator client = cluster.node(1).communicator;
+
+        client.sendAndReceive(ECHO, utf8("quick"), id(2), LONG).get(10, TimeUnit.SECONDS);
+        client.sendAndReceive(ECHO, utf8("blocks"), id(2), LONG).get(10, TimeUnit.SECONDS);
+
+        assertThat(threads.get("quick")).startsWith("cohort-io-");
+        SubjectStats echo = cluster.node(2).comms.subjects().stream()
+                .filter(subject -> subject.subject().equals(ECHO)).findFirst().orElseThrow();
+        assertThat(echo.delivered()).isEqualTo(2);
+        assertThat(echo.slowOnIoThread()).isEqualTo(1);
+    }
+
+    private void awaitActive(int... nodes) {
+        for (int a : nodes) {
+            for (int b : nodes) {
+                if (a != b) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node(a).membership.state(id(b))
+                            .orElseThrow().isActive());
+                }
+            }
+        }
     }
 
     @Test

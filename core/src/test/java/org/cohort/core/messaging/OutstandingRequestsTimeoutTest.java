@@ -83,7 +83,7 @@ class OutstandingRequestsTimeoutTest {
             Duration timeout = Duration.ofMillis(100 + (i * 7) % 300);
             deadline[i] = clock.nanoTime() + timeout.toNanos();
             int index = i;
-            CompletableFuture<byte[]> reply = requests.send(ECHO, "x".getBytes(StandardCharsets.UTF_8), PEER, timeout);
+            CompletableFuture<byte[]> reply = requests.send(ECHO, "x".getBytes(StandardCharsets.UTF_8), PEER, timeout, null);
             reply.whenComplete((value, failure) -> failedAt[index] = clock.nanoTime());
             replies.add(reply);
         }
@@ -103,7 +103,7 @@ class OutstandingRequestsTimeoutTest {
 
     @Test
     void aRequestIsStillWaitingOneMillisecondBeforeItsTimeout() {
-        CompletableFuture<byte[]> reply = requests.send(ECHO, new byte[0], PEER, Duration.ofMillis(250));
+        CompletableFuture<byte[]> reply = requests.send(ECHO, new byte[0], PEER, Duration.ofMillis(250), null);
 
         timer().advance(Duration.ofMillis(249));
         assertThat(reply).isNotDone();
@@ -116,7 +116,7 @@ class OutstandingRequestsTimeoutTest {
 
     @Test
     void aReplyBeforeTheTimeoutCancelsItAndTheRequestNeverFails() {
-        CompletableFuture<byte[]> reply = requests.send(ECHO, new byte[0], PEER, Duration.ofMillis(200));
+        CompletableFuture<byte[]> reply = requests.send(ECHO, new byte[0], PEER, Duration.ofMillis(200), null);
         timer().advance(Duration.ofMillis(150));
 
         long requestId = MessageHeader.requestIdOf(sent.get(0));

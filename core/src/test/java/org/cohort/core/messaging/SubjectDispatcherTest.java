@@ -354,14 +354,14 @@ class SubjectDispatcherTest {
         bounded.dispatch(message(PONG, 1));
 
         assertThat(bounded.subjects()).containsExactly(
-                new SubjectStats(PING, 2, 8, 2, 1000, 0, 1, 0),
-                new SubjectStats(PONG, 1, 4, 2, 1000, 0, 0, 0));
+                new SubjectStats(PING, 2, 8, 2, 1000, 0, 1, 0, 0),
+                new SubjectStats(PONG, 1, 4, 2, 1000, 0, 0, 0, 0));
         queue.runAll();
         bounded.dispatch(message(PING, 13));
         queue.runAll();
         assertThat(bounded.subjects()).containsExactly(
-                new SubjectStats(PING, 0, 0, 2, 1000, 2, 1, 1),
-                new SubjectStats(PONG, 0, 0, 2, 1000, 1, 0, 0));
+                new SubjectStats(PING, 0, 0, 2, 1000, 2, 1, 1, 0),
+                new SubjectStats(PONG, 0, 0, 2, 1000, 1, 0, 0, 0));
         assertThat(bounded.counters()).isEqualTo(new DispatchCounters(3, 0, 1, 1));
 
         pong.close();

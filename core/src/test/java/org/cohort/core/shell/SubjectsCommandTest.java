@@ -169,7 +169,7 @@ class SubjectsCommandTest {
         assertThat(json).startsWith("[{\"subject\":\"app.broken\",").endsWith("}]")
                 .contains("{\"subject\":\"app.slow\",\"queuedMessages\":1,\"queuedBytes\":4,"
                         + "\"maxQueuedMessages\":10000,\"maxQueuedBytes\":67108864,\"delivered\":0,\"refused\":0,"
-                        + "\"failed\":0}");
+                        + "\"failed\":0,\"slowOnIoThread\":0}");
     }
 
     @Test

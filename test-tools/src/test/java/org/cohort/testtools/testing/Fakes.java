@@ -256,6 +256,19 @@ public final class Fakes {
         }
 
         @Override
+        public CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to,
+                Duration timeout, Executor executor) {
+            return sendAndReceive(subject, payload, to, timeout);
+        }
+
+        @Override
+        public <M, R> CompletableFuture<R> sendAndReceive(MessageSubject subject, M message,
+                Function<M, byte[]> encoder, Function<byte[], R> decoder, NodeId to, Duration timeout,
+                Executor executor) {
+            return sendAndReceive(subject, encoder.apply(message), to, timeout).thenApplyAsync(decoder, executor);
+        }
+
+        @Override
         public <M> Subscription addSubscriber(MessageSubject subject, Function<byte[], M> decoder,
                 Consumer<M> handler, Executor executor) {
             throw new UnsupportedOperationException("the test tools subscribe through the whiteboard");
