@@ -3,7 +3,7 @@ package org.cohort.bench;
 import java.util.Arrays;
 
 /**
- * {@code java -jar cohort-bench.jar [harness|jmh|jfr-summary] ...}: the harness (the default), the JMH
+ * {@code java -jar cohort-bench.jar [harness|jmh|profile-summary] ...}: the harness (the default), the JMH
  * microbenchmarks, or a summary of JFR recordings.
  */
 public final class BenchMain {
@@ -24,7 +24,7 @@ public final class BenchMain {
         switch (command) {
             case "harness" -> Harness.main(rest);
             case "jmh" -> org.openjdk.jmh.Main.main(rest.length == 0 ? jmhDefaults() : rest);
-            case "jfr-summary" -> JfrSummary.main(rest);
+            case "profile-summary" -> ProfileSummary.main(rest);
             default -> {
                 Harness.Options.usage();
                 System.exit(2);

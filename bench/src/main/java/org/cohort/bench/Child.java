@@ -10,16 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import jdk.jfr.Configuration;
-import jdk.jfr.Recording;
+import one.profiler.AsyncProfiler;
 
 /**
  * One node of one trial, in its own JVM, driven by the harness through its standard input, one command a
  * line: {@code start} (generate load), {@code mark} (print the counters), {@code stop} (stop generating,
- * wait for requests still out), {@code jfr-start PATH} / {@code jfr-stop} (a JFR recording of the
- * measured window), {@code quit}. It answers on standard output with {@code READY}, {@code MARK {json}},
- * {@code STOPPED {json}}, {@code OK} or {@code ERROR text}; logs go to standard error. It exits when its
- * standard input closes, so it never outlives the harness.
+ * wait for requests still out), {@code profile-start PATH} / {@code profile-stop} (CPU samples of the
+ * measured window, async-profiler's collapsed stacks), {@code quit}. It answers on standard output with
+ * {@code READY}, {@code MARK {json}}, {@code STOPPED {json}}, {@code OK} or {@code ERROR text}; logs go to
+ * standard error. It exits when its standard input closes, so it never outlives the harness.
  *
  * <p>Arguments: system, workload, this node's number, then every node as {@code ip:port}; optionally
  * {@code tls=DIR} and {@code cfg=key=value,...} (Cohort settings beyond the defaults).
@@ -66,7 +65,7 @@ public final class Child {
             default -> throw new IllegalArgumentException("unknown system " + system);
         };
         Load load = new Load(workload, transport, self);
-        Recording recording = null;
+        Path profile = null;
         try {
             load.install();
             transport.start();
@@ -84,17 +83,15 @@ public final class Child {
                 } else if (command.equals("stop")) {
                     load.stopSending();
                     out.println("STOPPED " + Json.write(load.snapshot()).replace('\n', ' '));
-                } else if (command.startsWith("jfr-start ")) {
-                    recording = new Recording(Configuration.getConfiguration("default"));
-                    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-                    recording.setDestination(Path.of(command.substring("jfr-start ".length())));
-                    recording.start();
+                } else if (command.startsWith("profile-start ")) {
+                    profile = Path.of(command.substring("profile-start ".length()));
+                    // Wall-clock interval timer: needs no perf events (often unavailable in VMs); thread names kept.
+                    AsyncProfiler.getInstance().execute("start,event=itimer,interval=1ms,threads");
                     out.println("OK");
-                } else if (command.equals("jfr-stop")) {
-                    if (recording != null) {
-                        recording.stop();
-                        recording.close();
-                        recording = null;
+                } else if (command.equals("profile-stop")) {
+                    if (profile != null) {
+                        AsyncProfiler.getInstance().execute("stop,collapsed,file=" + profile);
+                        profile = null;
                     }
                     out.println("OK");
                 } else if (command.equals("quit")) {

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettingsParser;
 import org.cohort.core.embed.NodeAssembly;
@@ -55,10 +56,9 @@ final class CohortTransport implements Transport {
      * @param self this node's number, 1-based
      * @param nodes every node's address, node k at index k-1
      * @param tlsDir where {@link Certificates} put the stores, or null for plaintext
-     */
-    /**
-     * @param directHandlers run the handlers on the IO thread that received the message (a direct executor),
-     *     not on an executor of their own: a diagnostic, to see what the hand-off costs
+     * @param directHandlers run the handlers, and the stages of request futures, on the IO thread that read
+     *     the message ({@code ClusterCommunicationService.IO_THREAD}, the opt-in for code that never blocks),
+     *     not on executors of their own
      * @param overrides cfg keys beyond the defaults (a diagnostic too)
      */
     CohortTransport(int self, List<InetSocketAddress> nodes, Path tlsDir, boolean directHandlers,
@@ -125,7 +125,7 @@ final class CohortTransport implements Transport {
 
     private java.util.concurrent.Executor executor(String name) {
         if (directHandlers) {
-            return Runnable::run;
+            return ClusterCommunicationService.IO_THREAD;
         }
         ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory(name));
         executors.add(executor);
@@ -171,7 +171,10 @@ final class CohortTransport implements Transport {
 
     @Override
     public CompletableFuture<byte[]> request(int to, byte[] payload) {
-        return node.communicator().sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT);
+        return directHandlers
+                ? node.communicator().sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT,
+                        ClusterCommunicationService.IO_THREAD)
+                : node.communicator().sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT);
     }
 
     @Override

@@ -52,9 +52,9 @@ final class Harness {
         Duration warmup = Duration.ofSeconds(3);
         Duration measure = Duration.ofSeconds(3);
         List<Workload> workloads = List.of(Workload.values());
-        List<String> systems = List.of(COHORT, RAW_BUFFERED, RAW_INLINE);
+        List<String> systems = List.of(COHORT, COHORT_DIRECT, RAW_BUFFERED, RAW_INLINE);
         boolean tls = true;
-        Path jfrDir;
+        Path profileDir;
         Duration waitQuiet = Duration.ZERO;
         String cohortConfig = "";
         /** The shaded bench jar of another build, run as the system cohort-parent; null for none. */
@@ -84,7 +84,7 @@ final class Harness {
                     case "--cohort-config" -> options.cohortConfig = value;
                     case "--parent" -> options.parentJar = Path.of(value).toAbsolutePath();
                     case "--wait-quiet" -> options.waitQuiet = Duration.ofSeconds(Long.parseLong(value));
-                    case "--jfr" -> options.jfrDir = Path.of(value).toAbsolutePath();
+                    case "--profile" -> options.profileDir = Path.of(value).toAbsolutePath();
                     case "--out" -> options.out = Path.of(value).toAbsolutePath();
                     case "--work" -> options.work = Path.of(value).toAbsolutePath();
                     case "-h", "--help" -> {
@@ -118,8 +118,9 @@ final class Harness {
                                           12 s; later windows of the same nodes: 1 s and the same test
                       --measure SECONDS   each measured window (3)
                       --workloads LIST    e.g. W1,W2 (all: W1,W2,W3,W4,W5)
-                      --systems LIST      cohort,raw-buffered,raw-inline (and cohort-tls; see --no-tls);
-                                          diagnostic: cohort-direct (handlers on the IO thread)
+                      --systems LIST      cohort,cohort-direct,raw-buffered,raw-inline (and cohort-tls; see
+                                          --no-tls); cohort-direct: handlers and reply stages on the IO
+                                          thread (ClusterCommunicationService.IO_THREAD, the opt-in)
                       --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
                       --wait-quiet SECS   before each workload, wait up to SECS for the load average to drop
                                           below the processor count (shared machines)
@@ -128,11 +129,12 @@ final class Harness {
                       --parent JAR        also run cohort-parent: the nodes on that build's shaded bench jar
                                           (e.g. the commit before a change, built in a git worktree), this
                                           harness's own node code on top; see docs/performance.md
-                      --jfr DIR           record JFR of the first measured window of every Cohort node
+                      --profile DIR       CPU samples (async-profiler, 1 ms) of the first measured window
+                                          of every Cohort node, as collapsed stacks
                       --out FILE          the JSON results (bench/target/results.json)
                       --work DIR          logs and certificates (bench/target)
                     java -jar bench/target/cohort-bench.jar jmh [JMH options]    (default: -prof gc)
-                    java -jar bench/target/cohort-bench.jar jfr-summary FILE.jfr...""");
+                    java -jar bench/target/cohort-bench.jar profile-summary FILE.collapsed...""");
         }
 
         static Path jarDir() {
@@ -148,7 +150,7 @@ final class Harness {
 
     Harness(Options options) {
         this.options = options;
-        this.measurer = new WindowMeasurer(options.warmup, options.measure, options.jfrDir, trials);
+        this.measurer = new WindowMeasurer(options.warmup, options.measure, options.profileDir, trials);
     }
 
     static void main(String[] args) throws Exception {
@@ -167,8 +169,8 @@ final class Harness {
             Machine.deleteTree(tlsDir);
             Certificates.create(tlsDir, 2); // TLS runs W1-W4: two nodes
         }
-        if (options.jfrDir != null) {
-            Files.createDirectories(options.jfrDir);
+        if (options.profileDir != null) {
+            Files.createDirectories(options.profileDir);
         }
         long started = System.nanoTime();
         System.out.printf(Locale.ROOT, "Cohort benchmark: %s, %d round(s), warmup at least %.1f s (until steady, at most"

@@ -34,7 +34,7 @@ final class ReportJson {
         settings.put("workloads", options.workloads.stream().map(Enum::name).toList());
         settings.put("systems", options.systems);
         settings.put("tls", options.tls);
-        settings.put("jfr", options.jfrDir == null ? null : options.jfrDir.toString());
+        settings.put("profile", options.profileDir == null ? null : options.profileDir.toString());
         settings.put("runSeconds", seconds);
         settings.put("loadAverageAtEnd", Machine.loadAverage());
         json.put("settings", settings);

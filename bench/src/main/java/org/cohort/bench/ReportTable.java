@@ -71,7 +71,7 @@ final class ReportTable {
         }
         List<Map<String, Object>> direct = report.variantCost(Harness.COHORT_DIRECT);
         if (!direct.isEmpty()) {
-            out.append(String.format(Locale.ROOT, "%nDiagnostic, handlers on the IO thread (cohort-direct / cohort):"));
+            out.append(String.format(Locale.ROOT, "%nOpt-in, handlers and reply stages on the IO thread (cohort-direct / cohort):"));
             for (Map<String, Object> row : direct) {
                 out.append(String.format(Locale.ROOT, "  %s %s %.2f", row.get("workload"), row.get("label"),
                         (Double) row.get("ratio")));

@@ -17,19 +17,19 @@ final class WindowMeasurer {
 
     private final Duration warmup;
     private final Duration windowLength;
-    private final Path jfrDir;
+    private final Path profileDir;
     private final List<Map<String, Object>> trials;
 
     /**
      * @param warmup the least warm-up of a session's first window
      * @param measure each measured window
-     * @param jfrDir where the first window of every Cohort node records JFR, null for none
+     * @param profileDir where the first window of every Cohort node records CPU samples, null for none
      * @param trials where every window's trial is added
      */
-    WindowMeasurer(Duration warmup, Duration measure, Path jfrDir, List<Map<String, Object>> trials) {
+    WindowMeasurer(Duration warmup, Duration measure, Path profileDir, List<Map<String, Object>> trials) {
         this.warmup = warmup;
         this.windowLength = measure;
-        this.jfrDir = jfrDir;
+        this.profileDir = profileDir;
         this.trials = trials;
     }
 
@@ -69,12 +69,12 @@ final class WindowMeasurer {
         List<ChildProcess> nodes = session.nodes;
         session.all("start", "OK");
         double warmed = warmUp(session);
-        boolean jfr = jfrDir != null && session.system.startsWith(Harness.COHORT) && session.windows == 0;
+        boolean profile = profileDir != null && session.system.startsWith(Harness.COHORT) && session.windows == 0;
         List<Map<String, Double>> before = session.marks("mark", "MARK");
-        if (jfr) {
+        if (profile) {
             for (int k = 1; k <= nodes.size(); k++) {
-                nodes.get(k - 1).send("jfr-start " + jfrDir.resolve(workload + "-" + session.system + "-n" + k
-                        + ".jfr"));
+                nodes.get(k - 1).send("profile-start " + profileDir.resolve(workload + "-" + session.system + "-n" + k
+                        + ".collapsed"));
             }
             for (ChildProcess node : nodes) {
                 node.expect("OK", Session.ANSWER_TIMEOUT);
@@ -82,8 +82,8 @@ final class WindowMeasurer {
         }
         Thread.sleep(windowLength.toMillis());
         List<Map<String, Double>> after = session.marks("mark", "MARK");
-        if (jfr) {
-            session.all("jfr-stop", "OK");
+        if (profile) {
+            session.all("profile-stop", "OK");
         }
         List<Map<String, Double>> last = session.marks("stop", "STOPPED");
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();

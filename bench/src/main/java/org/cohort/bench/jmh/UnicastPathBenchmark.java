@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -25,6 +26,11 @@ import org.openjdk.jmh.infra.Blackhole;
  * node 2's acks and credit back to node 1 (the lossless session's share, wire version 2). With
  * {@code -prof gc}, {@code gc.alloc.rate.norm} is what one message allocates end to end, payload copies
  * included.
+ *
+ * <p>{@link #oneWayBurst} sends {@value #BURST} messages before the ends exchange their bytes, as a
+ * stream under load does (the harness's W1 writes about 400 messages per flush): the acks and credit
+ * are then per burst, as they are per read on a socket, not per message. It is the per-message figure
+ * for a busy stream; {@link #oneWay} is a lone message's.
  *
  * <p>{@link #requestReply} is one {@code sendAndReceive} round trip the same way; the reply is completed
  * on the thread that delivers it (here the benchmark's own), as on a node's IO thread.
@@ -72,6 +78,22 @@ public class UnicastPathBenchmark {
             throw new IllegalStateException("refused");
         }
         // Node 2's acks and credit back: without them node 1 stops at the credit window.
+        return node1.flushTo(node2) + node2.flushTo(node1);
+    }
+
+    /** Messages per {@link #oneWayBurst} operation. */
+    static final int BURST = 256;
+
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public int oneWayBurst() {
+        // One array for the burst: the drain copies each message into its frame batch, so the bytes
+        // allocated per message are Cohort's own (the receiver's array for the handler included).
+        for (int i = 0; i < BURST; i++) {
+            if (!node1.communicator.unicast(SUBJECT, payload, EmbeddedNode.N2)) {
+                throw new IllegalStateException("refused");
+            }
+        }
         return node1.flushTo(node2) + node2.flushTo(node1);
     }
 
