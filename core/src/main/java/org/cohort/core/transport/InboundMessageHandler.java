@@ -1,34 +1,48 @@
 package org.cohort.core.transport;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.Attribute;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Intake;
+import org.cohort.core.envelope.EnvelopeReader;
+import org.cohort.core.frame.Frames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands each message of one stream, in arrival order, to its {@link PeerSession}, which takes it exactly
- * once and hands it to the communications delegate (core's {@link Intake}, which says whether a
- * subscriber took it; any other delegate takes everything). A message must name the stream's peer as
- * its sender: a peer cannot speak for another node. Once the reads of a burst are done, the stream
+ * Reads a stream's message frames, and takes the messages the reassembler put together, and hands each,
+ * in arrival order, to the stream's {@link PeerSession}, which takes it exactly once and hands it to the
+ * communications delegate (core's {@link Intake}, which says whether a subscriber took it; any other
+ * delegate takes everything). A message must name the stream's peer as its sender: a peer cannot speak
+ * for another node. Any other frame type after the hello, or an envelope that does not decode, fails the
+ * stream (the error handler closes it and counts it). Once the reads of a burst are done, the stream
  * drains, which writes the acknowledgement and any credit due.
+ *
+ * <p>A message frame is read where it sits, its delivery header straight into the session's call: the
+ * common case allocates the payload and the message, nothing else.
  */
-final class InboundMessageHandler extends SimpleChannelInboundHandler<InboundMessage> {
+final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundMessageHandler.class);
 
     private final Stream stream;
+    private final EnvelopeReader envelopes;
     private final Intake intake;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
+    private Attribute<Boolean> badInput;
 
-    InboundMessageHandler(Stream stream, CommunicationsDelegate delegate, TransportCounters counters) {
-        super(InboundMessage.class);
+    /** @param envelopes the stream's envelope reader (it knows the peer and keeps the stream's subjects) */
+    InboundMessageHandler(Stream stream, EnvelopeReader envelopes, CommunicationsDelegate delegate,
+            TransportCounters counters) {
         this.stream = stream;
+        this.envelopes = envelopes;
         this.intake = delegate instanceof Intake own ? own : (message, consumption) -> {
             delegate.dispatch(message); // a delegate of the operator's own takes the message for good
             consumption.consumed(message);
@@ -39,20 +53,58 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<InboundMes
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, InboundMessage inbound) {
-        if (Boolean.TRUE.equals(ctx.channel().attr(StreamErrorHandler.BAD_INPUT).get())) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        badInput = ctx.channel().attr(StreamErrorHandler.BAD_INPUT);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf frame) {
+            long seq;
+            int ttlMillis;
+            ClusterMessage message;
+            try {
+                if (!frame.isReadable()) {
+                    throw new CorruptedFrameException("empty frame");
+                }
+                byte type = frame.readByte();
+                if (type != Frames.MESSAGE) {
+                    throw new CorruptedFrameException("unexpected frame type " + type);
+                }
+                if (frame.readableBytes() < Frames.DELIVERY_HEADER_BYTES) {
+                    throw new CorruptedFrameException("message frame of " + frame.readableBytes() + " bytes");
+                }
+                seq = frame.readLong();
+                ttlMillis = frame.readInt();
+                message = envelopes.decode(frame);
+            } catch (DecoderException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new DecoderException(e);
+            } finally {
+                frame.release();
+            }
+            deliver(seq, ttlMillis, message);
+        } else if (msg instanceof InboundMessage reassembled) {
+            deliver(reassembled.seq(), reassembled.ttlMillis(), reassembled.message());
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void deliver(long seq, int ttlMillis, ClusterMessage message) {
+        if (Boolean.TRUE.equals(badInput.get())) {
             // What the frame decoder still held when the stream was closed for bad input: a peer that
             // broke the protocol is not trusted with the messages behind the break.
             return;
         }
-        ClusterMessage message = inbound.message();
         if (!stream.peer().equals(message.sender())) {
             throw new CorruptedFrameException("message from " + stream.peer() + " claims sender " + message.sender());
         }
         counters.received.increment();
         peerCounters.messagesIn.increment();
         try {
-            stream.session().receive(stream, inbound, intake);
+            stream.session().receive(stream, seq, ttlMillis, message, intake);
         } catch (CorruptedFrameException e) {
             throw e;
         } catch (RuntimeException e) {

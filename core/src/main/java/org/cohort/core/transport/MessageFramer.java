@@ -116,30 +116,31 @@ final class MessageFramer {
      * last) in the batch, then the batch, then the chunk's payload bytes as a slice of the message's array.
      */
     private Turn writeChunk(Channel channel, OutboundMessage out, Numbering numbering) {
-        int length = Math.min(Frames.CHUNK_BYTES, out.envelopeBytes - out.written);
-        boolean first = out.written == 0;
-        boolean last = out.written + length == out.envelopeBytes;
-        int inlineBytes = first ? out.headerBytes : 0; // the envelope header never spans chunks
+        OutboundMessage.Chunks chunks = out.chunks;
+        int length = Math.min(Frames.CHUNK_BYTES, chunks.envelopeBytes - chunks.written);
+        boolean first = chunks.written == 0;
+        boolean last = chunks.written + length == chunks.envelopeBytes;
+        int inlineBytes = first ? chunks.headerBytes : 0; // the envelope header never spans chunks
         int headerBytes = first ? Frames.START_HEADER_BYTES : last ? Frames.END_HEADER_BYTES : Frames.PART_HEADER_BYTES;
         ByteBuf frames = room(channel, HEADER_BYTES + headerBytes + inlineBytes);
         frames.writeInt(Frames.TYPE_BYTES + headerBytes + length);
         frames.writeByte(first ? Frames.MESSAGE_START : last ? Frames.MESSAGE_END : Frames.MESSAGE_PART);
-        frames.writeInt(out.chunkId);
+        frames.writeInt(chunks.chunkId);
         if (first) {
-            frames.writeInt(out.envelopeBytes);
+            frames.writeInt(chunks.envelopeBytes);
             envelopes.writeHeader(out.message, frames);
         } else if (last) {
             frames.writeLong(numbering.seq(out));
             frames.writeInt(numbering.ttlMillis(out));
         }
         writeBatch(channel);
-        int payloadOffset = out.written + inlineBytes - out.headerBytes;
-        channel.write(out.payload().retainedSlice(payloadOffset, length - inlineBytes), channel.voidPromise());
-        out.written += length;
+        int payloadOffset = chunks.written + inlineBytes - chunks.headerBytes;
+        channel.write(chunks.payload().retainedSlice(payloadOffset, length - inlineBytes), channel.voidPromise());
+        chunks.written += length;
         if (!last) {
             return Turn.UNFINISHED;
         }
-        chunkedInFlight -= out.envelopeBytes;
+        chunkedInFlight -= chunks.envelopeBytes;
         out.release();
         return Turn.FINISHED;
     }
@@ -176,7 +177,7 @@ final class MessageFramer {
     /** Frees a message this stream will not finish (the stream is gone; it may start again on another). */
     void discard(OutboundMessage out) {
         if (out.started()) {
-            chunkedInFlight -= out.envelopeBytes;
+            chunkedInFlight -= out.chunks.envelopeBytes;
             out.restart();
         }
     }

@@ -11,7 +11,7 @@ import org.cohort.core.delivery.Consumption;
  * A message a session accepted: queued, then sent and kept until the peer acknowledges it. It carries
  * what its sender is to be told (its outcome future, if the sender asked for one), its deadline, and
  * once first written its sequence number. A chunked message keeps here, between turns, how much of its
- * envelope is written on the current stream and its payload wrapped for slicing. Touched under its
+ * envelope is written on the current stream and its payload wrapped for slicing ({@link Chunks}). Touched under its
  * session's lock after it is queued.
  */
 final class OutboundMessage {
@@ -38,15 +38,32 @@ final class OutboundMessage {
     /** Whether the sender was told its outcome already (a failure may come before the ack). */
     boolean settled;
 
-    /** The message id on the stream, once its first chunk is written. */
-    int chunkId;
-    /** Bytes of the envelope's header, and of the whole envelope, once chunking started; 0 before. */
-    int headerBytes;
-    int envelopeBytes;
-    /** Envelope bytes written so far. */
-    int written;
-    /** The payload array as a buffer, for its chunks' slices; null until the first chunk and after. */
-    private ByteBuf payload;
+    /** Where a chunked message stands on the current stream; null for a message not (yet) chunked. */
+    Chunks chunks;
+
+    /**
+     * A chunked message's progress, kept apart so that the many small messages do not carry it: its id
+     * on the stream, the bytes of its envelope's header and of the whole envelope, the envelope bytes
+     * written so far, and the payload array as a buffer for its chunks' slices.
+     */
+    static final class Chunks {
+        final int chunkId;
+        final int headerBytes;
+        final int envelopeBytes;
+        int written;
+        private ByteBuf payload;
+
+        Chunks(int chunkId, int headerBytes, int envelopeBytes, ByteBuf payload) {
+            this.chunkId = chunkId;
+            this.headerBytes = headerBytes;
+            this.envelopeBytes = envelopeBytes;
+            this.payload = payload;
+        }
+
+        ByteBuf payload() {
+            return payload;
+        }
+    }
 
     OutboundMessage(ClusterMessage message, CompletableFuture<Void> outcome, long deadlineNanos,
             Consumption afterWrite) {
@@ -69,33 +86,24 @@ final class OutboundMessage {
     }
 
     boolean started() {
-        return envelopeBytes != 0;
+        return chunks != null;
     }
 
     void start(int chunkId, int headerBytes, int envelopeBytes) {
-        this.chunkId = chunkId;
-        this.headerBytes = headerBytes;
-        this.envelopeBytes = envelopeBytes;
-        this.payload = Unpooled.wrappedBuffer(message.payload());
+        chunks = new Chunks(chunkId, headerBytes, envelopeBytes, Unpooled.wrappedBuffer(message.payload()));
     }
 
     /** Forgets the chunks written on a stream that closed: the message is sent again whole. */
     void restart() {
         release();
-        envelopeBytes = 0;
-        headerBytes = 0;
-        written = 0;
-    }
-
-    ByteBuf payload() {
-        return payload;
+        chunks = null;
     }
 
     /** Lets go of the wrapped payload; its chunks in flight hold their own references. Safe to repeat. */
     void release() {
-        if (payload != null) {
-            payload.release();
-            payload = null;
+        if (chunks != null && chunks.payload != null) {
+            chunks.payload.release();
+            chunks.payload = null;
         }
     }
 

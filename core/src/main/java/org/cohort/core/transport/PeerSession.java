@@ -296,7 +296,14 @@ final class PeerSession implements SubjectIntake.Announcer {
 
     /** One message from the peer, in stream order, on the stream's event loop. */
     void receive(Stream stream, InboundMessage inbound, Intake intake) {
-        ClusterMessage message = inbound.message();
+        receive(stream, inbound.seq(), inbound.ttlMillis(), inbound.message(), intake);
+    }
+
+    /**
+     * One message from the peer, in stream order, on the stream's event loop, with its delivery header
+     * (see {@link InboundMessage}).
+     */
+    void receive(Stream stream, long seq, int ttlMillis, ClusterMessage message, Intake intake) {
         SubjectIntake account;
         synchronized (this) {
             if (stream != attached) {
@@ -308,7 +315,7 @@ final class PeerSession implements SubjectIntake.Announcer {
             if (!peerResumed) {
                 throw new CorruptedFrameException("message before the resume");
             }
-            switch (inbox.arrived(inbound)) {
+            switch (inbox.arrived(seq, message)) {
                 case OUTCOME -> {
                     OutcomeMessage outcome = OutcomeMessage.decode(message);
                     outbox.outcome(outcome.seq(), outcome.reason(), peer);
@@ -323,14 +330,14 @@ final class PeerSession implements SubjectIntake.Announcer {
         Acceptance acceptance;
         RuntimeException failed = null;
         try {
-            acceptance = inbound.ttlMillis() == Frames.EXPIRED ? null
+            acceptance = ttlMillis == Frames.EXPIRED ? null
                     : intake.accept(message, account == null ? Consumption.NONE : account);
         } catch (RuntimeException e) {
             acceptance = Acceptance.REFUSED; // the delegate failed on it: its sender is told, and the ack goes on
             failed = e;
         }
         if (account != null) {
-            settle(inbound.seq(), message, account, acceptance);
+            settle(seq, message, account, acceptance);
         }
         if (failed != null) {
             throw failed; // counted and logged by the stream's handler, which keeps the stream

@@ -36,6 +36,8 @@ final class SessionInbox {
     final int grantMessages;
     final long grantBytes;
     private final Map<MessageSubject, SubjectIntake> intakes = new HashMap<>();
+    /** The account of the subject that arrived last: a stream's messages come in runs of one subject. */
+    private SubjectIntake lastIntake;
     private final ConcurrentLinkedQueue<SubjectIntake> creditDue = new ConcurrentLinkedQueue<>();
     long received;
     long outcomesSent;
@@ -61,6 +63,7 @@ final class SessionInbox {
         if (resume.epoch() != peerEpoch) {
             peerEpoch = resume.epoch();
             intakes.clear(); // what its old epoch left in the backlogs is consumed unseen
+            lastIntake = null;
             creditDue.clear();
         } else {
             creditDue.addAll(intakes.values()); // totals lost with the old stream are told again
@@ -73,30 +76,33 @@ final class SessionInbox {
      *
      * @throws CorruptedFrameException if it replays or skips a sequence number, or exceeds its credit
      */
-    Verdict arrived(InboundMessage inbound) {
-        if (inbound.seq() == 0) {
+    Verdict arrived(long seq, ClusterMessage message) {
+        if (seq == 0) {
             return Verdict.AT_MOST_ONCE;
         }
-        if (inbound.seq() <= received) {
+        if (seq <= received) {
             // An honest peer resends from the point this side's RESUME named, never below it.
-            throw new CorruptedFrameException("message " + inbound.seq() + " replayed (received through " + received
+            throw new CorruptedFrameException("message " + seq + " replayed (received through " + received
                     + ")");
         }
-        if (inbound.seq() != received + 1) {
-            throw new CorruptedFrameException("message " + inbound.seq() + " after " + received);
+        if (seq != received + 1) {
+            throw new CorruptedFrameException("message " + seq + " after " + received);
         }
-        received = inbound.seq();
-        ClusterMessage message = inbound.message();
+        received = seq;
         if (message.subject().equals(OutcomeMessage.SUBJECT)) {
             return Verdict.OUTCOME;
         }
         intake = intakeOf(message.subject());
         intake.arrived(message.payload().length);
-        pendingOutcome = inbound.seq();
+        pendingOutcome = seq;
         return Verdict.CREDITED;
     }
 
     private SubjectIntake intakeOf(MessageSubject subject) {
+        SubjectIntake last = lastIntake;
+        if (last != null && last.subject == subject) { // the stream's reader hands out one object per subject
+            return last;
+        }
         SubjectIntake account = intakes.get(subject);
         if (account == null) {
             if (intakes.size() >= SessionOutbox.MAX_SUBJECTS) {
@@ -105,6 +111,7 @@ final class SessionInbox {
             account = new SubjectIntake(subject, announcer, grantMessages, grantBytes);
             intakes.put(subject, account);
         }
+        lastIntake = account;
         return account;
     }
 

@@ -72,7 +72,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
                 if (credits.size() >= MAX_SUBJECTS) {
                     return SendResult.QUEUE_FULL;
                 }
-                credit = new SubjectCredit(message.message.subject());
+                credit = new SubjectCredit(message.message.subject(), counters.tally(message.message.subject()));
                 credits.put(credit.subject, credit);
             }
             message.credit = credit;
@@ -144,7 +144,11 @@ final class SessionOutbox implements MessageFramer.Numbering {
         queuedBytes -= message.weight;
         resendBytes += message.weight;
         unacked.add(message);
-        counters.sent(message.message.subject());
+        if (message.credit != null) {
+            counters.sent(message.credit.tally);
+        } else {
+            counters.sent(message.message.subject());
+        }
         return message.seq;
     }
 
@@ -199,7 +203,11 @@ final class SessionOutbox implements MessageFramer.Numbering {
                 unacked.pollFirst();
                 resendBytes -= message.weight;
                 if (!message.settled) {
-                    counters.acked(message.message.subject());
+                    if (message.credit != null) {
+                        counters.acked(message.credit.tally);
+                    } else {
+                        counters.acked(message.message.subject());
+                    }
                 }
                 message.succeed();
             }

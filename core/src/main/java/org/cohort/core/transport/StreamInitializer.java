@@ -20,8 +20,8 @@ import org.cohort.core.handshake.HelloHandler;
 /**
  * Builds a stream's pipeline. Until the hello completes: framing capped at the hello's size, the hello
  * handler, the error handler. After: framing at the protocol's largest frame (one chunk), heartbeats
- * (the ticker, then the silent-peer judge), the peer's goodbye, reassembly of chunked messages, message decoding and
- * dispatch. Outbound, the stream writes frames itself (see {@link MessageFramer}). It reaches nothing
+ * (the ticker, then the silent-peer judge), the peer's goodbye, the session's control frames, reassembly
+ * of chunked messages, and the messages themselves (decoded and handed to the session). Outbound, the stream writes frames itself (see {@link MessageFramer}). It reaches nothing
  * but its {@link PipelineParts}.
  */
 final class StreamInitializer extends ChannelInitializer<Channel> {
@@ -39,7 +39,6 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
     static final String GOODBYE = "goodbye";
     static final String SESSION = "session";
     static final String REASSEMBLY = "reassembly";
-    static final String MESSAGES = "messages";
     static final String INBOUND = "inbound";
     static final String DRAIN = "drain";
     static final String ERRORS = "errors";
@@ -112,9 +111,8 @@ final class StreamInitializer extends ChannelInitializer<Channel> {
         pipeline.addBefore(ERRORS, SESSION, new SessionControlHandler(stream));
         pipeline.addBefore(ERRORS, REASSEMBLY, new MessageReassembler(settings.maxMessageBytes(),
                 settings.maxReassemblyBytes(), counters, envelopes));
-        pipeline.addBefore(ERRORS, MESSAGES, new MessageFrameDecoder(envelopes));
         pipeline.addBefore(ERRORS, INBOUND,
-                new InboundMessageHandler(stream, parts.commsDelegate(), counters));
+                new InboundMessageHandler(stream, envelopes, parts.commsDelegate(), counters));
         pipeline.addBefore(ERRORS, DRAIN, new DrainWhenWritable(stream));
         pipeline.remove(HELLO);
         pipeline.replace(FRAMES, FRAMES, Frames.decoder(Frames.MAX_FRAME_BYTES));

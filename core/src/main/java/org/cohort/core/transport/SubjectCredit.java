@@ -12,13 +12,16 @@ import org.cohort.api.messaging.MessageSubject;
 final class SubjectCredit {
 
     final MessageSubject subject;
+    /** The node's counters for the subject, looked up once rather than per message. */
+    final DeliveryTally tally;
     private long sentMessages;
     private long sentBytes;
     private long consumedMessages;
     private long consumedBytes;
 
-    SubjectCredit(MessageSubject subject) {
+    SubjectCredit(MessageSubject subject, DeliveryTally tally) {
         this.subject = subject;
+        this.tally = tally;
     }
 
     /**

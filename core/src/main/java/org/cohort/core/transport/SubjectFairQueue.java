@@ -1,9 +1,9 @@
 package org.cohort.core.transport;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cohort.api.messaging.MessageSubject;
 
@@ -20,19 +20,27 @@ final class SubjectFairQueue {
 
     /** One subject's messages, and whether the subject is in the round-robin ring. */
     private static final class Lane {
-        final Queue<OutboundMessage> messages = new ConcurrentLinkedQueue<>();
-        final AtomicBoolean inRing = new AtomicBoolean();
+        final ArrayDeque<OutboundMessage> messages = new ArrayDeque<>();
+        boolean inRing;
         /** Out of the ring until its subject has credit again (still counted as in it, for add). */
         boolean parked;
     }
 
-    private final ConcurrentHashMap<MessageSubject, Lane> lanes = new ConcurrentHashMap<>();
-    private final Queue<Lane> ring = new ConcurrentLinkedQueue<>();
+    // Plain collections: the session's lock guards every call, so concurrent ones only added CAS.
+    private final Map<MessageSubject, Lane> lanes = new HashMap<>();
+    private final ArrayDeque<Lane> ring = new ArrayDeque<>();
+    /** The lane of the subject added to last: a sender keeps to a subject, and this saves the lookup. */
+    private MessageSubject lastSubject;
+    private Lane lastLane;
 
     void add(OutboundMessage message) {
-        Lane lane = lanes.computeIfAbsent(message.message.subject(), subject -> new Lane());
+        MessageSubject subject = message.message.subject();
+        Lane lane = subject == lastSubject ? lastLane : lanes.computeIfAbsent(subject, key -> new Lane());
+        lastSubject = subject;
+        lastLane = lane;
         lane.messages.add(message);
-        if (lane.inRing.compareAndSet(false, true)) {
+        if (!lane.inRing) {
+            lane.inRing = true;
             ring.add(lane);
         }
     }
@@ -116,7 +124,7 @@ final class SubjectFairQueue {
     }
 
     /** Applies {@code action} to the oldest message of every subject (a new stream restarts partial ones). */
-    void forEachHead(java.util.function.Consumer<OutboundMessage> action) {
+    void forEachHead(Consumer<OutboundMessage> action) {
         for (Lane lane : lanes.values()) {
             OutboundMessage head = lane.messages.peek();
             if (head != null) {
@@ -156,11 +164,8 @@ final class SubjectFairQueue {
         return null;
     }
 
-    /** Takes an empty lane out of the ring, unless a producer added to it meanwhile. */
+    /** Takes an empty lane out of the ring. */
     private void leaveRing(Lane lane) {
-        lane.inRing.set(false);
-        if (!lane.messages.isEmpty() && lane.inRing.compareAndSet(false, true)) {
-            ring.add(lane);
-        }
+        lane.inRing = false;
     }
 }

@@ -3,6 +3,8 @@ package org.cohort.core.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
@@ -49,7 +51,32 @@ class MessageFramerTest {
     }
     private final EnvelopeReader envelopes = new EnvelopeReader(SELF);
     private final EmbeddedChannel receiver = new EmbeddedChannel(Frames.decoder(Frames.MAX_FRAME_BYTES),
-            new MessageReassembler(16 << 20, 64L << 20, counters, envelopes), new MessageFrameDecoder(envelopes));
+            new MessageReassembler(16 << 20, 64L << 20, counters, envelopes), new MessageFrameReader(envelopes));
+
+    /** Reads whole message frames as the stream's inbound handler does, for the test to look at. */
+    private static final class MessageFrameReader extends ChannelInboundHandlerAdapter {
+        private final EnvelopeReader envelopes;
+
+        MessageFrameReader(EnvelopeReader envelopes) {
+            this.envelopes = envelopes;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf frame)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            try {
+                assertThat(frame.readByte()).isEqualTo(Frames.MESSAGE);
+                long seq = frame.readLong();
+                int ttlMillis = frame.readInt();
+                ctx.fireChannelRead(new InboundMessage(seq, ttlMillis, envelopes.decode(frame)));
+            } finally {
+                frame.release();
+            }
+        }
+    }
 
     @AfterEach
     void close() {
