@@ -32,4 +32,9 @@ public interface ClusterStatus {
     default SortedMap<String, Map<String, Long>> deliveryBySubject() {
         return new java.util.TreeMap<>();
     }
+
+    /** The TLS engine the streams use ("OpenSSL engine (BoringSSL)", "JDK engine (...)"), or "off". */
+    default String tlsEngine() {
+        return settings().tls().enabled() ? "unknown" : "off";
+    }
 }
