@@ -33,8 +33,9 @@ public interface ClusterStatus {
         return new java.util.TreeMap<>();
     }
 
-    /** The TLS engine the streams use ("OpenSSL engine (BoringSSL)", "JDK engine (...)"), or "off". */
-    default String tlsEngine() {
-        return settings().tls().enabled() ? "unknown" : "off";
-    }
+    /**
+     * The TLS engine the streams use ("OpenSSL engine (BoringSSL)", "JDK engine (...)"), "off", or "not
+     * started".
+     */
+    String tlsEngine();
 }
