@@ -176,12 +176,8 @@ public class CohortAssemblyIT {
 
     @Test
     public void nettysOpenSslEngineLoadsForTls() throws Exception {
-        // netty-handler's optional import of io.netty.internal.tcnative is wired to netty-tcnative-classes,
-        // whose fragment brings BoringSSL: TLS (tls.engine = auto) gets the OpenSSL engine here.
-        assertTrue("OpenSSL available in the container: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause(),
-                io.netty.handler.ssl.OpenSsl.isAvailable());
-        assertEquals("BoringSSL", io.netty.handler.ssl.OpenSsl.versionString());
-        assertTrue(io.netty.handler.ssl.SslProvider.isTlsv13Supported(io.netty.handler.ssl.SslProvider.OPENSSL));
+        // TLS (tls.engine = auto) gets the OpenSSL engine here.
+        ContainerChecks.assertOpenSslWired(bundleContext);
     }
 
     @Test
