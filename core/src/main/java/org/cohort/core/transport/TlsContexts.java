@@ -51,7 +51,7 @@ final class TlsContexts {
     /** The engine the settings get here: the provider, and how the log names it (with why, for the JDK's). */
     record Choice(SslProvider provider, String description) {
 
-        /** "OpenSSL" or "JDK", for the stats. */
+        /** "OpenSSL" or "JDK". */
         String name() {
             return provider == SslProvider.JDK ? "JDK" : "OpenSSL";
         }
