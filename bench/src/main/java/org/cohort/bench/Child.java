@@ -60,6 +60,8 @@ public final class Child {
             case "cohort-tls" -> new CohortTransport(self, nodes, tlsDir, false, config);
             case "cohort-direct" -> new CohortTransport(self, nodes, null, true, config);
             case "raw-buffered" -> new RawTransport(RawTransport.Mode.BUFFERED, self, nodes, false);
+            case "raw-tls" -> new RawTransport(RawTransport.Mode.BUFFERED, self, nodes, false,
+                    new RawTls(tlsDir, CohortTransport.nodeName(self), config.getOrDefault("tls.engine", "auto")));
             case "raw-inline" -> new RawTransport(RawTransport.Mode.INLINE, self, nodes,
                     workload == Workload.W2 && self == 1);
             default -> throw new IllegalArgumentException("unknown system " + system);
@@ -70,7 +72,8 @@ public final class Child {
             load.install();
             transport.start();
             transport.awaitConnected(Duration.ofSeconds(60));
-            out.println(READY);
+            // READY, then the TLS the links run (engine, protocol, cipher suite), if any.
+            out.println(transport.tls() == null ? READY : READY + " " + transport.tls());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {

@@ -177,6 +177,15 @@ final class CohortTransport implements Transport {
                 : node.communicator().sendAndReceive(ECHO, payload, ids[to], REQUEST_TIMEOUT);
     }
 
+    /** The engine (as Cohort's start line names it) and the streams' protocol and cipher suite. */
+    @Override
+    public String tls() {
+        if (tlsDir == null) {
+            return null; // and cohort-parent, whose build may lack these methods, never gets here
+        }
+        return node.connections().tlsEngine() + ", " + String.join(" / ", node.connections().tlsSessions());
+    }
+
     @Override
     public Map<String, Long> counters() {
         Map<String, Long> counters = new LinkedHashMap<>();

@@ -31,6 +31,8 @@ final class Harness {
     static final String COHORT_PARENT = "cohort-parent";
     static final String RAW_BUFFERED = "raw-buffered";
     static final String RAW_INLINE = "raw-inline";
+    /** raw-buffered over TLS with Cohort's engine and cipher suite: the baseline of cohort-tls. */
+    static final String RAW_TLS = "raw-tls";
     static final List<String> RAW = List.of(RAW_BUFFERED, RAW_INLINE);
 
     /** The JVM flags of every node of every trial: Karaf's default heap (JAVA_MAX_MEM 512M), G1. */
@@ -118,10 +120,12 @@ final class Harness {
                                           12 s; later windows of the same nodes: 1 s and the same test
                       --measure SECONDS   each measured window (3)
                       --workloads LIST    e.g. W1,W2 (all: W1,W2,W3,W4,W5)
-                      --systems LIST      cohort,cohort-direct,raw-buffered,raw-inline (and cohort-tls; see
-                                          --no-tls); cohort-direct: handlers and reply stages on the IO
-                                          thread (ClusterCommunicationService.IO_THREAD, the opt-in)
-                      --no-tls            do not add the TLS variant (cohort-tls) of W1-W4
+                      --systems LIST      cohort,cohort-direct,raw-buffered,raw-inline (and cohort-tls,
+                                          raw-tls; see --no-tls); cohort-direct: handlers and reply stages
+                                          on the IO thread (ClusterCommunicationService.IO_THREAD, the opt-in)
+                      --no-tls            do not add the TLS variants of W1-W4: cohort-tls (beside
+                                          cohort) and raw-tls (raw-buffered over TLS with the same engine
+                                          and cipher suite, beside raw-buffered)
                       --wait-quiet SECS   before each workload, wait up to SECS for the load average to drop
                                           below the processor count (shared machines)
                       --cohort-config K=V,...  cfg keys for every Cohort node beyond the defaults, e.g.
@@ -162,7 +166,8 @@ final class Harness {
         Path logs = options.work.resolve("bench-logs");
         Files.createDirectories(logs);
         Path tlsDir = null;
-        boolean tls = options.tls && options.systems.contains(COHORT)
+        boolean tls = (options.tls && (options.systems.contains(COHORT) || options.systems.contains(RAW_BUFFERED))
+                || options.systems.contains(COHORT_TLS) || options.systems.contains(RAW_TLS))
                 && options.workloads.stream().anyMatch(w -> w != Workload.W5);
         if (tls) {
             tlsDir = options.work.resolve("bench-tls");
@@ -176,6 +181,11 @@ final class Harness {
         System.out.printf(Locale.ROOT, "Cohort benchmark: %s, %d round(s), warmup at least %.1f s (until steady, at most"
                 + " %.0f s), measure %.1f s%n", options.workloads, options.rounds, options.warmup.toMillis() / 1000.0,
                 MAX_WARMUP.toSeconds() * 1.0, options.measure.toMillis() / 1000.0);
+        if (tls) {
+            // This JVM has the nodes' class path: the engine it finds is theirs. The cipher suite each
+            // TLS system negotiated is printed as its nodes connect, and kept in results.json.
+            System.out.println("TLS (cohort-tls, raw-tls): " + tlsEngineHere(options.cohortConfig));
+        }
         for (Workload workload : options.workloads) {
             if (options.waitQuiet.toMillis() > 0) {
                 Machine.awaitQuiet(options.waitQuiet);
@@ -204,6 +214,9 @@ final class Harness {
                 }
                 for (Session session : sessions) {
                     session.awaitReady();
+                    if (session.tls != null) {
+                        System.out.printf(Locale.ROOT, "%s %s: %s%n", workload, session.system, session.tls);
+                    }
                 }
                 for (int round = 1; round <= options.rounds; round++) {
                     for (String system : order(round, workload, tls)) {
@@ -267,14 +280,30 @@ final class Harness {
         return parentNodeCode + java.io.File.pathSeparator + options.parentJar;
     }
 
+    /** Which TLS engine Cohort's choice finds in this JVM, with tls.engine as --cohort-config sets it. */
+    static String tlsEngineHere(String cohortConfig) {
+        if (cohortConfig.replace(" ", "").matches("(?i)(.*,)?tls\\.engine=jdk(,.*)?")) {
+            return "JDK engine (tls.engine = jdk)";
+        }
+        if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            return "OpenSSL engine (" + io.netty.handler.ssl.OpenSsl.versionString() + ")";
+        }
+        return "JDK engine (OpenSSL unavailable: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + ")";
+    }
+
     /** The systems of one workload in one round: alternating, reversed every other round. */
     private List<String> order(int round, Workload workload, boolean tls) {
         List<String> systems = new ArrayList<>(options.systems);
-        if (tls && workload != Workload.W5 && systems.contains(COHORT) && !systems.contains(COHORT_TLS)) {
+        boolean addTls = tls && options.tls && workload != Workload.W5;
+        if (addTls && systems.contains(COHORT) && !systems.contains(COHORT_TLS)) {
             systems.add(systems.indexOf(COHORT) + 1, COHORT_TLS);
+        }
+        if (addTls && systems.contains(RAW_BUFFERED) && !systems.contains(RAW_TLS)) {
+            systems.add(systems.indexOf(RAW_BUFFERED) + 1, RAW_TLS);
         }
         if (workload == Workload.W5) {
             systems.remove(COHORT_TLS);
+            systems.remove(RAW_TLS);
         }
         if (round % 2 == 0) {
             Collections.reverse(systems);

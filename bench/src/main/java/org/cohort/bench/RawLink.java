@@ -52,19 +52,24 @@ final class RawLink {
     /**
      * @param peer the node at the other end
      * @param socket the connected socket
+     * @param tls the TLS session over its streams (raw-tls), or null for plaintext
      * @param mode how frames leave
      * @param closed whether the transport is closed, so that errors then are expected
      * @param readerFailures counts the reader threads that ended by an error
      */
-    RawLink(int peer, Socket socket, RawTransport.Mode mode, BooleanSupplier closed, AtomicLong readerFailures)
-            throws IOException {
+    RawLink(int peer, Socket socket, RawTls.Streams tls, RawTransport.Mode mode, BooleanSupplier closed,
+            AtomicLong readerFailures) throws IOException {
         this.peer = peer;
         this.socket = socket;
         this.mode = mode;
         this.closed = closed;
         this.readerFailures = readerFailures;
-        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES));
-        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
+        // With TLS the same buffers sit above the engine: the writer's 64 KiB become four records and one
+        // socket write, and a read unwraps up to 64 KiB straight into the reader's buffer.
+        this.in = new DataInputStream(new BufferedInputStream(tls == null ? socket.getInputStream() : tls.in,
+                BUFFER_BYTES));
+        this.out = new DataOutputStream(new BufferedOutputStream(tls == null ? socket.getOutputStream() : tls.out,
+                BUFFER_BYTES));
     }
 
     void send(byte type, long id, byte[] payload) {

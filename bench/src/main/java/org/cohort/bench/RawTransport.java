@@ -43,6 +43,9 @@ final class RawTransport implements Transport {
     private final boolean blockingClient;
     private final RawLink[] links;
     private final CountDownLatch connected;
+    /** raw-tls: each socket runs TLS as Cohort's streams do; null for plaintext. */
+    private final RawTls tls;
+    private volatile String tlsSession;
     private final Map<Lane, Receiver> receivers = new EnumMap<>(Lane.class);
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     private final AtomicLong nextRequestId = new AtomicLong();
@@ -57,6 +60,12 @@ final class RawTransport implements Transport {
      *     the request and reads the reply on the caller's thread (the one-outstanding inline baseline)
      */
     RawTransport(Mode mode, int self, List<InetSocketAddress> nodes, boolean blockingClient) {
+        this(mode, self, nodes, blockingClient, null);
+    }
+
+    /** @param tls the contexts of this node's TLS sessions (raw-tls), null for plaintext */
+    RawTransport(Mode mode, int self, List<InetSocketAddress> nodes, boolean blockingClient, RawTls tls) {
+        this.tls = tls;
         this.mode = mode;
         this.self = self;
         this.nodes = List.copyOf(nodes);
@@ -93,7 +102,7 @@ final class RawTransport implements Transport {
                 Socket socket = server.accept();
                 socket.setTcpNoDelay(true);
                 int peer = new DataInputStream(socket.getInputStream()).readInt();
-                register(peer, socket, true);
+                register(peer, socket, true, false);
             }
         } catch (IOException e) {
             if (!closed) {
@@ -113,7 +122,7 @@ final class RawTransport implements Transport {
                 DataOutputStream hello = new DataOutputStream(socket.getOutputStream());
                 hello.writeInt(self);
                 hello.flush();
-                register(peer, socket, !blockingClient);
+                register(peer, socket, !blockingClient, true);
                 return;
             } catch (IOException e) {
                 RawLink.closeQuietly(socket);
@@ -125,8 +134,14 @@ final class RawTransport implements Transport {
         }
     }
 
-    private void register(int peer, Socket socket, boolean withReader) throws IOException {
-        RawLink link = new RawLink(peer, socket, mode, () -> closed, readerFailures);
+    private void register(int peer, Socket socket, boolean withReader, boolean dialed) throws IOException {
+        RawTls.Streams session = null;
+        if (tls != null) {
+            // The handshake, before the link's threads start: the dialer is the client, as with Cohort.
+            session = tls.open(socket.getInputStream(), socket.getOutputStream(), dialed);
+            tlsSession = tls.engine() + ", " + session.session();
+        }
+        RawLink link = new RawLink(peer, socket, session, mode, () -> closed, readerFailures);
         links[peer] = link;
         if (withReader) {
             thread("raw-reader-" + peer, () -> link.read(this::received));
@@ -206,6 +221,11 @@ final class RawTransport implements Transport {
             }
             default -> throw new IOException("unknown frame type " + type + " from node " + link.peer);
         }
+    }
+
+    @Override
+    public String tls() {
+        return tlsSession;
     }
 
     @Override

@@ -43,7 +43,7 @@ final class Report {
         for (Workload workload : Workload.values()) {
             Map<String, Map<String, Double>> bySystem = new LinkedHashMap<>();
             for (String system : List.of(Harness.COHORT, Harness.COHORT_PARENT, Harness.COHORT_TLS,
-                    Harness.COHORT_DIRECT, Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
+                    Harness.COHORT_DIRECT, Harness.RAW_BUFFERED, Harness.RAW_INLINE, Harness.RAW_TLS)) {
                 List<Map<String, Double>> runs = runs(workload, system);
                 if (!runs.isEmpty()) {
                     bySystem.put(system, median(runs));
@@ -143,6 +143,67 @@ final class Report {
 
     List<Map<String, Object>> tlsCost() {
         return variantCost(Harness.COHORT_TLS);
+    }
+
+    /**
+     * Cohort over TLS against the raw baseline over TLS (raw-tls: raw-buffered with the same engine and
+     * cipher suite), for every target metric both have; the throughput targets (those against the best
+     * raw baseline, e.g. W3 >= 0.85) apply to it as they do in plaintext.
+     */
+    List<Map<String, Object>> tlsRatios() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Target target : TARGETS) {
+            Optional<Double> cohort = value(target.workload, Harness.COHORT_TLS, target.metric);
+            Optional<Double> raw = value(target.workload, Harness.RAW_TLS, target.metric);
+            if (cohort.isEmpty() || raw.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workload", target.workload.name());
+            row.put("metric", target.metric);
+            row.put("label", target.label);
+            row.put(Harness.COHORT_TLS, cohort.get());
+            row.put(Harness.RAW_TLS, raw.get());
+            double ratio = cohort.get() / raw.get();
+            row.put("ratio", ratio);
+            if (target.threshold != null && target.baseline.equals("best")) {
+                row.put("target", (target.higherIsBetter ? ">= " : "<= ") + target.threshold);
+                row.put("met", target.higherIsBetter ? ratio >= target.threshold : ratio <= target.threshold);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** What TLS costs the raw baseline: raw-tls over raw-buffered, for every target metric both have. */
+    List<Map<String, Object>> rawTlsCost() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Target target : TARGETS) {
+            Optional<Double> plain = value(target.workload, Harness.RAW_BUFFERED, target.metric);
+            Optional<Double> tls = value(target.workload, Harness.RAW_TLS, target.metric);
+            if (plain.isPresent() && tls.isPresent()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("workload", target.workload.name());
+                row.put("metric", target.metric);
+                row.put("label", target.label);
+                row.put(Harness.RAW_BUFFERED, plain.get());
+                row.put(Harness.RAW_TLS, tls.get());
+                row.put("ratio", tls.get() / plain.get());
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    /** The TLS each TLS system ran, as its nodes said once connected: system to engine, protocol and cipher. */
+    Map<String, String> tlsUsed() {
+        Map<String, String> used = new LinkedHashMap<>();
+        for (Map<String, Object> trial : trials) {
+            if (trial.get("tls") != null) {
+                used.putIfAbsent((String) trial.get("system"), (String) trial.get("tls"));
+            }
+        }
+        return used;
     }
 
     /** A Cohort variant's figures over plain Cohort's. */

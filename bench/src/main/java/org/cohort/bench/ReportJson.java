@@ -53,7 +53,10 @@ final class ReportJson {
         json.put("workloads", workloads);
         json.put("ratios", report.ratios());
         json.put("w5", report.mesh());
+        json.put("tls", report.tlsUsed());
         json.put("tlsCost", report.tlsCost());
+        json.put("tlsRatios", report.tlsRatios());
+        json.put("rawTlsCost", report.rawTlsCost());
         json.put("directHandlersCost", report.variantCost(Harness.COHORT_DIRECT));
         json.put("parentCost", report.parentCost());
         settings.put("parentJar", options.parentJar == null ? null : options.parentJar.toString());

@@ -54,7 +54,7 @@ final class ReportTable {
         for (Workload workload : report.medians().keySet()) {
             out.append(String.format(Locale.ROOT, "  %-4s", workload));
             for (String system : List.of(Harness.COHORT, Harness.COHORT_PARENT, Harness.COHORT_TLS,
-                    Harness.COHORT_DIRECT, Harness.RAW_BUFFERED, Harness.RAW_INLINE)) {
+                    Harness.COHORT_DIRECT, Harness.RAW_BUFFERED, Harness.RAW_INLINE, Harness.RAW_TLS)) {
                 report.value(workload, system, "cpuPerMsg").ifPresent(v -> out.append(
                         String.format(Locale.ROOT, "  %s %.2f", system, v)));
             }
@@ -62,8 +62,31 @@ final class ReportTable {
         }
         List<Map<String, Object>> tls = report.tlsCost();
         if (!tls.isEmpty()) {
-            out.append(String.format(Locale.ROOT, "%nTLS cost (cohort-tls / cohort):"));
+            out.append(String.format(Locale.ROOT, "%nTLS / plain (cohort-tls / cohort):"));
             for (Map<String, Object> row : tls) {
+                out.append(String.format(Locale.ROOT, "  %s %s %.2f", row.get("workload"), row.get("label"),
+                        (Double) row.get("ratio")));
+            }
+            out.append('\n');
+        }
+        List<Map<String, Object>> tlsRatios = report.tlsRatios();
+        if (!tlsRatios.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nTLS against raw TLS, same engine and cipher suite:%n"));
+            report.tlsUsed().forEach((system, used) -> out.append(String.format(Locale.ROOT, "  %-10s %s%n", system,
+                    used)));
+            out.append(String.format(Locale.ROOT, "%-4s %-16s %12s %12s  %6s  %-8s %s%n", "", "metric", "cohort-tls",
+                    "raw-tls", "ratio", "target", "met"));
+            for (Map<String, Object> row : tlsRatios) {
+                out.append(String.format(Locale.ROOT, "%-4s %-16s %12s %12s  %6.2f  %-8s %s%n", row.get("workload"),
+                        row.get("label"), num(row.get(Harness.COHORT_TLS)), num(row.get(Harness.RAW_TLS)),
+                        (Double) row.get("ratio"), row.getOrDefault("target", ""),
+                        row.containsKey("met") ? ((Boolean) row.get("met") ? "yes" : "NO") : ""));
+            }
+        }
+        List<Map<String, Object>> rawTls = report.rawTlsCost();
+        if (!rawTls.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nRaw TLS cost (raw-tls / raw-buffered):"));
+            for (Map<String, Object> row : rawTls) {
                 out.append(String.format(Locale.ROOT, "  %s %s %.2f", row.get("workload"), row.get("label"),
                         (Double) row.get("ratio")));
             }

@@ -18,6 +18,8 @@ final class Session implements AutoCloseable {
 
     final Workload workload;
     final String system;
+    /** What node 1 said of its TLS once connected (engine, protocol, cipher suite); null without TLS. */
+    volatile String tls;
     final List<ChildProcess> nodes = new ArrayList<>();
     /** The checks (drops, gaps...) summed up to the end of the previous window. */
     Map<String, Double> checked = new LinkedHashMap<>();
@@ -54,10 +56,11 @@ final class Session implements AutoCloseable {
             command.addAll(List.of("-cp", classPath, Child.class.getName(), system,
                     workload.name(), Integer.toString(k)));
             command.addAll(addresses);
-            if (system.equals(Harness.COHORT_TLS)) {
+            if (system.equals(Harness.COHORT_TLS) || system.equals(Harness.RAW_TLS)) {
                 command.add("tls=" + tlsDir);
             }
-            if (system.startsWith(Harness.COHORT) && !cohortConfig.isEmpty()) {
+            // raw-tls reads tls.engine from it, to run the engine cohort-tls runs.
+            if ((system.startsWith(Harness.COHORT) || system.equals(Harness.RAW_TLS)) && !cohortConfig.isEmpty()) {
                 command.add("cfg=" + cohortConfig);
             }
             String name = workload + "-" + system + "-n" + k;
@@ -69,7 +72,10 @@ final class Session implements AutoCloseable {
 
     void awaitReady() throws Exception {
         for (ChildProcess node : nodes) {
-            node.expect(Child.READY, READY_TIMEOUT);
+            String said = node.expect(Child.READY, READY_TIMEOUT);
+            if (tls == null && !said.isEmpty()) {
+                tls = said;
+            }
         }
     }
 

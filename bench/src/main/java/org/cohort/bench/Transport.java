@@ -65,4 +65,12 @@ interface Transport extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The TLS its links run once connected: engine, protocol and cipher suite (e.g. "OpenSSL engine
+     * (BoringSSL), TLSv1.3 TLS_AES_128_GCM_SHA256"); null without TLS.
+     */
+    default String tls() {
+        return null;
+    }
 }

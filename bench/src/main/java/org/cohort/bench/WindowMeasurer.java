@@ -43,6 +43,9 @@ final class WindowMeasurer {
         trial.put("round", round);
         trial.put("workload", workload.name());
         trial.put("system", session.system);
+        if (session.tls != null) {
+            trial.put("tls", session.tls);
+        }
         try {
             double load = Machine.loadAverage();
             long[] cpuBefore = Machine.procStat();

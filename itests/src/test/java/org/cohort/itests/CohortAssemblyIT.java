@@ -175,6 +175,12 @@ public class CohortAssemblyIT {
     }
 
     @Test
+    public void nettysOpenSslEngineLoadsForTls() throws Exception {
+        // TLS (tls.engine = auto) gets the OpenSSL engine here.
+        ContainerChecks.assertOpenSslWired(bundleContext);
+    }
+
+    @Test
     public void clusterSendOnTheDiagnosticSubjectIsLoggedByTheReceiver() throws Exception {
         String marker = "itest-" + System.nanoTime();
         String out = ContainerChecks.executeCommand(sessionFactory, "cluster:send node-1 cohort.diag hello " + marker);

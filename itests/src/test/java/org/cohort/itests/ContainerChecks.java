@@ -32,6 +32,7 @@ import org.cohort.api.serialization.TypeRegistration;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.namespace.PackageNamespace;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -104,6 +105,29 @@ final class ContainerChecks {
             }
         }
         assertEquals("bundles of feature cohort that are not Active", List.of(), problems);
+    }
+
+    /**
+     * Netty's OpenSSL engine is there for TLS: netty-handler's optional import of io.netty.internal.tcnative
+     * is wired (it would stay unwired if netty-handler had resolved before the tcnative bundles came), and
+     * the BoringSSL library loads through the fragment's Bundle-NativeCode.
+     */
+    static void assertOpenSslWired(BundleContext context) {
+        Bundle handler = null;
+        for (Bundle bundle : context.getBundles()) {
+            if ("io.netty.handler".equals(bundle.getSymbolicName())) {
+                handler = bundle;
+            }
+        }
+        assertNotNull("netty-handler is installed", handler);
+        boolean wired = handler.adapt(BundleWiring.class).getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)
+                .stream().anyMatch(wire -> "io.netty.internal.tcnative".equals(
+                        wire.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE)));
+        assertTrue("netty-handler's import of io.netty.internal.tcnative is wired", wired);
+        assertTrue("OpenSSL available in the container: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause(),
+                io.netty.handler.ssl.OpenSsl.isAvailable());
+        assertEquals("BoringSSL", io.netty.handler.ssl.OpenSsl.versionString());
+        assertTrue(io.netty.handler.ssl.SslProvider.isTlsv13Supported(io.netty.handler.ssl.SslProvider.OPENSSL));
     }
 
     private static boolean isFragment(Bundle bundle) {

@@ -49,6 +49,7 @@ public class StockKarafFeatureInstallIT {
         assertTrue("feature:list -i shows cohort:\n" + listed, listed.contains("cohort "));
 
         ContainerChecks.assertCohortFeatureBundlesActive(bundleContext, featuresService);
+        ContainerChecks.assertOpenSslWired(bundleContext);
         ServiceComponentRuntime scr = ContainerChecks.awaitService(bundleContext, ServiceComponentRuntime.class);
         ContainerChecks.assertCohortComponentsSatisfied(bundleContext, scr);
 

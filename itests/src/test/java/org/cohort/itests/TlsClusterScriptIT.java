@@ -49,6 +49,14 @@ public class TlsClusterScriptIT {
                     .allMatch(node -> "ACTIVE".equals(node[0])));
         }
 
+        // Netty's OpenSSL engine loads in Karaf (the cohort-netty feature's tcnative bundles): every node says so
+        // in its stats and its start line.
+        for (int k = 1; k <= 3; k++) {
+            String stats = script.cli(k, "cluster:stats", "--json");
+            assertTrue(stats, stats.contains("\"tls\":\"OpenSSL engine (BoringSSL)\""));
+            assertTrue(script.run("logs", String.valueOf(k)).contains("TLS 1.3 with the OpenSSL engine (BoringSSL)"));
+        }
+
         String marker = "over-tls-" + System.nanoTime();
         script.cli(1, "cluster:send", "node-2", "cohort.diag", marker);
         await().atMost(WAIT).until(() -> script.run("logs", "2").contains("Diagnostic message from node-1: " + marker));

@@ -55,6 +55,7 @@ public @interface ClusterConfig {
     String TLS_KEYSTORE_PASSWORD = "tls.keystore.password";
     String TLS_TRUSTSTORE = "tls.truststore";
     String TLS_TRUSTSTORE_PASSWORD = "tls.truststore.password";
+    String TLS_ENGINE = "tls.engine";
 
     // Defaults that code outside this file names (the benchmark, the settings' shorter constructors).
     String DEFAULT_CLUSTER_NAME = "cohort";
@@ -229,4 +230,11 @@ public @interface ClusterConfig {
     @AttributeDefinition(name = "TLS trust store password", type = AttributeType.PASSWORD, required = false,
             description = "The trust store's password; empty for none. Default: empty.")
     String tls_truststore_password() default "";
+
+    @AttributeDefinition(name = "TLS engine", required = false,
+            description = "Which TLS implementation runs the streams: auto (Netty's OpenSSL engine where it loads,"
+                    + " the JDK's otherwise), jdk, or openssl (cluster I/O does not start where OpenSSL does not"
+                    + " load). Same protocol, ciphers' strength and checks either way; OpenSSL costs less CPU."
+                    + " Default: auto.")
+    String tls_engine() default "auto";
 }

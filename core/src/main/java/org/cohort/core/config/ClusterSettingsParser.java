@@ -152,7 +152,17 @@ public final class ClusterSettingsParser {
                     "must name the trust store when tls.enabled is true");
         }
         return new TlsSettings(true, Path.of(config.tls_keystore()), config.tls_keystore_password(),
-                Path.of(config.tls_truststore()), config.tls_truststore_password());
+                Path.of(config.tls_truststore()), config.tls_truststore_password(), engine(config.tls_engine()));
+    }
+
+    private static TlsSettings.Engine engine(String value) throws InvalidConfigurationException {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> TlsSettings.Engine.AUTO;
+            case "jdk" -> TlsSettings.Engine.JDK;
+            case "openssl" -> TlsSettings.Engine.OPENSSL;
+            default -> throw new InvalidConfigurationException(ClusterConfig.TLS_ENGINE, value,
+                    "must be auto, jdk or openssl");
+        };
     }
 
     private static Duration millis(long millis) {

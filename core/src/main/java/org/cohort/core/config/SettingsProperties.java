@@ -55,6 +55,7 @@ public final class SettingsProperties {
         values.put(ClusterConfig.TLS_KEYSTORE_PASSWORD, tls.keyStorePassword().isEmpty() ? "" : "********");
         values.put(ClusterConfig.TLS_TRUSTSTORE, tls.enabled() ? tls.trustStore().toString() : "");
         values.put(ClusterConfig.TLS_TRUSTSTORE_PASSWORD, tls.trustStorePassword().isEmpty() ? "" : "********");
+        values.put(ClusterConfig.TLS_ENGINE, tls.engine().name().toLowerCase(java.util.Locale.ROOT));
         return values;
     }
 

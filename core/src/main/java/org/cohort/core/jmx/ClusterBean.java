@@ -140,6 +140,8 @@ public final class ClusterBean extends ReadOnlyMBean {
         definitions.add(new Definition("ClusterName", "The cluster's name (cluster.name)", SimpleType.STRING));
         definitions.add(new Definition("Incarnation",
                 "This start of the node, as its hello announces it (microseconds since the epoch)", SimpleType.LONG));
+        definitions.add(new Definition("Tls", "The TLS engine of the streams (\"OpenSSL engine (BoringSSL)\","
+                + " \"JDK engine (...why...)\"), or \"off\"", SimpleType.STRING));
         definitions.add(new Definition("Members", "Configured members, this node included", SimpleType.INTEGER));
         definitions.add(new Definition("ActiveMembers", "Members that are ACTIVE, this node included",
                 SimpleType.INTEGER));
@@ -171,6 +173,7 @@ public final class ClusterBean extends ReadOnlyMBean {
         values.put("NodeId", settings.localNodeId().id());
         values.put("ClusterName", settings.clusterName());
         values.put("Incarnation", stats.incarnation());
+        values.put("Tls", stats.tlsEngine());
         List<MemberState> members = stats.members();
         values.put("Members", members.size());
         values.put("ActiveMembers", (int) members.stream().filter(MemberState::isActive).count());

@@ -32,6 +32,7 @@ public class StatsCommand extends ClusterAction {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("id", stats.settings().localNodeId().id());
         figures.put("incarnation", stats.incarnation());
+        figures.put("tls", stats.tlsEngine());
         figures.put("connectionsAccepted", counters.get("connectionsAccepted"));
         Map<String, Long> connectionsRefused = new LinkedHashMap<>();
         counters.forEach((name, value) -> {

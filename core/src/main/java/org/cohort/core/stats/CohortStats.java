@@ -28,6 +28,12 @@ public interface CohortStats {
     /** @return this start of the node, as its hello announces it */
     long incarnation();
 
+    /**
+     * @return the TLS engine the streams use ("OpenSSL engine (BoringSSL)", "JDK engine (...)"), "off", or
+     *     "not started"
+     */
+    String tlsEngine();
+
     /** @return node-level transport counters by name, in a stable order */
     Map<String, Long> counters();
 

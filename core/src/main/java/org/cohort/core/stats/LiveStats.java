@@ -55,6 +55,11 @@ public final class LiveStats implements CohortStats {
     }
 
     @Override
+    public String tlsEngine() {
+        return transport.tlsEngine();
+    }
+
+    @Override
     public Map<String, Long> counters() {
         return transport.counters();
     }

@@ -32,4 +32,10 @@ public interface ClusterStatus {
     default SortedMap<String, Map<String, Long>> deliveryBySubject() {
         return new java.util.TreeMap<>();
     }
+
+    /**
+     * The TLS engine the streams use ("OpenSSL engine (BoringSSL)", "JDK engine (...)"), "off", or "not
+     * started".
+     */
+    String tlsEngine();
 }

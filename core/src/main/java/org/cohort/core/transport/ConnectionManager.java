@@ -3,6 +3,7 @@ package org.cohort.core.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -10,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.cohort.api.cluster.ClusterNodesDelegate;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
@@ -71,6 +75,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     private final Hello localHello;
 
     private volatile String transportName;
+    private volatile String tlsEngine = "not started";
     private StreamTransport transport;
     private Channel listener;
     private Custodian custodian;
@@ -126,6 +131,7 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
         try {
             transport = runtime.transport().get();
             transportName = transport.name();
+            tlsEngine = tls == null ? "off" : tls.engine();
             transport.start(settings.ioWorkers(), chooser);
             nodeEvents.start(runtime.scheduling());
             router.start(runtime.scheduling());
@@ -145,9 +151,9 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
             running = true;
             commsDelegate.setSender(this);
             custodian.start();
-            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers, {}",
-                    localNode.id(), incarnation, bindAddress, settings.members().size(), settings.ioWorkers(),
-                    transportName);
+            LOG.info("Cluster I/O started: node {} (incarnation {}) listening on {}, {} members, {} IO workers, {},"
+                    + " TLS {}", localNode.id(), incarnation, bindAddress, settings.members().size(),
+                    settings.ioWorkers(), transportName, tls == null ? "off" : "1.3 with the " + tls.engine());
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -301,6 +307,31 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     /** The transport the streams use ("native epoll", "NIO", ...); null before the first start. */
     public String transportName() {
         return transportName;
+    }
+
+    /**
+     * The TLS engine the streams use, as the start line names it ("OpenSSL engine (BoringSSL)", "JDK engine
+     * (...)"), "off" without TLS, "not started" before the first start.
+     */
+    @Override
+    public String tlsEngine() {
+        return tlsEngine;
+    }
+
+    /**
+     * The protocol and cipher suite of the open streams' TLS sessions, distinct and sorted (e.g. "TLSv1.3
+     * TLS_AES_128_GCM_SHA256"); empty without TLS.
+     */
+    public SortedSet<String> tlsSessions() {
+        SortedSet<String> sessions = new TreeSet<>();
+        for (Stream stream : table.all()) {
+            SslHandler ssl = stream.channel().pipeline().get(SslHandler.class);
+            if (ssl != null && ssl.handshakeFuture().isSuccess()) {
+                SSLSession session = ssl.engine().getSession();
+                sessions.add(session.getProtocol() + " " + session.getCipherSuite());
+            }
+        }
+        return sessions;
     }
 
     /** How many streams each IO worker serves. */

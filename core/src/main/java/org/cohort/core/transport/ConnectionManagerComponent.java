@@ -97,6 +97,11 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus,
     }
 
     @Override
+    public String tlsEngine() {
+        return manager.tlsEngine();
+    }
+
+    @Override
     public ClusterSettings settings() {
         return manager.settings();
     }

@@ -31,7 +31,8 @@ public class ClusterConfigTest {
             "failure.min.stddev.ms", "failure.acceptable.pause.ms", "leave.timeout.ms", "cluster.secret",
             "delivery.resend.max.bytes", "delivery.window.messages", "delivery.window.bytes", "delivery.linger.ms",
             "delivery.at.most.once.subjects",
-            "tls.enabled", "tls.keystore", "tls.keystore.password", "tls.truststore", "tls.truststore.password");
+            "tls.enabled", "tls.keystore", "tls.keystore.password", "tls.truststore", "tls.truststore.password",
+            "tls.engine");
 
     /** OSGi name mangling of a method name to a property key, for the names this interface uses. */
     private static String key(Method method) {

@@ -160,6 +160,19 @@ class ClusterSettingsParserTest {
     }
 
     @Test
+    void theTlsEngineIsAutoJdkOrOpensslAndNothingElse() throws Exception {
+        Map<String, Object> tls = Map.of("tls.enabled", "true", "tls.keystore", "/k.p12", "tls.truststore", "/t.p12");
+        assertThat(ClusterSettingsParser.parse(tls).tls().engine()).isEqualTo(TlsSettings.Engine.AUTO);
+        Map<String, Object> jdk = new HashMap<>(tls);
+        jdk.put("tls.engine", " JDK ");
+        assertThat(ClusterSettingsParser.parse(jdk).tls().engine()).isEqualTo(TlsSettings.Engine.JDK);
+        jdk.put("tls.engine", "openssl");
+        assertThat(ClusterSettingsParser.parse(jdk).tls().engine()).isEqualTo(TlsSettings.Engine.OPENSSL);
+        jdk.put("tls.engine", "boringssl");
+        refused(jdk, "tls.engine", "boringssl");
+    }
+
+    @Test
     void aResendBufferThatCannotHoldTheLargestMessageIsRefused() {
         InvalidConfigurationException e = refused(Map.of("delivery.resend.max.bytes", 65_536L),
                 "delivery.resend.max.bytes", "65536");

@@ -66,6 +66,11 @@ class JmxMatchesShellTest {
         final Map<String, Long> refusals = new LinkedHashMap<>();
         final SortedMap<NodeId, PeerStats> peers = new TreeMap<>();
 
+        @Override
+        public String tlsEngine() {
+            return "OpenSSL engine (BoringSSL)";
+        }
+
         FixedStatus(ClusterSettings settings, ClusterStatus real) {
             this.settings = settings;
             long value = 100;

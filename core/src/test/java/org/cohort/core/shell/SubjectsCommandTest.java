@@ -86,6 +86,11 @@ class SubjectsCommandTest {
         }
 
         @Override
+        public String tlsEngine() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Map<String, Long> counters() {
             throw new UnsupportedOperationException();
         }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
@@ -25,14 +29,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Mutual TLS between members over real sockets, with certificates made by keytool: members talk; a
  * stranger's CA, a certificate naming another node, and a plaintext peer are refused and counted; and
  * a store that cannot be used keeps the node from starting rather than letting it talk in plaintext.
+ * All of it twice: with the JDK's engine, and with Netty's OpenSSL engine, which must load here (the
+ * linux-x86_64 netty-tcnative-boringssl-static jar is a dependency of core).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ParameterizedClass
+@EnumSource(value = TlsSettings.Engine.class, names = {"JDK", "OPENSSL"})
 class MutualTlsTest {
+
+    @Parameter
+    TlsSettings.Engine engine;
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
@@ -55,7 +69,12 @@ class MutualTlsTest {
     }
 
     private void start(int k, TlsSettings tls) {
-        cluster.create(cluster.settings(k).withTls(tls)).start();
+        cluster.create(cluster.settings(k).withTls(tls.withEngine(engine))).start();
+    }
+
+    /** The engine behind a stream's TLS: Netty's OpenSSL engine, or the JDK's. */
+    private static SSLEngine engineOf(Stream stream) {
+        return stream.channel().pipeline().get(SslHandler.class).engine();
     }
 
     private long refused(int k, String reason) {
@@ -78,6 +97,27 @@ class MutualTlsTest {
         assertThat(cluster.node(2).manager.send(InProcessCluster.id(3), message)).isTrue();
         await().atMost(WAIT).until(() -> message.equals(cluster.node(3).commsDelegate.messages.peek()));
         assertThat(refused(1, "tls") + refused(1, "certificateMismatch")).isZero();
+
+        boolean openSsl = engine == TlsSettings.Engine.OPENSSL;
+        assertThat(OpenSsl.isAvailable()).as("OpenSSL loads here: %s", OpenSsl.unavailabilityCause()).isTrue();
+        for (int k = 1; k <= 3; k++) {
+            assertThat(cluster.node(k).manager.tlsEngine()).startsWith(openSsl ? "OpenSSL engine" : "JDK engine");
+            assertThat(cluster.node(k).manager.tlsSessions()).isNotEmpty()
+                    .allSatisfy(session -> assertThat(session).startsWith("TLSv1.3 TLS_"));
+            assertThat(cluster.node(k).manager.table().all()).isNotEmpty().allSatisfy(stream ->
+                    assertThat(engineOf(stream) instanceof ReferenceCountedOpenSslEngine)
+                            .as("%s", engineOf(stream).getClass()).isEqualTo(openSsl));
+        }
+    }
+
+    @Test
+    void autoPicksOpenSslWhereItLoadsAndJdkIsAlwaysTheJdk() {
+        TlsSettings tls = clusterCa.settingsFor("n1");
+        assertThat(TlsContexts.choose(tls).name()).isEqualTo("OpenSSL");
+        assertThat(TlsContexts.choose(tls.withEngine(TlsSettings.Engine.OPENSSL)).name()).isEqualTo("OpenSSL");
+        assertThat(TlsContexts.choose(tls.withEngine(TlsSettings.Engine.JDK)).name()).isEqualTo("JDK");
+        assertThat(TlsContexts.choose(new TlsSettings(true, clusterCa.nodePem("n1"), "", clusterCa.caPem(), ""))
+                .description()).isEqualTo("OpenSSL engine (" + OpenSsl.versionString() + ")");
     }
 
     @Test
@@ -160,7 +200,7 @@ class MutualTlsTest {
     }
 
     private void assertFailsToStart(ClusterSettings settings, String... messageParts) throws IOException {
-        InProcessNode node = cluster.create(settings);
+        InProcessNode node = cluster.create(settings.withTls(settings.tls().withEngine(engine)));
 
         assertThatThrownBy(node::start).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("TLS is on").hasMessageContaining(messageParts[0])
