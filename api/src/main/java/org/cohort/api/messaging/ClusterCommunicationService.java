@@ -202,8 +202,9 @@ public interface ClusterCommunicationService {
      * @param to the receiving node
      * @param timeout how long to wait for the reply; positive
      * @param executor runs the future's dependent stages; {@link #IO_THREAD} runs them on the IO thread
-     *     that read the reply (stages that never block), or on the thread that completed the future
-     *     otherwise (a timeout, a vanished node)
+     *     that read the reply (stages that never block), on the thread that completed the future
+     *     otherwise (a timeout, a vanished node), and a stage added once the future is complete on the
+     *     thread that adds it
      * @return the reply payload, or a future failed with a {@link MessagingException}
      */
     CompletableFuture<byte[]> sendAndReceive(MessageSubject subject, byte[] payload, NodeId to, Duration timeout,

@@ -12,7 +12,10 @@ import java.util.concurrent.Executor;
  * ({@code cluster:subjects}) when a handler holds the IO thread for more than
  * {@value #SLOW_HANDLER_MILLIS} ms.
  *
- * <p>Called from any other thread, it runs the task on the calling thread.
+ * <p>A handler subscribed with it runs as each message is read: one sender's messages in the order they
+ * were sent (a stream is served by one IO thread), different senders' possibly at the same time on
+ * different IO threads, so it must be thread-safe, as for a multi-threaded executor. Called from any
+ * other thread, it runs the task on the calling thread.
  */
 public enum IoThreadExecutor implements Executor {
     /** The only instance. */

@@ -70,8 +70,11 @@ final class SubjectBacklog implements Subscription {
     private final LongAdder refused = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder slowOnIoThread = new LongAdder();
-    /** The handler runs on the IO thread that read the message: its time there is watched. */
-    private final boolean onIoThread;
+    /**
+     * The handler runs on the IO thread that read the message, at once and with no backlog (see
+     * {@link #runNow}): its time there is watched.
+     */
+    final boolean onIoThread;
     private final LogThrottle slowWarnings;
     /** Messages reserved and not yet taken by a drain, newest first; null when none. */
     private final AtomicReference<Waiting> waiting = new AtomicReference<>();
@@ -155,6 +158,19 @@ final class SubjectBacklog implements Subscription {
             newestFirst = next;
         }
         return reversed;
+    }
+
+    /**
+     * For a handler on the IO thread: runs the message now, on the calling thread, and lets it go. Each
+     * sender's messages come on one stream, served by one IO thread, so they run in order; different
+     * senders' may run at once on different IO threads.
+     */
+    void runNow(ClusterMessage message, Consumption consumption) {
+        try {
+            run(message);
+        } finally {
+            consumption.consumed(message);
+        }
     }
 
     /**

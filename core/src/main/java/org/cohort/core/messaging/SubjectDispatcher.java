@@ -159,6 +159,13 @@ public final class SubjectDispatcher {
             countNoHandler(message);
             return Acceptance.NO_HANDLER;
         }
+        if (handler.onIoThread) {
+            // Now, on this thread: a stream lives on one IO thread, so each sender's messages run in order.
+            // Through the waiting stack, several IO threads would share one subject's drains, and one
+            // thread's drain could overtake another's with the same sender's messages.
+            handler.runNow(message, consumption);
+            return Acceptance.ACCEPTED;
+        }
         if (!handler.reserve(message, consumption != Consumption.NONE)) {
             handler.refuse(message, null);
             return Acceptance.REFUSED;

@@ -306,6 +306,15 @@ class ClusterCommunicatorTest {
         cluster(2);
         cluster.node(2).communicator.addSubscriber(ECHO, Function.identity(), Function.identity(),
                 Function.identity(), singleThread());
+        CountDownLatch attached = new CountDownLatch(1);
+        cluster.node(2).communicator.addSubscriber(NEWS, Function.identity(), (byte[] request) -> {
+            try {
+                attached.await(10, TimeUnit.SECONDS); // the reply waits until the caller's stage is added
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return request;
+        }, Function.identity(), singleThread());
         awaitActive(1, 2);
         ClusterCommunicator client = cluster.node(1).communicator;
         ExecutorService callers = Executors.newSingleThreadExecutor(r -> new Thread(r, "cohort-test-caller"));
@@ -320,8 +329,11 @@ class ClusterCommunicatorTest {
             return text(bytes);
         }, id(2), LONG, callers).thenAccept(reply -> typed.put("stage", Thread.currentThread().getName()))
                 .get(10, TimeUnit.SECONDS);
-        String onIoThread = client.sendAndReceive(ECHO, utf8("c"), id(2), LONG, ClusterCommunicationService.IO_THREAD)
-                .thenApply(reply -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+        // A stage added once the future is complete runs on the thread adding it, so it is added first.
+        CompletableFuture<String> ioStage = client.sendAndReceive(NEWS, utf8("c"), id(2), LONG,
+                ClusterCommunicationService.IO_THREAD).thenApply(reply -> Thread.currentThread().getName());
+        attached.countDown();
+        String onIoThread = ioStage.get(10, TimeUnit.SECONDS);
 
         assertThat(stage).isEqualTo("cohort-test-caller");
         assertThat(typed).containsEntry("decoder", "cohort-test-caller").containsEntry("stage", "cohort-test-caller");

@@ -9,20 +9,26 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterCommunicationService;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.junit.jupiter.api.Timeout;
 
 class SubjectDispatcherTest {
 
@@ -72,6 +78,51 @@ class SubjectDispatcherTest {
         }
         assertThat(received).isEqualTo(expected);
         assertThat(dispatcher.counters()).isEqualTo(new DispatchCounters(count, 0, 0, 0));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
+    void aHandlerOnTheIoThreadsRunsEachCallersMessagesInOrderWhileSeveralCallAtOnce() throws Exception {
+        // Two "IO threads", each with its own sender's messages, dispatch to one subscriber at once.
+        int perSender = 300_000;
+        NodeId[] senders = {NodeId.of("n2"), NodeId.of("n3")};
+        Map<NodeId, Integer> last = new ConcurrentHashMap<>();
+        AtomicInteger outOfOrder = new AtomicInteger();
+        dispatcher.subscribe(PING, message -> {
+            Integer before = last.put(message.sender(), sequence(message));
+            if (before != null && sequence(message) != before + 1) {
+                outOfOrder.incrementAndGet();
+            }
+        }, ClusterCommunicationService.IO_THREAD);
+
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Void>> callers = new ArrayList<>();
+        List<ExecutorService> ioThreads = new ArrayList<>();
+        for (NodeId sender : senders) {
+            ExecutorService ioThread = Executors.newSingleThreadExecutor(task -> new Thread(task, "test-io-" + sender));
+            ioThreads.add(ioThread);
+            callers.add(CompletableFuture.runAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < perSender; i++) {
+                    dispatcher.dispatch(new ClusterMessage(sender, PING, message(PING, i).payload()));
+                }
+            }, ioThread));
+        }
+        start.countDown();
+        try {
+            CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).get(50, TimeUnit.SECONDS);
+        } finally {
+            ioThreads.forEach(ExecutorService::shutdownNow);
+        }
+
+        assertThat(outOfOrder).as("messages overtaken by a later one of the same sender").hasValue(0);
+        assertThat(last).containsEntry(senders[0], perSender - 1).containsEntry(senders[1], perSender - 1);
+        assertThat(dispatcher.counters().delivered()).isEqualTo(2L * perSender);
     }
 
     @Test
