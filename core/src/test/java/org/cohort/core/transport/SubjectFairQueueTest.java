@@ -120,8 +120,9 @@ class SubjectFairQueueTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void concurrentProducersLoseNothingAndKeepEachSubjectInOrder() throws Exception {
+    void producersOnManyThreadsUnderTheSessionLockLoseNothingAndKeepEachSubjectInOrder() throws Exception {
         SubjectFairQueue queue = new SubjectFairQueue();
+        Object sessionLock = new Object(); // every call holds its session's lock, as PeerSession's do
         int producers = 4;
         int perProducer = 20_000;
         ExecutorService pool = Executors.newFixedThreadPool(producers);
@@ -131,7 +132,9 @@ class SubjectFairQueueTest {
                 String subject = "s" + p;
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < perProducer; i++) {
-                        queue.add(message(subject, i));
+                        synchronized (sessionLock) {
+                            queue.add(message(subject, i));
+                        }
                     }
                 }));
             }
@@ -139,7 +142,10 @@ class SubjectFairQueueTest {
             int received = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (received < producers * perProducer && System.nanoTime() < deadline) {
-                OutboundMessage outbound = queue.poll();
+                OutboundMessage outbound;
+                synchronized (sessionLock) {
+                    outbound = queue.poll();
+                }
                 if (outbound == null) {
                     Thread.onSpinWait();
                     continue;
