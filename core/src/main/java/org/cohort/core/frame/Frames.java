@@ -2,6 +2,8 @@ package org.cohort.core.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
@@ -108,8 +110,27 @@ public final class Frames {
      */
     public static LengthFieldBasedFrameDecoder decoder(int maxFrameBytes) {
         // Netty's maximum counts the length prefix too.
-        return new LengthFieldBasedFrameDecoder(LENGTH_BYTES + maxFrameBytes, 0, LENGTH_BYTES, 0, LENGTH_BYTES, true);
+        LengthFieldBasedFrameDecoder decoder = new LengthFieldBasedFrameDecoder(LENGTH_BYTES + maxFrameBytes, 0,
+                LENGTH_BYTES, 0, LENGTH_BYTES, true);
+        decoder.setCumulator(CUMULATOR);
+        return decoder;
     }
+
+    /** Below this many bytes of a partial frame, the next read is copied behind them; from it, kept as is. */
+    static final int COMPOSE_FROM_BYTES = 16 * 1024;
+
+    /**
+     * How the frame decoder joins a partial frame with the next read. A chunk frame (64 KiB and its
+     * header) is larger than a read, so nearly every read of a bulk transfer ends inside one: copying the
+     * next read behind it (Netty's default) would copy every byte once more before reassembly, so a large
+     * partial frame keeps the reads as they are and the frame is sliced across them. A small partial frame
+     * (the tail of a read of small messages) is merged as usual: slices of one buffer read faster than
+     * slices of a composite.
+     */
+    private static final ByteToMessageDecoder.Cumulator CUMULATOR = (allocator, cumulation, in) ->
+            cumulation instanceof CompositeByteBuf || cumulation.readableBytes() >= COMPOSE_FROM_BYTES
+                    ? ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(allocator, cumulation, in)
+                    : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(allocator, cumulation, in);
 
     /** Starts a frame of the given type in a buffer with room for {@code bodyBytes}; see {@link #finish}. */
     public static ByteBuf start(ByteBufAllocator allocator, byte type, int bodyBytes) {
