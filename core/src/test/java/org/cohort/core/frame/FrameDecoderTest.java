@@ -82,12 +82,12 @@ class FrameDecoderTest {
     void smallFramesSplitAnywhereComeOutWhole() {
         List<byte[]> frames = new ArrayList<>();
         Random sizes = new Random(7);
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 500; i++) {
             frames.add(frame(1 + sizes.nextInt(300), i));
         }
         byte[] bytes = concat(frames);
 
-        for (int readBytes : new int[] {1, 7, 1000, 64 * 1024}) {
+        for (int readBytes : new int[] {3, 101, 1000, 64 * 1024}) {
             assertBodies(frames, feed(bytes, readBytes));
         }
     }
