@@ -16,7 +16,9 @@
  *       that was never sent; one already sent waits for the peer's return, restart or removal. A message sent
  *       and unacknowledged when its session ends (the peer restarts, leaves or is removed; this node
  *       stops) fails with {@code DeliveryUnconfirmedException} (of which {@code PeerRestartedException}
- *       is the restart case): the peer may have it.
+ *       is the restart case): the peer may have it. {@code ClusterCommunicationService.IO_THREAD}
+ *       ({@code IoThreadExecutor}) and the {@code sendAndReceive} forms that take an executor for the
+ *       future's stages (issue 18).
  * </ul>
  */
 @Version("0.3.0")
