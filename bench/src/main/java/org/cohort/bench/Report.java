@@ -135,13 +135,18 @@ final class Report {
             row.put("baseline", base.get().getKey());
             double ratio = cohort.get() / base.get().getValue();
             row.put("ratio", ratio);
-            if (target.threshold != null) {
-                row.put("target", (target.higherIsBetter ? ">= " : "<= ") + target.threshold);
-                row.put("met", target.higherIsBetter ? ratio >= target.threshold : ratio <= target.threshold);
-            }
+            judge(row, target.higherIsBetter, ratio, target.threshold);
             rows.add(row);
         }
         return rows;
+    }
+
+    /** Puts the target and whether the ratio meets it in the row, if there is a target. */
+    private static void judge(Map<String, Object> row, boolean higherIsBetter, double ratio, Double threshold) {
+        if (threshold != null) {
+            row.put("target", (higherIsBetter ? ">= " : "<= ") + threshold);
+            row.put("met", higherIsBetter ? ratio >= threshold : ratio <= threshold);
+        }
     }
 
     List<Map<String, Object>> tlsCost() {
@@ -168,10 +173,7 @@ final class Report {
             row.put(Harness.RAW_TLS, raw.get());
             double ratio = cohort.get() / raw.get();
             row.put("ratio", ratio);
-            if (target.tlsThreshold != null) {
-                row.put("target", (target.higherIsBetter ? ">= " : "<= ") + target.tlsThreshold);
-                row.put("met", target.higherIsBetter ? ratio >= target.tlsThreshold : ratio <= target.tlsThreshold);
-            }
+            judge(row, target.higherIsBetter, ratio, target.tlsThreshold);
             rows.add(row);
         }
         return rows;

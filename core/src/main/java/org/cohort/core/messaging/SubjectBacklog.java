@@ -166,10 +166,12 @@ final class SubjectBacklog implements Subscription {
      * senders' may run at once on different IO threads.
      */
     void runNow(ClusterMessage message, Consumption consumption) {
+        long start = nanoTime.getAsLong();
         try {
             run(message);
         } finally {
             consumption.consumed(message);
+            watchIoThread(message, nanoTime.getAsLong() - start);
         }
     }
 
@@ -204,7 +206,6 @@ final class SubjectBacklog implements Subscription {
      * bundle stops lets its executor finish what it holds; new messages find no handler).
      */
     void run(ClusterMessage message) {
-        long start = onIoThread ? nanoTime.getAsLong() : 0;
         try {
             handler.accept(message);
             outcomes.handled();
@@ -220,10 +221,6 @@ final class SubjectBacklog implements Subscription {
                 LOG.warn("Handler for message subject {} failed on a message from {} ({} more since the last "
                         + "warning; this warning repeats at most once a minute)", subject, message.sender(),
                         heldBack, e);
-            }
-        } finally {
-            if (onIoThread) {
-                watchIoThread(message, nanoTime.getAsLong() - start);
             }
         }
     }

@@ -28,26 +28,18 @@ final class PeerCounters {
         this(new SubjectTallies());
     }
 
-    /** The subject's counters, to pass to the counting methods instead of the subject (no lookup). */
+    /** The subject's counters, for the counting methods that take them (found once, not per message). */
     DeliveryTally tally(MessageSubject subject) {
         return subjects.of(subject);
     }
 
     /** Numbered and written for the first time. */
-    void sent(MessageSubject subject) {
-        sent(subjects.of(subject));
-    }
-
     void sent(DeliveryTally subject) {
         delivery.sent.increment();
         subject.sent.increment();
     }
 
     /** Acknowledged by the peer: accepted for its subscriber. */
-    void acked(MessageSubject subject) {
-        acked(subjects.of(subject));
-    }
-
     void acked(DeliveryTally subject) {
         delivery.acked.increment();
         subject.acked.increment();

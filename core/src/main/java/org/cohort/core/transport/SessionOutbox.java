@@ -133,7 +133,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
     long numbered(OutboundMessage message) {
         if (message.atMostOnce) {
             queuedBytes -= message.weight;
-            counters.sent(message.message.subject());
+            counters.sent(tally(message));
             message.succeed();
             return 0;
         }
@@ -144,12 +144,13 @@ final class SessionOutbox implements MessageFramer.Numbering {
         queuedBytes -= message.weight;
         resendBytes += message.weight;
         unacked.add(message);
-        if (message.credit != null) {
-            counters.sent(message.credit.tally);
-        } else {
-            counters.sent(message.message.subject());
-        }
+        counters.sent(tally(message));
         return message.seq;
+    }
+
+    /** The node's counters for the message's subject: its credit account's, or (no account) looked up. */
+    private DeliveryTally tally(OutboundMessage message) {
+        return message.credit != null ? message.credit.tally : counters.tally(message.message.subject());
     }
 
     /** The message left the queue without being sent (its deadline passed first). */
@@ -203,11 +204,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
                 unacked.pollFirst();
                 resendBytes -= message.weight;
                 if (!message.settled) {
-                    if (message.credit != null) {
-                        counters.acked(message.credit.tally);
-                    } else {
-                        counters.acked(message.message.subject());
-                    }
+                    counters.acked(tally(message));
                 }
                 message.succeed();
             }
