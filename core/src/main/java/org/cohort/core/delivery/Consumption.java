@@ -14,4 +14,17 @@ public interface Consumption {
     Consumption NONE = message -> { };
 
     void consumed(ClusterMessage message);
+
+    /**
+     * A message a {@link Intake.Batch} took (and said ACCEPTED for) was refused by its subscriber's
+     * executor when the batch handed it off: its sender must be told, and the sender's credit for it
+     * returns once that is on its way. Called instead of {@link #consumed}, on the thread that calls
+     * {@link Intake.Batch#handOff}, before that returns; quick, never blocking, never throwing. A
+     * consumption nobody gives credit for ({@link #NONE}) has nobody to tell: the refusal is only counted.
+     *
+     * @param message the refused message
+     * @param token what the batch's caller gave with the message (the transport's sequence number)
+     */
+    default void refused(ClusterMessage message, long token) {
+    }
 }

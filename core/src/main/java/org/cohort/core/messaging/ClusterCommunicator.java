@@ -76,9 +76,10 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         subscriptions = new ResponderSubscriptions(messaging, responder, REPLY);
         requests = new OutstandingRequests(localId, sender, membership, responder::dropMalformed,
                 runtime.scheduling());
-        // Straight on the thread that dispatches it, an IO worker: onReply only parses, looks up and
-        // completes, and no caller's stage runs there (see ReplyFuture).
-        replySubscription = messaging.subscribe(REPLY, requests::onReply, Runnable::run);
+        // As each reply is read, on the IO thread: onReply only parses, looks up and completes, and no
+        // caller's stage runs there unless the caller asked for it (see ReplyFuture). Not through the
+        // subject's waiting stack, which the replies of every IO thread would share.
+        replySubscription = messaging.subscribe(REPLY, requests::onReply, ClusterCommunicationService.IO_THREAD);
         messaging.addUndeliveredListener(undeliveredListener);
         membership.addStateListener(membershipListener);
     }

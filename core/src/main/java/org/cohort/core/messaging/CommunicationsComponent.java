@@ -129,12 +129,40 @@ public class CommunicationsComponent implements CommunicationsDelegate, ClusterM
      */
     @Override
     public Acceptance accept(ClusterMessage message, Consumption consumption) {
-        if (fallback.isBound() && !dispatcher.hasSubscriber(message.subject()) && !isRequest(message)
-                && fallback.dispatch(message)) {
+        if (takenByFallback(message)) {
             consumption.consumed(message);
             return Acceptance.ACCEPTED;
         }
         return dispatcher.accept(message, consumption);
+    }
+
+    /**
+     * A batch for one stream's reads: what the fallback delegate takes is taken at once, as in
+     * {@link #accept}; the rest goes to the subscribers' executors at the batch's hand-off.
+     */
+    @Override
+    public Intake.Batch batch() {
+        Intake.Batch subscribers = dispatcher.newBatch();
+        return new Intake.Batch() {
+            @Override
+            public Acceptance accept(ClusterMessage message, Consumption consumption, long token) {
+                if (takenByFallback(message)) {
+                    consumption.consumed(message);
+                    return Acceptance.ACCEPTED;
+                }
+                return subscribers.accept(message, consumption, token);
+            }
+
+            @Override
+            public void handOff() {
+                subscribers.handOff();
+            }
+        };
+    }
+
+    private boolean takenByFallback(ClusterMessage message) {
+        return fallback.isBound() && !dispatcher.hasSubscriber(message.subject()) && !isRequest(message)
+                && fallback.dispatch(message);
     }
 
     /** A request the fallback delegate could not answer in a form the requester understands. */

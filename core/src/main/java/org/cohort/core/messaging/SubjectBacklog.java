@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * One subject's subscription in a {@link SubjectDispatcher}: its handler and executor, and its bounded
  * backlog of messages handed to the executor and not yet handled. Messages wait on a lock-free stack;
  * the push onto an empty stack hands the executor one drain, which runs every message waiting by then,
- * oldest first. Logs under the dispatcher's name, whose story this is a part of.
+ * oldest first. A push is a chain: one message, or all of a subject's messages from one read of a
+ * stream ({@link ReadHandoff}). Logs under the dispatcher's name, whose story this is a part of.
  */
 final class SubjectBacklog implements Subscription {
 
@@ -43,15 +44,18 @@ final class SubjectBacklog implements Subscription {
         boolean closed(SubjectBacklog backlog);
     }
 
-    /** A message on a subject's waiting stack. */
-    private static final class Waiting {
+    /** A message on a subject's waiting stack, or in a {@link ReadHandoff}'s chain for the subject. */
+    static final class Waiting {
         final ClusterMessage message;
         final Consumption consumption;
+        /** What a refusal at a batch's hand-off gives back to {@link #consumption}. */
+        final long token;
         Waiting next;
 
-        Waiting(ClusterMessage message, Consumption consumption) {
+        Waiting(ClusterMessage message, Consumption consumption, long token) {
             this.message = message;
             this.consumption = consumption;
+            this.token = token;
         }
     }
 
@@ -99,17 +103,41 @@ final class SubjectBacklog implements Subscription {
     }
 
     /**
-     * Pushes a reserved message onto the waiting stack; true if the stack was empty, so that the caller
-     * must hand a drain to the executor (every later push until that drain runs rides on it).
+     * Puts a chain of reserved messages (newest first, {@code oldest} its last link) on the waiting stack,
+     * and hands the executor a drain if the stack was empty: every chain put there until that drain runs
+     * rides on it. If the executor refuses, each message of the chain is refused and leaves the backlog;
+     * for a chain from a batch ({@code atBatchHandOff}), whose messages were said to be accepted, each
+     * one's consumption is told ({@link Consumption#refused}).
+     *
+     * <p>Locked, so that no other thread's chain joins the stack between this push and the executor's
+     * answer: a refusal then concerns this chain alone, whose senders have not been told anything yet.
+     * A drain takes the stack without the lock.
+     *
+     * @return false if the executor refused the chain
      */
-    boolean push(ClusterMessage message, Consumption consumption) {
-        Waiting node = new Waiting(message, consumption);
+    synchronized boolean handOff(Waiting newest, Waiting oldest, boolean atBatchHandOff) {
         Waiting head;
         do {
             head = waiting.get();
-            node.next = head;
-        } while (!waiting.compareAndSet(head, node));
-        return head == null;
+            oldest.next = head;
+        } while (!waiting.compareAndSet(head, newest));
+        if (head != null) {
+            return true; // a drain is due already and will take it
+        }
+        try {
+            executor.execute(drain);
+            return true;
+        } catch (RuntimeException e) {
+            // The stack was empty before this chain and no drain was handed since: it holds this chain only.
+            for (Waiting refused = oldestFirst(waiting.getAndSet(null)); refused != null; refused = refused.next) {
+                unreserve(refused.message);
+                refuse(refused.message, e);
+                if (atBatchHandOff) {
+                    refused.consumption.refused(refused.message, refused.token);
+                }
+            }
+            return false;
+        }
     }
 
     /**
@@ -131,14 +159,6 @@ final class SubjectBacklog implements Subscription {
             for (message = message == null ? null : message.next; message != null; message = message.next) {
                 release(message); // only after an error that run() lets through
             }
-        }
-    }
-
-    /** The executor refused the drain: every message waiting is refused, counted and reported. */
-    void refuseWaiting(RuntimeException e) {
-        for (Waiting message = oldestFirst(waiting.getAndSet(null)); message != null; message = message.next) {
-            release(message);
-            refuse(message.message, e);
         }
     }
 

@@ -17,6 +17,7 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.Intake;
 import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * subject's waiting stack, and only the push onto an empty stack hands the executor a task, which runs
  * every message waiting by the time it starts, in the order {@link #dispatch} was called. A single-thread
  * executor therefore runs them in that order, and a burst of messages costs one task and one wake-up of
- * the executor's thread, not one per message; a pool may run two bursts side by side.
+ * the executor's thread, not one per message; a pool may run two bursts side by side. A stream's reader
+ * goes further with a {@link #newBatch batch}: a subject's messages of one read are pushed as one chain
+ * when the read is done, so that a handler that keeps up is woken once per read, not once per message.
  *
  * <p>Each subject's backlog (handed to its executor and not yet handled) is bounded in messages and in
  * payload bytes: a slow handler makes its own subject refuse work, counted as rejected (a request then
@@ -155,6 +158,35 @@ public final class SubjectDispatcher {
     public Acceptance accept(ClusterMessage message, Consumption consumption) {
         Objects.requireNonNull(message, "message");
         SubjectBacklog handler = handlers.get(message.subject());
+        Acceptance settled = settleOnArrival(handler, message, consumption);
+        if (settled != null) {
+            return settled;
+        }
+        SubjectBacklog.Waiting waiting = new SubjectBacklog.Waiting(message, consumption, 0);
+        return handler.handOff(waiting, waiting, false) ? Acceptance.ACCEPTED : Acceptance.REFUSED;
+    }
+
+    /**
+     * Opens a batch that hands each subject's messages of one read to the subject's executor at once,
+     * when the read is done (see {@link ReadHandoff}).
+     *
+     * @return a batch, for one thread at a time
+     */
+    public Intake.Batch newBatch() {
+        return new ReadHandoff(this);
+    }
+
+    /** The subscription of a subject, or null. */
+    SubjectBacklog backlogOf(MessageSubject subject) {
+        return handlers.get(subject);
+    }
+
+    /**
+     * What is settled the moment a message arrives: it has no handler, or its handler runs on the IO
+     * thread (and ran now), or its subject's backlog is full. Null if none of these: the message is
+     * counted into the backlog and waits to be handed to the executor.
+     */
+    Acceptance settleOnArrival(SubjectBacklog handler, ClusterMessage message, Consumption consumption) {
         if (handler == null) {
             countNoHandler(message);
             return Acceptance.NO_HANDLER;
@@ -170,16 +202,7 @@ public final class SubjectDispatcher {
             handler.refuse(message, null);
             return Acceptance.REFUSED;
         }
-        if (!handler.push(message, consumption)) {
-            return Acceptance.ACCEPTED; // a drain is due already and will take it
-        }
-        try {
-            handler.executor.execute(handler.drain);
-        } catch (RuntimeException e) {
-            handler.refuseWaiting(e);
-            return Acceptance.REFUSED;
-        }
-        return Acceptance.ACCEPTED;
+        return null;
     }
 
     /**

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * communications delegate (core's {@link Intake}, which says whether a subscriber took it; any other
  * delegate takes everything). A message must name the stream's peer as its sender: a peer cannot speak
  * for another node. Any other frame type after the hello, or an envelope that does not decode, fails the
- * stream (the error handler closes it and counts it). Once the reads of a burst are done, the stream
+ * stream (the error handler closes it and counts it). Once a read is done, its messages are handed to
+ * their subscribers' executors in one go per subject (an {@link Intake.Batch}), and then the stream
  * drains, which writes the acknowledgement and any credit due.
  *
  * <p>A message frame is read where it sits, its delivery header straight into the session's call: the
@@ -33,7 +34,8 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
 
     private final Stream stream;
     private final EnvelopeReader envelopes;
-    private final Intake intake;
+    /** The read's messages, handed to the subscribers' executors when the read is done. */
+    private final Intake.Batch batch;
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
     private Attribute<Boolean> badInput;
@@ -43,11 +45,12 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
             TransportCounters counters) {
         this.stream = stream;
         this.envelopes = envelopes;
-        this.intake = delegate instanceof Intake own ? own : (message, consumption) -> {
+        Intake intake = delegate instanceof Intake own ? own : (message, consumption) -> {
             delegate.dispatch(message); // a delegate of the operator's own takes the message for good
             consumption.consumed(message);
             return Acceptance.ACCEPTED;
         };
+        this.batch = intake.batch();
         this.counters = counters;
         this.peerCounters = stream.peerCounters();
     }
@@ -104,7 +107,7 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
         counters.received.increment();
         peerCounters.messagesIn.increment();
         try {
-            stream.session().receive(stream, seq, ttlMillis, message, intake);
+            stream.session().receive(stream, seq, ttlMillis, message, batch);
         } catch (CorruptedFrameException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -116,7 +119,25 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        stream.scheduleDrain();
+        handOff();
+        stream.scheduleDrain(); // after the hand-off: the ACK it writes may pass the read's messages now
         ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        handOff(); // a read cut short by a close: what it took was said to be accepted, so it is handed on
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        handOff();
+    }
+
+    /** Hands the read's messages to their subscribers' executors; then the session may acknowledge them. */
+    private void handOff() {
+        batch.handOff();
+        stream.session().handedOff(stream);
     }
 }

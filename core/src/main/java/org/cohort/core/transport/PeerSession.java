@@ -294,16 +294,12 @@ final class PeerSession implements SubjectIntake.Announcer {
 
     // ---- receiving ----
 
-    /** One message from the peer, in stream order, on the stream's event loop. */
-    void receive(Stream stream, InboundMessage inbound, Intake intake) {
-        receive(stream, inbound.seq(), inbound.ttlMillis(), inbound.message(), intake);
-    }
-
     /**
      * One message from the peer, in stream order, on the stream's event loop, with its delivery header
-     * (see {@link InboundMessage}).
+     * (see {@link InboundMessage}), taken into the stream's batch for the read: the ACK stops short of
+     * the read's messages until {@link #handedOff} says the batch was handed on.
      */
-    void receive(Stream stream, long seq, int ttlMillis, ClusterMessage message, Intake intake) {
+    void receive(Stream stream, long seq, int ttlMillis, ClusterMessage message, Intake.Batch batch) {
         SubjectIntake account;
         synchronized (this) {
             if (stream != attached) {
@@ -331,34 +327,57 @@ final class PeerSession implements SubjectIntake.Announcer {
         RuntimeException failed = null;
         try {
             acceptance = ttlMillis == Frames.EXPIRED ? null
-                    : intake.accept(message, account == null ? Consumption.NONE : account);
+                    : batch.accept(message, account == null ? Consumption.NONE : account, seq);
         } catch (RuntimeException e) {
             acceptance = Acceptance.REFUSED; // the delegate failed on it: its sender is told, and the ack goes on
             failed = e;
         }
-        if (account != null) {
-            settle(seq, message, account, acceptance);
+        if (account != null && acceptance != Acceptance.ACCEPTED) {
+            synchronized (this) {
+                tellRefusal(seq, message, account, acceptance == null ? DeliveryOutcome.DEADLINE
+                        : acceptance == Acceptance.NO_HANDLER ? DeliveryOutcome.NO_HANDLER : DeliveryOutcome.REFUSED);
+            }
         }
         if (failed != null) {
             throw failed; // counted and logged by the stream's handler, which keeps the stream
         }
     }
 
-    /** The outcome of a numbered message is known: the ACK may pass it; a refusal goes back to its sender. */
-    private void settle(long seq, ClusterMessage message, SubjectIntake account, Acceptance acceptance) {
+    /**
+     * The stream's batch for a read was handed on ({@link Intake.Batch#handOff}): every message of the
+     * read has its outcome, so the ACK may pass them. A RESUME held back for them goes out now.
+     */
+    void handedOff(Stream stream) {
+        Stream next;
         synchronized (this) {
-            inbox.pendingOutcome = 0;
-            if (acceptance != Acceptance.ACCEPTED) {
-                DeliveryOutcome reason = acceptance == null ? DeliveryOutcome.DEADLINE
-                        : acceptance == Acceptance.NO_HANDLER ? DeliveryOutcome.NO_HANDLER : DeliveryOutcome.REFUSED;
-                int bytes = message.payload().length;
-                // The refused message's credit returns once its outcome is on its way: a peer that keeps
-                // sending into the void is held to its window.
-                outbox.offer(new OutboundMessage(new OutcomeMessage(seq, reason).encode(localId), null, 0,
-                        written -> account.consumed(bytes)), true);
-                inbox.outcomesSent++;
+            if (inbox.unsettledFrom == 0) {
+                return;
             }
+            inbox.unsettledFrom = 0;
+            next = attached;
         }
+        if (next != null && next != stream) {
+            next.scheduleDrain(); // a new stream's RESUME waited for the old stream's read
+        }
+    }
+
+    /** A message of a read's batch was refused when the batch was handed on: its sender is told. */
+    @Override
+    public void refusedAtHandOff(SubjectIntake account, ClusterMessage message, long seq) {
+        synchronized (this) {
+            tellRefusal(seq, message, account, DeliveryOutcome.REFUSED);
+        }
+        // The stream's drain after the read writes it.
+    }
+
+    /** A numbered message was not accepted: its outcome goes back to its sender (under the lock). */
+    private void tellRefusal(long seq, ClusterMessage message, SubjectIntake account, DeliveryOutcome reason) {
+        int bytes = message.payload().length;
+        // The refused message's credit returns once its outcome is on its way: a peer that keeps sending
+        // into the void is held to its window.
+        outbox.offer(new OutboundMessage(new OutcomeMessage(seq, reason).encode(localId), null, 0,
+                written -> account.consumed(bytes)), true);
+        inbox.outcomesSent++;
     }
 
     @Override
@@ -381,6 +400,9 @@ final class PeerSession implements SubjectIntake.Announcer {
                 return;
             }
             if (resumeDue) {
+                if (inbox.unsettledFrom != 0) {
+                    return; // it tells what arrived: it waits while an old stream's last read is handed on
+                }
                 resumeDue = false;
                 channel.write(SessionFrames.resume(channel.alloc(), new SessionFrames.Resume(outbox.epoch,
                         inbox.received, inbox.outcomesSent, outbox.firstSeqToCome(), inbox.grantMessages,

@@ -42,8 +42,11 @@ final class SessionInbox {
     long received;
     long outcomesSent;
     private long peerEpoch;
-    /** The message being handed on outside the lock: the ACK stops short of it until its outcome is known. */
-    long pendingOutcome;
+    /**
+     * The first message of the read being handed on (outside the lock, and to the executors only when the
+     * read is done), 0 if none: the ACK stops short of it until the outcomes of the read are known.
+     */
+    long unsettledFrom;
     private long ackedSent = -1;
     private long outcomesAcked;
     /** The intake of the last message {@link #arrived}. */
@@ -94,7 +97,9 @@ final class SessionInbox {
         }
         intake = intakeOf(message.subject());
         intake.arrived(message.payload().length);
-        pendingOutcome = seq;
+        if (unsettledFrom == 0) {
+            unsettledFrom = seq;
+        }
         return Verdict.CREDITED;
     }
 
@@ -122,7 +127,7 @@ final class SessionInbox {
 
     /** Writes an ACK if anything arrived or went back since the last one; true if it did. */
     boolean writeAck(Channel channel) {
-        long through = pendingOutcome != 0 ? pendingOutcome - 1 : received;
+        long through = unsettledFrom != 0 ? unsettledFrom - 1 : received;
         if (through <= ackedSent && outcomesSent <= outcomesAcked) {
             return false;
         }

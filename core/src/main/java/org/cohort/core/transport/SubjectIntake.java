@@ -20,6 +20,9 @@ final class SubjectIntake implements Consumption {
     /** Where an announcement goes: the session schedules a drain that writes it. */
     interface Announcer {
         void creditDue(SubjectIntake intake);
+
+        /** A message accepted into a read's batch was refused at its hand-off: its sender must hear of it. */
+        void refusedAtHandOff(SubjectIntake intake, ClusterMessage message, long seq);
     }
 
     final MessageSubject subject;
@@ -60,6 +63,12 @@ final class SubjectIntake implements Consumption {
     @Override
     public void consumed(ClusterMessage message) {
         consumed(message.payload().length);
+    }
+
+    /** The token is the message's sequence number: the session sends its sender the refusal. */
+    @Override
+    public void refused(ClusterMessage message, long token) {
+        announcer.refusedAtHandOff(this, message, token);
     }
 
     void consumed(int bytes) {

@@ -166,6 +166,30 @@ class PeerSessionTest {
     }
 
     @Test
+    void aMessageRefusedWhenItsReadIsHandedOnFailsItsFutureAndIsNeverCountedAsAcknowledged() {
+        pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
+        MessageSubject closing = MessageSubject.of("test.closing");
+        pair.b.intake.answer(closing, RecordingIntake.Answer.REFUSE_AT_HAND_OFF);
+        List<CompletableFuture<Void>> flowing = new ArrayList<>();
+        List<CompletableFuture<Void>> refused = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            flowing.add(pair.a.deliver(FLOW, i));
+            refused.add(pair.a.deliver(closing, i));
+        }
+
+        pair.pump();
+
+        assertThat(pair.b.intake.handOffs).as("the messages came in reads of more than one").anyMatch(n -> n > 1);
+        assertThat(flowing).allSatisfy(future -> assertThat(future).isCompleted().isNotCompletedExceptionally());
+        assertThat(refused).allSatisfy(future -> assertThat(future).failsWithin(Duration.ZERO)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(PeerOverloadedException.class));
+        assertThat(pair.a.peerCounters.delivery()).containsEntry("failedBack.refused", 20L).containsEntry("acked", 20L);
+        assertThat(numbers(pair.b.intake.accepted(FLOW))).containsExactlyElementsOf(range(0, 20));
+        assertThat(pair.a.badFrames() + pair.b.badFrames()).isZero();
+    }
+
+    @Test
     void anUnacceptedMessageIsReportedEvenWhenItsOutcomeIsLostInAReset() {
         pair = new SessionPair(SessionPair.limits(4096, 4L << 20));
         MessageSubject gone = MessageSubject.of("test.gone");
