@@ -2,6 +2,7 @@ package org.cohort.core.messaging;
 
 import java.util.Arrays;
 import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Consumption;
 import org.cohort.core.delivery.Intake;
@@ -31,6 +32,9 @@ final class ReadHandoff implements Intake.Batch {
     private int subjects;
     /** Where the last message's subject is: a read's messages come in runs of one subject. */
     private int last;
+    /** The last message's subject (the stream's reader hands out one object per subject) and its subscription. */
+    private MessageSubject lastSubject;
+    private SubjectBacklog lastBacklog;
 
     ReadHandoff(SubjectDispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -38,7 +42,12 @@ final class ReadHandoff implements Intake.Batch {
 
     @Override
     public Acceptance accept(ClusterMessage message, Consumption consumption, long token) {
-        SubjectBacklog backlog = dispatcher.backlogOf(message.subject());
+        SubjectBacklog backlog = lastBacklog;
+        if (message.subject() != lastSubject || !backlog.isOpen()) {
+            backlog = dispatcher.backlogOf(message.subject());
+            lastSubject = backlog == null ? null : message.subject();
+            lastBacklog = backlog;
+        }
         Acceptance settled = dispatcher.settleOnArrival(backlog, message, consumption);
         if (settled != null) {
             return settled;

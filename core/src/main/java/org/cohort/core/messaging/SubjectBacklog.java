@@ -290,6 +290,11 @@ final class SubjectBacklog implements Subscription {
         return subject;
     }
 
+    /** Whether the subscription is still open (once closed, its subject has no handler or another one). */
+    boolean isOpen() {
+        return open;
+    }
+
     @Override
     public void close() {
         if (open) {

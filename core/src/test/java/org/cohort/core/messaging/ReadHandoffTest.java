@@ -146,4 +146,28 @@ class ReadHandoffTest {
         batch.handOff();
         assertThat(dispatcher.counters().noHandler()).isEqualTo(1);
     }
+
+    @Test
+    void aSubscriptionClosedOrReplacedMidReadIsSeenByTheReadsNextMessage() {
+        List<Integer> first = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> second = Collections.synchronizedList(new ArrayList<>());
+        org.cohort.api.messaging.Subscription subscription =
+                dispatcher.subscribe(PING, message -> first.add(sequence(message)), executor);
+        Account account = new Account();
+        Intake.Batch batch = dispatcher.newBatch();
+        ClusterMessage one = message(PING, 1);
+
+        assertThat(batch.accept(one, account, 1)).isEqualTo(Acceptance.ACCEPTED);
+        subscription.close();
+        assertThat(batch.accept(new ClusterMessage(one.sender(), one.subject(), new byte[] {0, 0, 0, 2}), account, 2))
+                .isEqualTo(Acceptance.NO_HANDLER);
+        dispatcher.subscribe(PING, message -> second.add(sequence(message)), executor);
+        assertThat(batch.accept(new ClusterMessage(one.sender(), one.subject(), new byte[] {0, 0, 0, 3}), account, 3))
+                .isEqualTo(Acceptance.ACCEPTED);
+        batch.handOff();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> account.consumed.get() == 2);
+        assertThat(first).as("accepted before the close, it still runs").containsExactly(1);
+        assertThat(second).containsExactly(3);
+    }
 }
