@@ -25,7 +25,6 @@ import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerOverloadedException;
 import org.cohort.api.messaging.RemoteHandlerFailureException;
 import org.cohort.api.messaging.StreamClosedException;
-import org.cohort.core.delivery.ReadScope;
 import org.cohort.core.membership.MemberState;
 import org.cohort.core.membership.MembershipView;
 import org.cohort.core.messaging.MessageHeader.Kind;
@@ -52,8 +51,6 @@ import org.slf4j.LoggerFactory;
  * are {@link ReplyFuture}s, which run every dependent stage on the executor the caller named, or on a
  * replies lane: the lane of the request's node, so that one node's slow callbacks hold up only the
  * requests to the nodes sharing its lane, and the requests to one node find their stages run in turn.
- * The stages that one read's replies start go to their lane together, when the read is done
- * ({@link ReadScope}).
  * Timeouts and vanished nodes complete futures on the timer and the node-event thread, under the same rule.
  */
 final class OutstandingRequests {
@@ -125,10 +122,7 @@ final class OutstandingRequests {
         for (int lane = 0; lane < REPLY_LANES; lane++) {
             EventExecutor thread = scheduling.newSerialExecutor("messaging-replies-" + (lane + 1));
             replies[lane] = thread;
-            Executor now = stage -> runStage(thread, stage);
-            // The stages of the replies of one read go to the lane as one task: one wake-up of its
-            // thread per read, not one per reply.
-            lanes[lane] = stage -> ReadScope.execute(now, stage);
+            lanes[lane] = stage -> runStage(thread, stage);
         }
     }
 

@@ -10,7 +10,6 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Intake;
-import org.cohort.core.delivery.ReadScope;
 import org.cohort.core.envelope.EnvelopeReader;
 import org.cohort.core.frame.Frames;
 import org.slf4j.Logger;
@@ -40,8 +39,6 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
     private final TransportCounters counters;
     private final PeerCounters peerCounters;
     private Attribute<Boolean> badInput;
-    /** Whether a read is under way: its first message began a {@link ReadScope} on this thread. */
-    private boolean reading;
 
     /** @param envelopes the stream's envelope reader (it knows the peer and keeps the stream's subjects) */
     InboundMessageHandler(Stream stream, EnvelopeReader envelopes, CommunicationsDelegate delegate,
@@ -65,10 +62,6 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!reading) {
-            reading = true;
-            ReadScope.begin();
-        }
         if (msg instanceof ByteBuf frame) {
             long seq;
             int ttlMillis;
@@ -146,9 +139,5 @@ final class InboundMessageHandler extends ChannelInboundHandlerAdapter {
     private void handOff() {
         batch.handOff();
         stream.session().handedOff(stream);
-        if (reading) {
-            reading = false;
-            ReadScope.end();
-        }
     }
 }
