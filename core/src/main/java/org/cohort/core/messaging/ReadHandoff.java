@@ -5,6 +5,7 @@ import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.CreditAccount;
 import org.cohort.core.delivery.Intake;
 
 /**
@@ -29,6 +30,9 @@ final class ReadHandoff implements Intake.Batch {
     private SubjectBacklog[] backlogs = new SubjectBacklog[2];
     private SubjectBacklog.Waiting[] newest = new SubjectBacklog.Waiting[2];
     private SubjectBacklog.Waiting[] oldest = new SubjectBacklog.Waiting[2];
+    /** The credited messages of each chain, counted into the backlog at the hand-off, as one run. */
+    private int[] creditedMessages = new int[2];
+    private long[] creditedBytes = new long[2];
     private int subjects;
     /** Where the last message's subject is: a read's messages come in runs of one subject. */
     private int last;
@@ -48,12 +52,16 @@ final class ReadHandoff implements Intake.Batch {
             lastSubject = backlog == null ? null : message.subject();
             lastBacklog = backlog;
         }
-        Acceptance settled = dispatcher.settleOnArrival(backlog, message, consumption);
+        Acceptance settled = dispatcher.settleOnArrival(backlog, message, consumption, true);
         if (settled != null) {
             return settled;
         }
         int chain = chainOf(backlog);
         SubjectBacklog.Waiting waiting = new SubjectBacklog.Waiting(message, consumption, token);
+        if (consumption instanceof CreditAccount) {
+            creditedMessages[chain]++;
+            creditedBytes[chain] += message.payload().length;
+        }
         waiting.next = newest[chain];
         newest[chain] = waiting;
         if (oldest[chain] == null) {
@@ -76,6 +84,8 @@ final class ReadHandoff implements Intake.Batch {
             backlogs = Arrays.copyOf(backlogs, subjects * 2);
             newest = Arrays.copyOf(newest, subjects * 2);
             oldest = Arrays.copyOf(oldest, subjects * 2);
+            creditedMessages = Arrays.copyOf(creditedMessages, subjects * 2);
+            creditedBytes = Arrays.copyOf(creditedBytes, subjects * 2);
         }
         backlogs[subjects] = backlog;
         last = subjects;
@@ -88,9 +98,14 @@ final class ReadHandoff implements Intake.Batch {
             SubjectBacklog backlog = backlogs[i];
             SubjectBacklog.Waiting chain = newest[i];
             SubjectBacklog.Waiting end = oldest[i];
+            int messages = creditedMessages[i];
+            long bytes = creditedBytes[i];
             backlogs[i] = null;
             newest[i] = null;
             oldest[i] = null;
+            creditedMessages[i] = 0;
+            creditedBytes[i] = 0;
+            backlog.reserveCredited(messages, bytes);
             backlog.handOff(chain, end, true);
         }
         subjects = 0;

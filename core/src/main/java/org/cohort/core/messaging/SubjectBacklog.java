@@ -14,6 +14,7 @@ import org.cohort.api.messaging.IoThreadExecutor;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.CreditAccount;
 import org.cohort.core.util.LogThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,9 @@ final class SubjectBacklog implements Subscription {
             this.token = token;
         }
     }
+
+    /** The most messages whose release a drain tells at once. */
+    static final int RELEASE_RUN = 256;
 
     final MessageSubject subject;
     final Consumer<ClusterMessage> handler;
@@ -147,17 +151,54 @@ final class SubjectBacklog implements Subscription {
      */
     void drain() {
         Waiting message = oldestFirst(waiting.getAndSet(null));
+        Released released = new Released();
         try {
             for (; message != null; message = message.next) {
                 try {
                     run(message.message);
                 } finally {
-                    release(message);
+                    released.add(message);
                 }
             }
         } finally {
+            released.tell();
             for (message = message == null ? null : message.next; message != null; message = message.next) {
                 release(message); // only after an error that run() lets through
+            }
+        }
+    }
+
+    /**
+     * What a drain is done with, told in runs: out of the backlog, and each run of one credit account's
+     * messages in one call, every {@value #RELEASE_RUN} messages at least so that credit keeps flowing
+     * back during a long drain. Anything else is told message by message.
+     */
+    private final class Released {
+        private CreditAccount account;
+        private int messages;
+        private long bytes;
+
+        void add(Waiting done) {
+            int size = done.message.payload().length;
+            if (done.consumption instanceof CreditAccount counted) {
+                if (counted != account || messages == RELEASE_RUN) {
+                    tell();
+                    account = counted;
+                }
+                messages++;
+                bytes += size;
+            } else {
+                unreserve(1, size);
+                done.consumption.consumed(done.message);
+            }
+        }
+
+        void tell() {
+            if (messages > 0) {
+                unreserve(messages, bytes);
+                account.consumed(messages, bytes);
+                messages = 0;
+                bytes = 0;
             }
         }
     }
@@ -209,9 +250,19 @@ final class SubjectBacklog implements Subscription {
         return true;
     }
 
+    /** Counts a read's credited messages of this subject into the backlog at once (their credit bounds them). */
+    void reserveCredited(int messages, long bytes) {
+        queuedMessages.addAndGet(messages);
+        queuedBytes.addAndGet(bytes);
+    }
+
     private void unreserve(ClusterMessage message) {
-        queuedMessages.decrementAndGet();
-        queuedBytes.addAndGet(-message.payload().length);
+        unreserve(1, message.payload().length);
+    }
+
+    private void unreserve(int messages, long bytes) {
+        queuedMessages.addAndGet(-messages);
+        queuedBytes.addAndGet(-bytes);
     }
 
     /** The executor is done with the message: out of the backlog, and its sender's credit returns. */

@@ -17,6 +17,7 @@ import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.delivery.Acceptance;
 import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.CreditAccount;
 import org.cohort.core.delivery.Intake;
 import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.util.LogThrottle;
@@ -158,7 +159,7 @@ public final class SubjectDispatcher {
     public Acceptance accept(ClusterMessage message, Consumption consumption) {
         Objects.requireNonNull(message, "message");
         SubjectBacklog handler = handlers.get(message.subject());
-        Acceptance settled = settleOnArrival(handler, message, consumption);
+        Acceptance settled = settleOnArrival(handler, message, consumption, false);
         if (settled != null) {
             return settled;
         }
@@ -184,9 +185,12 @@ public final class SubjectDispatcher {
     /**
      * What is settled the moment a message arrives: it has no handler, or its handler runs on the IO
      * thread (and ran now), or its subject's backlog is full. Null if none of these: the message is
-     * counted into the backlog and waits to be handed to the executor.
+     * counted into the backlog and waits to be handed to the executor; with {@code countsLater}, a
+     * message on a {@link CreditAccount} is left for the caller to count (it always fits: its credit
+     * bounds it).
      */
-    Acceptance settleOnArrival(SubjectBacklog handler, ClusterMessage message, Consumption consumption) {
+    Acceptance settleOnArrival(SubjectBacklog handler, ClusterMessage message, Consumption consumption,
+            boolean countsLater) {
         if (handler == null) {
             countNoHandler(message);
             return Acceptance.NO_HANDLER;
@@ -197,6 +201,9 @@ public final class SubjectDispatcher {
             // thread's drain could overtake another's with the same sender's messages.
             handler.runNow(message, consumption);
             return Acceptance.ACCEPTED;
+        }
+        if (consumption instanceof CreditAccount && countsLater) {
+            return null; // always counted in: the caller counts a run of them at once
         }
         if (!handler.reserve(message, consumption != Consumption.NONE)) {
             handler.refuse(message, null);

@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
-import org.cohort.core.delivery.Consumption;
+import org.cohort.core.delivery.CreditAccount;
 
 /**
  * A receiver's account of one subject from one peer: what arrived, what the subscriber's executor
@@ -15,7 +15,7 @@ import org.cohort.core.delivery.Consumption;
  * is outstanding any more, so that a sender waiting for credit always gets it and a trickle costs a
  * frame per message at most.
  */
-final class SubjectIntake implements Consumption {
+final class SubjectIntake implements CreditAccount {
 
     /** Where an announcement goes: the session schedules a drain that writes it. */
     interface Announcer {
@@ -72,7 +72,12 @@ final class SubjectIntake implements Consumption {
     }
 
     void consumed(int bytes) {
-        long messages = consumedMessages.incrementAndGet();
+        consumed(1, bytes);
+    }
+
+    @Override
+    public void consumed(int count, long bytes) {
+        long messages = consumedMessages.addAndGet(count);
         long total = consumedBytes.addAndGet(bytes);
         if (messages == receivedMessages.get() || messages - announcedMessages >= Math.max(1, windowMessages / 4)
                 || total - announcedBytes >= windowBytes / 4) {

@@ -170,4 +170,47 @@ class ReadHandoffTest {
         assertThat(first).as("accepted before the close, it still runs").containsExactly(1);
         assertThat(second).containsExactly(3);
     }
+
+    /** A credit account: it records each run it is told of. */
+    static final class Runs implements org.cohort.core.delivery.CreditAccount {
+        final List<Integer> runs = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong bytes = new AtomicLong();
+
+        @Override
+        public void consumed(ClusterMessage message) {
+            consumed(1, message.payload().length);
+        }
+
+        @Override
+        public void consumed(int messages, long bytes) {
+            runs.add(messages);
+            this.bytes.addAndGet(bytes);
+        }
+    }
+
+    @Test
+    void aCreditAccountIsCountedInAndToldInRunsNotMessageByMessage() {
+        SubjectDispatcherTest.QueueExecutor held = new SubjectDispatcherTest.QueueExecutor();
+        List<Integer> pings = new ArrayList<>();
+        dispatcher.subscribe(PING, message -> pings.add(sequence(message)), held);
+        Runs first = new Runs();
+        Runs second = new Runs();
+        Intake.Batch batch = dispatcher.newBatch();
+
+        for (int i = 0; i < 600; i++) {
+            batch.accept(message(PING, i), i < 300 ? first : second, i + 1);
+        }
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).as("counted in at the hand-off").isZero();
+        batch.handOff();
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).isEqualTo(600);
+        assertThat(dispatcher.subjects().get(0).queuedBytes()).isEqualTo(2400);
+        held.runAll();
+
+        assertThat(pings).containsExactlyElementsOf(IntStream.range(0, 600).boxed().toList());
+        assertThat(first.runs).as("at most %d at once", SubjectBacklog.RELEASE_RUN).containsExactly(256, 44);
+        assertThat(second.runs).containsExactly(256, 44);
+        assertThat(first.bytes.get() + second.bytes.get()).isEqualTo(2400);
+        assertThat(dispatcher.subjects().get(0).queuedMessages()).isZero();
+        assertThat(dispatcher.subjects().get(0).queuedBytes()).isZero();
+    }
 }
