@@ -36,6 +36,9 @@ public final class EnvelopeReader {
      * event loops of a loaded node until its heartbeats went out seconds late.
      */
     private final byte[] scratch;
+    /** The subject read last, and its bytes: checked before the cache. */
+    private byte[] lastSubjectKey;
+    private MessageSubject lastSubject;
 
     // The header last read by readHeader: kept in fields so that reading one allocates nothing.
     private NodeId sender;
@@ -105,9 +108,9 @@ public final class EnvelopeReader {
         need(in, length, "sender id");
         int at = in.readerIndex();
         in.skipBytes(length);
-        if (peerBytes != null) {
+        if (peerBytes != null && length == peerBytes.length) {
             in.getBytes(at, scratch, 0, length);
-            if (Arrays.equals(scratch, 0, length, peerBytes, 0, peerBytes.length)) {
+            if (sameBytes(scratch, peerBytes, length)) {
                 return peer;
             }
         }
@@ -137,19 +140,23 @@ public final class EnvelopeReader {
             return subject(in, at, length);
         }
         in.getBytes(at, scratch, 0, length);
+        if (lastSubjectKey != null && lastSubjectKey.length == length && sameBytes(scratch, lastSubjectKey, length)) {
+            return lastSubject; // a stream's messages come in runs of one subject
+        }
         int hash = 1;
         for (int i = 0; i < length; i++) {
             hash = 31 * hash + scratch[i];
         }
         int slot = (hash ^ hash >>> 16) & (SUBJECT_SLOTS - 1);
         byte[] key = subjectKeys[slot];
-        if (key != null && Arrays.equals(scratch, 0, length, key, 0, key.length)) {
-            return subjectValues[slot];
+        if (key == null || key.length != length || !sameBytes(scratch, key, length)) {
+            key = Arrays.copyOf(scratch, length);
+            subjectKeys[slot] = key;
+            subjectValues[slot] = subject(in, at, length);
         }
-        MessageSubject decoded = subject(in, at, length);
-        subjectKeys[slot] = Arrays.copyOf(scratch, length);
-        subjectValues[slot] = decoded;
-        return decoded;
+        lastSubjectKey = key;
+        lastSubject = subjectValues[slot];
+        return lastSubject;
     }
 
     private static MessageSubject subject(ByteBuf in, int at, int length) {
@@ -160,6 +167,19 @@ public final class EnvelopeReader {
         }
     }
 
+
+    /**
+     * Whether the first {@code length} bytes of two arrays are the same: a plain loop, which for the
+     * few bytes of an id or a subject costs less than the general comparison's set-up.
+     */
+    private static boolean sameBytes(byte[] read, byte[] known, int length) {
+        for (int i = 0; i < length; i++) {
+            if (read[i] != known[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static void need(ByteBuf in, int bytes, String what) {
         if (in.readableBytes() < bytes) {
