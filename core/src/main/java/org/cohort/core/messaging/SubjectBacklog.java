@@ -145,61 +145,52 @@ final class SubjectBacklog implements Subscription {
     }
 
     /**
-     * On the executor: runs every message waiting now, oldest first. What arrives meanwhile is a new
-     * burst with a drain of its own, after this one on a single-thread executor (order kept), possibly
-     * beside it on a pool (as the API allows).
+     * On the executor: runs every message waiting now, oldest first. What it is done with leaves the
+     * backlog, and its credit goes back, in runs of one credit account's messages, at most
+     * {@value #RELEASE_RUN} at a time so that credit keeps flowing back during a long drain (a few atomic
+     * updates per run instead of per message); anything else message by message. What arrives
+     * meanwhile is a new burst with a drain of its own, after this one on a single-thread executor
+     * (order kept), possibly beside it on a pool (as the API allows).
      */
     void drain() {
         Waiting message = oldestFirst(waiting.getAndSet(null));
-        Released released = new Released();
+        // The run of one credit account's messages done so far, told at once (see RELEASE_RUN).
+        CreditAccount account = null;
+        int messages = 0;
+        long bytes = 0;
         try {
             for (; message != null; message = message.next) {
                 try {
                     run(message.message);
                 } finally {
-                    released.add(message);
+                    int size = message.message.payload().length;
+                    if (message.consumption instanceof CreditAccount counted) {
+                        if (counted != account || messages == RELEASE_RUN) {
+                            release(account, messages, bytes);
+                            account = counted;
+                            messages = 0;
+                            bytes = 0;
+                        }
+                        messages++;
+                        bytes += size;
+                    } else {
+                        release(message);
+                    }
                 }
             }
         } finally {
-            released.tell();
+            release(account, messages, bytes);
             for (message = message == null ? null : message.next; message != null; message = message.next) {
                 release(message); // only after an error that run() lets through
             }
         }
     }
 
-    /**
-     * What a drain is done with, told in runs: out of the backlog, and each run of one credit account's
-     * messages in one call, every {@value #RELEASE_RUN} messages at least so that credit keeps flowing
-     * back during a long drain. Anything else is told message by message.
-     */
-    private final class Released {
-        private CreditAccount account;
-        private int messages;
-        private long bytes;
-
-        void add(Waiting done) {
-            int size = done.message.payload().length;
-            if (done.consumption instanceof CreditAccount counted) {
-                if (counted != account || messages == RELEASE_RUN) {
-                    tell();
-                    account = counted;
-                }
-                messages++;
-                bytes += size;
-            } else {
-                unreserve(1, size);
-                done.consumption.consumed(done.message);
-            }
-        }
-
-        void tell() {
-            if (messages > 0) {
-                unreserve(messages, bytes);
-                account.consumed(messages, bytes);
-                messages = 0;
-                bytes = 0;
-            }
+    /** A run of one credit account's messages is done: out of the backlog, their credit back at once. */
+    private void release(CreditAccount account, int messages, long bytes) {
+        if (messages > 0) {
+            unreserve(messages, bytes);
+            account.consumed(messages, bytes);
         }
     }
 
