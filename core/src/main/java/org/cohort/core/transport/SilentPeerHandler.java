@@ -34,6 +34,9 @@ final class SilentPeerHandler extends ChannelInboundHandlerAdapter {
     private SilenceVerdict verdict;
     private ChannelHandlerContext context;
     private ScheduledFuture<?> confirmation;
+    /** When the read under way began, or {@link #NOT_READING}. */
+    private long readNanos = NOT_READING;
+    private static final long NOT_READING = Long.MIN_VALUE;
 
     SilentPeerHandler(NodeId peer, FailureDetectionSettings settings, TransportCounters counters,
             LongSupplier nanoClock) {
@@ -78,7 +81,13 @@ final class SilentPeerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        long now = nanoClock.getAsLong();
+        // One clock reading per read: its frames came off the socket together (a read of small messages
+        // holds hundreds, and the clock was a twentieth of the reading thread's time).
+        long now = readNanos;
+        if (now == NOT_READING) {
+            now = nanoClock.getAsLong();
+            readNanos = now;
+        }
         ByteBuf frame = (ByteBuf) msg;
         if (frame.isReadable() && frame.getByte(frame.readerIndex()) == Frames.HEARTBEAT) {
             verdict.heard(now, true);
@@ -87,6 +96,12 @@ final class SilentPeerHandler extends ChannelInboundHandlerAdapter {
         }
         verdict.heard(now, false);
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readNanos = NOT_READING;
+        ctx.fireChannelReadComplete();
     }
 
     @Override

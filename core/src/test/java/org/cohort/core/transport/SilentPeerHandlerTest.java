@@ -146,4 +146,31 @@ class SilentPeerHandlerTest {
         assertThat(silentMs).isBetween(1423L, 1423L + INTERVAL_MS + 40);
         assertThat(counters.localStallsExcused.sum()).isZero();
     }
+
+    @Test
+    void aReadsFramesTakeOneClockReadingAndTheNextReadAnother() {
+        int[] readings = {0};
+        EmbeddedChannel counted = new EmbeddedChannel();
+        try {
+            counted.pipeline().addLast(new SilentPeerHandler(NodeId.of("node-2"), FailureDetectionSettings.DEFAULTS,
+                    counters, () -> {
+                        readings[0]++;
+                        return nowNanos;
+                    }));
+            int atStart = readings[0];
+
+            counted.writeInbound(frame(Frames.MESSAGE), frame(Frames.HEARTBEAT), frame(Frames.MESSAGE),
+                    frame(Frames.MESSAGE)); // one read: the frames, then the read's end
+            assertThat(readings[0] - atStart).isEqualTo(1);
+            counted.writeInbound(frame(Frames.HEARTBEAT));
+            assertThat(readings[0] - atStart).isEqualTo(2);
+            assertThat(counted.inboundMessages()).as("the heartbeats end here, the rest goes on").hasSize(3);
+        } finally {
+            counted.finishAndReleaseAll();
+        }
+    }
+
+    private static io.netty.buffer.ByteBuf frame(byte type) {
+        return Unpooled.wrappedBuffer(new byte[] {type, 0, 0, 0});
+    }
 }
