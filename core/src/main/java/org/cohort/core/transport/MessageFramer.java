@@ -122,7 +122,9 @@ final class MessageFramer {
         boolean last = chunks.written + length == chunks.envelopeBytes;
         int inlineBytes = first ? chunks.headerBytes : 0; // the envelope header never spans chunks
         int headerBytes = first ? Frames.START_HEADER_BYTES : last ? Frames.END_HEADER_BYTES : Frames.PART_HEADER_BYTES;
-        ByteBuf frames = room(channel, HEADER_BYTES + headerBytes + inlineBytes);
+        // The header is written right away, behind what the batch holds or in a buffer of its own size:
+        // not in a batch-sized one that the chunk's payload would follow out half empty.
+        ByteBuf frames = room(channel, HEADER_BYTES + headerBytes + inlineBytes, 0);
         frames.writeInt(Frames.TYPE_BYTES + headerBytes + length);
         frames.writeByte(first ? Frames.MESSAGE_START : last ? Frames.MESSAGE_END : Frames.MESSAGE_PART);
         frames.writeInt(chunks.chunkId);
@@ -147,11 +149,16 @@ final class MessageFramer {
 
     /** The batch, with room for {@code bytes} more; the full one is written first. */
     private ByteBuf room(Channel channel, int bytes) {
+        return room(channel, bytes, batchHint);
+    }
+
+    /** The batch, with room for {@code bytes} more; a new one holds at least {@code newBatchBytes}. */
+    private ByteBuf room(Channel channel, int bytes, int newBatchBytes) {
         if (batch != null && batch.writableBytes() < bytes) {
             writeBatch(channel);
         }
         if (batch == null) {
-            batch = channel.alloc().ioBuffer(Math.max(bytes, batchHint));
+            batch = channel.alloc().ioBuffer(Math.max(bytes, newBatchBytes));
         }
         return batch;
     }

@@ -175,4 +175,19 @@ class MessageFramerTest {
         assertThat(received.get(3)).isEqualTo(large);
         assertThat(counters.snapshot()).containsEntry("chunkedSent", 1L).containsEntry("chunkedReceived", 1L);
     }
+
+    @Test
+    void aChunkHeaderWrittenOnItsOwnTakesABufferOfItsOwnSizeNotABatch() {
+        ClusterMessage large = numbered(BULK, 0, 1 << 20);
+        session.offer(new OutboundMessage(large));
+
+        List<ByteBuf> written = drain();
+
+        List<ByteBuf> headers = written.stream()
+                .filter(buffer -> !(buffer.hasArray() && buffer.array() == large.payload())).toList();
+        assertThat(headers).hasSize(17);
+        // The first holds the envelope header too: the subject and the sender's name.
+        assertThat(headers).allSatisfy(header -> assertThat(header.capacity()).isLessThan(256));
+        assertThat(receive(written)).containsExactly(large);
+    }
 }
