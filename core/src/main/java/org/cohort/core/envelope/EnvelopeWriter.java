@@ -27,39 +27,53 @@ public final class EnvelopeWriter {
 
     /** The length of the message's envelope header; call before {@link #writeHeader} for the same message. */
     public int headerBytes(ClusterMessage message) {
-        prepare(message);
-        return Envelope.FIXED_BYTES + senderBytes.length + subjectBytes.length
-                + Envelope.kindBytes(Envelope.kindOf(message));
+        return headerBytes(message.sender(), message.subject(), Envelope.kindOf(message));
     }
 
     /** Writes the header of the message last passed to {@link #headerBytes}: the payload is to follow. */
     public void writeHeader(ClusterMessage message, ByteBuf out) {
-        prepare(message);
+        HeadedMessage headed = message instanceof HeadedMessage h ? h : null;
+        writeHeader(message.sender(), message.subject(), Envelope.kindOf(message),
+                headed == null ? 0L : headed.requestId(), headed == null ? 0 : headed.status(),
+                message.payload().length, out);
+    }
+
+    /**
+     * The length of the header of an envelope with these fields (a message not made into a
+     * {@link ClusterMessage}); call before {@link #writeHeader(NodeId, MessageSubject, byte, long, byte, int,
+     * ByteBuf)} for the same one.
+     */
+    public int headerBytes(NodeId from, MessageSubject about, byte kind) {
+        prepare(from, about);
+        return Envelope.FIXED_BYTES + senderBytes.length + subjectBytes.length + Envelope.kindBytes(kind);
+    }
+
+    /**
+     * Writes the header of an envelope with these fields: the payload of {@code payloadLength} bytes is to
+     * follow. The request id is written for a request or a reply, the status for a reply.
+     */
+    public void writeHeader(NodeId from, MessageSubject about, byte kind, long requestId, byte status,
+            int payloadLength, ByteBuf out) {
+        prepare(from, about);
         out.writeByte(senderBytes.length);
         out.writeBytes(senderBytes);
         out.writeShort(subjectBytes.length);
         out.writeBytes(subjectBytes);
-        byte kind = Envelope.kindOf(message);
         out.writeByte(kind);
-        if (kind != Envelope.PLAIN) {
-            HeadedMessage headed = (HeadedMessage) message;
-            if (kind != Envelope.ONE_WAY) {
-                out.writeLong(headed.requestId());
-            }
-            if (kind == Envelope.REPLY) {
-                out.writeByte(headed.status());
-            }
+        if (kind == Envelope.REQUEST || kind == Envelope.REPLY) {
+            out.writeLong(requestId);
         }
-        out.writeInt(message.payload().length);
+        if (kind == Envelope.REPLY) {
+            out.writeByte(status);
+        }
+        out.writeInt(payloadLength);
     }
 
-    private void prepare(ClusterMessage message) {
-        NodeId from = message.sender();
+    private void prepare(NodeId from, MessageSubject about) {
         if (from != sender) {
             sender = from;
             senderBytes = from.id().getBytes(StandardCharsets.US_ASCII); // node ids are ASCII
         }
-        MessageSubject about = message.subject();
         if (about != subject) {
             byte[] bytes = subjects.get(about);
             if (bytes == null) {

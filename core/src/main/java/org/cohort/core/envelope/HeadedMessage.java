@@ -31,6 +31,12 @@ public final class HeadedMessage extends ClusterMessage {
         this.status = status;
     }
 
+    /** The message with these fields (see the constructor). */
+    public static HeadedMessage of(NodeId sender, MessageSubject subject, byte[] body, byte kind, long requestId,
+            byte status) {
+        return new HeadedMessage(sender, subject, body, kind, requestId, status);
+    }
+
     public byte kind() {
         return kind;
     }

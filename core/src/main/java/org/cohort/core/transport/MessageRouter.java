@@ -3,12 +3,14 @@ package org.cohort.core.transport;
 import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerOverloadedException;
@@ -100,29 +102,89 @@ final class MessageRouter {
             return sendLocally(message, outcome);
         }
         Roster now = roster.get();
+        SendResult refused = refused(now, nodeId, Envelope.maxEncodedLength(message));
+        if (refused != null) {
+            return refused;
+        }
+        PeerSession session = session(nodeId);
+        if (session == null) {
+            return SendResult.NO_STREAM;
+        }
+        boolean atMostOnce = atMostOnce(now, message.subject());
+        OutboundMessage outbound;
+        if (outcome == null && deadline == null) {
+            outbound = OutboundMessage.of(message, localId, atMostOnce);
+        } else {
+            long deadlineNanos = deadline == null ? 0 : nonZero(clock.nanoTime() + deadline.toNanos());
+            outbound = OutboundMessage.of(message, outcome, deadlineNanos, null, atMostOnce);
+        }
+        SendResult result = offer(session, outbound);
+        if (result.accepted() && deadline != null) {
+            watch(session, outbound, deadline);
+        }
+        return result;
+    }
+
+    /**
+     * Routes a message of this node given by its envelope's fields (see {@link EnvelopeSender}): no
+     * message object is made for it unless it is for this node.
+     */
+    SendResult route(NodeId nodeId, MessageSubject subject, byte[] payload, byte kind, long requestId, byte status) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(payload, "payload");
+        if (!running.getAsBoolean()) {
+            return SendResult.STOPPED;
+        }
+        if (nodeId.equals(localId)) {
+            return sendLocally(Envelope.message(localId, subject, payload, kind, requestId, status), null);
+        }
+        Roster now = roster.get();
+        SendResult refused = refused(now, nodeId, Envelope.maxEncodedLength(localId, subject, kind, payload.length));
+        if (refused != null) {
+            return refused;
+        }
+        PeerSession session = session(nodeId);
+        if (session == null) {
+            return SendResult.NO_STREAM;
+        }
+        return offer(session, OutboundMessage.of(subject, payload, kind, requestId, status, atMostOnce(now, subject)));
+    }
+
+    /** Why a message of at most {@code maxEncodedLength} bytes may not go to the node, counted; null if it may. */
+    private SendResult refused(Roster now, NodeId nodeId, int maxEncodedLength) {
         if (!now.members().containsKey(nodeId)) {
             counters.sendRefusedUnknownNode.increment();
             return SendResult.UNKNOWN_NODE;
         }
-        if (Envelope.maxEncodedLength(message) > now.settings().maxMessageBytes()) {
+        if (maxEncodedLength > now.settings().maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
             return SendResult.TOO_LARGE;
         }
+        return null;
+    }
+
+    /** The session with the peer, or null (counted) if there is none. */
+    private PeerSession session(NodeId nodeId) {
         PeerSession session = sessions.get(nodeId);
         if (session == null) {
             counters.sendRefusedNoStream.increment();
-            return SendResult.NO_STREAM;
         }
-        long deadlineNanos = deadline == null ? 0 : nonZero(clock.nanoTime() + deadline.toNanos());
-        boolean atMostOnce = now.settings().delivery().atMostOnceSubjects().contains(message.subject());
-        OutboundMessage outbound = new OutboundMessage(message, outcome, deadlineNanos, null, atMostOnce);
+        return session;
+    }
+
+    private static boolean atMostOnce(Roster now, MessageSubject subject) {
+        Set<MessageSubject> subjects = now.settings().delivery().atMostOnceSubjects();
+        return !subjects.isEmpty() && subjects.contains(subject);
+    }
+
+    /** Queues the message on the peer's session; a refusal is counted. */
+    private SendResult offer(PeerSession session, OutboundMessage outbound) {
         SendResult result = session.offer(outbound);
         if (result == SendResult.QUEUE_FULL || result == SendResult.RESEND_FULL) {
             counters.sendRefusedQueueFull.increment();
         } else if (result == SendResult.NO_STREAM) {
             counters.sendRefusedNoStream.increment();
-        } else if (result.accepted() && deadline != null) {
-            watch(session, outbound, deadline);
         }
         return result;
     }

@@ -109,7 +109,7 @@ final class Stream {
             wrote = true;
             if (turn == MessageFramer.Turn.FINISHED) {
                 outbox.toResend.pollFirst();
-                peerCounters.resent(resend.message.subject());
+                peerCounters.resent(resend.subject);
             }
         }
         Function<OutboundMessage, MessageFramer.Turn> writeTurn = message -> {
@@ -127,8 +127,8 @@ final class Stream {
                 message.fail(new MessagingException("the message could not be encoded: " + e));
                 throw e;
             }
-            if (turn == MessageFramer.Turn.FINISHED && message.afterWrite != null) {
-                message.afterWrite.consumed(message.message);
+            if (turn == MessageFramer.Turn.FINISHED) {
+                message.written();
             }
             return turn;
         };
