@@ -115,11 +115,11 @@ final class PeerSession implements SubjectIntake.Announcer {
         outbox.maxResendBytes = limits.maxResendBytes();
     }
 
-    long queuedBytes() {
+    synchronized long queuedBytes() {
         return outbox.queuedBytes;
     }
 
-    long resendBytes() {
+    synchronized long resendBytes() {
         return outbox.resendBytes;
     }
 

@@ -47,8 +47,12 @@ final class SessionOutbox implements MessageFramer.Numbering {
     /** The peer's grant per subject, from its RESUME; no message starts before it. */
     int windowMessages;
     long windowBytes;
-    volatile long queuedBytes;
-    volatile long resendBytes;
+    // Plain: written under the session's lock several times per message, read under it too (the
+    // session's stats take the lock for them), so a volatile's fence per write bought nothing.
+    long queuedBytes;
+    long resendBytes;
+    /** The credit account offered to last: a sender keeps to a subject, and this saves the lookup. */
+    private SubjectCredit lastCredit;
 
     SessionOutbox(NodeId peer, long maxQueuedBytes, long maxResendBytes, PeerCounters counters, NodeClock clock) {
         this.peer = peer;
@@ -67,7 +71,10 @@ final class SessionOutbox implements MessageFramer.Numbering {
             if (resendBytes >= maxResendBytes) {
                 return SendResult.RESEND_FULL;
             }
-            SubjectCredit credit = credits.get(message.subject);
+            SubjectCredit credit = lastCredit;
+            if (credit == null || credit.subject != message.subject) {
+                credit = credits.get(message.subject);
+            }
             if (credit == null) {
                 if (credits.size() >= MAX_SUBJECTS) {
                     return SendResult.QUEUE_FULL;
@@ -76,6 +83,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
                 credits.put(credit.subject, credit);
             }
             message.credit = credit;
+            lastCredit = credit;
         }
         queuedBytes += message.weight();
         queue.add(message);
@@ -279,6 +287,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
         toResend.clear();
         pendingAcks.clear();
         credits.clear();
+        lastCredit = null;
         queuedBytes = 0;
         resendBytes = 0;
         windowMessages = 0;

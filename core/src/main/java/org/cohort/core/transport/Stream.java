@@ -79,7 +79,9 @@ final class Stream {
 
     /** Asks the event loop to drain, once however many senders ask. */
     void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        // Read first: while a drain is pending (a sender's burst), every further message would otherwise
+        // pay a compare-and-set that fails, taking the line from the event loop's core each time.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(drain);
         }
     }
