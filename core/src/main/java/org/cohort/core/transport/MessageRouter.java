@@ -45,6 +45,16 @@ final class MessageRouter {
     private final BooleanSupplier running;
     /** Fails queued messages whose deadline passes before they are sent. */
     private volatile Timer deadlines;
+    /**
+     * Where the last message went: a sender keeps to a peer, and while the roster and the sessions are
+     * as they were, the member check and the session lookup (two hash lookups per message) still hold.
+     * Written by any sender without a lock: it is immutable, and any sender's is right while it holds.
+     */
+    private Route lastRoute;
+
+    /** A peer as the roster and the sessions had it: a member or not, and its session (null if none). */
+    private record Route(NodeId nodeId, Roster roster, int sessionChanges, boolean member, PeerSession session) {
+    }
 
     MessageRouter(NodeId localId, Roster.InForce roster, Sessions sessions, CommunicationsDelegate commsDelegate,
             TransportCounters counters, NodeClock clock, BooleanSupplier running) {
@@ -102,14 +112,12 @@ final class MessageRouter {
             return sendLocally(message, outcome);
         }
         Roster now = roster.get();
-        SendResult refused = refused(now, nodeId, Envelope.maxEncodedLength(message));
+        Route to = routeTo(now, nodeId);
+        SendResult refused = refused(now, to, Envelope.maxEncodedLength(message));
         if (refused != null) {
             return refused;
         }
-        PeerSession session = session(nodeId);
-        if (session == null) {
-            return SendResult.NO_STREAM;
-        }
+        PeerSession session = to.session;
         boolean atMostOnce = atMostOnce(now, message.subject());
         OutboundMessage outbound;
         if (outcome == null && deadline == null) {
@@ -140,20 +148,18 @@ final class MessageRouter {
             return sendLocally(Envelope.message(localId, subject, payload, kind, requestId, status), null);
         }
         Roster now = roster.get();
-        SendResult refused = refused(now, nodeId, Envelope.maxEncodedLength(localId, subject, kind, payload.length));
+        Route to = routeTo(now, nodeId);
+        SendResult refused = refused(now, to, Envelope.maxEncodedLength(localId, subject, kind, payload.length));
         if (refused != null) {
             return refused;
         }
-        PeerSession session = session(nodeId);
-        if (session == null) {
-            return SendResult.NO_STREAM;
-        }
+        PeerSession session = to.session;
         return offer(session, OutboundMessage.of(subject, payload, kind, requestId, status, atMostOnce(now, subject)));
     }
 
-    /** Why a message of at most {@code maxEncodedLength} bytes may not go to the node, counted; null if it may. */
-    private SendResult refused(Roster now, NodeId nodeId, int maxEncodedLength) {
-        if (!now.members().containsKey(nodeId)) {
+    /** Why a message of at most {@code maxEncodedLength} bytes may not go to the peer, counted; null if it may. */
+    private SendResult refused(Roster now, Route route, int maxEncodedLength) {
+        if (!route.member) {
             counters.sendRefusedUnknownNode.increment();
             return SendResult.UNKNOWN_NODE;
         }
@@ -161,16 +167,25 @@ final class MessageRouter {
             counters.sendRefusedTooLarge.increment();
             return SendResult.TOO_LARGE;
         }
+        if (route.session == null) {
+            counters.sendRefusedNoStream.increment();
+            return SendResult.NO_STREAM;
+        }
         return null;
     }
 
-    /** The session with the peer, or null (counted) if there is none. */
-    private PeerSession session(NodeId nodeId) {
-        PeerSession session = sessions.get(nodeId);
-        if (session == null) {
-            counters.sendRefusedNoStream.increment();
+    /** The peer as the roster and the sessions have it now: the last one's, if nothing changed since. */
+    private Route routeTo(Roster now, NodeId nodeId) {
+        Route last = lastRoute;
+        if (last != null && last.roster == now && last.sessionChanges == sessions.changes()
+                && last.nodeId.equals(nodeId)) {
+            return last;
         }
-        return session;
+        int changes = sessions.changes(); // before the lookup: a change after it makes this route stale
+        boolean member = now.members().containsKey(nodeId);
+        Route route = new Route(nodeId, now, changes, member, member ? sessions.get(nodeId) : null);
+        lastRoute = route;
+        return route;
     }
 
     private static boolean atMostOnce(Roster now, MessageSubject subject) {
