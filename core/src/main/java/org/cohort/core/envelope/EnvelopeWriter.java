@@ -1,6 +1,9 @@
 package org.cohort.core.envelope;
 
 import io.netty.buffer.ByteBuf;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +22,14 @@ public final class EnvelopeWriter {
     /** Subjects whose UTF-8 is kept; beyond it the cache starts again (senders use few subjects). */
     static final int MAX_CACHED_SUBJECTS = 256;
 
+    private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.BIG_ENDIAN);
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     private final Map<MessageSubject, byte[]> subjects = new HashMap<>();
+    /** Where a header is put together before it is written (see {@link #writeHeader}). */
+    private final byte[] scratch = new byte[Envelope.MAX_HEADER_BYTES];
     private NodeId sender;
     private byte[] senderBytes;
     private MessageSubject subject;
@@ -55,18 +65,28 @@ public final class EnvelopeWriter {
     public void writeHeader(NodeId from, MessageSubject about, byte kind, long requestId, byte status,
             int payloadLength, ByteBuf out) {
         prepare(from, about);
-        out.writeByte(senderBytes.length);
-        out.writeBytes(senderBytes);
-        out.writeShort(subjectBytes.length);
-        out.writeBytes(subjectBytes);
-        out.writeByte(kind);
+        // Put together here, then written in one go: every single-field write to a buffer checks its
+        // bounds and its reference count, eight of them per message where one does.
+        byte[] header = scratch;
+        int at = 0;
+        header[at++] = (byte) senderBytes.length;
+        System.arraycopy(senderBytes, 0, header, at, senderBytes.length);
+        at += senderBytes.length;
+        header[at++] = (byte) (subjectBytes.length >>> 8);
+        header[at++] = (byte) subjectBytes.length;
+        System.arraycopy(subjectBytes, 0, header, at, subjectBytes.length);
+        at += subjectBytes.length;
+        header[at++] = kind;
         if (kind == Envelope.REQUEST || kind == Envelope.REPLY) {
-            out.writeLong(requestId);
+            BIG_ENDIAN_LONG.set(header, at, requestId);
+            at += Long.BYTES;
         }
         if (kind == Envelope.REPLY) {
-            out.writeByte(status);
+            header[at++] = status;
         }
-        out.writeInt(payloadLength);
+        BIG_ENDIAN_INT.set(header, at, payloadLength);
+        at += Integer.BYTES;
+        out.writeBytes(header, 0, at);
     }
 
     private void prepare(NodeId from, MessageSubject about) {
