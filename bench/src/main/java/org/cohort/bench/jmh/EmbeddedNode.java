@@ -7,11 +7,17 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.cohort.api.cluster.ControllerNode;
 import org.cohort.api.cluster.NodeId;
+import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
+import org.cohort.api.messaging.SendResult;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.config.FailureDetectionSettings;
+import org.cohort.core.delivery.EnvelopeSender;
+import org.cohort.core.envelope.Envelope;
 import org.cohort.core.membership.MembershipTable;
 import org.cohort.core.messaging.ClusterCommunicator;
 import org.cohort.core.messaging.CommunicationsComponent;
@@ -52,19 +58,53 @@ final class EmbeddedNode {
         // As ConnectionManager configures its channels.
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
         stream = DetachedStream.open(channel, peer, settings, comms, System::nanoTime);
-        MessageSender sender = new BooleanSender((to, message) -> {
-            if (to.equals(self)) {
-                comms.dispatch(message);
-                return true;
-            }
-            return stream.send(message);
-        });
+        MessageSender sender = new StreamSender();
         comms.setSender(sender);
         MembershipTable membership = new MembershipTable(settings, 1, Instant.now());
         // The peer is connected, as a hello would have told: a request to a member not active fails at once.
         settings.members().stream().filter(member -> member.id().equals(peer)).findFirst()
                 .ifPresent(member -> membership.nodeDetected(member, 1, Instant.now()));
         communicator = new ClusterCommunicator(self, comms, sender, membership, NodeRuntime.production());
+    }
+
+    /**
+     * The node's sender, as the connection manager's is for a connected peer: a message from the
+     * messaging layer goes by its envelope's fields ({@link EnvelopeSender}), one to this node straight
+     * to its delegate. A refusal is {@link SendResult#QUEUE_FULL}, the only one a detached stream has.
+     */
+    private final class StreamSender implements MessageSender, EnvelopeSender {
+
+        @Override
+        public SendResult send(NodeId to, MessageSubject subject, byte[] payload, byte kind, long requestId,
+                byte status) {
+            if (to.equals(self)) {
+                comms.dispatch(Envelope.message(self, subject, payload, kind, requestId, status));
+                return SendResult.ACCEPTED;
+            }
+            return stream.send(subject, payload, kind, requestId, status) ? SendResult.ACCEPTED
+                    : SendResult.QUEUE_FULL;
+        }
+
+        @Override
+        public boolean send(NodeId to, ClusterMessage message) {
+            if (to.equals(self)) {
+                comms.dispatch(message);
+                return true;
+            }
+            return stream.send(message);
+        }
+
+        @Override
+        public SendResult trySend(NodeId to, ClusterMessage message) {
+            return send(to, message) ? SendResult.ACCEPTED : SendResult.QUEUE_FULL;
+        }
+
+        @Override
+        public CompletableFuture<Void> deliver(NodeId to, ClusterMessage message, Duration deadline) {
+            // Nothing here waits for the peer's acceptance: done once queued.
+            return send(to, message) ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(new IllegalStateException("queue full"));
+        }
     }
 
     private static ClusterSettings settings(NodeId self) {

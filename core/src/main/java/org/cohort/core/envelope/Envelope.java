@@ -50,14 +50,29 @@ public final class Envelope {
         return kind == REQUEST ? 8 : kind == REPLY ? 9 : 0;
     }
 
-    static byte kindOf(ClusterMessage message) {
+    /** The kind of envelope a message travels in: {@link #PLAIN}, or a {@link HeadedMessage}'s. */
+    public static byte kindOf(ClusterMessage message) {
         return message instanceof HeadedMessage headed ? headed.kind() : PLAIN;
     }
 
     /** An upper bound of the envelope's length, from the names' char counts (no UTF-8 encoding). */
     public static int maxEncodedLength(ClusterMessage message) {
-        return FIXED_BYTES + message.sender().id().length() + 3 * message.subject().value().length()
-                + kindBytes(kindOf(message)) + message.payload().length;
+        return maxEncodedLength(message.sender(), message.subject(), kindOf(message), message.payload().length);
+    }
+
+    /** An upper bound of the length of the envelope with these fields (see {@link #maxEncodedLength(ClusterMessage)}). */
+    public static int maxEncodedLength(NodeId sender, MessageSubject subject, byte kind, int payloadLength) {
+        return FIXED_BYTES + sender.id().length() + 3 * subject.value().length() + kindBytes(kind) + payloadLength;
+    }
+
+    /**
+     * The message with these envelope fields: a plain {@link ClusterMessage}, or a {@link HeadedMessage}
+     * of the kind.
+     */
+    public static ClusterMessage message(NodeId sender, MessageSubject subject, byte[] payload, byte kind,
+            long requestId, byte status) {
+        return kind == PLAIN ? new ClusterMessage(sender, subject, payload)
+                : HeadedMessage.of(sender, subject, payload, kind, requestId, status);
     }
 
     /**

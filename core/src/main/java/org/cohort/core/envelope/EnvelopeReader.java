@@ -95,8 +95,7 @@ public final class EnvelopeReader {
 
     /** The message with the header last read and the given payload. */
     public ClusterMessage message(byte[] payload) {
-        return kind == Envelope.PLAIN ? new ClusterMessage(sender, subject, payload)
-                : new HeadedMessage(sender, subject, payload, kind, requestId, status);
+        return Envelope.message(sender, subject, payload, kind, requestId, status);
     }
 
     private NodeId readSender(ByteBuf in) {

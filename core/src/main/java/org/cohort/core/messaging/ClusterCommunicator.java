@@ -22,6 +22,7 @@ import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.api.messaging.Subscription;
 import org.cohort.core.membership.MemberState;
+import org.cohort.core.messaging.MessageHeader.Kind;
 import org.cohort.core.membership.MembershipView;
 import org.cohort.core.runtime.NodeRuntime;
 
@@ -50,6 +51,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
     private final NodeId localId;
     private final ClusterMessaging messaging;
     private final MessageSender sender;
+    private final HeadedSender headed;
     private final MembershipView membership;
     private final Responder responder;
     private final OutstandingRequests requests;
@@ -72,6 +74,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         this.messaging = Objects.requireNonNull(messaging, "messaging");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.membership = Objects.requireNonNull(membership, "membership");
+        headed = new HeadedSender(localId, sender);
         responder = new Responder(localId, REPLY, sender, runtime.clock());
         subscriptions = new ResponderSubscriptions(messaging, responder, REPLY);
         requests = new OutstandingRequests(localId, sender, membership, responder::dropMalformed,
@@ -108,7 +111,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(payload, "payload");
-        return !closed && sender.send(to, MessageHeader.oneWay(localId, subject, payload));
+        return !closed && headed.send(to, subject, payload, Kind.ONE_WAY, 0L, null);
     }
 
     @Override
@@ -122,9 +125,9 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         if (closed) {
             return;
         }
-        ClusterMessage message = MessageHeader.oneWay(localId, subject, payload);
+        Objects.requireNonNull(payload, "payload");
         for (NodeId node : nodes) {
-            sender.send(node, message);
+            headed.send(node, subject, payload, Kind.ONE_WAY, 0L, null);
         }
     }
 
@@ -133,7 +136,7 @@ public final class ClusterCommunicator implements ClusterCommunicationService, A
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(payload, "payload");
-        return closed ? SendResult.STOPPED : sender.trySend(to, MessageHeader.oneWay(localId, subject, payload));
+        return closed ? SendResult.STOPPED : headed.trySend(to, subject, payload, Kind.ONE_WAY, 0L, null);
     }
 
     @Override

@@ -49,15 +49,15 @@ record MessageHeader(Kind kind, long requestId, Status status) {
     }
 
     static ClusterMessage oneWay(NodeId from, MessageSubject subject, byte[] body) {
-        return new HeadedMessage(from, subject, body, Envelope.ONE_WAY, 0L, (byte) 0);
+        return HeadedMessage.of(from, subject, body, Envelope.ONE_WAY, 0L, (byte) 0);
     }
 
     static ClusterMessage request(NodeId from, MessageSubject subject, long requestId, byte[] body) {
-        return new HeadedMessage(from, subject, body, Envelope.REQUEST, requestId, (byte) 0);
+        return HeadedMessage.of(from, subject, body, Envelope.REQUEST, requestId, (byte) 0);
     }
 
     static ClusterMessage reply(NodeId from, MessageSubject subject, long requestId, Status status, byte[] body) {
-        return new HeadedMessage(from, subject, body, Envelope.REPLY, requestId, status.code);
+        return HeadedMessage.of(from, subject, body, Envelope.REPLY, requestId, status.code);
     }
 
     /**

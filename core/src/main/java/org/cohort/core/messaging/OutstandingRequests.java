@@ -58,8 +58,7 @@ final class OutstandingRequests {
     private static final Logger LOG = LoggerFactory.getLogger(OutstandingRequests.class);
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
 
-    private final NodeId localId;
-    private final MessageSender sender;
+    private final HeadedSender sender;
     private final MembershipView membership;
     private final Consumer<ClusterMessage> malformed;
     /** How many replies threads (lanes) run the stages of requests sent without an executor. */
@@ -114,8 +113,7 @@ final class OutstandingRequests {
     /** @param malformed told of a message on the reply subject whose header is not a reply's */
     OutstandingRequests(NodeId localId, MessageSender sender, MembershipView membership,
             Consumer<ClusterMessage> malformed, Scheduling scheduling) {
-        this.localId = localId;
-        this.sender = sender;
+        this.sender = new HeadedSender(localId, sender);
         this.membership = membership;
         this.malformed = malformed;
         timer = scheduling.newTimer("messaging-timer", ClusterCommunicator.TIMEOUT_TICK_MS);
@@ -150,7 +148,7 @@ final class OutstandingRequests {
             pending.remove(id);
             return CompletableFuture.failedFuture(new MessagingException("cluster communication is stopped"));
         }
-        if (!sender.send(to, MessageHeader.request(localId, subject, id, payload))) {
+        if (!sender.send(to, subject, payload, Kind.REQUEST, id, null)) {
             if (pending.remove(id) != null) {
                 request.cancelTimeout();
                 future.completeExceptionally(refusal(to, subject));

@@ -32,17 +32,15 @@ final class Responder {
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final int MAX_FAILURE_CHARS = 512;
 
-    private final NodeId localId;
     private final MessageSubject replySubject;
-    private final MessageSender sender;
+    private final HeadedSender sender;
     private final NodeClock clock;
     private final LongAdder malformed = new LongAdder();
     private final LogThrottle malformedWarnings;
 
     Responder(NodeId localId, MessageSubject replySubject, MessageSender sender, NodeClock clock) {
-        this.localId = localId;
         this.replySubject = replySubject;
-        this.sender = sender;
+        this.sender = new HeadedSender(localId, sender);
         this.clock = clock;
         malformedWarnings = new LogThrottle(WARNING_INTERVAL_NANOS, clock.nanoTime());
     }
@@ -90,7 +88,7 @@ final class Responder {
 
     private void reply(NodeId to, long requestId, Status status, byte[] body) {
         try {
-            if (!sender.send(to, MessageHeader.reply(localId, replySubject, requestId, status, body))) {
+            if (!sender.send(to, replySubject, body, Kind.REPLY, requestId, status)) {
                 LOG.debug("Could not send the {} reply to request {} back to {}", status, requestId, to);
             }
         } catch (RuntimeException e) {

@@ -23,11 +23,13 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.DeliveryUnconfirmedException;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.SendResult;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.delivery.EnvelopeSender;
 import org.cohort.core.handshake.Direction;
 import org.cohort.core.handshake.Hello;
 import org.cohort.core.handshake.HelloCodec;
@@ -50,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads, all from the node's runtime, named {@code cohort-*} and stopped by {@link #stop()}: the
  * transport's IO workers and listener, the custodian and the node-event thread.
  */
-public final class ConnectionManager implements MessageSender, ClusterStatus {
+public final class ConnectionManager implements MessageSender, EnvelopeSender, ClusterStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManager.class);
 
@@ -266,6 +268,13 @@ public final class ConnectionManager implements MessageSender, ClusterStatus {
     @Override
     public SendResult trySend(NodeId nodeId, ClusterMessage message) {
         return router.route(nodeId, message, null, null);
+    }
+
+    /** Routes a message of this node given by its envelope's fields, without a message object of its own. */
+    @Override
+    public SendResult send(NodeId nodeId, MessageSubject subject, byte[] payload, byte kind, long requestId,
+            byte status) {
+        return router.route(nodeId, subject, payload, kind, requestId, status);
     }
 
     /** Routes the message and tells when the peer accepted it for its subscriber (see {@link MessageRouter}). */

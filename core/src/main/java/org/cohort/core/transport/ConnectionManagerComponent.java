@@ -7,12 +7,14 @@ import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
 import org.cohort.api.messaging.MessageSender;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.SendResult;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.cohort.core.config.ClusterConfig;
 import org.cohort.core.config.ClusterConfiguration;
 import org.cohort.core.config.ClusterSettings;
+import org.cohort.core.delivery.EnvelopeSender;
 import org.cohort.core.membership.NodeIncarnation;
 import org.cohort.core.runtime.NodeRuntime;
 import org.osgi.service.component.annotations.Activate;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, service = {MessageSender.class, ClusterStatus.class, StreamControl.class}, configurationPid = ClusterConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public class ConnectionManagerComponent implements MessageSender, ClusterStatus, StreamControl {
+public class ConnectionManagerComponent implements MessageSender, EnvelopeSender, ClusterStatus, StreamControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionManagerComponent.class);
 
@@ -79,6 +81,12 @@ public class ConnectionManagerComponent implements MessageSender, ClusterStatus,
     @Override
     public SendResult trySend(NodeId nodeId, ClusterMessage message) {
         return manager.trySend(nodeId, message);
+    }
+
+    @Override
+    public SendResult send(NodeId nodeId, MessageSubject subject, byte[] payload, byte kind, long requestId,
+            byte status) {
+        return manager.send(nodeId, subject, payload, kind, requestId, status);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.function.LongSupplier;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.config.ClusterSettings;
 import org.cohort.core.envelope.Envelope;
 import org.cohort.core.frame.Frames;
@@ -30,12 +31,14 @@ public final class DetachedStream {
 
     private final Stream stream;
     private final TransportCounters counters = new TransportCounters();
+    private final NodeId localId;
     private final int maxMessageBytes;
     private final MessageReassembler reassembler;
 
     private DetachedStream(Channel channel, NodeId peer, ClusterSettings settings, CommunicationsDelegate comms,
             LongSupplier nanoTime) {
         PeerCounters peerCounters = new PeerCounters();
+        localId = settings.localNode().id();
         maxMessageBytes = settings.maxMessageBytes();
         PeerSession session = new PeerSession(settings.localNode().id(), peer, 1, SessionLimits.of(settings),
                 peerCounters, new NodeClock() {
@@ -55,7 +58,7 @@ public final class DetachedStream {
                     }
                 });
         stream = new Stream(channel, peer, 1, Direction.OUTBOUND,
-                new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
+                new MessageFramer(localId, settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
         // The pipeline as a finished hello leaves it (framing, the hello's place, the error handler), then
         // the stream initializer's own step from there: the same handlers, in the same order.
         channel.pipeline()
@@ -93,12 +96,25 @@ public final class DetachedStream {
             counters.sendRefusedTooLarge.increment();
             return false;
         }
-        return offer(message);
+        return stream.session().offer(OutboundMessage.of(message, localId, false)).accepted();
+    }
+
+    /**
+     * Queues a message of this node given by its envelope's fields, as the connection manager's
+     * {@link org.cohort.core.delivery.EnvelopeSender} does for a connected peer (see {@link #send(ClusterMessage)}).
+     */
+    public boolean send(MessageSubject subject, byte[] payload, byte kind, long requestId, byte status) {
+        if (Envelope.maxEncodedLength(localId, subject, kind, payload.length) > maxMessageBytes) {
+            counters.sendRefusedTooLarge.increment();
+            return false;
+        }
+        return stream.session().offer(OutboundMessage.of(subject, payload, kind, requestId, status, false))
+                .accepted();
     }
 
     /** Queues a message with no size check, as the session's own queue takes it: refused only if full. */
     public boolean offer(ClusterMessage message) {
-        return stream.session().offer(new OutboundMessage(message)).accepted();
+        return stream.session().offer(OutboundMessage.of(message)).accepted();
     }
 
     /**

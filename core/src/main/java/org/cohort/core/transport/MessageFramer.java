@@ -2,7 +2,7 @@ package org.cohort.core.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import org.cohort.api.messaging.ClusterMessage;
+import org.cohort.api.cluster.NodeId;
 import org.cohort.core.envelope.EnvelopeWriter;
 import org.cohort.core.frame.Frames;
 
@@ -45,6 +45,8 @@ final class MessageFramer {
     private static final int MIN_BATCH_BYTES = 256;
     private static final int HEADER_BYTES = Frames.LENGTH_BYTES + Frames.TYPE_BYTES;
 
+    /** This node's id: the sender an envelope names unless its message was given naming another. */
+    private final NodeId localId;
     private final long maxChunkedInFlight;
     private final TransportCounters counters;
     private final EnvelopeWriter envelopes = new EnvelopeWriter();
@@ -54,7 +56,8 @@ final class MessageFramer {
     private ByteBuf batch;
     private int batchHint = BATCH_BYTES;
 
-    MessageFramer(long maxChunkedInFlight, TransportCounters counters) {
+    MessageFramer(NodeId localId, long maxChunkedInFlight, TransportCounters counters) {
+        this.localId = localId;
         this.maxChunkedInFlight = maxChunkedInFlight;
         this.counters = counters;
     }
@@ -79,9 +82,9 @@ final class MessageFramer {
     /** Writes (without flushing) the whole message, its next chunk, or nothing. */
     Turn writeTurn(Channel channel, OutboundMessage out, Numbering numbering) {
         if (!out.started()) {
-            ClusterMessage message = out.message;
-            int headerBytes = envelopes.headerBytes(message);
-            int envelopeBytes = headerBytes + message.payload().length;
+            NodeId sender = out.sender(localId);
+            int headerBytes = envelopes.headerBytes(sender, out.subject, out.kind);
+            int envelopeBytes = headerBytes + out.payload.length;
             if (envelopeBytes <= Frames.CHUNK_BYTES) {
                 ByteBuf frames = room(channel, HEADER_BYTES + Frames.DELIVERY_HEADER_BYTES + envelopeBytes);
                 int start = frames.writerIndex();
@@ -89,8 +92,9 @@ final class MessageFramer {
                     frames.writeInt(Frames.TYPE_BYTES + Frames.DELIVERY_HEADER_BYTES + envelopeBytes);
                     frames.writeByte(Frames.MESSAGE);
                     frames.writerIndex(frames.writerIndex() + Frames.DELIVERY_HEADER_BYTES);
-                    envelopes.writeHeader(message, frames);
-                    frames.writeBytes(message.payload());
+                    envelopes.writeHeader(sender, out.subject, out.kind, out.requestId(), out.status(),
+                            out.payload.length, frames);
+                    frames.writeBytes(out.payload);
                 } catch (RuntimeException e) {
                     frames.writerIndex(start); // no half frame on the wire
                     throw e;
@@ -130,7 +134,8 @@ final class MessageFramer {
         frames.writeInt(chunks.chunkId);
         if (first) {
             frames.writeInt(chunks.envelopeBytes);
-            envelopes.writeHeader(out.message, frames);
+            envelopes.writeHeader(out.sender(localId), out.subject, out.kind, out.requestId(), out.status(),
+                    out.payload.length, frames);
         } else if (last) {
             frames.writeLong(numbering.seq(out));
             frames.writeInt(numbering.ttlMillis(out));

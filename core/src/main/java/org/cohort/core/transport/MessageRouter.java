@@ -3,12 +3,14 @@ package org.cohort.core.transport;
 import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.CommunicationsDelegate;
+import org.cohort.api.messaging.MessageSubject;
 import org.cohort.api.messaging.MessagingException;
 import org.cohort.api.messaging.NodeUnreachableException;
 import org.cohort.api.messaging.PeerOverloadedException;
@@ -43,6 +45,16 @@ final class MessageRouter {
     private final BooleanSupplier running;
     /** Fails queued messages whose deadline passes before they are sent. */
     private volatile Timer deadlines;
+    /**
+     * Where the last message went: a sender keeps to a peer, and while the roster and the sessions are
+     * as they were, the member check and the session lookup (two hash lookups per message) still hold.
+     * Written by any sender without a lock: it is immutable, and any sender's is right while it holds.
+     */
+    private Route lastRoute;
+
+    /** A peer as the roster and the sessions had it: a member or not, and its session (null if none). */
+    private record Route(NodeId nodeId, Roster roster, int sessionChanges, boolean member, PeerSession session) {
+    }
 
     MessageRouter(NodeId localId, Roster.InForce roster, Sessions sessions, CommunicationsDelegate commsDelegate,
             TransportCounters counters, NodeClock clock, BooleanSupplier running) {
@@ -100,29 +112,94 @@ final class MessageRouter {
             return sendLocally(message, outcome);
         }
         Roster now = roster.get();
-        if (!now.members().containsKey(nodeId)) {
+        Route to = routeTo(now, nodeId);
+        SendResult refused = refused(now, to, Envelope.maxEncodedLength(message));
+        if (refused != null) {
+            return refused;
+        }
+        PeerSession session = to.session;
+        boolean atMostOnce = atMostOnce(now, message.subject());
+        OutboundMessage outbound;
+        if (outcome == null && deadline == null) {
+            outbound = OutboundMessage.of(message, localId, atMostOnce);
+        } else {
+            long deadlineNanos = deadline == null ? 0 : nonZero(clock.nanoTime() + deadline.toNanos());
+            outbound = OutboundMessage.of(message, outcome, deadlineNanos, null, atMostOnce);
+        }
+        SendResult result = offer(session, outbound);
+        if (result.accepted() && deadline != null) {
+            watch(session, outbound, deadline);
+        }
+        return result;
+    }
+
+    /**
+     * Routes a message of this node given by its envelope's fields (see {@link EnvelopeSender}): no
+     * message object is made for it unless it is for this node.
+     */
+    SendResult route(NodeId nodeId, MessageSubject subject, byte[] payload, byte kind, long requestId, byte status) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(payload, "payload");
+        if (!running.getAsBoolean()) {
+            return SendResult.STOPPED;
+        }
+        if (nodeId.equals(localId)) {
+            return sendLocally(Envelope.message(localId, subject, payload, kind, requestId, status), null);
+        }
+        Roster now = roster.get();
+        Route to = routeTo(now, nodeId);
+        SendResult refused = refused(now, to, Envelope.maxEncodedLength(localId, subject, kind, payload.length));
+        if (refused != null) {
+            return refused;
+        }
+        PeerSession session = to.session;
+        return offer(session, OutboundMessage.of(subject, payload, kind, requestId, status, atMostOnce(now, subject)));
+    }
+
+    /** Why a message of at most {@code maxEncodedLength} bytes may not go to the peer, counted; null if it may. */
+    private SendResult refused(Roster now, Route route, int maxEncodedLength) {
+        if (!route.member) {
             counters.sendRefusedUnknownNode.increment();
             return SendResult.UNKNOWN_NODE;
         }
-        if (Envelope.maxEncodedLength(message) > now.settings().maxMessageBytes()) {
+        if (maxEncodedLength > now.settings().maxMessageBytes()) {
             counters.sendRefusedTooLarge.increment();
             return SendResult.TOO_LARGE;
         }
-        PeerSession session = sessions.get(nodeId);
-        if (session == null) {
+        if (route.session == null) {
             counters.sendRefusedNoStream.increment();
             return SendResult.NO_STREAM;
         }
-        long deadlineNanos = deadline == null ? 0 : nonZero(clock.nanoTime() + deadline.toNanos());
-        boolean atMostOnce = now.settings().delivery().atMostOnceSubjects().contains(message.subject());
-        OutboundMessage outbound = new OutboundMessage(message, outcome, deadlineNanos, null, atMostOnce);
+        return null;
+    }
+
+    /** The peer as the roster and the sessions have it now: the last one's, if nothing changed since. */
+    private Route routeTo(Roster now, NodeId nodeId) {
+        Route last = lastRoute;
+        if (last != null && last.roster == now && last.sessionChanges == sessions.changes()
+                && last.nodeId.equals(nodeId)) {
+            return last;
+        }
+        int changes = sessions.changes(); // before the lookup: a change after it makes this route stale
+        boolean member = now.members().containsKey(nodeId);
+        Route route = new Route(nodeId, now, changes, member, member ? sessions.get(nodeId) : null);
+        lastRoute = route;
+        return route;
+    }
+
+    private static boolean atMostOnce(Roster now, MessageSubject subject) {
+        Set<MessageSubject> subjects = now.settings().delivery().atMostOnceSubjects();
+        return !subjects.isEmpty() && subjects.contains(subject);
+    }
+
+    /** Queues the message on the peer's session; a refusal is counted. */
+    private SendResult offer(PeerSession session, OutboundMessage outbound) {
         SendResult result = session.offer(outbound);
         if (result == SendResult.QUEUE_FULL || result == SendResult.RESEND_FULL) {
             counters.sendRefusedQueueFull.increment();
         } else if (result == SendResult.NO_STREAM) {
             counters.sendRefusedNoStream.increment();
-        } else if (result.accepted() && deadline != null) {
-            watch(session, outbound, deadline);
         }
         return result;
     }

@@ -89,7 +89,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 stream.scheduleDrain();
             }
         } else {
-            counters.refused(result, message.message.subject());
+            counters.refused(result, message.subject);
         }
         return result;
     }
@@ -104,7 +104,7 @@ final class PeerSession implements SubjectIntake.Announcer {
                 return;
             }
             outbox.dropped(message);
-            counters.failedBack(DeliveryOutcome.DEADLINE, message.message.subject());
+            counters.failedBack(DeliveryOutcome.DEADLINE, message.subject);
         }
         message.fail(new DeliveryDeadlineException("the deadline passed while the message "
                 + "waited to be sent to " + peer));
@@ -115,11 +115,11 @@ final class PeerSession implements SubjectIntake.Announcer {
         outbox.maxResendBytes = limits.maxResendBytes();
     }
 
-    long queuedBytes() {
+    synchronized long queuedBytes() {
         return outbox.queuedBytes;
     }
 
-    long resendBytes() {
+    synchronized long resendBytes() {
         return outbox.resendBytes;
     }
 
@@ -375,8 +375,8 @@ final class PeerSession implements SubjectIntake.Announcer {
         int bytes = message.payload().length;
         // The refused message's credit returns once its outcome is on its way: a peer that keeps sending
         // into the void is held to its window.
-        outbox.offer(new OutboundMessage(new OutcomeMessage(seq, reason).encode(localId), null, 0,
-                written -> account.consumed(bytes)), true);
+        outbox.offer(OutboundMessage.of(new OutcomeMessage(seq, reason).encode(localId), null, 0,
+                written -> account.consumed(bytes), false), true);
         inbox.outcomesSent++;
     }
 

@@ -47,8 +47,12 @@ final class SessionOutbox implements MessageFramer.Numbering {
     /** The peer's grant per subject, from its RESUME; no message starts before it. */
     int windowMessages;
     long windowBytes;
-    volatile long queuedBytes;
-    volatile long resendBytes;
+    // Plain: written under the session's lock several times per message, read under it too (the
+    // session's stats take the lock for them), so a volatile's fence per write bought nothing.
+    long queuedBytes;
+    long resendBytes;
+    /** The credit account offered to last: a sender keeps to a subject, and this saves the lookup. */
+    private SubjectCredit lastCredit;
 
     SessionOutbox(NodeId peer, long maxQueuedBytes, long maxResendBytes, PeerCounters counters, NodeClock clock) {
         this.peer = peer;
@@ -61,23 +65,27 @@ final class SessionOutbox implements MessageFramer.Numbering {
     /** Queues an accepted message, or says why not. Outcome messages (control) pass every bound. */
     SendResult offer(OutboundMessage message, boolean control) {
         if (!control && !message.atMostOnce) {
-            if (queuedBytes + message.weight > maxQueuedBytes) {
+            if (queuedBytes + message.weight() > maxQueuedBytes) {
                 return SendResult.QUEUE_FULL;
             }
             if (resendBytes >= maxResendBytes) {
                 return SendResult.RESEND_FULL;
             }
-            SubjectCredit credit = credits.get(message.message.subject());
+            SubjectCredit credit = lastCredit;
+            if (credit == null || credit.subject != message.subject) {
+                credit = credits.get(message.subject);
+            }
             if (credit == null) {
                 if (credits.size() >= MAX_SUBJECTS) {
                     return SendResult.QUEUE_FULL;
                 }
-                credit = new SubjectCredit(message.message.subject(), counters.tally(message.message.subject()));
+                credit = new SubjectCredit(message.subject, counters.tally(message.subject));
                 credits.put(credit.subject, credit);
             }
             message.credit = credit;
+            lastCredit = credit;
         }
-        queuedBytes += message.weight;
+        queuedBytes += message.weight();
         queue.add(message);
         return SendResult.ACCEPTED;
     }
@@ -95,7 +103,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
     boolean mayStart(OutboundMessage message) {
         return windowMessages > 0 && (resendBytes < maxResendBytes || message.credit == null)
                 && (message.credit == null
-                || message.credit.allows(message.message.payload().length, windowMessages, windowBytes));
+                || message.credit.allows(message.payload.length, windowMessages, windowBytes));
     }
 
     /**
@@ -103,8 +111,8 @@ final class SessionOutbox implements MessageFramer.Numbering {
      * (DROPPED); without credit it waits (BLOCKED); otherwise it may start (null).
      */
     MessageFramer.Turn firstTurn(OutboundMessage message) {
-        if (message.deadlineNanos != 0 && clock.nanoTime() - message.deadlineNanos >= 0) {
-            counters.failedBack(DeliveryOutcome.DEADLINE, message.message.subject());
+        if (message.deadlineNanos() != 0 && clock.nanoTime() - message.deadlineNanos() >= 0) {
+            counters.failedBack(DeliveryOutcome.DEADLINE, message.subject);
             message.fail(new DeliveryDeadlineException("the deadline passed before " + peer + " could take the message"));
             dropped(message);
             return MessageFramer.Turn.DROPPED;
@@ -119,10 +127,10 @@ final class SessionOutbox implements MessageFramer.Numbering {
 
     @Override
     public int ttlMillis(OutboundMessage message) {
-        if (message.deadlineNanos == 0) {
+        if (message.deadlineNanos() == 0) {
             return 0;
         }
-        long left = message.deadlineNanos - clock.nanoTime();
+        long left = message.deadlineNanos() - clock.nanoTime();
         return left <= 0 ? Frames.EXPIRED : (int) Math.min(Integer.MAX_VALUE - 1, Math.max(1, left / 1_000_000));
     }
 
@@ -132,17 +140,17 @@ final class SessionOutbox implements MessageFramer.Numbering {
      */
     long numbered(OutboundMessage message) {
         if (message.atMostOnce) {
-            queuedBytes -= message.weight;
+            queuedBytes -= message.weight();
             counters.sent(tally(message));
             message.succeed();
             return 0;
         }
         message.seq = nextSeq++;
         if (message.credit != null) {
-            message.credit.sent(message.message.payload().length);
+            message.credit.sent(message.payload.length);
         }
-        queuedBytes -= message.weight;
-        resendBytes += message.weight;
+        queuedBytes -= message.weight();
+        resendBytes += message.weight();
         unacked.add(message);
         counters.sent(tally(message));
         return message.seq;
@@ -150,12 +158,12 @@ final class SessionOutbox implements MessageFramer.Numbering {
 
     /** The node's counters for the message's subject: its credit account's, or (no account) looked up. */
     private DeliveryTally tally(OutboundMessage message) {
-        return message.credit != null ? message.credit.tally : counters.tally(message.message.subject());
+        return message.credit != null ? message.credit.tally : counters.tally(message.subject);
     }
 
     /** The message left the queue without being sent (its deadline passed first). */
     void dropped(OutboundMessage message) {
-        queuedBytes -= message.weight;
+        queuedBytes -= message.weight();
     }
 
     /**
@@ -184,9 +192,9 @@ final class SessionOutbox implements MessageFramer.Numbering {
         for (OutboundMessage message : unacked) {
             if (message.seq == seq) {
                 if (!message.settled) {
-                    counters.failedBack(reason, message.message.subject());
+                    counters.failedBack(reason, message.subject);
                 }
-                message.fail(reason.exception(peer, message.message.subject()));
+                message.fail(reason.exception(peer, message.subject));
                 break;
             }
             if (message.seq > seq) {
@@ -202,7 +210,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
             OutboundMessage message;
             while ((message = unacked.peekFirst()) != null && message.seq <= through) {
                 unacked.pollFirst();
-                resendBytes -= message.weight;
+                resendBytes -= message.weight();
                 if (!message.settled) {
                     counters.acked(tally(message));
                 }
@@ -248,11 +256,11 @@ final class SessionOutbox implements MessageFramer.Numbering {
         List<OutboundMessage> control = new ArrayList<>();
         OutboundMessage message;
         while ((message = queue.poll()) != null) {
-            if (message.afterWrite != null) {
+            if (message.control()) {
                 control.add(message);
                 continue;
             }
-            queuedBytes -= message.weight;
+            queuedBytes -= message.weight();
             message.release();
             failed += fail(message, why, reason);
         }
@@ -279,6 +287,7 @@ final class SessionOutbox implements MessageFramer.Numbering {
         toResend.clear();
         pendingAcks.clear();
         credits.clear();
+        lastCredit = null;
         queuedBytes = 0;
         resendBytes = 0;
         windowMessages = 0;
@@ -287,11 +296,11 @@ final class SessionOutbox implements MessageFramer.Numbering {
     }
 
     private int fail(OutboundMessage message, MessagingException why, DeliveryOutcome reason) {
-        if (message.settled || message.afterWrite != null) {
+        if (message.settled || message.control()) {
             return 0;
         }
         // Counted before the sender hears, so that it sees the count.
-        counters.failedBack(reason, message.message.subject());
+        counters.failedBack(reason, message.subject);
         message.fail(why);
         return 1;
     }

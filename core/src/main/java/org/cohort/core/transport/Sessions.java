@@ -3,6 +3,7 @@ package org.cohort.core.transport;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.PeerRestartedException;
 import org.slf4j.Logger;
@@ -18,9 +19,19 @@ final class Sessions {
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
 
     private final Map<NodeId, PeerSession> byPeer = new ConcurrentHashMap<>();
+    /** Counts the changes of {@link #byPeer}, after each: what a sender found is still so while it stands. */
+    private final AtomicInteger changes = new AtomicInteger();
 
     PeerSession get(NodeId peer) {
         return byPeer.get(peer);
+    }
+
+    /**
+     * How many times a session was made or removed so far: read before a {@link #get}, the same count
+     * read later means the session found is still the peer's.
+     */
+    int changes() {
+        return changes.get();
     }
 
     Collection<PeerSession> all() {
@@ -35,6 +46,7 @@ final class Sessions {
         }
         PeerSession next = create.get();
         byPeer.put(peer, next);
+        changes.incrementAndGet();
         if (current != null) {
             PeerRestartedException restarted = new PeerRestartedException("node " + peer + " restarted");
             int failed = current.end(restarted, restarted,
@@ -49,6 +61,8 @@ final class Sessions {
 
     /** Ends and forgets the session with a peer (it left the members). */
     PeerSession remove(NodeId peer) {
-        return byPeer.remove(peer);
+        PeerSession removed = byPeer.remove(peer);
+        changes.incrementAndGet();
+        return removed;
     }
 }

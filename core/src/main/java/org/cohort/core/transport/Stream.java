@@ -79,7 +79,9 @@ final class Stream {
 
     /** Asks the event loop to drain, once however many senders ask. */
     void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        // Read first: while a drain is pending (a sender's burst), every further message would otherwise
+        // pay a compare-and-set that fails, taking the line from the event loop's core each time.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             channel.eventLoop().execute(drain);
         }
     }
@@ -109,7 +111,7 @@ final class Stream {
             wrote = true;
             if (turn == MessageFramer.Turn.FINISHED) {
                 outbox.toResend.pollFirst();
-                peerCounters.resent(resend.message.subject());
+                peerCounters.resent(resend.subject);
             }
         }
         Function<OutboundMessage, MessageFramer.Turn> writeTurn = message -> {
@@ -127,8 +129,8 @@ final class Stream {
                 message.fail(new MessagingException("the message could not be encoded: " + e));
                 throw e;
             }
-            if (turn == MessageFramer.Turn.FINISHED && message.afterWrite != null) {
-                message.afterWrite.consumed(message.message);
+            if (turn == MessageFramer.Turn.FINISHED) {
+                message.written();
             }
             return turn;
         };

@@ -103,7 +103,7 @@ final class StreamAdmission {
                     () -> new PeerSession(localId, peer.nodeId(), peer.incarnation(), SessionLimits.of(now.settings()),
                             peerTraffic, clock));
             stream = new Stream(channel, peer.nodeId(), peer.incarnation(), direction,
-                    new MessageFramer(now.settings().maxReassemblyBytes(), counters), counters, peerTraffic, session);
+                    new MessageFramer(localId, now.settings().maxReassemblyBytes(), counters), counters, peerTraffic, session);
             admission = table.admit(stream, member);
             // The stream resumes the session only once admitted: a refused one never writes.
             session.attach(stream);

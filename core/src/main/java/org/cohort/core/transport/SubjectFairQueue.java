@@ -34,7 +34,7 @@ final class SubjectFairQueue {
     private Lane lastLane;
 
     void add(OutboundMessage message) {
-        MessageSubject subject = message.message.subject();
+        MessageSubject subject = message.subject;
         Lane lane = subject == lastSubject ? lastLane : lanes.computeIfAbsent(subject, key -> new Lane());
         lastSubject = subject;
         lastLane = lane;
@@ -93,7 +93,7 @@ final class SubjectFairQueue {
      * queued. A subject left empty leaves the ring, or stops waiting for credit.
      */
     boolean remove(OutboundMessage message) {
-        Lane lane = lanes.get(message.message.subject());
+        Lane lane = lanes.get(message.subject);
         if (lane == null || !lane.messages.remove(message)) {
             return false;
         }

@@ -29,9 +29,9 @@ class EnvelopeReaderTest {
     void everyKindRoundTripsAndTheNamesAreReused() {
         ClusterMessage[] messages = {
             new ClusterMessage(PEER, SUBJECT, new byte[] {1}),
-            new HeadedMessage(PEER, SUBJECT, new byte[] {2, 3}, Envelope.ONE_WAY, 0, (byte) 0),
-            new HeadedMessage(PEER, SUBJECT, new byte[0], Envelope.REQUEST, Long.MIN_VALUE, (byte) 0),
-            new HeadedMessage(PEER, MessageSubject.of("r"), new byte[] {4}, Envelope.REPLY, 42, (byte) 2),
+            HeadedMessage.of(PEER, SUBJECT, new byte[] {2, 3}, Envelope.ONE_WAY, 0, (byte) 0),
+            HeadedMessage.of(PEER, SUBJECT, new byte[0], Envelope.REQUEST, Long.MIN_VALUE, (byte) 0),
+            HeadedMessage.of(PEER, MessageSubject.of("r"), new byte[] {4}, Envelope.REPLY, 42, (byte) 2),
         };
         MessageSubject first = null;
         for (ClusterMessage message : messages) {

@@ -463,10 +463,10 @@ class ClusterCommunicatorTest {
         // No Cohort API sends these: a reply on a subscriber's subject, and replies no request waits for.
         // (A plain message on a subscriber's subject is a one-way message: see OneWireTest.)
         List<ClusterMessage> hostile = List.of(
-                new HeadedMessage(from, NEWS, new byte[] {1}, Envelope.REPLY, 5, (byte) 0),
-                new HeadedMessage(from, ECHO, new byte[] {1}, Envelope.REPLY, 6, (byte) 0),
+                HeadedMessage.of(from, NEWS, new byte[] {1}, Envelope.REPLY, 5, (byte) 0),
+                HeadedMessage.of(from, ECHO, new byte[] {1}, Envelope.REPLY, 6, (byte) 0),
                 new ClusterMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[] {magic, 3, 0}),
-                new HeadedMessage(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[0], Envelope.REPLY, 1,
+                HeadedMessage.of(from, MessageSubject.of(MessageHeader.REPLY_SUBJECT), new byte[0], Envelope.REPLY, 1,
                         (byte) 17));
 
         for (ClusterMessage message : hostile) {

@@ -37,7 +37,7 @@ class MessageHeaderTest {
     @Test
     void messagesWithoutAValidHeaderReadAsNull() {
         assertThat(MessageHeader.of(new ClusterMessage(FROM, SUBJECT, new byte[] {(byte) 0xC7, 1, 2}))).isNull();
-        assertThat(MessageHeader.of(new HeadedMessage(FROM, SUBJECT, BODY, Envelope.REPLY, 1, (byte) 17))).isNull();
-        assertThat(MessageHeader.of(new HeadedMessage(FROM, SUBJECT, BODY, Envelope.REPLY, 1, (byte) -1))).isNull();
+        assertThat(MessageHeader.of(HeadedMessage.of(FROM, SUBJECT, BODY, Envelope.REPLY, 1, (byte) 17))).isNull();
+        assertThat(MessageHeader.of(HeadedMessage.of(FROM, SUBJECT, BODY, Envelope.REPLY, 1, (byte) -1))).isNull();
     }
 }

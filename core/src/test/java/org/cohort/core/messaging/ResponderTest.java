@@ -62,7 +62,7 @@ class ResponderTest {
 
     @Test
     void aReplyOnASubscribersSubjectIsTheOnlyMalformedKind() {
-        handle(new HeadedMessage(PEER, NEWS, new byte[1], Envelope.REPLY, 5L, (byte) 0));
+        handle(HeadedMessage.of(PEER, NEWS, new byte[1], Envelope.REPLY, 5L, (byte) 0));
 
         assertThat(handled).isEmpty();
         assertThat(responder.malformedCount()).isEqualTo(1);

@@ -14,7 +14,9 @@ import java.util.Random;
 import org.cohort.api.cluster.NodeId;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
+import org.cohort.core.envelope.Envelope;
 import org.cohort.core.envelope.EnvelopeReader;
+import org.cohort.core.envelope.HeadedMessage;
 import org.cohort.core.frame.Frames;
 import org.cohort.core.runtime.NodeClock;
 import org.cohort.core.handshake.Direction;
@@ -42,7 +44,7 @@ class MessageFramerTest {
     private final PeerSession session = new PeerSession(SELF, NodeId.of("n2"), 1,
             new SessionLimits(64L << 20, 64L << 20, 1 << 20, 1L << 32, 1), new PeerCounters(), NodeClock.SYSTEM);
     private final Stream stream = new Stream(sender, NodeId.of("n2"), 1, Direction.OUTBOUND,
-            new MessageFramer(64L << 20, counters), counters, new PeerCounters(), session);
+            new MessageFramer(SELF, 64L << 20, counters), counters, new PeerCounters(), session);
 
     {
         // The peer's RESUME grants the credit: from then on the session writes messages.
@@ -116,12 +118,50 @@ class MessageFramerTest {
     }
 
     @Test
+    void aMessageGivenByItsFieldsArrivesAsTheMessageItStandsFor() {
+        // This node's messages are queued as their fields alone, small or chunked: the envelope names this
+        // node as the sender and carries the kind, request id and status as a message object's would.
+        List<ClusterMessage> sent = List.of(
+                HeadedMessage.of(SELF, SMALL, numbered(SMALL, 0, 128).payload(), Envelope.ONE_WAY, 0, (byte) 0),
+                HeadedMessage.of(SELF, SMALL, numbered(SMALL, 1, 64).payload(), Envelope.REQUEST, 41, (byte) 0),
+                HeadedMessage.of(SELF, SMALL, numbered(SMALL, 2, 4).payload(), Envelope.REPLY, 42, (byte) 2),
+                numbered(SMALL, 3, 16),
+                HeadedMessage.of(SELF, BULK, numbered(BULK, 4, 3 * Frames.CHUNK_BYTES).payload(), Envelope.REPLY,
+                        43, (byte) 1));
+        for (ClusterMessage message : sent) {
+            HeadedMessage headed = message instanceof HeadedMessage h ? h : null;
+            OutboundMessage outbound = OutboundMessage.of(message.subject(), message.payload(),
+                    Envelope.kindOf(message), headed == null ? 0 : headed.requestId(),
+                    headed == null ? 0 : headed.status(), false);
+            assertThat(outbound).as("no message object kept").isNotInstanceOf(OutboundMessage.Given.class);
+            assertThat(session.offer(outbound).accepted()).isTrue();
+        }
+
+        List<ClusterMessage> received = new ArrayList<>();
+        for (int round = 0; round < 10 && received.size() < sent.size(); round++) {
+            received.addAll(receive(drain()));
+        }
+
+        assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    @Test
+    void aMessageNamingAnotherSenderIsKeptAsGiven() {
+        ClusterMessage relayed = new ClusterMessage(NodeId.of("n3"), SMALL, new byte[] {1});
+
+        assertThat(OutboundMessage.of(relayed, SELF, false)).isInstanceOf(OutboundMessage.Given.class)
+                .satisfies(outbound -> assertThat(outbound.sender(SELF)).isEqualTo(NodeId.of("n3")));
+        assertThat(OutboundMessage.of(numbered(SMALL, 0, 4), SELF, false))
+                .isNotInstanceOf(OutboundMessage.Given.class);
+    }
+
+    @Test
     void aBurstOfSmallMessagesLeavesInOneBuffer() {
         List<ClusterMessage> sent = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             ClusterMessage message = numbered(SMALL, i, 128);
             sent.add(message);
-            assertThat(session.offer(new OutboundMessage(message)).accepted()).isTrue();
+            assertThat(session.offer(OutboundMessage.of(message)).accepted()).isTrue();
         }
 
         List<ByteBuf> written = drain();
@@ -138,7 +178,7 @@ class MessageFramerTest {
         for (int i = 0; i < 100; i++) {
             ClusterMessage message = numbered(SMALL, i, 2000);
             sent.add(message);
-            session.offer(new OutboundMessage(message));
+            session.offer(OutboundMessage.of(message));
         }
 
         List<ByteBuf> written = drain();
@@ -152,11 +192,11 @@ class MessageFramerTest {
     @Test
     void aLargeMessageLeavesAsSlicesOfItsArrayWithOtherSubjectsBetweenItsChunks() {
         ClusterMessage large = numbered(BULK, 0, 1 << 20);
-        session.offer(new OutboundMessage(large));
+        session.offer(OutboundMessage.of(large));
         List<ClusterMessage> small = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             small.add(numbered(SMALL, i, 100));
-            session.offer(new OutboundMessage(small.get(i - 1)));
+            session.offer(OutboundMessage.of(small.get(i - 1)));
         }
 
         List<ByteBuf> written = drain();
@@ -179,7 +219,7 @@ class MessageFramerTest {
     @Test
     void aChunkHeaderWrittenOnItsOwnTakesABufferOfItsOwnSizeNotABatch() {
         ClusterMessage large = numbered(BULK, 0, 1 << 20);
-        session.offer(new OutboundMessage(large));
+        session.offer(OutboundMessage.of(large));
 
         List<ByteBuf> written = drain();
 

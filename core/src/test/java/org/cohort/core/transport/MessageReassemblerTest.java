@@ -91,7 +91,7 @@ class MessageReassemblerTest {
     void interleavedChunksOfTwoMessagesComeOutAsTwoWholeMessages() {
         int chunk = Frames.CHUNK_BYTES;
         ClusterMessage first = new ClusterMessage(PEER, SUBJECT, bytes(2 * chunk + 5, 1));
-        ClusterMessage second = new HeadedMessage(PEER, SUBJECT, bytes(chunk + 1, 2), Envelope.REPLY, 77, (byte) 1);
+        ClusterMessage second = HeadedMessage.of(PEER, SUBJECT, bytes(chunk + 1, 2), Envelope.REPLY, 77, (byte) 1);
         byte[] a = envelope(first);
         byte[] b = envelope(second);
 

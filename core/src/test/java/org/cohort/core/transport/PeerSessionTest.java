@@ -405,7 +405,7 @@ class PeerSessionTest {
         List<CompletableFuture<Void>> outcomes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             CompletableFuture<Void> outcome = new CompletableFuture<>();
-            pair.a.session.offer(new OutboundMessage(pair.a.message(SLOW, i), outcome, 0, null, true));
+            pair.a.session.offer(OutboundMessage.of(pair.a.message(SLOW, i), outcome, 0, null, true));
             outcomes.add(outcome);
         }
 
@@ -426,8 +426,8 @@ class PeerSessionTest {
             pair.a.send(SLOW, i);
         }
         CompletableFuture<Void> waiting = new CompletableFuture<>();
-        OutboundMessage late = new OutboundMessage(pair.a.message(SLOW, 16), waiting,
-                pair.clock.nanoTime() + 1_000_000, null);
+        OutboundMessage late = OutboundMessage.of(pair.a.message(SLOW, 16), waiting,
+                pair.clock.nanoTime() + 1_000_000, null, false);
         pair.a.session.offer(late);
         pair.a.send(SLOW, 17);
         pair.pump();

@@ -61,7 +61,7 @@ final class SessionPair implements AutoCloseable {
             channel.freezeTime();
             channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8 << 20, 16 << 20));
             stream = new Stream(channel, peer, 1, Direction.OUTBOUND,
-                    new MessageFramer(settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
+                    new MessageFramer(settings.localNode().id(), settings.maxReassemblyBytes(), counters), counters, peerCounters, session);
             channel.pipeline()
                     .addLast(StreamInitializer.FRAMES, Frames.decoder(Frames.TYPE_BYTES + HelloCodec.MAX_HELLO_BYTES))
                     .addLast(StreamInitializer.HELLO, new ChannelInboundHandlerAdapter())
@@ -74,7 +74,7 @@ final class SessionPair implements AutoCloseable {
 
         /** Sends as {@code MessageSender.trySend} does. */
         SendResult send(MessageSubject subject, int payload) {
-            return session.offer(new OutboundMessage(message(subject, payload)));
+            return session.offer(OutboundMessage.of(message(subject, payload)));
         }
 
         /** Sends as {@code MessageSender.deliver} does: the future says what became of the message. */
@@ -84,8 +84,8 @@ final class SessionPair implements AutoCloseable {
 
         CompletableFuture<Void> deliver(MessageSubject subject, int payload, long deadlineNanos) {
             CompletableFuture<Void> outcome = new CompletableFuture<>();
-            SendResult result = session.offer(new OutboundMessage(message(subject, payload), outcome, deadlineNanos,
-                    null));
+            SendResult result = session.offer(OutboundMessage.of(message(subject, payload), outcome, deadlineNanos,
+                    null, false));
             if (!result.accepted()) {
                 outcome.completeExceptionally(new IllegalStateException("refused: " + result));
             }

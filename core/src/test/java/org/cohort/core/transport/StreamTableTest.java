@@ -24,7 +24,7 @@ class StreamTableTest {
 
     private final StreamTable table = new StreamTable(NodeId.of("n2"));
     private final TransportCounters counters = new TransportCounters();
-    private final MessageFramer framer = new MessageFramer(1 << 26, counters);
+    private final MessageFramer framer = new MessageFramer(NodeId.of("n2"), 1 << 26, counters);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     @AfterEach

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Timeout;
 class SubjectFairQueueTest {
 
     private static OutboundMessage message(String subject, int sequence) {
-        return new OutboundMessage(new ClusterMessage(NodeId.of("n1"), MessageSubject.of(subject),
+        return OutboundMessage.of(new ClusterMessage(NodeId.of("n1"), MessageSubject.of(subject),
                 ByteBuffer.allocate(Integer.BYTES).putInt(sequence).array()));
     }
 
     private static String describe(OutboundMessage outbound) {
-        return outbound.message.subject().value() + ByteBuffer.wrap(outbound.message.payload()).getInt();
+        return outbound.subject.value() + ByteBuffer.wrap(outbound.payload).getInt();
     }
 
     @Test
@@ -150,9 +150,8 @@ class SubjectFairQueueTest {
                     Thread.onSpinWait();
                     continue;
                 }
-                ClusterMessage message = outbound.message;
-                String subject = message.subject().value();
-                int sequence = ByteBuffer.wrap(message.payload()).getInt();
+                String subject = outbound.subject.value();
+                int sequence = ByteBuffer.wrap(outbound.payload).getInt();
                 assertThat(sequence).as("order of %s", subject).isEqualTo(next.getOrDefault(subject, 0));
                 next.put(subject, sequence + 1);
                 received++;
