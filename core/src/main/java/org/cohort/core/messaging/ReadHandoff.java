@@ -1,6 +1,7 @@
 package org.cohort.core.messaging;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import org.cohort.api.messaging.ClusterMessage;
 import org.cohort.api.messaging.MessageSubject;
 import org.cohort.core.delivery.Acceptance;
@@ -26,19 +27,51 @@ import org.cohort.core.delivery.Intake;
 final class ReadHandoff implements Intake.Batch {
 
     private final SubjectDispatcher dispatcher;
-    /** The subjects taken since the last hand-off, in the order of their first message, and their chains. */
-    private SubjectBacklog[] backlogs = new SubjectBacklog[2];
-    private SubjectBacklog.Waiting[] newest = new SubjectBacklog.Waiting[2];
-    private SubjectBacklog.Waiting[] oldest = new SubjectBacklog.Waiting[2];
-    /** The credited messages of each chain, counted into the backlog at the hand-off, as one run. */
-    private int[] creditedMessages = new int[2];
-    private long[] creditedBytes = new long[2];
+    /** The chains of the subjects taken since the last hand-off, in the order of their first message; kept for reuse. */
+    private final List<Chain> chains = new ArrayList<>(2);
     private int subjects;
-    /** Where the last message's subject is: a read's messages come in runs of one subject. */
-    private int last;
+    /** The chain of the last message's subject: a read's messages come in runs of one subject. */
+    private Chain last;
     /** The last message's subject (the stream's reader hands out one object per subject) and its subscription. */
     private MessageSubject lastSubject;
     private SubjectBacklog lastBacklog;
+
+    /** One subject's messages of the read, newest first, and how many of them came with credit. */
+    private static final class Chain {
+        SubjectBacklog backlog;
+        SubjectBacklog.Waiting newest;
+        SubjectBacklog.Waiting oldest;
+        int creditedMessages;
+        long creditedBytes;
+
+        void add(SubjectBacklog.Waiting waiting) {
+            if (waiting.consumption instanceof CreditAccount) {
+                creditedMessages++;
+                creditedBytes += waiting.message.payload().length;
+            }
+            waiting.next = newest;
+            newest = waiting;
+            if (oldest == null) {
+                oldest = waiting;
+            }
+        }
+
+        /** Counts the credited messages into the backlog as one run, pushes the chain, and empties it. */
+        void handOff() {
+            SubjectBacklog to = backlog;
+            SubjectBacklog.Waiting first = newest;
+            SubjectBacklog.Waiting end = oldest;
+            int messages = creditedMessages;
+            long bytes = creditedBytes;
+            backlog = null;
+            newest = null;
+            oldest = null;
+            creditedMessages = 0;
+            creditedBytes = 0;
+            to.reserveCredited(messages, bytes);
+            to.handOff(first, end, true);
+        }
+    }
 
     ReadHandoff(SubjectDispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -56,59 +89,34 @@ final class ReadHandoff implements Intake.Batch {
         if (settled != null) {
             return settled;
         }
-        int chain = chainOf(backlog);
-        SubjectBacklog.Waiting waiting = new SubjectBacklog.Waiting(message, consumption, token);
-        if (consumption instanceof CreditAccount) {
-            creditedMessages[chain]++;
-            creditedBytes[chain] += message.payload().length;
-        }
-        waiting.next = newest[chain];
-        newest[chain] = waiting;
-        if (oldest[chain] == null) {
-            oldest[chain] = waiting;
-        }
+        chainOf(backlog).add(new SubjectBacklog.Waiting(message, consumption, token));
         return Acceptance.ACCEPTED;
     }
 
-    private int chainOf(SubjectBacklog backlog) {
-        if (last < subjects && backlogs[last] == backlog) {
+    private Chain chainOf(SubjectBacklog backlog) {
+        if (last != null && last.backlog == backlog) {
             return last;
         }
         for (int i = 0; i < subjects; i++) {
-            if (backlogs[i] == backlog) {
-                last = i;
-                return i;
+            if (chains.get(i).backlog == backlog) {
+                last = chains.get(i);
+                return last;
             }
         }
-        if (subjects == backlogs.length) {
-            backlogs = Arrays.copyOf(backlogs, subjects * 2);
-            newest = Arrays.copyOf(newest, subjects * 2);
-            oldest = Arrays.copyOf(oldest, subjects * 2);
-            creditedMessages = Arrays.copyOf(creditedMessages, subjects * 2);
-            creditedBytes = Arrays.copyOf(creditedBytes, subjects * 2);
+        if (subjects == chains.size()) {
+            chains.add(new Chain());
         }
-        backlogs[subjects] = backlog;
-        last = subjects;
-        return subjects++;
+        last = chains.get(subjects++);
+        last.backlog = backlog;
+        return last;
     }
 
     @Override
     public void handOff() {
         for (int i = 0; i < subjects; i++) {
-            SubjectBacklog backlog = backlogs[i];
-            SubjectBacklog.Waiting chain = newest[i];
-            SubjectBacklog.Waiting end = oldest[i];
-            int messages = creditedMessages[i];
-            long bytes = creditedBytes[i];
-            backlogs[i] = null;
-            newest[i] = null;
-            oldest[i] = null;
-            creditedMessages[i] = 0;
-            creditedBytes[i] = 0;
-            backlog.reserveCredited(messages, bytes);
-            backlog.handOff(chain, end, true);
+            chains.get(i).handOff();
         }
         subjects = 0;
-        last = 0;
+        last = null;
     }
 }
